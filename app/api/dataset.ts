@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { command } from './define.ts';
+import { JobRef } from './jobs.ts';
+
+export const ImportRequest = z.discriminatedUnion('layout', [
+  z.object({ layout: z.literal('imagefolder'), root: z.string().min(1).max(4096) }),
+  z.object({
+    layout: z.literal('csv'),
+    root: z.string().min(1).max(4096),
+    mappingCsv: z.string().min(1).max(4096),
+  }),
+]);
+export type ImportRequest = z.infer<typeof ImportRequest>;
+
+export const ImageStatus = z.enum(['ok', 'duplicate', 'error']);
+export type ImageStatus = z.infer<typeof ImageStatus>;
+
+export const IdentitySummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  images: z.number().int(),
+  problems: z.number().int(),
+});
+export type IdentitySummary = z.infer<typeof IdentitySummary>;
+
+export const ImageSummary = z.object({
+  id: z.number().int(),
+  identityId: z.number().int().nullable(),
+  identityName: z.string().nullable(),
+  path: z.string(),
+  status: ImageStatus,
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  format: z.string().nullable(),
+  thumb: z.string().nullable(),
+  duplicateOf: z.number().int().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+export type ImageSummary = z.infer<typeof ImageSummary>;
+
+export const ImagePage = z.object({ total: z.number().int(), offset: z.number().int(), items: z.array(ImageSummary) });
+export type ImagePage = z.infer<typeof ImagePage>;
+
+export const ImageQuery = z.object({
+  identityId: z.number().int().optional(),
+  status: z.array(ImageStatus).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(2000).default(200),
+});
+export type ImageQuery = z.infer<typeof ImageQuery>;
+
+export const datasetCommands = {
+  'dataset.import': command(ImportRequest, JobRef),
+  'dataset.identities': command(z.object({}), z.array(IdentitySummary)),
+  'dataset.images': command(ImageQuery, ImagePage),
+  'dataset.problems': command(
+    z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(2000).default(500) }),
+    ImagePage,
+  ),
+};
+
+export const datasetEvents = {
+  'dataset.changed': z.object({ images: z.number().int(), identities: z.number().int() }),
+};

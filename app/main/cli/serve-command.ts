@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { flagString } from './cli-args.ts';
+import type { CliCommand } from './cli-command.ts';
+import { rendererDir } from '../host/renderer-location.ts';
+import { startWebHost } from '../host/web/web-host.ts';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  usage: 'likeness serve [file.likeness] [--port <n>] [--create]',
+  summary: 'serve the app to a browser on 127.0.0.1 (prints a URL with a one-run access token)',
+  switches: ['create'],
+  async run({ args, client, services, out }) {
+    const path = args.positional[0];
+    if (path) {
+      if (existsSync(path)) await client.call('project.open', { path });
+      else if (args.flags.has('create')) await client.call('project.create', { path });
+      else throw new Error(`${path}: no such project (add --create to make it)`);
+    }
+    const port = Number(flagString(args, 'port') ?? 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${port}`);
+    const host = await startWebHost({ services, rendererDir: rendererDir(), port });
+    out(`Likeness is served at ${host.url}`);
+    out('Open that URL in a browser on this machine. Ctrl+C stops.');
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await host.close();
+    return 0;
+  },
+};

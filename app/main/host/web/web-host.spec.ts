@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createAppServices, type AppServices } from '../app-services.ts';
+import { startWebHost, type WebHost } from './web-host.ts';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Raw HTTP so that paths like `/../x` reach the server unnormalised, as an attacker would send them. */
+function raw(host: WebHost, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const { port } = new URL(host.origin);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function openSocket(host: WebHost, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api/ws`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+describe('web host', () => {
+  let services: AppServices;
+  let host: WebHost;
+  let cookie: string;
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-web-'));
+  const bundle = join(dir, 'bundle');
+  const secret = join(dir, 'secret.txt');
+
+  beforeAll(async () => {
+    mkdirSync(join(bundle, 'assets'), { recursive: true });
+    writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>Likeness</title>');
+    writeFileSync(join(bundle, 'assets', 'app.js'), 'export {}');
+    writeFileSync(secret, 'do not serve');
+    symlinkSync(secret, join(bundle, 'assets', 'link-out.js'));
+    services = createAppServices({ host: 'web', settingsDir: join(dir, 'settings'), log: () => {} });
+    await services.workspace.open(join(dir, 'p.likeness'), 'create');
+    host = await startWebHost({ services, rendererDir: bundle });
+    const login = await raw(host, `/?token=${host.token}`, { host: new URL(host.origin).host });
+    cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  });
+
+  afterAll(async () => {
+    await host.close();
+    await services.shutdown();
+  });
+
+  const hostHeader = (): Record<string, string> => ({ host: new URL(host.origin).host });
+  const authed = (): Record<string, string> => ({ ...hostHeader(), cookie });
+
+  it('binds to loopback and trades the URL token for an HttpOnly same-site cookie', async () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
+    expect(cookie).toMatch(/^likeness_token=/);
+    const page = await raw(host, '/', authed());
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Likeness</title>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses every request without the token, and a wrong token', async () => {
+    expect((await raw(host, '/', hostHeader())).status).toBe(401);
+    expect((await raw(host, '/assets/app.js', hostHeader())).status).toBe(401);
+    expect((await raw(host, '/?token=nope', hostHeader())).status).toBe(401);
+    expect((await raw(host, '/', { ...hostHeader(), cookie: 'likeness_token=guess' })).status).toBe(401);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding) even with the cookie', async () => {
+    expect((await raw(host, '/', { host: 'evil.example', cookie })).status).toBe(421);
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/assets/../../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/..%5csecret.txt',
+    `/${encodeURIComponent(secret)}`,
+    `//${secret}`,
+    '/assets/link-out.js',
+    '/media/..%2f..%2fsecret.txt',
+    '/media/thumbs/..%2f..%2f..%2fsecret.txt',
+    '/media/originals/1',
+    '/%00index.html',
+  ])('refuses path traversal %s', async (path) => {
+    const res = await raw(host, path, authed());
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('do not serve');
+  });
+
+  it('serves the API over a web socket only with the token and our own origin', async () => {
+    await expect(openSocket(host, hostHeader())).rejects.toThrow(/401/);
+    await expect(openSocket(host, { ...authed(), origin: 'http://evil.example' })).rejects.toThrow(/401/);
+    const ws = await openSocket(host, { ...authed(), origin: host.origin });
+    const reply = await new Promise<unknown>((resolve) => {
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string; id?: number; reply?: unknown };
+        if (frame.type === 'reply' && frame.id === 7) resolve(frame.reply);
+      });
+      ws.send(JSON.stringify({ type: 'call', id: 7, command: 'project.current', input: {} }));
+    });
+    expect(reply).toMatchObject({ ok: true, output: { name: 'p' } });
+    ws.close();
+  });
+
+  it('answers invalid input with INVALID_INPUT and unknown commands with UNKNOWN_COMMAND', async () => {
+    const bad = await services.router('dataset.images', { limit: -5 });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const unknown = await services.router('fs.readFile', { path: '/etc/passwd' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+  });
+});

@@ -1,0 +1,9 @@
+import type { Migration } from './migration.ts';
+import { coreSchema } from './v1-core.ts';
+import { visionSchema } from './v2-vision.ts';
+import { synthesisSchema } from './v3-synthesis.ts';
+import { curationSchema } from './v4-curation.ts';
+import { decisionProvenanceSchema } from './v15-decision-provenance.ts';
+
+/** Every schema step in order. A step, once released, is never edited: add a new one. */
+export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, decisionProvenanceSchema];

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { ApiError } from '../../api/errors.ts';
+import type { ProjectSummary } from '../../api/project.ts';
+import type { EventBus } from '../host/event-bus.ts';
+import type { JobHandler } from '../jobs/job-handler.ts';
+import { ProjectSession } from './project-session.ts';
+import { RecentProjects } from './recent-projects.ts';
+
+export interface WorkspaceOptions {
+  readonly settingsDir: string;
+  readonly events: EventBus;
+  readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<never>[];
+}
+
+/** The project a host process has open (at most one), and the user's recent list. */
+export class Workspace {
+  readonly recent: RecentProjects;
+  readonly #events: EventBus;
+  readonly #jobHandlers: WorkspaceOptions['jobHandlers'];
+  #session: ProjectSession | null = null;
+
+  constructor(options: WorkspaceOptions) {
+    this.recent = new RecentProjects(options.settingsDir);
+    this.#events = options.events;
+    this.#jobHandlers = options.jobHandlers;
+  }
+
+  get session(): ProjectSession | null {
+    return this.#session;
+  }
+
+  require(): ProjectSession {
+    if (!this.#session) throw new ApiError('NO_PROJECT', 'open or create a project first');
+    return this.#session;
+  }
+
+  async open(path: string, mode: 'create' | 'open'): Promise<ProjectSummary> {
+    if (this.#session && this.#session.path === resolve(path) && mode === 'open') return this.#session.summary();
+    await this.close();
+    this.#session = ProjectSession.open(path, mode, {
+      jobHandlers: this.#jobHandlers,
+      onJobUpdate: (status) => this.#events.emit('job.updated', status),
+    });
+    this.recent.touch(this.#session.path);
+    const summary = this.#session.summary();
+    this.#events.emit('project.changed', { project: summary });
+    return summary;
+  }
+
+  async close(): Promise<boolean> {
+    if (!this.#session) return false;
+    const session = this.#session;
+    this.#session = null;
+    await session.close();
+    this.#events.emit('project.changed', { project: null });
+    return true;
+  }
+}

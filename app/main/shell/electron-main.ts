@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { APP_SCHEME, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME } from '../../api/channels.ts';
+import { createAppServices } from '../host/app-services.ts';
+import { rendererDir } from '../host/renderer-location.ts';
+import { settingsDir } from '../host/settings-dir.ts';
+import { CONTENT_SECURITY_POLICY } from '../host/web/security-headers.ts';
+import { resolveStaticFile } from '../host/web/static-files.ts';
+import { isMediaKey, resolveMedia } from '../media/media-resolver.ts';
+
+// The shell is the only code that touches Electron: it binds the shared services to IPC and two
+// custom protocols, and locks the window down. Everything it serves goes through the same
+// resolvers as the web host.
+const APP_ORIGIN = `${APP_SCHEME}://bundle`;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const services = createAppServices({ host: 'desktop', settingsDir: settingsDir() });
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && new URL(frame.url).origin === APP_ORIGIN;
+}
+
+function registerProtocols(): void {
+  const bundle = rendererDir();
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveStaticFile(bundle, new URL(request.url).pathname);
+    if (!file) return new Response('not found', { status: 404 });
+    return new Response(await readFile(file.path), {
+      headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': desktopCsp() },
+    });
+  });
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const key = decodeURIComponent(new URL(request.url).pathname.replace(/^\//, ''));
+    const current = services.workspace.session;
+    if (!current || !isMediaKey(key)) return new Response('not found', { status: 404 });
+    try {
+      const media = resolveMedia(current, key);
+      return new Response(await readFile(media.path), { headers: { 'Content-Type': media.contentType } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
+
+function desktopCsp(): string {
+  return CONTENT_SECURITY_POLICY.replace("img-src 'self'", `img-src 'self' ${MEDIA_SCHEME}:`);
+}
+
+function lockDown(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-navigate', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    backgroundColor: '#16181d',
+    title: 'Likeness',
+    webPreferences: {
+      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    },
+  });
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+app.whenReady().then(() => {
+  lockDown();
+  registerProtocols();
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, command: unknown, input: unknown) => {
+    if (!isTrustedSender(event)) {
+      return { ok: false, error: { code: 'UNAUTHORIZED', message: 'call from an untrusted frame' } };
+    }
+    return services.router(command, input);
+  });
+  services.events.subscribe((event, payload) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  void services.shutdown().finally(() => app.quit());
+});
