@@ -1,8 +1,12 @@
 import type { z } from 'zod';
+import { curationCommands, curationEvents } from './curation.ts';
 import { datasetCommands, datasetEvents } from './dataset.ts';
+import { exportCommands } from './export.ts';
 import { jobCommands, jobEvents } from './jobs.ts';
 import { projectCommands, projectEvents } from './project.ts';
+import { synthesisCommands, synthesisEvents } from './synthesis.ts';
 import { systemCommands } from './system.ts';
+import { visionCommands, visionEvents } from './vision.ts';
 
 /**
  * The whole API, declared once. Both hosts (Electron IPC and the local web host) dispatch through
@@ -12,6 +16,10 @@ export const commands = {
   ...projectCommands,
   ...datasetCommands,
   ...jobCommands,
+  ...curationCommands,
+  ...exportCommands,
+  ...synthesisCommands,
+  ...visionCommands,
   ...systemCommands,
 };
 
@@ -19,6 +27,9 @@ export const events = {
   ...projectEvents,
   ...datasetEvents,
   ...jobEvents,
+  ...synthesisEvents,
+  ...curationEvents,
+  ...visionEvents,
 };
 
 export type Commands = typeof commands;

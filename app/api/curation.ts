@@ -206,7 +206,9 @@ export const CompareView = z.object({
   recipe: z.string(),
   packName: z.string(),
   packVersion: z.string(),
-  /** PNG data URL of |variant − source|, amplified; the source is resized to the variant's size first. */
+  /** PNG data URL of the source face aligned as the generator saw it; null when the source has no aligned face. */
+  alignedSource: z.string().nullable(),
+  /** PNG data URL of |variant − source| (the aligned face when there is one, else the photo resized), amplified. */
   difference: z.string(),
   meanAbsDifference: z.number(),
 });
@@ -249,7 +251,7 @@ export const defaultKeymap: Keymap = {
 
 export const curationCommands = {
   'curation.groups': command(z.object({ view: VariantView }), VariantGroups),
-  'curation.page': command(z.object({ view: VariantView, segments: z.array(PageSegment).min(1).max(64) }), VariantPage),
+  'curation.page': command(z.object({ view: VariantView, segments: z.array(PageSegment).min(1).max(500) }), VariantPage),
   'curation.compare': command(z.object({ variantId: Id }), CompareView),
   'curation.decide': command(
     z.object({ variantIds: z.array(Id).min(1).max(10_000), status: TileStatus }),

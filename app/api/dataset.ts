@@ -15,6 +15,28 @@ export type ImportRequest = z.infer<typeof ImportRequest>;
 export const ImageStatus = z.enum(['ok', 'duplicate', 'error']);
 export type ImageStatus = z.infer<typeof ImageStatus>;
 
+/**
+ * Why an image row has status 'error'. Stable across releases so the UI can group and explain
+ * problems; `errorCode` stays a plain string on the wire so an older UI survives a newer code.
+ */
+export const imageErrorCodes = [
+  'EMPTY_FILE',
+  'NOT_AN_IMAGE',
+  'UNSUPPORTED_FORMAT',
+  'TRUNCATED',
+  'DECODE_FAILED',
+  'TOO_LARGE',
+  'UNREADABLE',
+  'FILE_MISSING',
+  'NOT_A_FILE',
+  'SYMLINK_LOOP',
+  'NOT_IN_IDENTITY_FOLDER',
+  'CSV_ROW_INVALID',
+  'CSV_DUPLICATE_ROW',
+  'PATH_OUTSIDE_ROOT',
+] as const;
+export type ImageErrorCode = (typeof imageErrorCodes)[number];
+
 export const IdentitySummary = z.object({
   id: z.number().int(),
   name: z.string(),

@@ -25,7 +25,8 @@ export const SplitSettings = z
   .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-6, 'train + val + test must be 1');
 export type SplitSettings = z.infer<typeof SplitSettings>;
 
-export const OriginalsMode = z.enum(['none', 'file']);
+/** 'file': the original bytes (re-encoded only when a loader could not read them as they are); 'aligned': the face aligned to the generator template, the same framing as the variants. */
+export const OriginalsMode = z.enum(['none', 'file', 'aligned']);
 export type OriginalsMode = z.infer<typeof OriginalsMode>;
 
 export const ExportSettings = z.object({
@@ -37,6 +38,8 @@ export const ExportSettings = z.object({
   formats: z.array(ExportFormat).min(1).default(['imagefolder', 'huggingface', 'csv']),
   split: SplitSettings.default({ by: 'identity', seed: 0, train: 0.8, val: 0.1, test: 0.1 }),
   originals: OriginalsMode.default('file'),
+  /** Side of aligned originals; by default the most common variant size, so originals match variants. */
+  alignedSize: z.number().int().min(64).max(1024).optional(),
   /** Replace an existing destination (atomically); otherwise an existing destination is an error. */
   overwrite: z.boolean().default(false),
 });
@@ -51,6 +54,8 @@ export type SplitCounts = z.infer<typeof SplitCounts>;
 export const ExportPreview = z.object({
   originals: Count,
   variants: Count,
+  /** Originals left out because 'aligned' was asked for and no face was found in them. */
+  skippedOriginals: Count,
   splits: z.record(SplitName, SplitCounts),
   destinationExists: z.boolean(),
 });
@@ -71,8 +76,9 @@ export const ExportReport = z.object({
     formats: z.array(ExportFormat),
     split: z.object({ by: z.enum(['identity', 'source']), seed: z.number(), train: z.number(), val: z.number(), test: z.number() }),
     originals: OriginalsMode,
+    alignedSize: z.number().int().nullable(),
   }),
-  totals: z.object({ files: Count, bytes: Count, originals: Count, variants: Count }),
+  totals: z.object({ files: Count, bytes: Count, originals: Count, variants: Count, skippedOriginals: Count }),
   splits: z.record(SplitName, SplitCounts),
   identities: z.array(z.object({ identity: z.string(), folder: z.string(), split: SplitName, originals: Count, variants: Count })),
   histograms: z.object({ idToSource: ReportHistogram, idToCentroid: ReportHistogram }),

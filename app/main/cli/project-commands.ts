@@ -13,7 +13,7 @@ function describe(summary: ProjectSummary): string[] {
   const c = summary.counts;
   return [
     `project     ${summary.path}`,
-    `schema     v${summary.schemaVersion}, created ${summary.createdAt}`,
+    `schema      v${summary.schemaVersion}, created ${summary.createdAt}`,
     `identities  ${c.identities}`,
     `images      ${c.images} ok, ${c.duplicates} duplicates, ${c.problems} problems`,
   ];

@@ -5,10 +5,12 @@ import { inProcessTransport } from '../host/in-process-transport.ts';
 import { settingsDir } from '../host/settings-dir.ts';
 import { parseArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
+import { exportCommand } from '../export/export-command.ts';
 import { importCommand, infoCommand } from './project-commands.ts';
 import { serveCommand } from './serve-command.ts';
+import { synthesizeCommand } from '../synthesis/synthesize-command.ts';
 
-const cliCommands: readonly CliCommand[] = [importCommand, serveCommand, infoCommand];
+const cliCommands: readonly CliCommand[] = [importCommand, serveCommand, infoCommand, synthesizeCommand, exportCommand];
 
 function usage(): string {
   const width = Math.max(...cliCommands.map((c) => c.usage.length));

@@ -1,9 +1,17 @@
 import type { SystemInfo } from '../../api/system.ts';
+import { curationHandlers } from '../curation/curation-api.ts';
 import { datasetHandlers } from '../dataset/dataset-api.ts';
 import { importJobHandler } from '../dataset/import-job.ts';
+import { exportHandlers } from '../export/export-api.ts';
+import { exportJobHandler } from '../export/export-job.ts';
 import { jobHandlers } from '../jobs/jobs-api.ts';
 import { projectHandlers } from '../project/project-api.ts';
+import { projectSynthesisDeps, synthesisHandlers } from '../synthesis/synthesis-api.ts';
+import { synthesizeJobHandler } from '../synthesis/synthesis-job.ts';
 import { Workspace } from '../project/workspace.ts';
+import { closeSharedInferenceClient, sharedInferenceClient } from '../inference/shared-inference-client.ts';
+import { analyzeJobHandler } from '../vision/analyze-job.ts';
+import { visionHandlers } from '../vision/vision-api.ts';
 import { createRouter, type Handlers, type Router } from './api-router.ts';
 import { appVersion } from './app-version.ts';
 import { EventBus } from './event-bus.ts';
@@ -28,17 +36,20 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const workspace = new Workspace({
     settingsDir: options.settingsDir,
     events,
-    jobHandlers: (session) => [importJobHandler(session, events)],
+    jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events), exportJobHandler(session), synthesizeJobHandler(projectSynthesisDeps(session, events))],
   });
   const handlers: Handlers = {
     ...projectHandlers(workspace),
     ...datasetHandlers(workspace),
     ...jobHandlers(workspace),
-    'system.info': () => ({
-      version: appVersion,
-      host: options.host,
-      executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null },
-    }),
+    ...curationHandlers(workspace, events, { settingsDir: options.settingsDir }),
+    ...exportHandlers(workspace),
+    ...synthesisHandlers(workspace),
+    ...visionHandlers(workspace, events),
+    'system.info': async () => {
+      const provider = await sharedInferenceClient().providerReport();
+      return { version: appVersion, host: options.host, executionProvider: { ...provider, available: [...provider.available] } };
+    },
   };
   const router = createRouter(handlers, (error) => log(`internal error: ${(error as Error)?.stack ?? String(error)}`));
   return {
@@ -47,6 +58,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     router,
     shutdown: async () => {
       await workspace.close();
+      await closeSharedInferenceClient();
     },
   };
 }

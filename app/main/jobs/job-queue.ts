@@ -39,7 +39,7 @@ export class JobQueue {
   #loop: Promise<void> | null = null;
   #closed = false;
 
-  constructor(db: ProjectDatabase, handlers: readonly JobHandler<never>[], emit: (status: JobStatus) => void) {
+  constructor(db: ProjectDatabase, handlers: readonly JobHandler<unknown>[], emit: (status: JobStatus) => void) {
     this.#db = db;
     this.#handlers = new Map(handlers.map((h) => [h.kind, h as unknown as JobHandler<unknown>]));
     this.#emit = emit;

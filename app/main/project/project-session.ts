@@ -10,7 +10,7 @@ import { openProjectDatabase, schemaVersion, type ProjectDatabase } from './proj
 import { ProjectLock } from './project-lock.ts';
 
 export interface SessionDeps {
-  readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<never>[];
+  readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<unknown>[];
   readonly onJobUpdate: (status: JobStatus) => void;
 }
 

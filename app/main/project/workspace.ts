@@ -9,7 +9,7 @@ import { RecentProjects } from './recent-projects.ts';
 export interface WorkspaceOptions {
   readonly settingsDir: string;
   readonly events: EventBus;
-  readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<never>[];
+  readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<unknown>[];
 }
 
 /** The project a host process has open (at most one), and the user's recent list. */

@@ -3,7 +3,9 @@ import { coreSchema } from './v1-core.ts';
 import { visionSchema } from './v2-vision.ts';
 import { synthesisSchema } from './v3-synthesis.ts';
 import { curationSchema } from './v4-curation.ts';
+import { datasetIndexesSchema } from './v5-dataset-indexes.ts';
+import { visionOutliersSchema } from './v6-vision-outliers.ts';
 import { decisionProvenanceSchema } from './v15-decision-provenance.ts';
 
 /** Every schema step in order. A step, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, decisionProvenanceSchema];
+export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, datasetIndexesSchema, visionOutliersSchema, decisionProvenanceSchema];

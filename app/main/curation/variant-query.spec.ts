@@ -1,0 +1,171 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultKeymap } from '../../api/curation.ts';
+import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
+import { FALLBACK_IDENTITY_THRESHOLD } from './rule-defaults.ts';
+import { createHarness, type Harness } from './testing/curation-harness.ts';
+
+describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await createHarness({ identities: 2, imagesPerIdentity: 3, variantsPerImage: 4 });
+  });
+
+  afterAll(async () => {
+    await harness.cleanup();
+  });
+
+  it('groups by source with the source pinned, ordered by identity and path', async () => {
+    const groups = await harness.call('curation.groups', { view: { groupBy: 'source' } });
+    expect(groups.total).toBe(24);
+    expect(groups.groups.map((g) => g.label)).toEqual(['s11/1.png', 's11/2.png', 's11/3.png', 's12/1.png', 's12/2.png', 's12/3.png']);
+    expect(groups.groups[0]).toMatchObject({
+      count: 4,
+      identityName: 's11',
+      sourceImageId: harness.images[0].id,
+      sourceKey: `originals/${harness.images[0].id}`,
+    });
+  });
+
+  it('groups by identity and by edit', async () => {
+    const byIdentity = await harness.call('curation.groups', { view: { groupBy: 'identity' } });
+    expect(byIdentity.groups.map((g) => [g.label, g.count])).toEqual([
+      ['s11', 12],
+      ['s12', 12],
+    ]);
+    const byEdit = await harness.call('curation.groups', { view: { groupBy: 'edit' } });
+    expect(byEdit.groups.map((g) => [g.key, g.count])).toEqual([
+      ['age', 6],
+      ['expression', 6],
+      ['relight', 12],
+    ]);
+  });
+
+  it('pages a slice of a group, sorted by a score, unscored last', async () => {
+    const view = { groupBy: 'identity' as const, sort: 'idToSource' as const, direction: 'desc' as const };
+    const page = await harness.call('curation.page', {
+      view,
+      segments: [
+        { groupKey: '1', offset: 0, limit: 3 },
+        { groupKey: '1', offset: 3, limit: 3 },
+      ],
+    });
+    const scores = page.segments.flatMap((s) => s.items.map((t) => t.idToSource));
+    expect(scores).toEqual([0.9, 0.9, 0.9, 0.633, 0.633, 0.633]);
+    expect(page.segments[1].offset).toBe(3);
+  });
+
+  it('filters by edit, status and score range', async () => {
+    const [a] = harness.variants;
+    await harness.call('curation.decide', { variantIds: [a.id], status: 'accepted' });
+    const count = async (filter: object) => (await harness.call('curation.groups', { view: { groupBy: 'identity', filter } })).total;
+    expect(await count({ editKinds: ['relight'] })).toBe(12);
+    expect(await count({ statuses: ['accepted'] })).toBe(1);
+    expect(await count({ statuses: ['unset'] })).toBe(23);
+    expect(await count({ score: { metric: 'idToSource', min: 0.5 } })).toBe(12);
+    expect(await count({ score: { metric: 'idToSource', min: 0.2, max: 0.5 } })).toBe(6);
+    expect(await count({ identityId: harness.images[3].identityId, editKinds: ['age'] })).toBe(3);
+    await harness.call('curation.undo', {});
+  });
+
+  it('answers an unknown group key with an empty slice', async () => {
+    const page = await harness.call('curation.page', {
+      view: { groupBy: 'source' },
+      segments: [{ groupKey: 'not-a-number', offset: 0, limit: 5 }],
+    });
+    expect(page.segments[0].items).toEqual([]);
+  });
+
+  it('histograms a score by status, with unscored variants counted apart', async () => {
+    const low = harness.variants.filter((v) => v.idToSource < 0.2);
+    await harness.call('curation.decide', { variantIds: low.map((v) => v.id), status: 'rejected' });
+    const histogram = await harness.call('curation.histogram', { metric: 'idToSource', bins: 8 });
+    expect(histogram.from).toBe(0.1);
+    expect(histogram.to).toBe(0.9);
+    expect(histogram.bins).toHaveLength(8);
+    expect(histogram.bins[0]).toMatchObject({ rejected: 6, accepted: 0, unset: 0 });
+    expect(histogram.bins.at(-1)).toMatchObject({ unset: 6 });
+    const total = histogram.bins.reduce((sum, b) => sum + b.accepted + b.rejected + b.unset, 0);
+    expect(total + histogram.missing).toBe(24);
+    await harness.call('curation.undo', {});
+  });
+
+  it('lists the edits and identities to filter by', async () => {
+    const facets = await harness.call('curation.facets', {});
+    expect(facets.editKinds).toEqual(['age', 'expression', 'relight']);
+    expect(facets.identities.map((i) => i.name)).toEqual(['s11', 's12']);
+  });
+
+  it('compares a variant with its source, with a difference image', async () => {
+    const brightest = harness.variants.find((v) => v.ordinal === 3)!;
+    const view = await harness.call('curation.compare', { variantId: brightest.id });
+    expect(view.variant.id).toBe(brightest.id);
+    expect(view).toMatchObject({ sourceWidth: 92, sourceHeight: 112, packName: 'fixture-brightness', packVersion: '1.0.0' });
+    expect(view.difference.startsWith('data:image/png;base64,')).toBe(true);
+    expect(view.meanAbsDifference).toBeGreaterThan(0.01);
+    const subtle = harness.variants.find((v) => v.ordinal === 1)!;
+    const unchanged = await harness.call('curation.compare', { variantId: subtle.id });
+    expect(unchanged.meanAbsDifference).toBeLessThan(view.meanAbsDifference);
+    await expect(harness.call('curation.compare', { variantId: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(view.alignedSource).toBeNull();
+  });
+
+  it('compares against the source face aligned like the generator when the variant names its face', async () => {
+    const db = harness.session().db;
+    const variant = harness.variants[0];
+    const faceId = Number(
+      db
+        .prepare(
+          `INSERT INTO faces (image_id, face_index, box, score, five_points, is_primary)
+           VALUES (?, 0, '[0,0,92,112]', 0.99, '[[30,50],[62,50],[46,66],[34,84],[58,84]]', 1)`,
+        )
+        .run(variant.sourceImageId).lastInsertRowid,
+    );
+    db.prepare('UPDATE variants SET source_face_id = ?, width = 96, height = 96 WHERE id = ?').run(faceId, variant.id);
+    const view = await harness.call('curation.compare', { variantId: variant.id });
+    expect(view.alignedSource?.startsWith('data:image/png;base64,')).toBe(true);
+    db.prepare('UPDATE variants SET source_face_id = NULL, width = 92, height = 112 WHERE id = ?').run(variant.id);
+  });
+
+  it('persists the keymap and refuses a key bound twice', async () => {
+    expect(await harness.call('curation.keymap', {})).toEqual(defaultKeymap);
+    const keymap = { ...defaultKeymap, accept: ['y'], reject: ['n'] };
+    await harness.call('curation.setKeymap', { keymap });
+    expect(await harness.call('curation.keymap', {})).toEqual(keymap);
+    await expect(harness.call('curation.setKeymap', { keymap: { ...keymap, unset: ['y'] } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+
+  it('suggests the fallback threshold when the identity bench has not run', async () => {
+    const defaults = await harness.call('curation.ruleDefaults', {});
+    expect(defaults).toMatchObject({ identityThreshold: FALLBACK_IDENTITY_THRESHOLD, identitySource: 'fallback', far: 0.001 });
+  });
+});
+
+describe('rule defaults from the identity bench', () => {
+  it('reads the threshold at FAR 1e-3 from the shapes the bench may write, and ignores nonsense', async () => {
+    const { ruleDefaults } = await import('./rule-defaults.ts');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'likeness-defaults-'));
+    const shapes: [unknown, number | null][] = [
+      [{ thresholds: [{ far: 1e-4, threshold: 0.5 }, { far: 0.001, threshold: 0.31 }] }, 0.31],
+      [{ model: 'x', verification: { 'threshold_at_far_1e-3': 0.27 } }, 0.27],
+      [{ far: { '1e-3': { threshold: 0.33, tar: 0.9 } } }, 0.33],
+      [{ far: 0.001, threshold: 7 }, null],
+      ['garbage', null],
+    ];
+    for (const [index, [content, expected]] of shapes.entries()) {
+      const path = join(dir, `identity-${index}.json`);
+      writeFileSync(path, JSON.stringify(content));
+      const defaults = ruleDefaults([path]);
+      expect(defaults.identityThreshold).toBe(expected ?? FALLBACK_IDENTITY_THRESHOLD);
+      expect(defaults.identitySource).toBe(expected === null ? 'fallback' : 'bench');
+    }
+    writeFileSync(join(dir, 'broken.json'), '{not json');
+    expect(ruleDefaults([join(dir, 'broken.json')]).identitySource).toBe('fallback');
+  });
+});

@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '../../api/curation.ts';
+import type { ProjectDatabase } from '../project/project-database.ts';
+import { and, filterCondition, groupColumn, groupCondition, orderBy, STATUS_SQL } from './variant-sql.ts';
+
+interface GroupRow {
+  key: string | number | null;
+  count: number;
+  accepted: number;
+  rejected: number;
+  label: string | null;
+  source_image_id: number | null;
+  thumb_key: string | null;
+  identity_name: string | null;
+}
+
+interface TileRow {
+  id: number;
+  source_image_id: number;
+  identity_id: number | null;
+  identity_name: string | null;
+  ordinal: number;
+  edit_kind: string;
+  strength: number;
+  seed: number;
+  file_key: string;
+  width: number;
+  height: number;
+  id_to_source: number | null;
+  id_to_centroid: number | null;
+  diversity: number | null;
+  status: VariantTile['status'];
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+const FROM_VARIANTS = 'FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id';
+const SELECT_TILES = `SELECT v.id, v.source_image_id, v.identity_id, n.name AS identity_name, v.ordinal, v.edit_kind,
+    v.strength, v.seed, v.file_key, v.width, v.height, v.id_to_source, v.id_to_centroid, v.diversity,
+    ${STATUS_SQL} AS status, d.decided_by, d.decided_at
+  ${FROM_VARIANTS} LEFT JOIN identities n ON n.id = v.identity_id`;
+
+/** The media key of a dataset image as the hosts resolve it (see media-resolver). */
+export function originalKey(imageId: number): string {
+  return `originals/${imageId}`;
+}
+
+/**
+ * The grid's two reads. `groups` is small (one row per source, identity or edit) and gives the
+ * renderer the whole layout; `page` fetches only the slices of groups the viewport shows, so the
+ * cost of a scroll or a refresh does not grow with the number of variants.
+ */
+export class VariantQuery {
+  readonly #db: ProjectDatabase;
+
+  constructor(db: ProjectDatabase) {
+    this.#db = db;
+  }
+
+  groups(view: VariantView): VariantGroups {
+    const where = filterCondition(view.filter);
+    const aggregate = `SELECT ${groupColumn[view.groupBy]} AS key, count(*) AS count,
+        coalesce(sum(d.status = 'accepted'), 0) AS accepted, coalesce(sum(d.status = 'rejected'), 0) AS rejected
+      ${FROM_VARIANTS} WHERE ${where.sql} GROUP BY key`;
+    const labelled = {
+      source: `SELECT g.*, i.rel_path AS label, i.id AS source_image_id, i.thumb_key, n.name AS identity_name
+        FROM (${aggregate}) g JOIN images i ON i.id = g.key LEFT JOIN identities n ON n.id = i.identity_id
+        ORDER BY n.name IS NULL, n.name, i.rel_path, i.id`,
+      identity: `SELECT g.*, n.name AS label, NULL AS source_image_id, NULL AS thumb_key, n.name AS identity_name
+        FROM (${aggregate}) g LEFT JOIN identities n ON n.id = g.key
+        ORDER BY n.name IS NULL, n.name, g.key`,
+      edit: `SELECT g.*, g.key AS label, NULL AS source_image_id, NULL AS thumb_key, NULL AS identity_name
+        FROM (${aggregate}) g ORDER BY g.key`,
+    }[view.groupBy];
+    const rows = this.#db.prepare(labelled).all(...where.params) as GroupRow[];
+    const groups = rows.map(
+      (row): VariantGroup => ({
+        key: row.key === null ? 'none' : String(row.key),
+        label: row.label ?? (view.groupBy === 'identity' ? 'No identity' : String(row.key)),
+        count: row.count,
+        accepted: row.accepted,
+        rejected: row.rejected,
+        sourceImageId: row.source_image_id,
+        sourceKey: row.source_image_id === null ? null : (row.thumb_key ?? originalKey(row.source_image_id)),
+        identityName: row.identity_name,
+      }),
+    );
+    return { total: groups.reduce((sum, g) => sum + g.count, 0), groups };
+  }
+
+  page(view: VariantView, segments: readonly PageSegment[]): VariantPage {
+    const filter = filterCondition(view.filter);
+    const order = orderBy(view.sort, view.direction);
+    // A page spanning many small groups repeats one of two statements; compile each once.
+    const statements = new Map<string, Database.Statement>();
+    return {
+      segments: segments.map((segment) => {
+        const where = and(filter, groupCondition(view.groupBy, segment.groupKey));
+        const sql = `${SELECT_TILES} WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
+        let statement = statements.get(sql);
+        if (!statement) statements.set(sql, (statement = this.#db.prepare(sql)));
+        const rows = statement.all(...where.params, segment.limit, segment.offset) as TileRow[];
+        return { groupKey: segment.groupKey, offset: segment.offset, items: rows.map(toTile) };
+      }),
+    };
+  }
+
+  tile(variantId: number): VariantTile | null {
+    const row = this.#db.prepare(`${SELECT_TILES} WHERE v.id = ?`).get(variantId) as TileRow | undefined;
+    return row ? toTile(row) : null;
+  }
+}
+
+function toTile(row: TileRow): VariantTile {
+  return {
+    id: row.id,
+    sourceImageId: row.source_image_id,
+    sourceKey: originalKey(row.source_image_id),
+    identityId: row.identity_id,
+    identityName: row.identity_name,
+    ordinal: row.ordinal,
+    editKind: row.edit_kind,
+    strength: row.strength,
+    seed: row.seed,
+    fileKey: row.file_key,
+    width: row.width,
+    height: row.height,
+    idToSource: row.id_to_source,
+    idToCentroid: row.id_to_centroid,
+    diversity: row.diversity,
+    status: row.status,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+  };
+}

@@ -1,0 +1,81 @@
+import { affineFromRows, applyAffine, type Affine } from '../vision/affine.ts';
+import { loadAlignedCrop } from '../vision/aligned-crop.ts';
+import { alignmentTransform, transformForSize, type FivePoints } from '../vision/face-templates.ts';
+import { personMask } from '../vision/person-mask.ts';
+import { decodeRgb } from '../vision/rgb-image.ts';
+import { sourceImagePath } from '../vision/source-images.ts';
+import type { VisionRuntime } from '../vision/vision-runtime.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { FaceSource, SourceFace } from './face-source.ts';
+import { planarFromInterleaved, type PlanarImage } from './image-tensor.ts';
+
+interface GeometryRow {
+  image_id: number;
+  landmarks: Buffer | null;
+  five_points: string | null;
+  generator_transform: string | null;
+}
+
+/** A project's analysed faces, as the vision pipeline aligned them to the generator template. */
+export class ProjectFaceSource implements FaceSource {
+  readonly #session: ProjectSession;
+  readonly #vision: VisionRuntime;
+
+  constructor(session: ProjectSession, vision: VisionRuntime) {
+    this.#session = session;
+    this.#vision = vision;
+  }
+
+  faces(): readonly SourceFace[] {
+    return this.#session.db
+      .prepare(
+        `SELECT f.id AS faceId, f.image_id AS imageId, i.identity_id AS identityId
+           FROM faces f JOIN images i ON i.id = f.image_id
+          WHERE f.is_primary = 1 AND i.status = 'ok'
+          ORDER BY f.id`,
+      )
+      .all() as SourceFace[];
+  }
+
+  async alignedCrop(faceId: number, size: number): Promise<PlanarImage> {
+    const crop = await loadAlignedCrop(this.#session, faceId, { template: 'generator', size, format: 'float32' });
+    return planarFromInterleaved(crop.data, size, 1);
+  }
+
+  async templateLandmarks(faceId: number, size: number): Promise<Float32Array | null> {
+    const row = this.#geometry(faceId);
+    const toTemplate = row && generatorTransform(row, size);
+    if (!row?.landmarks || !toTemplate) return null;
+    const source = new Float32Array(row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength));
+    const points = new Float32Array((source.length / 3) * 2);
+    for (let p = 0; p < points.length / 2; p += 1) {
+      const [x, y] = applyAffine(toTemplate, [source[p * 3], source[p * 3 + 1]]);
+      points[p * 2] = x;
+      points[p * 2 + 1] = y;
+    }
+    return points;
+  }
+
+  async personMask(faceId: number, size: number): Promise<Float32Array | null> {
+    const row = this.#geometry(faceId);
+    const toTemplate = row && generatorTransform(row, size);
+    if (!row || !toTemplate) return null;
+    const image = await decodeRgb(sourceImagePath(this.#session.db, row.image_id));
+    const mask = await personMask(image, toTemplate, size, this.#vision);
+    return Float32Array.from(mask.data, (v) => v / 255);
+  }
+
+  #geometry(faceId: number): GeometryRow | undefined {
+    return this.#session.db
+      .prepare('SELECT image_id, landmarks, five_points, generator_transform FROM faces WHERE id = ?')
+      .get(faceId) as GeometryRow | undefined;
+  }
+}
+
+function generatorTransform(row: GeometryRow, size: number): Affine | null {
+  let reference: Affine;
+  if (row.generator_transform) reference = affineFromRows(JSON.parse(row.generator_transform) as number[][]);
+  else if (row.five_points) reference = alignmentTransform(JSON.parse(row.five_points) as FivePoints, 'generator');
+  else return null;
+  return transformForSize(reference, 'generator', size);
+}

@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { ApiError } from '../../api/errors.ts';
+import type { PackEdit, PackSummary, synthesisCommands } from '../../api/synthesis.ts';
+import type { Handlers } from '../host/api-router.ts';
+import type { EventBus } from '../host/event-bus.ts';
+import { sharedInferenceClient } from '../inference/shared-inference-client.ts';
+import type { ProjectDatabase } from '../project/project-database.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { Workspace } from '../project/workspace.ts';
+import { defaultVisionRuntime } from '../vision/vision-runtime.ts';
+import { DEFAULT_PACK_DESCRIPTION, defaultPackDirections, defaultPackParts } from './default-pack-layout.ts';
+import { DEFAULT_PACK_NAME, DEFAULT_PACK_VERSION } from './default-pack-export.ts';
+import { defaultFitOptions } from './appearance-model-fit.ts';
+import { loadGeneratorPack } from './pack-loader.ts';
+import { PackManifest } from './pack-manifest.ts';
+import { ProjectFaceSource } from './project-face-source.ts';
+import { projectCentroids, visionIdentityScorer } from './project-identity-scorer.ts';
+import { selectSources, type SynthesisJobDeps } from './synthesis-job.ts';
+import { registerPack } from './variant-store.ts';
+
+/** What the synthesize job needs in an open project: its faces, the shared inference worker, the vision embedder. */
+export function projectSynthesisDeps(session: ProjectSession, events: EventBus): SynthesisJobDeps {
+  const vision = defaultVisionRuntime();
+  return {
+    session,
+    events,
+    runtime: sharedInferenceClient(),
+    faces: new ProjectFaceSource(session, vision),
+    scorer: visionIdentityScorer(vision, projectCentroids(session.db)),
+  };
+}
+
+export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof typeof synthesisCommands> {
+  return {
+    'synthesis.packs': () => listPacks(workspace.require().db),
+    'synthesis.addPack': async ({ path }) => {
+      const session = workspace.require();
+      const pack = await loadGeneratorPack(resolve(path), sharedInferenceClient());
+      try {
+        const id = registerPack(session.db, pack);
+        return summarise(id, 'installed', pack.manifest, pack.hash, pack.dir);
+      } finally {
+        await pack.close();
+      }
+    },
+    'synthesis.start': (request) => {
+      const session = workspace.require();
+      // Checked here too so the form shows an empty selection at once, not as a failed job.
+      const sources = selectSources(new ProjectFaceSource(session, defaultVisionRuntime()).faces(), request.sources);
+      if (sources.length === 0) throw new ApiError('INVALID_INPUT', 'no analysed faces match the chosen sources; run face analysis first');
+      if (request.pack.kind === 'installed' && !session.db.prepare('SELECT 1 FROM packs WHERE id = ?').get(request.pack.packId)) {
+        throw new ApiError('NOT_FOUND', `no pack ${request.pack.packId} in this project`);
+      }
+      return { jobId: session.jobs.enqueue('synthesize', request).id };
+    },
+  };
+}
+
+interface PackRow {
+  id: number;
+  name: string;
+  hash: string;
+  path: string;
+  manifest: string;
+}
+
+/** The default generator first (fitted or not yet), then installed packs, newest first. */
+export function listPacks(db: ProjectDatabase): PackSummary[] {
+  const rows = db.prepare('SELECT id, name, hash, path, manifest FROM packs ORDER BY id DESC').all() as PackRow[];
+  const parsed = rows.flatMap((row) => {
+    const manifest = PackManifest.safeParse(JSON.parse(row.manifest));
+    return manifest.success ? [{ row, manifest: manifest.data }] : [];
+  });
+  const fitted = parsed.find((p) => p.row.name === DEFAULT_PACK_NAME);
+  const defaultSummary: PackSummary = fitted
+    ? summarise(fitted.row.id, 'default', fitted.manifest, fitted.row.hash, fitted.row.path)
+    : {
+        id: null,
+        kind: 'default',
+        name: DEFAULT_PACK_NAME,
+        version: DEFAULT_PACK_VERSION,
+        description: `${DEFAULT_PACK_DESCRIPTION} It is fitted on this project's faces when first used.`,
+        hash: null,
+        path: null,
+        outputSize: defaultFitOptions.outputSize,
+        parts: [...defaultPackParts],
+        directions: [...defaultPackDirections],
+      };
+  const installed = parsed.filter((p) => p.row.name !== DEFAULT_PACK_NAME).map((p) => summarise(p.row.id, 'installed', p.manifest, p.row.hash, p.row.path));
+  return [defaultSummary, ...installed];
+}
+
+function summarise(id: number, kind: PackSummary['kind'], manifest: PackManifest, hash: string, path: string): PackSummary {
+  const edit = (entry: { name: string; label?: string; edit: PackEdit['edit'] }): PackEdit => ({ name: entry.name, label: entry.label ?? entry.name, edit: entry.edit });
+  return {
+    id,
+    kind,
+    name: manifest.name,
+    version: manifest.version,
+    description: manifest.description,
+    hash,
+    path,
+    outputSize: manifest.synthesis.output.shape[3] as number,
+    parts: manifest.parts.map(edit),
+    directions: manifest.directions.map(edit),
+  };
+}

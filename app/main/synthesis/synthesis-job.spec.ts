@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SynthesizeRequest } from '../../api/synthesis.ts';
+import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
+import { InferenceClient } from '../inference/inference-client.ts';
+import { Recipe } from './edit-recipe.ts';
+import { loadGeneratorPack } from './pack-loader.ts';
+import { FaceChipSource } from './face-chip-source.ts';
+import { openSynthesisTestProject, type SynthesisTestProject } from './testing/synthesis-test-project.ts';
+import { sharedFaceChips } from './testing/shared-face-chips.ts';
+import { writeStyleganShapedPack } from './testing/stylegan-shaped-pack.ts';
+import { VariantRenderer } from './variant-renderer.ts';
+import { registerPack } from './variant-store.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'likeness-synthesis-'));
+const runtime = new InferenceClient({ threadsPerWorker: 2 });
+let project: SynthesisTestProject & { faces: FaceChipSource };
+
+interface VariantRecord {
+  id: number;
+  source_image_id: number;
+  ordinal: number;
+  edit_kind: string;
+  strength: number;
+  recipe: string;
+  file_key: string;
+  pack_id: number;
+  latent_delta_norm: number;
+  diversity: number;
+  width: number;
+}
+
+const edits: SynthesizeRequest['edits'] = [
+  { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
+  { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.6, 1] },
+  { type: 'mix', parts: ['eyes', 'mouth'], donors: 'same-identity', strength: [0.8, 1] },
+  { type: 'mix', parts: ['illumination'], donors: 'random', strength: [1, 1] },
+];
+
+function variantsOf(jobId: number): VariantRecord[] {
+  return project.session.db.prepare('SELECT * FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal').all(jobId) as VariantRecord[];
+}
+
+function sha(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function runJob(request: SynthesizeRequest): Promise<number> {
+  const { id } = project.session.jobs.enqueue('synthesize', request);
+  await project.session.jobs.idle();
+  return id;
+}
+
+describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
+  beforeAll(() => {
+    const chips = sharedFaceChips(['johns']);
+    const faces = new FaceChipSource(chips);
+    project = { ...openSynthesisTestProject(join(root, 'p.likeness'), chips, faces, runtime), faces };
+  });
+  afterAll(async () => {
+    await project?.session.close();
+    await runtime.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('fits the default generator, writes every variant with its recipe, and reproduces one byte for byte', async () => {
+    const request: SynthesizeRequest = {
+      sources: { kind: 'identities', identityIds: [1, 2] },
+      pack: { kind: 'default', refit: false },
+      edits,
+      variantsPerSource: 4,
+      seed: 42,
+      refineIterations: 0,
+    };
+    const jobId = await runJob(request);
+    const status = project.session.jobs.get(jobId);
+    expect(status).toMatchObject({ state: 'done', done: 88, total: 88 });
+    const variants = variantsOf(jobId);
+    expect(variants).toHaveLength(88);
+    expect(new Set(variants.map((v) => v.edit_kind))).toEqual(new Set(['relight', 'hair', 'expression']));
+    for (const v of variants) {
+      expect(project.session.media.has(v.file_key)).toBe(true);
+      expect(v.width).toBe(128);
+      expect(Number.isFinite(v.latent_delta_norm)).toBe(true);
+    }
+    // Relighting and donor mixes really change the picture.
+    // Every edit changes the picture; relighting and hair, which cover large areas, clearly.
+    expect(Math.min(...variants.map((v) => v.diversity))).toBeGreaterThan(0.001);
+    const median = (kind: string): number => {
+      const sorted = variants.filter((v) => v.edit_kind === kind).map((v) => v.diversity).sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)];
+    };
+    expect(median('relight')).toBeGreaterThan(0.02);
+    expect(median('hair')).toBeGreaterThan(0.02);
+
+    const sample = variants[5];
+    const recipe = Recipe.parse(JSON.parse(sample.recipe));
+    const packPath = (project.session.db.prepare('SELECT path FROM packs WHERE id = ?').get(sample.pack_id) as { path: string }).path;
+    const pack = await loadGeneratorPack(packPath, runtime);
+    try {
+      const other = Recipe.parse(JSON.parse(variants[40].recipe));
+      // Rendered alone and batched with another recipe: the same bytes the job stored.
+      const [alone] = await new VariantRenderer(pack, project.faces, null).render([recipe]);
+      const [, batched] = await new VariantRenderer(pack, project.faces, null).render([other, recipe]);
+      const stored = readFileSync(project.session.media.pathOf(sample.file_key));
+      expect(sha(alone.png)).toBe(sha(stored));
+      expect(sha(batched.png)).toBe(sha(stored));
+      // Caches far smaller than one batch's faces change nothing either.
+      const many = variants.slice(0, 12).map((v) => Recipe.parse(JSON.parse(v.recipe)));
+      const tight = await new VariantRenderer(pack, project.faces, null, 2).render([...many, recipe]);
+      expect(sha(tight.at(-1)!.png)).toBe(sha(stored));
+    } finally {
+      await pack.close();
+    }
+  });
+
+  it('resumes after a crash by rendering only the uncommitted ordinals, identically', async () => {
+    const request: SynthesizeRequest = {
+      sources: { kind: 'images', imageIds: [1, 2, 3] },
+      pack: { kind: 'default', refit: false },
+      edits,
+      variantsPerSource: 6,
+      seed: 7,
+      refineIterations: 0,
+    };
+    const jobId = await runJob(request);
+    const before = variantsOf(jobId);
+    expect(before).toHaveLength(18);
+    const hashes = new Map(before.map((v) => [v.file_key, sha(readFileSync(project.session.media.pathOf(v.file_key)))]));
+    // A crash after these commits: the last source's rows never landed.
+    project.session.db.prepare('DELETE FROM variants WHERE job_id = ? AND source_image_id = 3').run(jobId);
+    project.session.db.prepare("UPDATE jobs SET state = 'failed' WHERE id = ?").run(jobId);
+    project.session.jobs.resume(jobId);
+    await project.session.jobs.idle();
+    const after = variantsOf(jobId);
+    expect(after).toHaveLength(18);
+    expect(after.filter((v) => v.source_image_id !== 3).map((v) => v.id)).toEqual(before.filter((v) => v.source_image_id !== 3).map((v) => v.id));
+    for (const v of after) expect(sha(readFileSync(project.session.media.pathOf(v.file_key)))).toBe(hashes.get(v.file_key));
+    expect(project.session.jobs.get(jobId)).toMatchObject({ state: 'done', done: 18 });
+  });
+
+  it('stops at a batch boundary when cancelled', async () => {
+    const { id } = project.session.jobs.enqueue('synthesize', {
+      sources: { kind: 'all' },
+      edits,
+      variantsPerSource: 16,
+      seed: 1,
+    });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (project.session.jobs.get(id).done > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    project.session.jobs.cancel(id);
+    await project.session.jobs.idle();
+    const status = project.session.jobs.get(id);
+    expect(status.state).toBe('cancelled');
+    expect(variantsOf(id).length).toBeLessThan(55 * 16);
+    expect(variantsOf(id).length % 32).toBe(0);
+  });
+
+  it('runs a StyleGAN-shaped pack end to end through the same job (direct composition, mapping present)', async () => {
+    const dir = join(root, 'stylegan');
+    await writeStyleganShapedPack(dir);
+    const pack = await loadGeneratorPack(dir, runtime);
+    const packId = registerPack(project.session.db, pack);
+    await pack.close();
+    const jobId = await runJob({
+      sources: { kind: 'images', imageIds: [10, 20] },
+      pack: { kind: 'installed', packId },
+      edits: [
+        { type: 'direction', name: 'smile', strength: [1, 2] },
+        { type: 'mix', parts: ['fine_style'], donors: 'random', strength: [0.5, 1] },
+      ],
+      variantsPerSource: 3,
+      seed: 3,
+      refineIterations: 2,
+    });
+    expect(project.session.jobs.get(jobId)).toMatchObject({ state: 'done', done: 6 });
+    const variants = variantsOf(jobId);
+    expect(variants.map((v) => v.width)).toEqual([32, 32, 32, 32, 32, 32]);
+    expect(variants.map((v) => v.edit_kind)).toEqual(['expression', 'relight', 'expression', 'expression', 'relight', 'expression']);
+    expect(variants.every((v) => v.pack_id === packId && v.latent_delta_norm > 0)).toBe(true);
+  });
+
+  it('fails a job whose edits name parts the pack does not have, saying which exist', async () => {
+    const jobId = await runJob({
+      sources: { kind: 'images', imageIds: [1] },
+      pack: { kind: 'default', refit: false },
+      edits: [{ type: 'mix', parts: ['beard'], donors: 'random', strength: [1, 1] }],
+      variantsPerSource: 1,
+      seed: 0,
+      refineIterations: 0,
+    });
+    const status = project.session.jobs.get(jobId);
+    expect(status.state).toBe('failed');
+    expect(status.error).toMatch(/has no part "beard" \(it has: illumination, skin, eyes, brows, nose, mouth, hair, background\)/);
+  });
+});

@@ -1,0 +1,123 @@
+import { SynthesizeRequest, type SourceSelection } from '../../api/synthesis.ts';
+import type { EventBus } from '../host/event-bus.ts';
+import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { FaceSource, IdentityScorer, SourceFace } from './face-source.ts';
+import { IdentityScoring } from './identity-scoring.ts';
+import type { InferenceRuntime } from './inference-runtime.ts';
+import { resolveJobPack } from './pack-resolver.ts';
+import { checkEdits, DonorPool, planRecipe } from './recipe-planner.ts';
+import type { Recipe } from './edit-recipe.ts';
+import { VariantRenderer } from './variant-renderer.ts';
+import { committedOrdinals, insertVariants, type VariantRow } from './variant-store.ts';
+
+export interface SynthesisJobDeps {
+  readonly session: ProjectSession;
+  readonly events: EventBus;
+  readonly runtime: InferenceRuntime;
+  readonly faces: FaceSource;
+  /** Null where no identity model is available: variants are still made, their scores left empty. */
+  readonly scorer: IdentityScorer | null;
+}
+
+/** Variants rendered, scored and committed together: one inference batch, one transaction. */
+const BATCH = 32;
+
+export function synthesizeJobHandler(deps: SynthesisJobDeps): JobHandler<SynthesizeRequest> {
+  return { kind: 'synthesize', params: SynthesizeRequest, run: (context) => runSynthesis(deps, context) };
+}
+
+/**
+ * Resumable by construction: a variant is identified by (job, source image, ordinal) and its
+ * recipe follows from the job's params alone, so a rerun plans the same recipes and renders only
+ * the ordinals not yet committed.
+ */
+export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<SynthesizeRequest>): Promise<void> {
+  const { session, events } = deps;
+  const request = context.params;
+  const allFaces = deps.faces.faces();
+  const sources = selectSources(allFaces, request.sources);
+  const total = sources.length * request.variantsPerSource;
+  const committed = committedOrdinals(session.db, context.jobId);
+  let done = [...committed.values()].reduce((n, set) => n + set.size, 0);
+  if (sources.length === 0) throw new Error('no analysed faces match the chosen sources; run face analysis first');
+  context.progress(done, total, 'loading the generator');
+
+  const { pack, packId } = await resolveJobPack(request.pack, {
+    db: session.db,
+    projectPath: session.path,
+    runtime: deps.runtime,
+    faces: deps.faces,
+    jobId: context.jobId,
+    signal: context.signal,
+    progress: (_, message) => context.progress(done, total, message),
+  });
+  try {
+    const problems = checkEdits(pack, request.edits);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    const donors = new DonorPool(allFaces);
+    const renderer = new VariantRenderer(pack, deps.faces, deps.scorer);
+    const scoring = new IdentityScoring(deps.scorer);
+    const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
+    const flush = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      const batch = pending.splice(0, pending.length);
+      const rendered = await renderer.render(batch.map((p) => p.recipe), context.signal);
+      const scores = await scoring.score(rendered, batch.map((p) => p.source.identityId));
+      const rows: VariantRow[] = [];
+      for (const [i, variant] of rendered.entries()) {
+        const { source, ordinal, recipe } = batch[i];
+        const fileKey = `variants/j${context.jobId}-i${source.imageId}-o${ordinal}.png`;
+        await session.media.write(fileKey, variant.png);
+        rows.push({
+          jobId: context.jobId,
+          sourceImageId: source.imageId,
+          sourceFaceId: source.faceId,
+          identityId: source.identityId,
+          packId,
+          ordinal,
+          editKind: recipe.editKind,
+          strength: recipe.ops[0].strength,
+          seed: recipe.seed,
+          recipe: JSON.stringify(recipe),
+          fileKey,
+          width: variant.image.size,
+          height: variant.image.size,
+          latentDeltaNorm: variant.latentDeltaNorm,
+          idToSource: scores[i].toSource,
+          idToCentroid: scores[i].toCentroid,
+          diversity: variant.diversity,
+        });
+      }
+      insertVariants(session.db, rows);
+      done += rows.length;
+      events.emit('synthesis.variantsAdded', { jobId: context.jobId, added: rows.length, total: done });
+      context.progress(done, total, scoring.note ?? `synthesizing with ${pack.manifest.name}`);
+    };
+
+    for (const source of sources) {
+      const have = committed.get(source.imageId);
+      for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
+        if (have?.has(ordinal)) continue;
+        pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
+        if (pending.length >= BATCH) {
+          if (context.signal.aborted) return;
+          await flush();
+        }
+      }
+    }
+    if (!context.signal.aborted) await flush();
+  } finally {
+    await pack.close();
+  }
+}
+
+export function selectSources(faces: readonly SourceFace[], selection: SourceSelection): SourceFace[] {
+  if (selection.kind === 'all') return [...faces];
+  if (selection.kind === 'identities') {
+    const wanted = new Set(selection.identityIds);
+    return faces.filter((f) => f.identityId !== null && wanted.has(f.identityId));
+  }
+  const wanted = new Set(selection.imageIds);
+  return faces.filter((f) => wanted.has(f.imageId));
+}

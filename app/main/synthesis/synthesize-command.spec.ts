@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { edits } from './synthesize-command.ts';
+
+describe('likeness synthesize --edits', () => {
+  it('expands presets and parses direction and mix edits', () => {
+    expect(edits('hair,direction:smile:-3:3,mix:eyes+mouth:same-identity:0.5:1')).toEqual([
+      { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
+      { type: 'direction', name: 'smile', strength: [-3, 3] },
+      { type: 'mix', parts: ['eyes', 'mouth'], donors: 'same-identity', strength: [0.5, 1] },
+    ]);
+    expect(edits('relight')).toHaveLength(3);
+  });
+
+  it('names what it does not understand', () => {
+    expect(() => edits('tan')).toThrow(/unknown edit "tan": use relight, hair, background, expression/);
+    expect(() => edits('mix:hair:strangers:0:1')).toThrow(/donor policy must be one of same-identity, other-identities, random/);
+    expect(() => edits('direction:smile:a:1')).toThrow(/not a number: "a"/);
+  });
+});

@@ -1,0 +1,198 @@
+import type { Recipe } from './edit-recipe.ts';
+import type { FaceSource, IdentityScorer } from './face-source.ts';
+import type { GeneratorPack, Latent } from './generator-pack.ts';
+import { resizePlanar, type PlanarImage } from './image-tensor.ts';
+import { applyOps, latentDistance } from './latent-edit.ts';
+import { refineLatent } from './latent-refiner.ts';
+import { encodeVariantPng } from './png-encoding.ts';
+import { deriveSeed } from './seeded-random.ts';
+
+export interface RenderedVariant {
+  readonly recipe: Recipe;
+  /** The variant as encoded (quantised to 8 bits), at the pack's output size. */
+  readonly image: PlanarImage;
+  readonly png: Uint8Array;
+  /** The source's aligned crop at the same size, what identity and diversity are measured against. */
+  readonly source: PlanarImage;
+  readonly latentDeltaNorm: number;
+  /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
+  readonly diversity: number;
+}
+
+const CACHE_LIMIT = 256;
+
+/**
+ * Turns recipes into images through a pack: invert every face involved (batched, cached), refine
+ * sources when asked, apply the ops, synthesize (batched), compose. Composition follows the pack:
+ * direct output, or residual (source + decode(edited) − decode(source)) to keep the photo's detail.
+ */
+export class VariantRenderer {
+  readonly #pack: GeneratorPack;
+  readonly #faces: FaceSource;
+  readonly #scorer: IdentityScorer | null;
+  readonly #latents: BoundedCache<string, Latent>;
+  readonly #crops: BoundedCache<string, PlanarImage>;
+  readonly #reconstructions: BoundedCache<string, PlanarImage>;
+
+  /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
+  constructor(pack: GeneratorPack, faces: FaceSource, scorer: IdentityScorer | null, cacheLimit = CACHE_LIMIT) {
+    this.#pack = pack;
+    this.#faces = faces;
+    this.#scorer = scorer;
+    this.#latents = new BoundedCache(cacheLimit);
+    this.#crops = new BoundedCache(cacheLimit);
+    this.#reconstructions = new BoundedCache(cacheLimit);
+  }
+
+  async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
+    const pack = this.#pack;
+    for (const recipe of recipes) {
+      if (recipe.pack.hash !== pack.hash) throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);
+    }
+    const faceIds = new Set<number>();
+    for (const recipe of recipes) {
+      faceIds.add(recipe.sourceFaceId);
+      for (const op of recipe.ops) if (op.type === 'mix') faceIds.add(op.donorFaceId);
+    }
+    // Everything one call needs is held in local maps: the caches may forget entries meanwhile.
+    const latents = await this.#invert([...faceIds]);
+    const starts = new Map<string, Latent>();
+    for (const recipe of recipes) {
+      signal?.throwIfAborted();
+      const key = startKey(recipe);
+      if (!starts.has(key)) starts.set(key, await this.#start(recipe, latents.get(recipe.sourceFaceId)!, signal));
+    }
+    const edited = recipes.map((recipe) => applyOps(pack, starts.get(startKey(recipe))!, recipe.ops, (faceId) => latents.get(faceId)!));
+    const synthesized = await pack.synthesize(edited);
+    const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct([...starts.entries()]) : null;
+
+    const results: RenderedVariant[] = [];
+    for (const [i, recipe] of recipes.entries()) {
+      const source = await this.#crop(recipe.sourceFaceId, pack.outputSize);
+      const image = quantise(
+        pack.manifest.compose === 'residual'
+          ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!)
+          : synthesized[i],
+      );
+      results.push({
+        recipe,
+        image,
+        png: await encodeVariantPng(image),
+        source,
+        latentDeltaNorm: latentDistance(edited[i], starts.get(startKey(recipe))!),
+        diversity: meanAbsoluteDifference(image, quantise(source)),
+      });
+    }
+    return results;
+  }
+
+  async #invert(faceIds: readonly number[]): Promise<Map<number, Latent>> {
+    const latents = new Map<number, Latent>();
+    const missing: number[] = [];
+    for (const id of faceIds) {
+      const cached = this.#latents.get(`${id}`);
+      if (cached) latents.set(id, cached);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const crops = await Promise.all(missing.map((id) => this.#crop(id, this.#pack.inputSize)));
+      const encoded = await this.#pack.encode(crops);
+      missing.forEach((id, i) => {
+        latents.set(id, encoded[i]);
+        this.#latents.set(`${id}`, encoded[i]);
+      });
+    }
+    return latents;
+  }
+
+  /** The latent a recipe edits: the inversion, refined against the source when the recipe says so. */
+  async #start(recipe: Recipe, inverted: Latent, signal?: AbortSignal): Promise<Latent> {
+    if (recipe.refineIterations === 0) return inverted;
+    const key = startKey(recipe);
+    const cached = this.#latents.get(key);
+    if (cached) return cached;
+    const target = await this.#crop(recipe.sourceFaceId, this.#pack.outputSize);
+    const { latent } = await refineLatent(this.#pack, inverted, target, {
+      iterations: recipe.refineIterations,
+      seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
+      scorer: this.#scorer,
+      signal,
+    });
+    this.#latents.set(key, latent);
+    return latent;
+  }
+
+  async #reconstruct(starts: readonly [string, Latent][]): Promise<Map<string, PlanarImage>> {
+    const images = new Map<string, PlanarImage>();
+    const missing: [string, Latent][] = [];
+    for (const [key, latent] of starts) {
+      const cached = this.#reconstructions.get(key);
+      if (cached) images.set(key, cached);
+      else missing.push([key, latent]);
+    }
+    if (missing.length > 0) {
+      const decoded = await this.#pack.synthesize(missing.map(([, latent]) => latent));
+      missing.forEach(([key], i) => {
+        images.set(key, decoded[i]);
+        this.#reconstructions.set(key, decoded[i]);
+      });
+    }
+    return images;
+  }
+
+  async #crop(faceId: number, size: number): Promise<PlanarImage> {
+    const key = `${faceId}@${size}`;
+    let crop = this.#crops.get(key);
+    if (!crop) {
+      crop = await this.#faces.alignedCrop(faceId, size);
+      this.#crops.set(key, crop);
+    }
+    return crop;
+  }
+}
+
+function startKey(recipe: Recipe): string {
+  return recipe.refineIterations === 0 ? `${recipe.sourceFaceId}` : `${recipe.sourceFaceId}/refined${recipe.refineIterations}`;
+}
+
+function residual(source: PlanarImage, edited: PlanarImage, reconstruction: PlanarImage): PlanarImage {
+  const size = source.size;
+  const e = resizePlanar(edited, size).data;
+  const r = resizePlanar(reconstruction, size).data;
+  const out = new Float32Array(source.data.length);
+  for (let i = 0; i < out.length; i += 1) out[i] = source.data[i] + e[i] - r[i];
+  return { size, data: out };
+}
+
+/** Clamps to 0‥1 and rounds to 8-bit levels, exactly as the PNG will hold it. */
+function quantise(image: PlanarImage): PlanarImage {
+  const data = new Float32Array(image.data.length);
+  for (let i = 0; i < data.length; i += 1) data[i] = Math.min(255, Math.max(0, Math.round(image.data[i] * 255))) / 255;
+  return { size: image.size, data };
+}
+
+function meanAbsoluteDifference(a: PlanarImage, b: PlanarImage): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i += 1) s += Math.abs(a.data[i] - b.data[i]);
+  return s / a.data.length;
+}
+
+/** Insertion-ordered map that forgets its oldest entries past `limit`. */
+class BoundedCache<K, V> {
+  readonly #map = new Map<K, V>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(key: K): V | undefined {
+    return this.#map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    while (this.#map.size > this.#limit) this.#map.delete(this.#map.keys().next().value as K);
+  }
+}

@@ -1,0 +1,98 @@
+import type { ProjectDatabase } from '../project/project-database.ts';
+import { affineToRows } from './affine.ts';
+import type { ImageAnalysis } from './face-analysis.ts';
+
+/** Images the analyze job still has to do: imported fine (not duplicates or errors) and without a result. */
+export function pendingImageIds(db: ProjectDatabase, limit: number): number[] {
+  const rows = db
+    .prepare(
+      `SELECT i.id FROM images i LEFT JOIN analyses a ON a.image_id = i.id
+       WHERE i.status = 'ok' AND a.image_id IS NULL ORDER BY i.id LIMIT ?`,
+    )
+    .all(limit) as { id: number }[];
+  return rows.map((r) => r.id);
+}
+
+export function analysisCounts(db: ProjectDatabase): { images: number; analyzed: number; pending: number } {
+  return db
+    .prepare(
+      `SELECT count(*) AS images, count(a.image_id) AS analyzed, count(*) - count(a.image_id) AS pending
+       FROM images i LEFT JOIN analyses a ON a.image_id = i.id WHERE i.status = 'ok'`,
+    )
+    .get() as { images: number; analyzed: number; pending: number };
+}
+
+/** Forgets results so the next analyze job redoes these images (faces and embeddings cascade). */
+export function clearAnalyses(db: ProjectDatabase, imageIds: readonly number[]): void {
+  const faces = db.prepare('DELETE FROM faces WHERE image_id = ?');
+  const analyses = db.prepare('DELETE FROM analyses WHERE image_id = ?');
+  db.transaction(() => {
+    for (const id of imageIds) {
+      faces.run(id);
+      analyses.run(id);
+    }
+  })();
+}
+
+function blob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export function vectorFromBlob(value: Buffer): Float32Array {
+  // Copy: SQLite's buffer need not be 4-byte aligned.
+  const copy = new Uint8Array(value.byteLength);
+  copy.set(value);
+  return new Float32Array(copy.buffer);
+}
+
+/**
+ * Records one image's result, replacing any earlier one. Call inside a transaction with the rest of
+ * its batch: the analyses row is what marks the image done, so it commits with its faces or not at all.
+ */
+export function saveAnalysis(db: ProjectDatabase, imageId: number, analysis: ImageAnalysis, models: readonly string[]): void {
+  db.prepare('DELETE FROM faces WHERE image_id = ?').run(imageId);
+  const insertFace = db.prepare(
+    `INSERT INTO faces (image_id, face_index, box, score, landmarks, five_points, arcface_transform, generator_transform, quality, is_primary)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model, vector) VALUES (?, ?, ?)');
+  analysis.faces.forEach((face, index) => {
+    const info = insertFace.run(
+      imageId,
+      index,
+      JSON.stringify(face.box),
+      face.detectorScore,
+      blob(face.landmarks),
+      JSON.stringify(face.fivePoints),
+      JSON.stringify(affineToRows(face.arcfaceTransform)),
+      JSON.stringify(affineToRows(face.generatorTransform)),
+      face.quality,
+      index === analysis.primary ? 1 : 0,
+    );
+    for (const [model, vector] of Object.entries(face.embeddings)) {
+      if (vector) insertEmbedding.run(Number(info.lastInsertRowid), model, blob(vector));
+    }
+  });
+  writeAnalysisRow(db, imageId, analysis.status, analysis.faces.length, null, models);
+}
+
+/** An image that could not be analysed (unreadable file, model failure) is recorded, never skipped silently. */
+export function saveAnalysisError(db: ProjectDatabase, imageId: number, error: string, models: readonly string[]): void {
+  db.prepare('DELETE FROM faces WHERE image_id = ?').run(imageId);
+  writeAnalysisRow(db, imageId, 'error', 0, error, models);
+}
+
+function writeAnalysisRow(
+  db: ProjectDatabase,
+  imageId: number,
+  status: string,
+  faceCount: number,
+  error: string | null,
+  models: readonly string[],
+): void {
+  db.prepare(
+    `INSERT INTO analyses (image_id, status, face_count, error, models, analyzed_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (image_id) DO UPDATE SET status = excluded.status, face_count = excluded.face_count,
+       error = excluded.error, models = excluded.models, analyzed_at = excluded.analyzed_at`,
+  ).run(imageId, status, faceCount, error, JSON.stringify(models), new Date().toISOString());
+}

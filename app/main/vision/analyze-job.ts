@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { EmbeddingModel } from '../../api/vision.ts';
+import { mapInOrder } from '../dataset/ordered-pool.ts';
+import type { EventBus } from '../host/event-bus.ts';
+import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import { toRgbBytes, warpAffine } from './bilinear-warp.ts';
+import { analysisCounts, pendingImageIds, saveAnalysis, saveAnalysisError } from './analysis-store.ts';
+import { analyseImage, type ImageAnalysis } from './face-analysis.ts';
+import { transformForSize } from './face-templates.ts';
+import { recomputeCentroids } from './identity-centroids.ts';
+import { alignedCropKey, personMaskKey } from './media-keys.ts';
+import { personMask } from './person-mask.ts';
+import { decodeRgb, encodePng, type RgbImage } from './rgb-image.ts';
+import { sourceImagePath } from './source-images.ts';
+import { defaultVisionRuntime, type VisionRuntime } from './vision-runtime.ts';
+
+export const AnalyzeParams = z.object({
+  /** Side of the stored generator-template crop and mask. */
+  generatorSize: z.number().int().min(64).max(1024).default(256),
+  embeddingModels: z.array(EmbeddingModel).min(1).default(['faceres', 'mobileface']),
+  /** Images committed per transaction; a crash redoes at most one batch. */
+  batchSize: z.number().int().min(1).max(256).default(16),
+});
+export type AnalyzeParams = z.infer<typeof AnalyzeParams>;
+
+const DETECTION_MODELS = ['blazeface', 'facemesh', 'selfie'];
+export const PIPELINE_DEPTH = 2;
+
+type Outcome = { imageId: number; analysis: ImageAnalysis } | { imageId: number; error: string };
+
+/**
+ * Analyses every imported image that has no result yet, a batch per transaction. Resumable by
+ * construction: the pending set is "images without an analyses row", so a rerun after a crash or a
+ * cancel picks up exactly what is missing. Centroids and outlier flags are recomputed at the end,
+ * also after a cancel, so what was analysed is usable.
+ */
+export function analyzeJobHandler(
+  session: ProjectSession,
+  events: EventBus,
+  runtime: () => VisionRuntime = defaultVisionRuntime,
+): JobHandler<AnalyzeParams> {
+  return {
+    kind: 'analyze',
+    params: AnalyzeParams,
+    async run(context) {
+      try {
+        await analysePending(session, events, runtime(), context);
+      } finally {
+        recomputeCentroids(session.db);
+        events.emit('vision.changed', changedCounts(session));
+      }
+    },
+  };
+}
+
+async function analysePending(session: ProjectSession, events: EventBus, runtime: VisionRuntime, context: JobContext<AnalyzeParams>): Promise<void> {
+  const { params, signal } = context;
+  const models = [...DETECTION_MODELS, ...params.embeddingModels].sort();
+  const report = () => {
+    const counts = analysisCounts(session.db);
+    context.progress(counts.analyzed, counts.images, `${counts.pending} images left`);
+  };
+  report();
+  while (!signal.aborted) {
+    const batch = pendingImageIds(session.db, params.batchSize);
+    if (batch.length === 0) break;
+    const outcomes: Outcome[] = [];
+    // Two images in flight: one decodes and warps on this thread while the other's models run.
+    for await (const outcome of mapInOrder(batch, PIPELINE_DEPTH, (imageId) => analyseOne(session, runtime, imageId, params))) {
+      outcomes.push(outcome);
+      if (signal.aborted) break;
+    }
+    session.db.transaction(() => {
+      for (const outcome of outcomes) {
+        if ('error' in outcome) saveAnalysisError(session.db, outcome.imageId, outcome.error, models);
+        else saveAnalysis(session.db, outcome.imageId, outcome.analysis, models);
+      }
+    })();
+    report();
+    events.emit('vision.changed', changedCounts(session));
+  }
+}
+
+async function analyseOne(session: ProjectSession, runtime: VisionRuntime, imageId: number, params: AnalyzeParams): Promise<Outcome> {
+  let image: RgbImage;
+  try {
+    image = await decodeRgb(sourceImagePath(session.db, imageId));
+  } catch (error) {
+    // An unreadable file is the image's problem, recorded against it; a model failure fails the job.
+    return { imageId, error: `unreadable image: ${(error as Error).message}` };
+  }
+  const analysis = await analyseImage(image, runtime, { embeddingModels: params.embeddingModels });
+  for (const [index, face] of analysis.faces.entries()) {
+    const toCrop = transformForSize(face.generatorTransform, 'generator', params.generatorSize);
+    const crop = toRgbBytes(warpAffine(image, toCrop, params.generatorSize, params.generatorSize, 'clamp'));
+    await session.media.write(alignedCropKey(imageId, index), await encodePng(crop));
+    const mask = await personMask(image, toCrop, params.generatorSize, runtime);
+    await session.media.write(personMaskKey(imageId, index), await encodePng(mask));
+  }
+  return { imageId, analysis };
+}
+
+function changedCounts(session: ProjectSession): { analyzed: number; pending: number } {
+  const { analyzed, pending } = analysisCounts(session.db);
+  return { analyzed, pending };
+}

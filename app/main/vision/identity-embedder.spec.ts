@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
+import { InferenceClient } from '../inference/inference-client.ts';
+import { alignCrop } from './aligned-crop.ts';
+import { analyseImage, type AnalysedFace } from './face-analysis.ts';
+import { cosineSimilarity, embedAligned, embedAlignedBatch } from './identity-embedder.ts';
+import { decodeRgb, type RgbImage } from './rgb-image.ts';
+import { VisionRuntime } from './vision-runtime.ts';
+
+describe.runIf(sharedFacesOrSkip())('embedAligned', () => {
+  let client: InferenceClient;
+  let runtime: VisionRuntime;
+  let image: RgbImage;
+  let face: AnalysedFace;
+
+  beforeAll(async () => {
+    client = new InferenceClient();
+    runtime = new VisionRuntime(client);
+    image = await decodeRgb(join(sharedFacesDir, 'johns/John_Salley/000179_02159509.jpg'));
+    const analysis = await analyseImage(image, runtime, { embeddingModels: ['faceres', 'mobileface'] });
+    face = analysis.faces[analysis.primary!];
+  });
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it.each(['faceres', 'mobileface'] as const)('gives the analysis embedding back from a stored-style crop of either template (%s)', async (model) => {
+    // Black outside the photo, as analysis samples it; the chip is tight, so the crops reach past its edges.
+    const generator = alignCrop(image, face.generatorTransform, { template: 'generator', size: 256, format: 'float32', border: 'black' });
+    const arcface = alignCrop(image, face.arcfaceTransform, { template: 'arcface', size: 112, border: 'black' });
+    const [fromGenerator, fromArcface] = await embedAlignedBatch(
+      [
+        { width: 256, height: 256, data: generator.data, template: 'generator' },
+        { width: 112, height: 112, data: arcface.data },
+      ],
+      { model, runtime },
+    );
+    expect(fromGenerator).toHaveLength(face.embeddings[model]!.length);
+    expect(cosineSimilarity(fromArcface, face.embeddings[model]!)).toBeGreaterThan(0.98);
+    expect(cosineSimilarity(fromGenerator, face.embeddings[model]!)).toBeGreaterThan(0.9);
+  });
+
+  it('scores another person lower than the same face', async () => {
+    const other = await decodeRgb(join(sharedFacesDir, 'orl/s3/1.png'));
+    const analysis = await analyseImage(other, runtime, { embeddingModels: ['faceres'] });
+    const crop = alignCrop(other, analysis.faces[0].arcfaceTransform, { template: 'arcface', size: 112 });
+    const embedding = await embedAligned({ width: 112, height: 112, data: crop.data }, { runtime });
+    expect(cosineSimilarity(embedding, face.embeddings.faceres!)).toBeLessThan(0.6);
+  });
+});

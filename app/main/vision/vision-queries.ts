@@ -1,0 +1,184 @@
+import { ApiError } from '../../api/errors.ts';
+import type { AnalysisStatus, FaceDetail, IdentityFaces, ImageBadge, ImageDetail, VisionSummary } from '../../api/vision.ts';
+import type { ProjectDatabase } from '../project/project-database.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { analysisCounts, vectorFromBlob } from './analysis-store.ts';
+import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
+import { loadCentroids } from './identity-centroids.ts';
+import { cosineSimilarity } from './identity-embedder.ts';
+import { alignedCropKey, originalKey, personMaskKey } from './media-keys.ts';
+
+const NEAREST_IDENTITIES = 5;
+
+interface FaceRow {
+  id: number;
+  face_index: number;
+  box: string;
+  score: number;
+  quality: number | null;
+  is_primary: number;
+  landmarks: Buffer | null;
+  five_points: string | null;
+  centroid_similarity: number | null;
+  outlier: number;
+}
+
+/** Everything the image detail view draws: geometry, crops, and which identities the face resembles. */
+export function imageDetail(db: ProjectDatabase, media: MediaStore, imageId: number): ImageDetail {
+  const image = db
+    .prepare(
+      `SELECT i.id, i.identity_id, n.name AS identity_name, i.rel_path, i.width, i.height
+       FROM images i LEFT JOIN identities n ON n.id = i.identity_id WHERE i.id = ?`,
+    )
+    .get(imageId) as
+    | { id: number; identity_id: number | null; identity_name: string | null; rel_path: string; width: number | null; height: number | null }
+    | undefined;
+  if (!image) throw new ApiError('NOT_FOUND', `no image ${imageId}`);
+  const analysis = db.prepare('SELECT status, face_count, error, models, analyzed_at FROM analyses WHERE image_id = ?').get(imageId) as
+    | { status: AnalysisStatus; face_count: number; error: string | null; models: string; analyzed_at: string }
+    | undefined;
+  const rows = db
+    .prepare(
+      `SELECT id, face_index, box, score, quality, is_primary, landmarks, five_points, centroid_similarity, outlier
+       FROM faces WHERE image_id = ? ORDER BY face_index`,
+    )
+    .all(imageId) as FaceRow[];
+  const faces = rows.map((row) => faceDetail(media, imageId, row));
+  return {
+    imageId,
+    identityId: image.identity_id,
+    identityName: image.identity_name,
+    path: image.rel_path,
+    width: image.width,
+    height: image.height,
+    originalKey: originalKey(imageId),
+    analysis: analysis
+      ? {
+          status: analysis.status,
+          faceCount: analysis.face_count,
+          error: analysis.error,
+          models: JSON.parse(analysis.models) as string[],
+          analyzedAt: analysis.analyzed_at,
+        }
+      : null,
+    faces,
+    nearestIdentities: nearestIdentities(db, rows.find((r) => r.is_primary === 1)?.id ?? null),
+    model: DEFAULT_EMBEDDING_MODEL,
+  };
+}
+
+function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetail {
+  const landmarks: [number, number][] = [];
+  if (row.landmarks) {
+    const values = vectorFromBlob(row.landmarks);
+    for (let i = 0; i + 2 < values.length; i += 3) landmarks.push([values[i], values[i + 1]]);
+  }
+  const aligned = alignedCropKey(imageId, row.face_index);
+  const mask = personMaskKey(imageId, row.face_index);
+  return {
+    id: row.id,
+    faceIndex: row.face_index,
+    box: JSON.parse(row.box) as FaceDetail['box'],
+    score: row.score,
+    quality: row.quality,
+    isPrimary: row.is_primary === 1,
+    landmarks,
+    fivePoints: row.five_points ? (JSON.parse(row.five_points) as [number, number][]) : [],
+    alignedKey: media.has(aligned) ? aligned : null,
+    maskKey: media.has(mask) ? mask : null,
+    centroidSimilarity: row.centroid_similarity,
+    outlier: row.outlier === 1,
+  };
+}
+
+function nearestIdentities(db: ProjectDatabase, faceId: number | null): ImageDetail['nearestIdentities'] {
+  if (faceId === null) return [];
+  const row = db.prepare('SELECT vector FROM embeddings WHERE face_id = ? AND model = ?').get(faceId, DEFAULT_EMBEDDING_MODEL) as
+    | { vector: Buffer }
+    | undefined;
+  if (!row) return [];
+  const embedding = vectorFromBlob(row.vector);
+  return loadCentroids(db, DEFAULT_EMBEDDING_MODEL)
+    .map((c) => ({ identityId: c.identityId, name: c.name, similarity: cosineSimilarity(embedding, c.vector) }))
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, NEAREST_IDENTITIES);
+}
+
+/** An identity's primary faces by distance to its centroid, farthest (likeliest mislabelled) first by default. */
+export function identityFaces(db: ProjectDatabase, media: MediaStore, identityId: number, order: 'farthest' | 'nearest'): IdentityFaces {
+  const identity = db.prepare('SELECT id, name FROM identities WHERE id = ?').get(identityId) as { id: number; name: string } | undefined;
+  if (!identity) throw new ApiError('NOT_FOUND', `no identity ${identityId}`);
+  const centroid = db
+    .prepare('SELECT face_count FROM identity_centroids WHERE identity_id = ? AND model = ?')
+    .get(identityId, DEFAULT_EMBEDDING_MODEL) as { face_count: number } | undefined;
+  const rows = db
+    .prepare(
+      `SELECT f.id AS face_id, f.image_id, f.face_index, f.quality, f.centroid_similarity, f.outlier, i.rel_path, i.thumb_key
+       FROM faces f JOIN images i ON i.id = f.image_id
+       WHERE i.identity_id = ? AND f.is_primary = 1 AND f.centroid_similarity IS NOT NULL`,
+    )
+    .all(identityId) as {
+    face_id: number;
+    image_id: number;
+    face_index: number;
+    quality: number | null;
+    centroid_similarity: number;
+    outlier: number;
+    rel_path: string;
+    thumb_key: string | null;
+  }[];
+  const faces = rows
+    .map((r) => {
+      const aligned = alignedCropKey(r.image_id, r.face_index);
+      return {
+        faceId: r.face_id,
+        imageId: r.image_id,
+        path: r.rel_path,
+        alignedKey: media.has(aligned) ? aligned : null,
+        thumbKey: r.thumb_key,
+        quality: r.quality,
+        similarity: r.centroid_similarity,
+        distance: 1 - r.centroid_similarity,
+        outlier: r.outlier === 1,
+      };
+    })
+    .sort((a, b) => (order === 'farthest' ? b.distance - a.distance : a.distance - b.distance) || a.imageId - b.imageId);
+  return {
+    identityId,
+    name: identity.name,
+    model: DEFAULT_EMBEDDING_MODEL,
+    centroidFaces: centroid?.face_count ?? 0,
+    outliers: faces.filter((f) => f.outlier).length,
+    faces,
+  };
+}
+
+/** Tile badges for the dataset grid: one row per requested image, unanalysed images with status null. */
+export function imageBadges(db: ProjectDatabase, imageIds: readonly number[]): ImageBadge[] {
+  const query = db.prepare(
+    `SELECT a.status, a.face_count, f.quality, f.outlier
+     FROM analyses a LEFT JOIN faces f ON f.image_id = a.image_id AND f.is_primary = 1 WHERE a.image_id = ?`,
+  );
+  return imageIds.map((imageId) => {
+    const row = query.get(imageId) as { status: AnalysisStatus; face_count: number; quality: number | null; outlier: number | null } | undefined;
+    return {
+      imageId,
+      status: row?.status ?? null,
+      faceCount: row?.face_count ?? 0,
+      quality: row?.quality ?? null,
+      outlier: row?.outlier === 1,
+    };
+  });
+}
+
+export function visionSummary(db: ProjectDatabase): VisionSummary {
+  const counts = analysisCounts(db);
+  const byStatus = { ok: 0, no_face: 0, multiple_faces: 0, error: 0 };
+  for (const row of db
+    .prepare(`SELECT a.status, count(*) AS n FROM analyses a JOIN images i ON i.id = a.image_id WHERE i.status = 'ok' GROUP BY a.status`)
+    .all() as { status: AnalysisStatus; n: number }[]) {
+    byStatus[row.status] = row.n;
+  }
+  const outliers = (db.prepare('SELECT count(*) AS n FROM faces WHERE outlier = 1').get() as { n: number }).n;
+  return { ...counts, byStatus, outliers, model: DEFAULT_EMBEDDING_MODEL };
+}

@@ -1,0 +1,90 @@
+import type { ProjectSummary } from '../../../../api/project.ts';
+import type { Backend, ConnectionState } from '../backend/backend.ts';
+import { throttle } from '../throttle.ts';
+import { DatasetState } from './dataset-state.svelte.ts';
+import { JobsState } from './jobs-state.svelte.ts';
+import { Notices } from './notices.svelte.ts';
+import { ProblemsState } from './problems-state.svelte.ts';
+import { ProjectState } from './project-state.svelte.ts';
+import { SystemState } from './system-state.svelte.ts';
+
+/** During an import the host reports every batch; reloading the grid more often than this only costs. */
+const DATASET_REFRESH_INTERVAL_MS = 500;
+
+/**
+ * The root of the renderer's state. It owns the per-concern states and is the one place that
+ * turns host events and project switches into reloads, so the states stay unaware of each other.
+ */
+export class AppState {
+  readonly backend: Backend;
+  readonly notices = new Notices();
+  readonly project: ProjectState;
+  readonly dataset: DatasetState;
+  readonly jobs: JobsState;
+  readonly problems: ProblemsState;
+  readonly system: SystemState;
+  connection = $state.raw<ConnectionState>({ status: 'connecting', epoch: 0 });
+  readonly #refreshDataset = throttle(() => {
+    this.dataset.refresh();
+    this.problems.refresh();
+  }, DATASET_REFRESH_INTERVAL_MS);
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+    const { client } = backend;
+    this.project = new ProjectState(client, this.notices, (project) => this.#projectChanged(project));
+    this.dataset = new DatasetState(client, this.notices);
+    this.jobs = new JobsState(client, this.notices);
+    this.problems = new ProblemsState(client, this.notices);
+    this.system = new SystemState(client, this.notices);
+  }
+
+  /** Subscribes to the host and loads the first state; returns the matching teardown. */
+  start(): () => void {
+    const { client } = this.backend;
+    const stops = [
+      client.on('project.changed', ({ project }) => this.project.setCurrent(project)),
+      client.on('dataset.changed', (counts) => {
+        this.dataset.setCounts(counts);
+        this.#refreshDataset();
+      }),
+      client.on('job.updated', (status) => this.jobs.apply(status)),
+      this.backend.connection.subscribe((connection) => {
+        const reconnected = connection.status === 'open' && connection.epoch > 1 && this.connection.status !== 'open';
+        this.connection = connection;
+        if (reconnected) void this.#resync();
+      }),
+    ];
+    void this.project.load();
+    void this.system.load();
+    return () => {
+      this.#refreshDataset.cancel();
+      for (const stop of stops) stop();
+    };
+  }
+
+  /** Events sent while the socket was down are gone; ask again for everything on screen. */
+  async #resync(): Promise<void> {
+    const before = this.project.current?.path;
+    await this.project.load();
+    if (this.project.current && this.project.current.path === before) {
+      this.dataset.refresh();
+      this.problems.refresh();
+      void this.jobs.load();
+    }
+  }
+
+  #projectChanged(project: ProjectSummary | null): void {
+    this.#refreshDataset.cancel();
+    if (!project) {
+      this.dataset.clear();
+      this.problems.clear();
+      this.jobs.clear();
+      void this.project.loadRecent();
+      return;
+    }
+    this.dataset.adopt(project.counts);
+    this.problems.adopt();
+    void this.jobs.load();
+  }
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { PageSegment, TileStatus, VariantTile } from '../../../../api/curation.ts';
+import { CurationGrid } from './curation-grid.svelte.ts';
+import { fakeHost } from '../../views/curation/testing/fake-host.ts';
+import { Notices } from './notices.svelte.ts';
+
+function tile(id: number, sourceImageId: number, status: TileStatus = 'unset'): VariantTile {
+  return {
+    id,
+    sourceImageId,
+    sourceKey: `originals/${sourceImageId}`,
+    identityId: 1,
+    identityName: 's1',
+    ordinal: id,
+    editKind: 'relight',
+    strength: 0.5,
+    seed: id,
+    fileKey: `variants/v${id}.png`,
+    width: 92,
+    height: 112,
+    idToSource: 0.5,
+    idToCentroid: 0.4,
+    diversity: 0.1,
+    status,
+    decidedBy: null,
+    decidedAt: null,
+  };
+}
+
+/** Two sources: 10 → variants 1..3, 20 → variants 4..5; decisions change the store like the host would. */
+function host() {
+  const tiles = new Map<string, VariantTile[]>([
+    ['10', [tile(1, 10), tile(2, 10), tile(3, 10)]],
+    ['20', [tile(4, 20), tile(5, 20)]],
+  ]);
+  const history = { canUndo: false, canRedo: false, undoLabel: null, redoLabel: null };
+  const group = (key: string) => ({
+    key,
+    label: key,
+    count: tiles.get(key)!.length,
+    accepted: 0,
+    rejected: 0,
+    sourceImageId: Number(key),
+    sourceKey: `originals/${key}`,
+    identityName: 's1',
+  });
+  return fakeHost({
+    'curation.groups': () => ({ total: 5, groups: [group('10'), group('20')] }),
+    'curation.page': ({ segments }: { segments: PageSegment[] }) => ({
+      segments: segments.map((s) => ({ groupKey: s.groupKey, offset: s.offset, items: tiles.get(s.groupKey)!.slice(s.offset, s.offset + s.limit) })),
+    }),
+    'curation.history': () => history,
+    'curation.decide': ({ variantIds, status }: { variantIds: number[]; status: TileStatus }) => {
+      for (const list of tiles.values()) for (const t of list) if (variantIds.includes(t.id)) t.status = status;
+      return { actionId: 1, label: 'x', changed: 1, focusVariantId: variantIds[0], history: { ...history, canUndo: true } };
+    },
+    'curation.undo': () => ({ actionId: 1, label: 'x', changed: 1, focusVariantId: 4, history }),
+  });
+}
+
+async function loaded(): Promise<{ grid: CurationGrid; fake: ReturnType<typeof host> }> {
+  const fake = host();
+  const grid = new CurationGrid(fake.client, new Notices());
+  grid.setColumns(2);
+  await grid.reload();
+  grid.setLines(0, 10);
+  await vi.waitFor(() => expect(grid.window.itemAt(4)?.id).toBe(5));
+  return { grid, fake };
+}
+
+describe('CurationGrid', () => {
+  it('lays groups out in lines and fetches them as per-group segments', async () => {
+    const { grid, fake } = await loaded();
+    expect(grid.layout.lineCount).toBe(3);
+    const page = fake.calls.find((c) => c.command === 'curation.page')!.input as { segments: PageSegment[] };
+    expect(page.segments).toEqual([
+      { groupKey: '10', offset: 0, limit: 3 },
+      { groupKey: '20', offset: 0, limit: 2 },
+    ]);
+  });
+
+  it('moves by arrows across lines and groups', async () => {
+    const { grid } = await loaded();
+    grid.move('down');
+    expect(grid.cursor).toBe(2);
+    grid.move('down');
+    expect(grid.cursor).toBe(3);
+    grid.move('right');
+    expect(grid.cursor).toBe(4);
+    grid.move('right');
+    expect(grid.cursor).toBe(4);
+    grid.move('up');
+    expect(grid.cursor).toBe(2);
+  });
+
+  it('decides the tile under the cursor and moves on', async () => {
+    const { grid, fake } = await loaded();
+    await grid.decide('accepted');
+    expect(fake.calls.at(-1)).toEqual({ command: 'curation.decide', input: { variantIds: [1], status: 'accepted' } });
+    expect(grid.cursor).toBe(1);
+    expect(grid.history.canUndo).toBe(true);
+  });
+
+  it('stays put when the decided tile will leave a status-filtered view', async () => {
+    const { grid } = await loaded();
+    grid.view.statuses = ['unset'];
+    await grid.decide('rejected');
+    expect(grid.cursor).toBe(0);
+    expect(grid.layout.total).toBe(4);
+    expect(grid.groups[0].count).toBe(2);
+    expect(grid.apiView()).toMatchObject({ filter: { statuses: ['unset'] } });
+  });
+
+  it('puts the cursor back on the variant an undo restored', async () => {
+    const { grid } = await loaded();
+    await grid.undo();
+    expect(grid.cursor).toBe(3);
+  });
+});

@@ -1,0 +1,253 @@
+import type { ApiClient } from '../../../../api/client.ts';
+import type {
+  ActionResult,
+  CompareView,
+  GroupBy,
+  HistoryState,
+  ScoreRange,
+  SortKey,
+  TileStatus,
+  VariantGroup,
+  VariantTile,
+  VariantViewInput,
+} from '../../../../api/curation.ts';
+import { GridLayout } from '../../views/curation/grid-layout.ts';
+import type { Notices } from './notices.svelte.ts';
+import { PagedWindow } from './paged-window.svelte.ts';
+
+export interface GridViewSettings {
+  groupBy: GroupBy;
+  sort: SortKey;
+  direction: 'asc' | 'desc';
+  statuses: TileStatus[];
+  editKinds: string[];
+  score: ScoreRange | null;
+}
+
+export type Direction = 'left' | 'right' | 'up' | 'down';
+
+const emptyHistory: HistoryState = { canUndo: false, canRedo: false, undoLabel: null, redoLabel: null };
+
+/**
+ * The variant grid: which variants (view settings + the identity picked in the sidebar), how they
+ * are laid out (groups → lines), which are loaded (a paged window over the flat order), where the
+ * keyboard cursor is, and the decisions made from it. Every decision goes to the host at once;
+ * the grid redraws from the host's `curation.changed` event, so every window shows the same thing.
+ */
+export class CurationGrid {
+  view = $state<GridViewSettings>({ groupBy: 'source', sort: 'natural', direction: 'asc', statuses: [], editKinds: [], score: null });
+  identityId = $state<number | null>(null);
+  groups = $state.raw<VariantGroup[]>([]);
+  groupsLoaded = $state(false);
+  columns = $state(1);
+  /** Flat index of the tile the keyboard acts on. */
+  cursor = $state(0);
+  history = $state.raw<HistoryState>(emptyHistory);
+  compareOpen = $state(false);
+  compare = $state.raw<CompareView | null>(null);
+  deciding = $state(false);
+  readonly layout = $derived(new GridLayout(this.groups, this.columns));
+  readonly window: PagedWindow<VariantTile | null>;
+  readonly #client: ApiClient;
+  readonly #notices: Notices;
+  #lines: [number, number] = [0, 0];
+  #groupsRequest = 0;
+
+  constructor(client: ApiClient, notices: Notices) {
+    this.#client = client;
+    this.#notices = notices;
+    this.window = new PagedWindow<VariantTile | null>(
+      (offset, limit) => this.#fetch(offset, limit),
+      (error) => notices.report(error, 'Loading variants'),
+      { pageSize: 200, overscan: 120 },
+    );
+  }
+
+  /** The view as the API takes it. */
+  apiView(): VariantViewInput {
+    const { groupBy, sort, direction, statuses, editKinds, score } = this.view;
+    return {
+      groupBy,
+      sort,
+      direction,
+      filter: {
+        ...(this.identityId !== null ? { identityId: this.identityId } : {}),
+        ...(statuses.length > 0 ? { statuses } : {}),
+        ...(editKinds.length > 0 ? { editKinds } : {}),
+        ...(score && (score.min !== undefined || score.max !== undefined) ? { score } : {}),
+      },
+    };
+  }
+
+  get current(): VariantTile | null {
+    return this.window.itemAt(this.cursor) ?? null;
+  }
+
+  /** A new query: layout and window start over, the cursor goes to the top. */
+  async reload(): Promise<void> {
+    this.cursor = 0;
+    this.compare = null;
+    await this.#loadGroups();
+    this.window.reset();
+    void this.loadHistory();
+  }
+
+  /**
+   * After a change: the tiles on screen are fetched again at once. The layout (group counts) is
+   * not — it costs a scan of every variant — and is reconciled by `refreshGroups` after a burst.
+   */
+  refresh(): void {
+    this.window.refresh();
+    if (this.compareOpen) void this.#loadCompare();
+  }
+
+  async refreshGroups(): Promise<void> {
+    await this.#loadGroups();
+    this.cursor = Math.min(this.cursor, Math.max(0, this.layout.total - 1));
+  }
+
+  async loadHistory(): Promise<void> {
+    try {
+      this.history = await this.#client.call('curation.history', {});
+    } catch (error) {
+      this.#notices.report(error, 'Loading undo history');
+    }
+  }
+
+  setColumns(columns: number): void {
+    if (columns !== this.columns) this.columns = columns;
+  }
+
+  /** The lines on screen, from the virtual grid. */
+  setLines(start: number, end: number): void {
+    this.#lines = [start, end];
+    const [from, to] = this.layout.flatRange(start, end);
+    this.window.setRange(from, to);
+  }
+
+  move(direction: Direction): void {
+    const total = this.layout.total;
+    if (total === 0) return;
+    let next: number | null = this.cursor;
+    if (direction === 'left') next = this.cursor - 1;
+    if (direction === 'right') next = this.cursor + 1;
+    if (direction === 'up') next = this.layout.step(this.cursor, -1);
+    if (direction === 'down') next = this.layout.step(this.cursor, 1);
+    if (next === null || next < 0 || next >= total) return;
+    this.select(next);
+  }
+
+  select(index: number): void {
+    this.cursor = index;
+    if (this.compareOpen) void this.#loadCompare();
+  }
+
+  /**
+   * Decides the tile under the cursor and moves on to the next one — unless the view hides tiles of
+   * the new status, in which case the next tile slides into the cursor's place by itself.
+   */
+  async decide(status: TileStatus): Promise<void> {
+    const tile = this.current;
+    if (!tile || this.deciding) return;
+    this.deciding = true;
+    try {
+      const result = await this.#client.call('curation.decide', { variantIds: [tile.id], status });
+      this.history = result.history;
+      const staysVisible = this.view.statuses.length === 0 || this.view.statuses.includes(status);
+      if (result.changed === 0) return;
+      if (!staysVisible) this.#dropFromLayout(this.cursor);
+      else if (this.cursor < this.layout.total - 1) this.select(this.cursor + 1);
+    } catch (error) {
+      this.#notices.report(error, 'Saving a decision');
+    } finally {
+      this.deciding = false;
+    }
+  }
+
+  async undo(): Promise<void> {
+    await this.#walk('curation.undo', 'Undoing');
+  }
+
+  async redo(): Promise<void> {
+    await this.#walk('curation.redo', 'Redoing');
+  }
+
+  async toggleCompare(): Promise<void> {
+    this.compareOpen = !this.compareOpen;
+    if (this.compareOpen) await this.#loadCompare();
+  }
+
+  closeCompare(): void {
+    this.compareOpen = false;
+  }
+
+  async #walk(command: 'curation.undo' | 'curation.redo', context: string): Promise<void> {
+    try {
+      const result: ActionResult = await this.#client.call(command, {});
+      this.history = result.history;
+      if (result.focusVariantId !== null) this.#focus(result.focusVariantId);
+    } catch (error) {
+      this.#notices.report(error, context);
+    }
+  }
+
+  /**
+   * A decided tile left a status-filtered view: its group shrinks by one here and now, so the next
+   * tile takes its place without waiting for the layout query; `refreshGroups` confirms it later.
+   */
+  #dropFromLayout(index: number): void {
+    const group = this.layout.line(this.layout.lineOf(index)).group;
+    this.groups = this.groups.flatMap((g, i) => (i !== group ? [g] : g.count > 1 ? [{ ...g, count: g.count - 1 }] : []));
+    this.cursor = Math.min(index, Math.max(0, this.layout.total - 1));
+    this.window.refresh();
+    if (this.compareOpen) void this.#loadCompare();
+  }
+
+  /** Puts the cursor on a variant if it is among the loaded tiles near the screen. */
+  #focus(variantId: number): void {
+    const [from, to] = this.layout.flatRange(Math.max(0, this.#lines[0] - 20), this.#lines[1] + 20);
+    for (let index = from; index < to; index += 1) {
+      if (this.window.itemAt(index)?.id === variantId) {
+        this.select(index);
+        return;
+      }
+    }
+  }
+
+  async #loadCompare(): Promise<void> {
+    const tile = this.current;
+    if (!tile) return;
+    try {
+      const view = await this.#client.call('curation.compare', { variantId: tile.id });
+      if (this.current?.id === view.variant.id) this.compare = view;
+    } catch (error) {
+      this.#notices.report(error, 'Comparing a variant with its source');
+    }
+  }
+
+  async #loadGroups(): Promise<void> {
+    const request = ++this.#groupsRequest;
+    try {
+      const result = await this.#client.call('curation.groups', { view: this.apiView() });
+      if (request !== this.#groupsRequest) return;
+      this.groups = result.groups;
+      this.groupsLoaded = true;
+    } catch (error) {
+      this.#notices.report(error, 'Loading the variant groups');
+    }
+  }
+
+  /** One paged-window page: the flat range split into per-group slices, padded so indices stay aligned. */
+  async #fetch(offset: number, limit: number): Promise<{ total: number; items: (VariantTile | null)[] }> {
+    const layout = this.layout;
+    const segments = layout.segments(offset, offset + limit);
+    if (segments.length === 0) return { total: layout.total, items: [] };
+    const page = await this.#client.call('curation.page', { view: this.apiView(), segments });
+    const items: (VariantTile | null)[] = [];
+    page.segments.forEach((segment, i) => {
+      items.push(...segment.items);
+      for (let pad = segment.items.length; pad < segments[i].limit; pad += 1) items.push(null);
+    });
+    return { total: layout.total, items };
+  }
+}

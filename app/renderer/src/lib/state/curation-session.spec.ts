@@ -1,0 +1,90 @@
+import { readable } from 'svelte/store';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultKeymap } from '../../../../api/curation.ts';
+import type { JobStatus } from '../../../../api/jobs.ts';
+import type { Backend } from '../backend/backend.ts';
+import { fakeHost } from '../../views/curation/testing/fake-host.ts';
+import { CurationSession } from './curation-session.svelte.ts';
+import { Notices } from './notices.svelte.ts';
+
+const history = { canUndo: false, canRedo: false, undoLabel: null, redoLabel: null };
+const emptyProgress = { total: 0, accepted: 0, rejected: 0, reviewed: 0, identities: [] };
+
+function session() {
+  const fake = fakeHost({
+    'curation.keymap': () => defaultKeymap,
+    'curation.setKeymap': ({ keymap }: { keymap: unknown }) => keymap,
+    'curation.progress': () => emptyProgress,
+    'curation.ruleDefaults': () => ({
+      identityThreshold: 0.42,
+      identitySource: 'bench',
+      identityNote: 'measured',
+      far: 0.001,
+      diversityThreshold: 0.05,
+      diversityNote: '',
+    }),
+    'curation.rulePreview': () => ({ matched: 7, changes: 5, fromUnset: 5, fromAccepted: 0, fromRejected: 0 }),
+    'curation.histogram': ({ metric }: { metric: 'idToSource' }) => ({ metric, from: 0, to: 1, bins: [], missing: 0 }),
+    'curation.groups': () => ({ total: 0, groups: [] }),
+    'curation.facets': () => ({ editKinds: ['relight'], identities: [] }),
+    'curation.history': () => history,
+    'export.start': () => ({ jobId: 9 }),
+    'export.list': () => [{ id: 1, jobId: 9, destination: '/out', state: 'done', createdAt: 'x', finishedAt: 'y', report: null }],
+  });
+  const backend: Backend = {
+    kind: 'web',
+    client: fake.client,
+    connection: readable({ status: 'open', epoch: 1 }),
+    mediaUrl: (key) => `/media/${key}`,
+    dispose: () => undefined,
+  };
+  return { fake, curation: new CurationSession(backend, new Notices()) };
+}
+
+function job(state: JobStatus['state']): JobStatus {
+  return { id: 9, kind: 'export', state, done: 3, total: 3, message: null, error: null, etaSeconds: null, createdAt: 'x', finishedAt: null };
+}
+
+describe('CurationSession', () => {
+  it('seeds the rule from the measured threshold and counts what it would change', async () => {
+    const { curation } = session();
+    const stop = curation.start();
+    await vi.waitFor(() => expect(curation.rules.threshold).toBe(0.42));
+    await vi.waitFor(() => expect(curation.rules.preview?.changes).toBe(5));
+    expect(curation.rules.request(3)).toEqual({ rule: { kind: 'rejectBelow', metric: 'idToSource', threshold: 0.42 }, overwrite: false, identityId: 3 });
+    stop();
+  });
+
+  it('refreshes the grid when any window changes a decision', async () => {
+    const { curation, fake } = session();
+    const stop = curation.start();
+    curation.setIdentity(null);
+    await vi.waitFor(() => expect(curation.grid.groupsLoaded).toBe(true));
+    const before = fake.calls.filter((c) => c.command === 'curation.history').length;
+    fake.emit('curation.changed', { actionId: 3, reason: 'decide', variantIds: [1], actor: 'other' });
+    await vi.waitFor(() => expect(fake.calls.filter((c) => c.command === 'curation.history').length).toBe(before + 1));
+    stop();
+  });
+
+  it('rebinds a key, taking it from the action that had it', async () => {
+    const { curation, fake } = session();
+    await curation.keymap.bind('accept', 'r');
+    const saved = fake.calls.at(-1)!.input as { keymap: Record<string, string[]> };
+    expect(saved.keymap.accept).toEqual(['r']);
+    expect(saved.keymap.reject).toEqual([]);
+  });
+
+  it('follows its export job to the report', async () => {
+    const { curation } = session();
+    const stop = curation.start();
+    curation.exporter.destination = '/out';
+    await curation.exporter.start();
+    curation.exporter.apply({ ...job('running'), id: 8 });
+    expect(curation.exporter.job).toBeNull();
+    curation.exporter.apply(job('running'));
+    expect(curation.exporter.running).toBe(true);
+    curation.exporter.apply(job('done'));
+    await vi.waitFor(() => expect(curation.exporter.result?.destination).toBe('/out'));
+    stop();
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Input } from '../../../../api/contract.ts';
+import { ApiError } from '../../../../api/errors.ts';
+import { FakeBackend, settle } from '../testing/fake-backend.ts';
+import { identity, pageOf } from '../testing/fixtures.ts';
+import { DatasetState } from './dataset-state.svelte.ts';
+import { Notices } from './notices.svelte.ts';
+
+function setup() {
+  const backend = new FakeBackend({
+    'dataset.identities': () => [identity(1, 5_000, 2), identity(2, 300)],
+    'dataset.images': ({ offset = 0, limit = 200, identityId }) => pageOf(identityId === 2 ? 300 : 5_300, offset, limit),
+  });
+  const notices = new Notices();
+  return { backend, notices, dataset: new DatasetState(backend.client, notices) };
+}
+
+const imageQueries = (backend: FakeBackend) => backend.callsOf('dataset.images') as Input<'dataset.images'>[];
+
+describe('DatasetState', () => {
+  it('adopts a project: counts, identities and the first page of all images', async () => {
+    const { backend, dataset } = setup();
+    dataset.adopt({ images: 5_300, identities: 2 });
+    await settle();
+    expect(dataset.identities.map((i) => i.id)).toEqual([1, 2]);
+    expect(dataset.images.total).toBe(5_300);
+    expect(imageQueries(backend)).toEqual([{ offset: 0, limit: 200, identityId: undefined, status: undefined }]);
+  });
+
+  it('fetches only the grid window, plus overscan', async () => {
+    const { backend, dataset } = setup();
+    dataset.adopt({ images: 5_300, identities: 2 });
+    await settle();
+    dataset.images.setRange(2_000, 2_080);
+    await settle();
+    expect(imageQueries(backend).map((q) => q.offset)).toEqual([0, 1_800, 2_000]);
+    expect(dataset.images.itemAt(2_079)?.id).toBe(2_080);
+  });
+
+  it('queries the selected identity and status, starting again from the top', async () => {
+    const { backend, dataset } = setup();
+    dataset.adopt({ images: 5_300, identities: 2 });
+    await settle();
+    dataset.select(2);
+    expect(dataset.images.total).toBeNull();
+    await settle();
+    expect(dataset.selectedIdentity?.name).toBe('person-2');
+    expect(dataset.images.total).toBe(300);
+    dataset.setStatusFilter('duplicate');
+    await settle();
+    expect(imageQueries(backend).at(-1)).toEqual({ offset: 0, limit: 200, identityId: 2, status: ['duplicate'] });
+  });
+
+  it('falls back to all images when the selected identity disappears', async () => {
+    const { backend, dataset } = setup();
+    dataset.adopt({ images: 5_300, identities: 2 });
+    await settle();
+    dataset.select(2);
+    backend.handlers['dataset.identities'] = () => [identity(1)];
+    dataset.refresh();
+    await settle();
+    expect(dataset.selectedIdentityId).toBeNull();
+  });
+
+  it('starts imports and reports refusals with their code', async () => {
+    const { backend, dataset, notices } = setup();
+    backend.handlers['dataset.import'] = () => ({ jobId: 9 });
+    expect(await dataset.import({ layout: 'imagefolder', root: '/faces' })).toBe(9);
+    backend.handlers['dataset.import'] = ({ root }) => {
+      throw new ApiError('NOT_FOUND', `no folder ${root}`);
+    };
+    expect(await dataset.import({ layout: 'csv', root: '/nope', mappingCsv: '/nope.csv' })).toBeNull();
+    expect(dataset.importing).toBe(false);
+    expect(notices.items.map((n) => [n.code, n.message])).toEqual([['NOT_FOUND', 'no folder /nope']]);
+  });
+
+  it('reports a failed page load', async () => {
+    const { backend, dataset, notices } = setup();
+    backend.handlers['dataset.images'] = () => {
+      throw new ApiError('NO_PROJECT', 'open or create a project first');
+    };
+    dataset.adopt({ images: 1, identities: 1 });
+    await settle();
+    expect(notices.items.map((n) => [n.code, n.context])).toEqual([['NO_PROJECT', 'Loading images']]);
+  });
+
+  it('clears everything when the project closes', async () => {
+    const { dataset } = setup();
+    dataset.adopt({ images: 5_300, identities: 2 });
+    await settle();
+    dataset.clear();
+    expect(dataset.identities).toEqual([]);
+    expect(dataset.imageCount).toBe(0);
+    expect(dataset.images.total).toBeNull();
+  });
+});

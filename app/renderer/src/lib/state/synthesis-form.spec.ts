@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { PackSummary } from '../../../../api/synthesis.ts';
+import { buildRequest, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+
+const defaultPack: PackSummary = {
+  id: null,
+  kind: 'default',
+  name: 'Likeness default generator',
+  version: '1.0.0',
+  description: '',
+  hash: null,
+  path: null,
+  outputSize: 128,
+  parts: [
+    { name: 'illumination', label: 'Illumination', edit: 'relight' },
+    { name: 'nose', label: 'Nose', edit: 'attribute' },
+    { name: 'hair', label: 'Hair', edit: 'hair' },
+    { name: 'mouth', label: 'Mouth', edit: 'expression' },
+  ],
+  directions: [{ name: 'light_left_right', label: 'Light', edit: 'relight' }],
+};
+
+function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
+  return { packKey: 'default', refit: false, sources: 'all', identityIds: [], rows: rowsFor(defaultPack), variantsPerSource: 4, seed: 9, refineIterations: 0, ...overrides };
+}
+
+describe('synthesis form', () => {
+  it('switches on identity-safe edits by default, with donors that fit the part', () => {
+    const rows = rowsFor(defaultPack);
+    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['direction:light_left_right', 'mix:illumination', 'mix:hair', 'mix:mouth']);
+    expect(rows.find((r) => r.name === 'hair')!.donors).toBe('other-identities');
+    expect(rows.find((r) => r.name === 'mouth')!.donors).toBe('same-identity');
+  });
+
+  it('builds the request the job takes, ordering each strength range', () => {
+    const f = form();
+    f.rows[0].min = 2;
+    f.rows[0].max = -1;
+    const built = buildRequest(f, [defaultPack]);
+    expect('request' in built && built.request).toMatchObject({
+      sources: { kind: 'all' },
+      pack: { kind: 'default', refit: false },
+      variantsPerSource: 4,
+      seed: 9,
+      edits: [
+        { type: 'direction', name: 'light_left_right', strength: [-1, 2] },
+        { type: 'mix', parts: ['illumination'], donors: 'random', strength: [0.7, 1] },
+        { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
+        { type: 'mix', parts: ['mouth'], donors: 'same-identity', strength: [0.7, 1] },
+      ],
+    });
+  });
+
+  it('says why it cannot start', () => {
+    expect(buildRequest(form({ rows: rowsFor(defaultPack).map((r) => ({ ...r, enabled: false })) }), [defaultPack])).toEqual({ problem: 'Switch on at least one edit.' });
+    expect(buildRequest(form({ sources: 'identities' }), [defaultPack])).toEqual({ problem: 'Pick at least one identity, or use all faces.' });
+    expect(buildRequest(form({ packKey: 'installed:4' }), [defaultPack])).toEqual({ problem: 'Choose a generator.' });
+  });
+});

@@ -1,0 +1,96 @@
+import type { DonorPolicy, EditSpec, PackSummary, SynthesizeRequest } from '../../../../api/synthesis.ts';
+
+/** One line of the edit list: a pack direction or part, on or off, with its strength range. */
+export interface EditRow {
+  readonly key: string;
+  readonly type: 'direction' | 'mix';
+  readonly name: string;
+  readonly label: string;
+  readonly edit: PackSummary['parts'][number]['edit'];
+  enabled: boolean;
+  min: number;
+  max: number;
+  donors: DonorPolicy;
+}
+
+export interface SynthesisForm {
+  packKey: string;
+  refit: boolean;
+  sources: 'all' | 'identities';
+  identityIds: number[];
+  rows: EditRow[];
+  variantsPerSource: number;
+  seed: number;
+  refineIterations: number;
+}
+
+/** Which parts are mixed from whom by default: hair and background from other people, the face's own parts from the same person. */
+const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
+  relight: 'random',
+  hair: 'other-identities',
+  background: 'other-identities',
+  expression: 'same-identity',
+  attribute: 'same-identity',
+};
+
+/** Edits switched on when a pack is picked: everything but parts that would change who the person looks like. */
+function enabledByDefault(row: Pick<EditRow, 'type' | 'edit' | 'name'>): boolean {
+  if (row.type === 'direction') return row.edit !== 'attribute' || row.name === 'brightness';
+  return row.edit !== 'attribute';
+}
+
+export function packKey(pack: PackSummary): string {
+  return pack.kind === 'default' ? 'default' : `installed:${pack.id}`;
+}
+
+export function rowsFor(pack: PackSummary): EditRow[] {
+  const directions = pack.directions.map((d): EditRow => ({
+    key: `direction:${d.name}`,
+    type: 'direction',
+    name: d.name,
+    label: d.label,
+    edit: d.edit,
+    enabled: false,
+    min: -2,
+    max: 2,
+    donors: 'random',
+  }));
+  const parts = pack.parts.map((p): EditRow => ({
+    key: `mix:${p.name}`,
+    type: 'mix',
+    name: p.name,
+    label: p.label,
+    edit: p.edit,
+    enabled: false,
+    min: 0.7,
+    max: 1,
+    donors: defaultDonors[p.edit],
+  }));
+  return [...directions, ...parts].map((row) => ({ ...row, enabled: enabledByDefault(row) }));
+}
+
+/** The request the form describes, or the reason it cannot be sent yet. */
+export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[]): { request: SynthesizeRequest } | { problem: string } {
+  const pack = packs.find((p) => packKey(p) === form.packKey);
+  if (!pack) return { problem: 'Choose a generator.' };
+  const edits: EditSpec[] = form.rows
+    .filter((row) => row.enabled)
+    .map((row) => {
+      const strength: [number, number] = [Math.min(row.min, row.max), Math.max(row.min, row.max)];
+      return row.type === 'direction'
+        ? { type: 'direction', name: row.name, strength }
+        : { type: 'mix', parts: [row.name], donors: row.donors, strength };
+    });
+  if (edits.length === 0) return { problem: 'Switch on at least one edit.' };
+  if (form.sources === 'identities' && form.identityIds.length === 0) return { problem: 'Pick at least one identity, or use all faces.' };
+  return {
+    request: {
+      sources: form.sources === 'all' ? { kind: 'all' } : { kind: 'identities', identityIds: [...form.identityIds] },
+      pack: pack.kind === 'default' ? { kind: 'default', refit: form.refit } : { kind: 'installed', packId: pack.id! },
+      edits,
+      variantsPerSource: form.variantsPerSource,
+      seed: form.seed,
+      refineIterations: form.refineIterations,
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { ApiClient } from '../../../../api/client.ts';
+import type { PackSummary } from '../../../../api/synthesis.ts';
+import type { Notices } from './notices.svelte.ts';
+import { buildRequest, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+
+/** The synthesize panel: the project's generators, the form, and starting a job from it. */
+export class SynthesisState {
+  packs = $state.raw<PackSummary[]>([]);
+  form = $state<SynthesisForm>({
+    packKey: 'default',
+    refit: false,
+    sources: 'all',
+    identityIds: [],
+    rows: [],
+    variantsPerSource: 8,
+    seed: 0,
+    refineIterations: 0,
+  });
+  starting = $state(false);
+  addingPack = $state(false);
+  readonly pack = $derived(this.packs.find((p) => packKey(p) === this.form.packKey) ?? null);
+  readonly built = $derived(buildRequest(this.form, this.packs));
+  readonly #client: ApiClient;
+  readonly #notices: Notices;
+
+  constructor(client: ApiClient, notices: Notices) {
+    this.#client = client;
+    this.#notices = notices;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.packs = await this.#client.call('synthesis.packs', {});
+      if (!this.pack && this.packs.length > 0) this.choosePack(packKey(this.packs[0]));
+      else if (this.pack && this.form.rows.length === 0) this.form.rows = rowsFor(this.pack);
+    } catch (error) {
+      this.#notices.report(error, 'Loading generators');
+    }
+  }
+
+  choosePack(key: string): void {
+    this.form.packKey = key;
+    const pack = this.packs.find((p) => packKey(p) === key);
+    this.form.rows = pack ? rowsFor(pack) : [];
+  }
+
+  async addPack(path: string): Promise<boolean> {
+    this.addingPack = true;
+    try {
+      const added = await this.#client.call('synthesis.addPack', { path });
+      await this.load();
+      this.choosePack(packKey(added));
+      return true;
+    } catch (error) {
+      this.#notices.report(error, 'Adding the generator pack');
+      return false;
+    } finally {
+      this.addingPack = false;
+    }
+  }
+
+  /** Queues the job; progress then shows in the job bar like any job. */
+  async start(): Promise<number | null> {
+    const built = this.built;
+    if (!('request' in built)) return null;
+    this.starting = true;
+    try {
+      const { jobId } = await this.#client.call('synthesis.start', built.request);
+      return jobId;
+    } catch (error) {
+      this.#notices.report(error, 'Starting synthesis');
+      return null;
+    } finally {
+      this.starting = false;
+    }
+  }
+}

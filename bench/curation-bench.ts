@@ -1,0 +1,253 @@
+/**
+ * Curation and export at scale, on real photos from ../shared/faces:
+ *  - a decision plus the re-query of what the grid shows, at 100k variants (p50/p95/p99 ms), for the
+ *    views a reviewer uses most — the calls the renderer makes before the screen is redrawn (the page
+ *    on screen; the group layout is reconciled lazily, at most once a second, and timed apart);
+ *  - exporting 10k accepted variants, as a ratio to a plain `cp -r` of the same files.
+ * Run: npx tsx bench/curation-bench.ts   (writes bench/results/curation.json)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import type { PageSegment, VariantGroups, VariantViewInput } from '../app/api/curation.ts';
+import { VariantView as VariantViewSchema } from '../app/api/curation.ts';
+import { ExportSettings } from '../app/api/export.ts';
+import { curationProgress } from '../app/main/curation/curation-progress.ts';
+import { DecisionLog } from '../app/main/curation/decision-log.ts';
+import { FIXTURE_EDITS, importSharedFaces, insertFixturePack, type FixtureImage } from '../app/main/curation/testing/variant-fixture.ts';
+import { VariantQuery } from '../app/main/curation/variant-query.ts';
+import { exportProject } from '../app/main/export/export-service.ts';
+import { EventBus } from '../app/main/host/event-bus.ts';
+import type { ProjectSession } from '../app/main/project/project-session.ts';
+import { Workspace } from '../app/main/project/workspace.ts';
+import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
+
+const VARIANTS = 100_000;
+const EXPORT_FILES = 10_000;
+const ITERATIONS = 300;
+/** What one screen of the grid asks for: PagedWindow's page of 200 tiles. */
+const PAGE = 200;
+
+interface Timing {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface CurationBenchResult {
+  readonly variants: number;
+  readonly iterations: number;
+  /** curation.decide on one tile, then what the renderer re-queries at once to redraw the screen. */
+  readonly decideAndRequery: Record<string, Timing>;
+  /** The group layout alone; outside status-filtered views it is refreshed lazily (headers' counts). */
+  readonly groupsMs: Record<string, Timing>;
+  /** The progress counts, refreshed lazily after a burst of decisions. */
+  readonly progressMs: Timing;
+  readonly export: {
+    readonly files: number;
+    readonly bytes: number;
+    readonly exportSeconds: number;
+    readonly copySeconds: number;
+    readonly ratioToCopy: number;
+    readonly filesPerSecond: number;
+  };
+  readonly machine: { readonly cpus: number; readonly node: string };
+}
+
+const views: Record<string, VariantViewInput> = {
+  'by source, synthesis order': { groupBy: 'source' },
+  'by identity, lowest identity score first': { groupBy: 'identity', sort: 'idToSource', direction: 'asc' },
+  'undecided only, by source': { groupBy: 'source', filter: { statuses: ['unset'] } },
+};
+
+export async function benchCuration(): Promise<CurationBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-curation-bench-'));
+  try {
+    const grid = await benchGrid(dir);
+    const exported = await benchExport(dir);
+    return {
+      ...grid,
+      export: exported,
+      machine: { cpus: cpus().length, node: process.version },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function openProject(dir: string, name: string): Promise<{ workspace: Workspace; session: ProjectSession }> {
+  const workspace = new Workspace({ settingsDir: join(dir, 'settings'), events: new EventBus(), jobHandlers: () => [] });
+  await workspace.open(join(dir, `${name}.likeness`), 'create');
+  return { workspace, session: workspace.require() };
+}
+
+/** Variant rows with spread scores; only the grid bench's rows point at files nobody reads. */
+function insertVariantRows(session: ProjectSession, images: readonly FixtureImage[], count: number, fileKey: (i: number) => string): number[] {
+  const packId = insertFixturePack(session.db);
+  const insert = session.db.prepare(
+    `INSERT INTO variants (source_image_id, identity_id, pack_id, ordinal, edit_kind, strength, seed, recipe, file_key,
+       width, height, id_to_source, id_to_centroid, diversity, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 92, 112, ?, ?, ?, ?)`,
+  );
+  const random = mulberry32(7);
+  const ids: number[] = [];
+  const now = new Date().toISOString();
+  session.db.transaction(() => {
+    for (let i = 0; i < count; i += 1) {
+      const image = images[i % images.length];
+      const ordinal = Math.floor(i / images.length);
+      const score = Math.round((0.1 + 0.85 * random()) * 1000) / 1000;
+      ids.push(
+        Number(
+          insert.run(image.id, image.identityId, packId, ordinal, FIXTURE_EDITS[i % FIXTURE_EDITS.length], random(), i, '{}', fileKey(i), score, score - 0.03, random() * 0.3, now)
+            .lastInsertRowid,
+        ),
+      );
+    }
+  })();
+  return ids;
+}
+
+async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'export' | 'machine'>> {
+  const { workspace, session } = await openProject(dir, 'grid');
+  const images = importSharedFaces(session.db, 20, 10);
+  const ids = insertVariantRows(session, images, VARIANTS, (i) => `variants/bench-${i}.png`);
+  const log = new DecisionLog(session.db);
+  const query = new VariantQuery(session.db);
+  const random = mulberry32(11);
+  // A reviewer has already decided a fifth of them.
+  log.record('seed decisions', 'bench', () => log.planSet(ids.filter((_, i) => i % 5 === 0), 'accepted'));
+
+  const decideAndRequery: Record<string, Timing> = {};
+  const groupsMs: Record<string, Timing> = {};
+  for (const [name, input] of Object.entries(views)) {
+    const view = VariantViewSchema.parse(input);
+    let groups = query.groups(view);
+    const withDecision: number[] = [];
+    const layout: number[] = [];
+    for (let i = 0; i < ITERATIONS; i += 1) {
+      const variantId = ids[Math.floor(random() * ids.length)];
+      const status = random() < 0.5 ? 'accepted' : 'rejected';
+      const start = performance.now();
+      log.record(`bench ${i}`, 'bench', () => log.planSet([variantId], status));
+      query.page(view, visibleSegments(groups, random()));
+      withDecision.push(performance.now() - start);
+      const again = performance.now();
+      groups = query.groups(view);
+      layout.push(performance.now() - again);
+    }
+    decideAndRequery[name] = summarize(withDecision);
+    groupsMs[name] = summarize(layout);
+  }
+  const progress: number[] = [];
+  for (let i = 0; i < 30; i += 1) {
+    const start = performance.now();
+    curationProgress(session.db);
+    progress.push(performance.now() - start);
+  }
+  await workspace.close();
+  return { variants: VARIANTS, iterations: ITERATIONS, decideAndRequery, groupsMs, progressMs: summarize(progress) };
+}
+
+/** The page of tiles at a scroll position, split by group as the renderer's layout splits it. */
+function visibleSegments({ groups, total }: VariantGroups, position: number): PageSegment[] {
+  let offset = Math.floor(position * Math.max(0, total - PAGE));
+  const segments: PageSegment[] = [];
+  let wanted = PAGE;
+  for (const group of groups) {
+    if (wanted === 0) break;
+    if (offset >= group.count) {
+      offset -= group.count;
+      continue;
+    }
+    const limit = Math.min(wanted, group.count - offset);
+    segments.push({ groupKey: group.key, offset, limit });
+    wanted -= limit;
+    offset = 0;
+  }
+  return segments;
+}
+
+async function benchExport(dir: string): Promise<CurationBenchResult['export']> {
+  const { workspace, session } = await openProject(dir, 'export');
+  const images = importSharedFaces(session.db, 10, 10);
+  // Real, distinct-looking files: each photo at a few brightnesses, written under many keys.
+  const looks = await Promise.all(
+    images.flatMap((image) =>
+      [0.7, 0.9, 1.1, 1.3].map((brightness) =>
+        sharp(join(sharedFacesDir, 'orl', image.relPath)).modulate({ brightness }).png().toBuffer(),
+      ),
+    ),
+  );
+  const ids = insertVariantRows(session, images, EXPORT_FILES, (i) => `variants/bench-${i}.png`);
+  for (let i = 0; i < EXPORT_FILES; i += 1) await session.media.write(`variants/bench-${i}.png`, looks[i % looks.length]);
+  const log = new DecisionLog(session.db);
+  log.record('accept all', 'bench', () => log.planSet(ids, 'accepted'));
+
+  const copyFrom = join(session.media.root, 'variants');
+  const copy = (n: number): number => {
+    const target = join(dir, `copy-${n}`);
+    const start = performance.now();
+    const result = spawnSync('cp', ['-r', copyFrom, target]);
+    if (result.status !== 0) throw new Error(`cp failed: ${result.stderr}`);
+    return (performance.now() - start) / 1000;
+  };
+  const exportOnce = async (n: number): Promise<{ seconds: number; bytes: number }> => {
+    const settings = ExportSettings.parse({ destination: join(dir, `export-${n}`), originals: 'none', formats: ['imagefolder', 'huggingface', 'csv'] });
+    const start = performance.now();
+    const report = await exportProject(session, settings);
+    return { seconds: (performance.now() - start) / 1000, bytes: report.totals.bytes };
+  };
+  copy(0); // warms the page cache for both
+  const copies = [copy(1), copy(2), copy(3)];
+  const exports = [await exportOnce(1), await exportOnce(2), await exportOnce(3)];
+  await workspace.close();
+  const copySeconds = median(copies);
+  const exportSeconds = median(exports.map((e) => e.seconds));
+  return {
+    files: EXPORT_FILES,
+    bytes: exports[0].bytes,
+    exportSeconds: round(exportSeconds),
+    copySeconds: round(copySeconds),
+    ratioToCopy: round(exportSeconds / copySeconds),
+    filesPerSecond: Math.round(EXPORT_FILES / exportSeconds),
+  };
+}
+
+function summarize(samples: readonly number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[sorted.length - 1]) };
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Small seeded PRNG, so every run picks the same tiles and positions. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const result = await benchCuration();
+  const out = fileURLToPath(new URL('./results/curation.json', import.meta.url));
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${readFileSync(out, 'utf8')}`);
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: every benchmark, one after the other in one process, each measuring its subject
+ * side by side with a baseline on the same files so the ratios are comparable across machines.
+ */
+import { cpus } from 'node:os';
+import { writeBenchResult } from './bench-results.ts';
+import { benchCuration } from './curation-bench.ts';
+import { benchImport } from './import-bench.ts';
+import { benchSynthesis } from './synthesis-bench.ts';
+import { benchVision } from './vision-bench.ts';
+
+const line = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+line(`Likeness benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+
+const imported = await benchImport();
+writeBenchResult('import', imported);
+line(
+  `import     ${imported.importImagesPerSecond} images/s vs raw decode ${imported.decodeImagesPerSecond} images/s ` +
+    `(same ${imported.files} files, concurrency ${imported.concurrency}): ratio ${imported.ratio}`,
+);
+
+const vision = await benchVision();
+writeBenchResult('vision', vision);
+line(
+  `vision     ${vision.facesPerSecond.toFixed(1)} faces/s end to end (${vision.provider}); ` +
+    `${vision.endToEndMsPerFace.toFixed(1)} ms/face vs ${vision.bareInferenceMsPerFace.toFixed(1)} ms bare inference: ratio ${vision.ratio.toFixed(2)}`,
+);
+
+const synthesis = await benchSynthesis();
+writeBenchResult('synthesis', synthesis);
+line(`synthesis  ${JSON.stringify(synthesis.summary)}`);
+
+const curation = await benchCuration();
+writeBenchResult('curation', curation);
+line(`curation   ${JSON.stringify(curation.summary)}`);

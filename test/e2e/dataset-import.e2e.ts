@@ -1,0 +1,103 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
+import { startAppServer, repoRoot, type AppServer } from './support/app-server.ts';
+import { launchBrowser, watchPageErrors } from './support/browser.ts';
+
+const hasFaces = sharedFacesOrSkip();
+
+describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-e2e-dataset-'));
+  const projectPath = join(dir, 'faces.likeness');
+  const brokenRoot = join(dir, 'broken');
+  let server: AppServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    // A second folder whose good photo sits beside a JPEG cut in half and a text file posing as one.
+    const photosOf = (who: string): string[] =>
+      readdirSync(join(sharedFacesDir, 'johns', who)).sort().map((f) => join(sharedFacesDir, 'johns', who, f));
+    const good = photosOf('John_Simm')[0]!;
+    mkdirSync(join(brokenRoot, 'Someone'), { recursive: true });
+    copyFileSync(good, join(brokenRoot, 'Someone', 'good.jpg'));
+    const bytes = readFileSync(photosOf('John_Savage')[1]!);
+    writeFileSync(join(brokenRoot, 'Someone', 'cut in half.jpg'), bytes.subarray(0, bytes.length >> 1));
+    writeFileSync(join(brokenRoot, 'Someone', 'notes.jpg'), 'this is a text file, not a photo\n');
+    server = await startAppServer([], { LIKENESS_HOME: join(dir, 'home') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    errors = watchPageErrors(page);
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      await page.screenshot({ path: join(dir, `failed-${context.task.name.replace(/\W+/g, '-')}.png`) });
+      console.error(`screenshot of the failure in ${dir}; page errors: ${JSON.stringify(errors)}`);
+    }
+  });
+
+  async function importFolder(root: string): Promise<void> {
+    if (!(await page.getByTestId('import-form').isVisible())) await page.getByTestId('import-toggle').click();
+    await page.getByTestId('import-layout-imagefolder').check();
+    await page.getByTestId('import-root-input').fill(root);
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => page.getByTestId('job-bar').getAttribute('data-job-state'), { timeout: 120_000 }).toBe('done');
+  }
+
+  it('creates a project from the picker', async () => {
+    await page.getByTestId('project-path-input').fill(projectPath);
+    await page.getByTestId('project-create-button').click();
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toContain('faces');
+  });
+
+  it('imports the ORL and johns photos and lists every identity with its count', async () => {
+    await importFolder(join(sharedFacesDir, 'orl'));
+    await importFolder(join(sharedFacesDir, 'johns'));
+    await expect.poll(() => page.getByTestId('identity-total').textContent()).toContain(String(28 + 5));
+    const simm = page.locator('[data-testid="identity-item"]', { hasText: 'John_Simm' });
+    await expect.poll(() => simm.getByTestId('identity-count').textContent()).toContain('11');
+    const s3 = page.locator('[data-testid="identity-item"]', { hasText: /^\s*s3\b/ });
+    await expect.poll(() => s3.getByTestId('identity-count').textContent()).toContain('10');
+  });
+
+  it('shows real thumbnails for the selected identity', async () => {
+    await page.locator('[data-testid="identity-item"]', { hasText: 'John_Simm' }).click();
+    const tiles = page.getByTestId('grid-tile');
+    await expect.poll(() => tiles.count()).toBe(11);
+    await expect
+      .poll(() =>
+        page.$$eval('[data-testid="grid-tile"] img', (imgs) =>
+          imgs.filter((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0).length,
+        ),
+      )
+      .toBe(11);
+  });
+
+  it('reports the corrupt files by name and reason, and keeps the good one', async () => {
+    await importFolder(brokenRoot);
+    if (!(await page.getByTestId('problems-panel').getByTestId('problem-row').first().isVisible())) {
+      await page.getByTestId('problems-toggle').click();
+    }
+    const rows = page.getByTestId('problem-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const text = (await page.getByTestId('problems-panel').textContent()) ?? '';
+    expect(text).toContain('cut in half.jpg');
+    expect(text).toContain('notes.jpg');
+    expect(text).toMatch(/TRUNCATED|DECODE_FAILED/);
+    expect(text).toContain('NOT_AN_IMAGE');
+    await page.locator('[data-testid="identity-item"]', { hasText: 'Someone' }).click();
+    await page.screenshot({ path: join(repoRoot, 'docs/dataset-view.png') });
+    expect(errors).toEqual([]);
+  });
+});

