@@ -37,12 +37,12 @@ const SEED = 2024;
 
 /** The edits the bench asks for, one per variant in turn: every kind the default generator offers. */
 const EDITS: readonly (EditSpec & { title: string })[] = [
-  { title: 'relight: light direction (left ↔ right)', type: 'direction', name: 'light_left_right', strength: [-2.5, 2.5] },
-  { title: 'relight: light direction (below ↔ above)', type: 'direction', name: 'light_top_bottom', strength: [-2.5, 2.5] },
-  { title: 'relight: a donor photo’s illumination', type: 'mix', parts: ['illumination'], donors: 'random', strength: [0.7, 1] },
-  { title: 'hair from another person', type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
-  { title: 'background from another person', type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] },
-  { title: 'expression: eyes and mouth from another photo of the same person', type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] },
+  { title: 'relight: light left ↔ right', type: 'direction', name: 'light_left_right', strength: [-2, 2] },
+  { title: 'relight: light below ↔ above', type: 'direction', name: 'light_top_bottom', strength: [-2, 2] },
+  { title: 'relight: light of another photo', type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
+  { title: 'hair of another person', type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
+  { title: 'background of another person', type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] },
+  { title: 'expression of another photo', type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] },
 ];
 
 interface Distribution {
@@ -293,7 +293,7 @@ async function drawSheets(docsDir: string, rows: readonly VariantRow[], pathOf: 
         tiles.push({ input: label(`identity ${score}`, TILE), left: (c + 1) * TILE, top: top + TILE });
       }
     }
-    tiles.push({ input: label(edit.title, columns * TILE, 14, 28), left: 0, top: 0 });
+    tiles.push({ input: label(edit.title, columns * TILE, 13, 28), left: 0, top: 0 });
     const file = join(docsDir, `${['relight-left-right', 'relight-top-bottom', 'relight-donor', 'hair', 'background', 'expression'][e]}.png`);
     await sharp({ create: { width: columns * TILE, height: 28 + picked.length * (TILE + LABEL), channels: 3, background: '#111' } })
       .composite(tiles)

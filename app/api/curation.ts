@@ -36,6 +36,11 @@ export const VariantFilter = z.object({
   sourceImageId: Id.optional(),
   editKinds: z.array(EditKind).max(64).optional(),
   statuses: z.array(TileStatus).max(3).optional(),
+  /**
+   * Shown whatever their status: the variants decided in this view since it was loaded, so that in
+   * an "undecided only" view a decision does not pull the tiles out from under the cursor.
+   */
+  keepIds: z.array(Id).max(50_000).optional(),
   score: ScoreRange.optional(),
 });
 export type VariantFilter = z.infer<typeof VariantFilter>;

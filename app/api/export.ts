@@ -78,7 +78,7 @@ export const ExportReport = z.object({
     originals: OriginalsMode,
     alignedSize: z.number().int().nullable(),
   }),
-  totals: z.object({ files: Count, bytes: Count, originals: Count, variants: Count, skippedOriginals: Count }),
+  totals: z.object({ files: Count, originals: Count, variants: Count, skippedOriginals: Count }),
   splits: z.record(SplitName, SplitCounts),
   identities: z.array(z.object({ identity: z.string(), folder: z.string(), split: SplitName, originals: Count, variants: Count })),
   histograms: z.object({ idToSource: ReportHistogram, idToCentroid: ReportHistogram }),

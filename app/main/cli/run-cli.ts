@@ -3,6 +3,7 @@ import { ApiError } from '../../api/errors.ts';
 import { createAppServices } from '../host/app-services.ts';
 import { inProcessTransport } from '../host/in-process-transport.ts';
 import { settingsDir } from '../host/settings-dir.ts';
+import { analyzeCommand } from './analyze-command.ts';
 import { parseArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { exportCommand } from '../export/export-command.ts';
@@ -10,7 +11,7 @@ import { importCommand, infoCommand } from './project-commands.ts';
 import { serveCommand } from './serve-command.ts';
 import { synthesizeCommand } from '../synthesis/synthesize-command.ts';
 
-const cliCommands: readonly CliCommand[] = [importCommand, serveCommand, infoCommand, synthesizeCommand, exportCommand];
+const cliCommands: readonly CliCommand[] = [importCommand, analyzeCommand, serveCommand, infoCommand, synthesizeCommand, exportCommand];
 
 function usage(): string {
   const width = Math.max(...cliCommands.map((c) => c.usage.length));

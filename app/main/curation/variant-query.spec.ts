@@ -64,6 +64,7 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
     expect(await count({ editKinds: ['relight'] })).toBe(12);
     expect(await count({ statuses: ['accepted'] })).toBe(1);
     expect(await count({ statuses: ['unset'] })).toBe(23);
+    expect(await count({ statuses: ['unset'], keepIds: [a.id] })).toBe(24);
     expect(await count({ score: { metric: 'idToSource', min: 0.5 } })).toBe(12);
     expect(await count({ score: { metric: 'idToSource', min: 0.2, max: 0.5 } })).toBe(6);
     expect(await count({ identityId: harness.images[3].identityId, editKinds: ['age'] })).toBe(3);
@@ -156,6 +157,9 @@ describe('rule defaults from the identity bench', () => {
       [{ model: 'x', verification: { 'threshold_at_far_1e-3': 0.27 } }, 0.27],
       [{ far: { '1e-3': { threshold: 0.33, tar: 0.9 } } }, 0.33],
       [{ far: 0.001, threshold: 7 }, null],
+      [{ tar: { '1e-3': 0.9 } }, null],
+      [{ models: { mobileface: { overall: { thresholdAtFar1e3: 0.3 } }, faceres: { overall: { thresholdAtFar1e3: 0.66, tarAtFar1e3: 0.67 } } } }, 0.66],
+      [{ models: { faceres: { overall: { tarAtFar1e3: 0.67, bestThreshold: 0.57 } } } }, null],
       ['garbage', null],
     ];
     for (const [index, [content, expected]] of shapes.entries()) {

@@ -53,8 +53,15 @@ export function filterCondition(filter: VariantFilter): SqlCondition {
     params.push(...filter.editKinds);
   }
   if (filter.statuses && filter.statuses.length > 0) {
-    parts.push(`${STATUS_SQL} IN (${placeholders(filter.statuses.length)})`);
+    const byStatus = `${STATUS_SQL} IN (${placeholders(filter.statuses.length)})`;
     params.push(...filter.statuses);
+    if (filter.keepIds && filter.keepIds.length > 0) {
+      // One JSON parameter however many ids: SQLite caps the number of bound parameters.
+      parts.push(`(${byStatus} OR v.id IN (SELECT value FROM json_each(?)))`);
+      params.push(JSON.stringify(filter.keepIds));
+    } else {
+      parts.push(byStatus);
+    }
   }
   if (filter.score) {
     const column = scoreColumn[filter.score.metric];

@@ -28,7 +28,7 @@ export function splitCounts(files: readonly PlannedFile[]): Record<SplitName, Sp
 }
 
 /** Everything here derives from the plan and the settings: no time, no path, so a rerun is byte-identical. */
-export function buildReport(plan: ExportPlan, settings: ExportSettings, bytes: number): ExportReport {
+export function buildReport(plan: ExportPlan, settings: ExportSettings): ExportReport {
   const perIdentity = new Map<string, { identity: string; folder: string; split: SplitName; originals: number; variants: number }>();
   for (const file of plan.files) {
     const key = `${file.folder}\0${file.split}`;
@@ -51,7 +51,6 @@ export function buildReport(plan: ExportPlan, settings: ExportSettings, bytes: n
     },
     totals: {
       files: plan.files.length,
-      bytes,
       originals: plan.files.length - variants.length,
       variants: variants.length,
       skippedOriginals: plan.skippedOriginals,

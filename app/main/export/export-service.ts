@@ -37,13 +37,13 @@ export async function exportProject(
     const staging = await StagingFolder.begin(destination);
     let report: ExportReport;
     try {
-      const bytes = await writeExport(staging.path, plan, {
+      await writeExport(staging.path, plan, {
         formats: settings.formats,
         alignedCrop: (faceId, size) => alignedOriginalPng(session, faceId, size),
         signal: options.signal,
         onFile: options.progress,
       });
-      report = buildReport(plan, settings, bytes);
+      report = buildReport(plan, settings);
       await writeFile(join(staging.path, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
       options.signal?.throwIfAborted();
       checkDestination(destination, settings.overwrite);

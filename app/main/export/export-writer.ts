@@ -1,4 +1,4 @@
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ExportFormat } from '../../api/export.ts';
@@ -13,24 +13,21 @@ export interface WriteOptions {
   readonly onFile?: (done: number, total: number) => void | Promise<void>;
 }
 
-/** Copies overlap so the disk stays busy; more gains nothing on libuv's four-thread pool. */
+/** libuv runs four file operations at once; a few more queued keep its threads from idling between files. */
 const PARALLEL_COPIES = 8;
 
-/** Writes the plan's files and metadata under `root` and returns the bytes written. */
-export async function writeExport(root: string, plan: ExportPlan, options: WriteOptions): Promise<number> {
+/** Writes the plan's files and metadata under `root`. */
+export async function writeExport(root: string, plan: ExportPlan, options: WriteOptions): Promise<void> {
   const folders = new Set(plan.files.map((file) => join(file.split, file.folder)));
   for (const folder of [...folders].sort()) await mkdir(join(root, folder), { recursive: true });
 
-  let bytes = 0;
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < plan.files.length) {
       options.signal?.throwIfAborted();
       const file = plan.files[next++];
-      // Awaited first: `bytes += await …` would read `bytes` before the await and lose other workers' sums.
-      const size = await exportFile(root, file, options.alignedCrop);
-      bytes += size;
+      await exportFile(root, file, options.alignedCrop);
       done += 1;
       await options.onFile?.(done, plan.files.length);
     }
@@ -40,28 +37,18 @@ export async function writeExport(root: string, plan: ExportPlan, options: Write
 
   if (options.formats.includes('huggingface')) {
     for (const [split, files] of filesBySplit(plan.files)) {
-      bytes += await writeText(join(root, split, 'metadata.jsonl'), metadataJsonl(files));
+      await writeFile(join(root, split, 'metadata.jsonl'), metadataJsonl(files));
     }
   }
-  if (options.formats.includes('csv')) bytes += await writeText(join(root, 'manifest.csv'), manifestCsv(plan.files));
-  return bytes;
+  if (options.formats.includes('csv')) await writeFile(join(root, 'manifest.csv'), manifestCsv(plan.files));
 }
 
-async function exportFile(root: string, file: PlannedFile, alignedCrop: WriteOptions['alignedCrop']): Promise<number> {
+async function exportFile(root: string, file: PlannedFile, alignedCrop: WriteOptions['alignedCrop']): Promise<void> {
   const target = join(root, file.split, file.fileName);
   const { content } = file;
-  if (content.kind === 'copy') {
-    await copyFile(content.path, target);
-    return (await stat(target)).size;
-  }
+  // A plain copy lets the kernel copy (or reflink) without the bytes passing through JavaScript.
+  if (content.kind === 'copy') return copyFile(content.path, target);
   // Lossless and rotated upright, so the pixels match what the app showed and scored.
   const png = content.kind === 'png' ? await sharp(content.path).rotate().png().toBuffer() : await alignedCrop(content.faceId, content.size);
   await writeFile(target, png);
-  return png.length;
-}
-
-async function writeText(path: string, text: string): Promise<number> {
-  const buffer = Buffer.from(text, 'utf8');
-  await writeFile(path, buffer);
-  return buffer.length;
 }

@@ -26,7 +26,10 @@ describe('split assignment', () => {
       expect(splits.filter((s) => s === 'val')).toHaveLength(1);
       expect(splits.filter((s) => s === 'test')).toHaveLength(1);
     }
-    expect(apportion(5, [0.8, 0.1, 0.1])).toEqual([4, 1, 0]);
+    expect(apportion(5, [0.8, 0.1, 0.1])).toEqual([3, 1, 1]);
+    expect(apportion(4, [0.8, 0.1, 0.1])).toEqual([2, 1, 1]);
+    expect(apportion(2, [0.8, 0.1, 0.1])).toEqual([2, 0, 0]);
+    expect(apportion(20, [0.8, 0.1, 0.1])).toEqual([16, 2, 2]);
     expect(apportion(3, [1 / 3, 1 / 3, 1 / 3])).toEqual([1, 1, 1]);
     expect(apportion(0, [0.8, 0.1, 0.1])).toEqual([0, 0, 0]);
     expect(apportion(7, [1, 0, 0])).toEqual([7, 0, 0]);

@@ -34,7 +34,11 @@ export function assignSplits(units: readonly SplitUnit[], settings: SplitSetting
   return assigned;
 }
 
-/** Integer counts proportional to `ratios` that sum to `total`; ties go to the earlier split. */
+/**
+ * Integer counts proportional to `ratios` that sum to `total`; ties go to the earlier split. When
+ * there are enough units, every split with a non-zero ratio gets at least one — 4 identities at
+ * 80/10/10 become 2/1/1, not 3/1/0 — since an empty test split is worse than skewed ratios.
+ */
 export function apportion(total: number, ratios: readonly number[]): number[] {
   const sum = ratios.reduce((a, b) => a + b, 0);
   const quotas = ratios.map((r) => (sum > 0 ? (total * r) / sum : 0));
@@ -45,6 +49,15 @@ export function apportion(total: number, ratios: readonly number[]): number[] {
     if (left <= 0) break;
     counts[i] += 1;
     left -= 1;
+  }
+  const wanted = ratios.map((r, i) => (r > 0 ? i : -1)).filter((i) => i >= 0);
+  if (total >= wanted.length) {
+    for (const i of wanted) {
+      if (counts[i] > 0) continue;
+      const largest = counts.indexOf(Math.max(...counts));
+      counts[largest] -= 1;
+      counts[i] += 1;
+    }
   }
   return counts;
 }

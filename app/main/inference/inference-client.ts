@@ -173,8 +173,7 @@ export class InferenceClient {
   }
 
   #load(slot: Slot, id: number, modelPath: string, source: string | Uint8Array): Promise<WorkerReply> {
-    const model = typeof source === 'string' ? source : source.slice();
-    return this.#send(slot, modelPath, (requestId) => ({ kind: 'load', id: requestId, session: id, model, plan: this.plan, threads: this.#threads }), []);
+    return this.#send(slot, modelPath, (requestId) => ({ kind: 'load', id: requestId, session: id, model: source, plan: this.plan, threads: this.#threads }), []);
   }
 
   #ensureLoaded(slot: Slot, model: Model): Promise<void> {

@@ -43,6 +43,7 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
         logSeverityLevel: 3,
       });
       const { model } = request;
+      // `create` has separate overloads for a path and for bytes, hence the two identical-looking calls.
       const choice = await openWithFallback(request.plan, (provider) =>
         typeof model === 'string' ? ort.InferenceSession.create(model, options(provider)) : ort.InferenceSession.create(model, options(provider)),
       );

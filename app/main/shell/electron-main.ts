@@ -77,6 +77,9 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // Middle-click on a link fires auxclick, which asks for a new window; the open handler denies
+      // it, but with the feature off the renderer never gets that far.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   void window.loadURL(`${APP_ORIGIN}/index.html`);

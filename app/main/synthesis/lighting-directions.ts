@@ -1,5 +1,6 @@
 import type { AppearanceDirection } from './appearance-model.ts';
 import { defaultPackDirections } from './default-pack-layout.ts';
+import { invertSpd } from './dense-linear-algebra.ts';
 import type { RegionMasks } from './region-masks.ts';
 
 /** How lit the face is from the image's right, from above, and overall: luminance balances over the face region. */
@@ -33,37 +34,47 @@ export function lightingAttributes(image: Float32Array, size: number, masks: Reg
 }
 
 /**
- * InterFaceGAN-style directions in the illumination codes: the slope of a least-squares
- * regression of the codes on each measured lighting attribute, normalised. Strength 1 is one
- * standard deviation of the fitted faces along it.
+ * InterFaceGAN-style directions in the illumination codes, made conditional: one least-squares
+ * regression of the codes on all measured lighting attributes together, so each direction is the
+ * change that goes with its attribute while the others hold still (light from above is not just
+ * "brighter forehead"). Strength 1 is the code change that goes with one standard deviation of
+ * the attribute among the fitted faces.
  */
 export function fitLightingDirections(codes: readonly Float32Array[], attributes: readonly number[][], width: number): AppearanceDirection[] {
   const n = codes.length;
   const k = codes[0]?.length ?? 0;
-  const directions: AppearanceDirection[] = [];
-  if (k === 0) return directions;
+  const m = defaultPackDirections.length;
+  if (k === 0 || n < m + 2) return [];
   const codeMean = new Float64Array(k);
-  for (const code of codes) for (let c = 0; c < k; c += 1) codeMean[c] += code[c] / n;
-  defaultPackDirections.forEach(({ name, label }, a) => {
-    const attributeMean = attributes.reduce((s, v) => s + v[a], 0) / n;
-    let variance = 0;
-    const slope = new Float64Array(k);
-    for (let i = 0; i < n; i += 1) {
-      const da = attributes[i][a] - attributeMean;
-      variance += da * da;
-      for (let c = 0; c < k; c += 1) slope[c] += da * (codes[i][c] - codeMean[c]);
+  const attributeMean = new Float64Array(m);
+  for (let i = 0; i < n; i += 1) {
+    for (let c = 0; c < k; c += 1) codeMean[c] += codes[i][c] / n;
+    for (let a = 0; a < m; a += 1) attributeMean[a] += attributes[i][a] / n;
+  }
+  const ata = new Float64Array(m * m);
+  const atg = new Float64Array(m * k);
+  for (let i = 0; i < n; i += 1) {
+    for (let a = 0; a < m; a += 1) {
+      const da = attributes[i][a] - attributeMean[a];
+      for (let b = 0; b < m; b += 1) ata[a * m + b] += da * (attributes[i][b] - attributeMean[b]);
+      for (let c = 0; c < k; c += 1) atg[a * k + c] += da * (codes[i][c] - codeMean[c]);
     }
+  }
+  let trace = 0;
+  for (let a = 0; a < m; a += 1) trace += ata[a * m + a];
+  if (trace < 1e-12) return [];
+  for (let a = 0; a < m; a += 1) ata[a * m + a] += (1e-9 * trace) / m;
+  const inverse = invertSpd(ata, m);
+  const directions: AppearanceDirection[] = [];
+  defaultPackDirections.forEach(({ name, label }, a) => {
+    const slope = new Float64Array(k);
+    for (let c = 0; c < k; c += 1) for (let b = 0; b < m; b += 1) slope[c] += inverse[a * m + b] * atg[b * k + c];
     const norm = Math.hypot(...slope);
-    if (variance < 1e-12 || norm < 1e-12) return;
+    if (norm < 1e-12) return;
     const vector = new Float32Array(width);
     for (let c = 0; c < k; c += 1) vector[c] = slope[c] / norm;
-    let spread = 0;
-    for (const code of codes) {
-      let t = 0;
-      for (let c = 0; c < k; c += 1) t += (code[c] - codeMean[c]) * vector[c];
-      spread += t * t;
-    }
-    directions.push({ name, label, layer: 0, edit: 'relight', vector, scale: Math.sqrt(spread / n) });
+    const attributeSd = Math.sqrt(ata[a * m + a] / n);
+    directions.push({ name, label, layer: 0, edit: 'relight', vector, scale: norm * attributeSd });
   });
   return directions;
 }

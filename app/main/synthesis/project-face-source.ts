@@ -1,5 +1,7 @@
+import sharp from 'sharp';
 import { affineFromRows, applyAffine, type Affine } from '../vision/affine.ts';
 import { loadAlignedCrop } from '../vision/aligned-crop.ts';
+import { alignedCropKey, personMaskKey } from '../vision/media-keys.ts';
 import { alignmentTransform, transformForSize, type FivePoints } from '../vision/face-templates.ts';
 import { personMask } from '../vision/person-mask.ts';
 import { decodeRgb } from '../vision/rgb-image.ts';
@@ -7,10 +9,11 @@ import { sourceImagePath } from '../vision/source-images.ts';
 import type { VisionRuntime } from '../vision/vision-runtime.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { FaceSource, SourceFace } from './face-source.ts';
-import { planarFromInterleaved, type PlanarImage } from './image-tensor.ts';
+import { boxDownsample, planarFromInterleaved, type PlanarImage } from './image-tensor.ts';
 
 interface GeometryRow {
   image_id: number;
+  face_index: number;
   landmarks: Buffer | null;
   five_points: string | null;
   generator_transform: string | null;
@@ -37,7 +40,21 @@ export class ProjectFaceSource implements FaceSource {
       .all() as SourceFace[];
   }
 
+  /**
+   * The generator-template crop analysis stored, when it can give `size` exactly (same size, or an
+   * integer box reduction of it): decoding a large original photo per face would dominate a fit.
+   * Otherwise the face is aligned afresh from the original.
+   */
   async alignedCrop(faceId: number, size: number): Promise<PlanarImage> {
+    const row = this.#geometry(faceId);
+    const key = row && alignedCropKey(row.image_id, row.face_index);
+    if (key && this.#session.media.has(key)) {
+      const { data, info } = await sharp(this.#session.media.pathOf(key)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      if (info.width === info.height && info.channels === 3 && info.width % size === 0) {
+        const stored = planarFromInterleaved(data, info.width, 255);
+        return info.width === size ? stored : { size, data: boxDownsample(stored.data, info.width, size) };
+      }
+    }
     const crop = await loadAlignedCrop(this.#session, faceId, { template: 'generator', size, format: 'float32' });
     return planarFromInterleaved(crop.data, size, 1);
   }
@@ -56,10 +73,17 @@ export class ProjectFaceSource implements FaceSource {
     return points;
   }
 
+  /** The mask analysis stored with the face, resized; computed with the person model only when none was stored. */
   async personMask(faceId: number, size: number): Promise<Float32Array | null> {
     const row = this.#geometry(faceId);
-    const toTemplate = row && generatorTransform(row, size);
-    if (!row || !toTemplate) return null;
+    if (!row) return null;
+    const key = personMaskKey(row.image_id, row.face_index);
+    if (this.#session.media.has(key)) {
+      const grey = await sharp(this.#session.media.pathOf(key)).greyscale().resize(size, size, { fit: 'fill' }).raw().toBuffer();
+      return Float32Array.from(grey, (v) => v / 255);
+    }
+    const toTemplate = generatorTransform(row, size);
+    if (!toTemplate) return null;
     const image = await decodeRgb(sourceImagePath(this.#session.db, row.image_id));
     const mask = await personMask(image, toTemplate, size, this.#vision);
     return Float32Array.from(mask.data, (v) => v / 255);
@@ -67,7 +91,7 @@ export class ProjectFaceSource implements FaceSource {
 
   #geometry(faceId: number): GeometryRow | undefined {
     return this.#session.db
-      .prepare('SELECT image_id, landmarks, five_points, generator_transform FROM faces WHERE id = ?')
+      .prepare('SELECT image_id, face_index, landmarks, five_points, generator_transform FROM faces WHERE id = ?')
       .get(faceId) as GeometryRow | undefined;
   }
 }

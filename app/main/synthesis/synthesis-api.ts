@@ -67,8 +67,9 @@ interface PackRow {
 /** The default generator first (fitted or not yet), then installed packs, newest first. */
 export function listPacks(db: ProjectDatabase): PackSummary[] {
   const rows = db.prepare('SELECT id, name, hash, path, manifest FROM packs ORDER BY id DESC').all() as PackRow[];
+  // A row written by another version may not parse; it is left out rather than failing the list.
   const parsed = rows.flatMap((row) => {
-    const manifest = PackManifest.safeParse(JSON.parse(row.manifest));
+    const manifest = PackManifest.safeParse(parseJson(row.manifest));
     return manifest.success ? [{ row, manifest: manifest.data }] : [];
   });
   const fitted = parsed.find((p) => p.row.name === DEFAULT_PACK_NAME);
@@ -104,4 +105,12 @@ function summarise(id: number, kind: PackSummary['kind'], manifest: PackManifest
     parts: manifest.parts.map(edit),
     directions: manifest.directions.map(edit),
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -13,6 +13,7 @@ import { openSynthesisTestProject, type SynthesisTestProject } from './testing/s
 import { sharedFaceChips } from './testing/shared-face-chips.ts';
 import { writeStyleganShapedPack } from './testing/stylegan-shaped-pack.ts';
 import { VariantRenderer } from './variant-renderer.ts';
+import { listPacks } from './synthesis-api.ts';
 import { registerPack } from './variant-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'likeness-synthesis-'));
@@ -67,6 +68,9 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
   });
 
   it('fits the default generator, writes every variant with its recipe, and reproduces one byte for byte', async () => {
+    const [before] = listPacks(project.session.db);
+    expect(before).toMatchObject({ id: null, kind: 'default', hash: null });
+    expect(before.directions.map((d) => d.name)).toEqual(['light_left_right', 'light_top_bottom', 'brightness']);
     const request: SynthesizeRequest = {
       sources: { kind: 'identities', identityIds: [1, 2] },
       pack: { kind: 'default', refit: false },
@@ -78,6 +82,10 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
     const jobId = await runJob(request);
     const status = project.session.jobs.get(jobId);
     expect(status).toMatchObject({ state: 'done', done: 88, total: 88 });
+    const [after] = listPacks(project.session.db);
+    expect(after).toMatchObject({ kind: 'default', outputSize: 128 });
+    expect(after.id).toEqual(expect.any(Number));
+    expect(after.parts.map((p) => p.name)).toEqual(['illumination', 'skin', 'eyes', 'brows', 'nose', 'mouth', 'hair', 'background']);
     const variants = variantsOf(jobId);
     expect(variants).toHaveLength(88);
     expect(new Set(variants.map((v) => v.edit_kind))).toEqual(new Set(['relight', 'hair', 'expression']));
@@ -110,7 +118,7 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
       expect(sha(batched.png)).toBe(sha(stored));
       // Caches far smaller than one batch's faces change nothing either.
       const many = variants.slice(0, 12).map((v) => Recipe.parse(JSON.parse(v.recipe)));
-      const tight = await new VariantRenderer(pack, project.faces, null, 2).render([...many, recipe]);
+      const tight = await new VariantRenderer(pack, project.faces, null, { cacheLimit: 2 }).render([...many, recipe]);
       expect(sha(tight.at(-1)!.png)).toBe(sha(stored));
     } finally {
       await pack.close();

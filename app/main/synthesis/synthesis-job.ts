@@ -56,7 +56,9 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     const problems = checkEdits(pack, request.edits);
     if (problems.length > 0) throw new Error(problems.join('; '));
     const donors = new DonorPool(allFaces);
-    const renderer = new VariantRenderer(pack, deps.faces, deps.scorer);
+    const renderer = new VariantRenderer(pack, deps.faces, deps.scorer, {
+      onRefine: (faceId, iteration, iterations) => context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
+    });
     const scoring = new IdentityScoring(deps.scorer);
     const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
     const flush = async (): Promise<void> => {

@@ -7,9 +7,9 @@ import { followJob } from '../cli/job-progress.ts';
 /** Named edit sets for the default generator, so the common case needs no edit syntax. */
 const presets: Record<string, readonly EditSpec[]> = {
   relight: [
-    { type: 'direction', name: 'light_left_right', strength: [-2.5, 2.5] },
-    { type: 'direction', name: 'light_top_bottom', strength: [-2.5, 2.5] },
-    { type: 'mix', parts: ['illumination'], donors: 'random', strength: [0.7, 1] },
+    { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
+    { type: 'direction', name: 'light_top_bottom', strength: [-2, 2] },
+    { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
   ],
   hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],
   background: [{ type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] }],

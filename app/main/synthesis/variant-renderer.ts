@@ -21,6 +21,9 @@ export interface RenderedVariant {
 
 const CACHE_LIMIT = 256;
 
+/** Refinement runs many forward passes per source: the job reports them so progress never stalls silently. */
+export type RefineProgress = (sourceFaceId: number, iteration: number, iterations: number) => void;
+
 /**
  * Turns recipes into images through a pack: invert every face involved (batched, cached), refine
  * sources when asked, apply the ops, synthesize (batched), compose. Composition follows the pack:
@@ -34,11 +37,15 @@ export class VariantRenderer {
   readonly #crops: BoundedCache<string, PlanarImage>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
 
+  readonly #onRefine: RefineProgress | undefined;
+
   /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
-  constructor(pack: GeneratorPack, faces: FaceSource, scorer: IdentityScorer | null, cacheLimit = CACHE_LIMIT) {
+  constructor(pack: GeneratorPack, faces: FaceSource, scorer: IdentityScorer | null, options: { cacheLimit?: number; onRefine?: RefineProgress } = {}) {
+    const cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
     this.#pack = pack;
     this.#faces = faces;
     this.#scorer = scorer;
+    this.#onRefine = options.onRefine;
     this.#latents = new BoundedCache(cacheLimit);
     this.#crops = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
@@ -117,6 +124,7 @@ export class VariantRenderer {
       seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
       scorer: this.#scorer,
       signal,
+      onIteration: (done, total) => this.#onRefine?.(recipe.sourceFaceId, done, total),
     });
     this.#latents.set(key, latent);
     return latent;

@@ -63,7 +63,10 @@ export function importSharedFaces(db: ProjectDatabase, identities: number, image
   return images;
 }
 
+/** The one fixture pack of a project, inserted on first use. */
 export function insertFixturePack(db: ProjectDatabase): number {
+  const existing = db.prepare("SELECT id FROM packs WHERE hash = 'sha256:fixture'").pluck().get() as number | undefined;
+  if (existing !== undefined) return existing;
   return Number(
     db
       .prepare(

@@ -101,14 +101,29 @@ describe('CurationGrid', () => {
     expect(grid.history.canUndo).toBe(true);
   });
 
-  it('stays put when the decided tile will leave a status-filtered view', async () => {
+  it('keeps decided tiles in a status-filtered view, so nothing shifts under the cursor', async () => {
     const { grid } = await loaded();
     grid.view.statuses = ['unset'];
     await grid.decide('rejected');
-    expect(grid.cursor).toBe(0);
-    expect(grid.layout.total).toBe(4);
-    expect(grid.groups[0].count).toBe(2);
-    expect(grid.apiView()).toMatchObject({ filter: { statuses: ['unset'] } });
+    expect(grid.cursor).toBe(1);
+    expect(grid.apiView()).toMatchObject({ filter: { statuses: ['unset'], keepIds: [1] } });
+    const key = grid.viewKey;
+    await grid.decide('rejected');
+    expect(grid.viewKey).toBe(key);
+    await grid.reload();
+    expect(grid.apiView().filter).not.toHaveProperty('keepIds');
+  });
+
+  it('sends decisions in key-press order, each for the tile the key was pressed on', async () => {
+    const { grid, fake } = await loaded();
+    await Promise.all([grid.decide('accepted'), grid.decide('rejected'), grid.decide('accepted')]);
+    const decided = fake.calls.filter((c) => c.command === 'curation.decide').map((c) => c.input);
+    expect(decided).toEqual([
+      { variantIds: [1], status: 'accepted' },
+      { variantIds: [2], status: 'rejected' },
+      { variantIds: [3], status: 'accepted' },
+    ]);
+    expect(grid.cursor).toBe(3);
   });
 
   it('puts the cursor back on the variant an undo restored', async () => {

@@ -45,13 +45,16 @@ export class CurationGrid {
   history = $state.raw<HistoryState>(emptyHistory);
   compareOpen = $state(false);
   compare = $state.raw<CompareView | null>(null);
-  deciding = $state(false);
   readonly layout = $derived(new GridLayout(this.groups, this.columns));
   readonly window: PagedWindow<VariantTile | null>;
   readonly #client: ApiClient;
   readonly #notices: Notices;
   #lines: [number, number] = [0, 0];
   #groupsRequest = 0;
+  /** Decided since the view loaded; kept in a status-filtered view so indices never shift under the cursor. */
+  #kept = new Set<number>();
+  /** Decisions, undos and redos reach the host one at a time, in key-press order. */
+  #pending: Promise<unknown> = Promise.resolve();
 
   constructor(client: ApiClient, notices: Notices) {
     this.#client = client;
@@ -61,6 +64,11 @@ export class CurationGrid {
       (error) => notices.report(error, 'Loading variants'),
       { pageSize: 200, overscan: 120 },
     );
+  }
+
+  /** Changes only when the user asks for a different view (not when tiles are decided in it). */
+  get viewKey(): string {
+    return JSON.stringify([this.view, this.identityId]);
   }
 
   /** The view as the API takes it. */
@@ -73,6 +81,7 @@ export class CurationGrid {
       filter: {
         ...(this.identityId !== null ? { identityId: this.identityId } : {}),
         ...(statuses.length > 0 ? { statuses } : {}),
+        ...(statuses.length > 0 && this.#kept.size > 0 ? { keepIds: [...this.#kept] } : {}),
         ...(editKinds.length > 0 ? { editKinds } : {}),
         ...(score && (score.min !== undefined || score.max !== undefined) ? { score } : {}),
       },
@@ -86,6 +95,7 @@ export class CurationGrid {
   /** A new query: layout and window start over, the cursor goes to the top. */
   async reload(): Promise<void> {
     this.cursor = 0;
+    this.#kept.clear();
     this.compare = null;
     await this.#loadGroups();
     this.window.reset();
@@ -143,33 +153,26 @@ export class CurationGrid {
   }
 
   /**
-   * Decides the tile under the cursor and moves on to the next one — unless the view hides tiles of
-   * the new status, in which case the next tile slides into the cursor's place by itself.
+   * Decides the tile under the cursor and moves on at once, so the next key press already acts on
+   * the next tile; the host calls follow in order behind the keys.
    */
-  async decide(status: TileStatus): Promise<void> {
+  decide(status: TileStatus): Promise<void> {
     const tile = this.current;
-    if (!tile || this.deciding) return;
-    this.deciding = true;
-    try {
+    if (!tile) return Promise.resolve();
+    if (this.view.statuses.length > 0) this.#kept.add(tile.id);
+    if (this.cursor < this.layout.total - 1) this.select(this.cursor + 1);
+    return this.#inOrder('Saving a decision', async () => {
       const result = await this.#client.call('curation.decide', { variantIds: [tile.id], status });
       this.history = result.history;
-      const staysVisible = this.view.statuses.length === 0 || this.view.statuses.includes(status);
-      if (result.changed === 0) return;
-      if (!staysVisible) this.#dropFromLayout(this.cursor);
-      else if (this.cursor < this.layout.total - 1) this.select(this.cursor + 1);
-    } catch (error) {
-      this.#notices.report(error, 'Saving a decision');
-    } finally {
-      this.deciding = false;
-    }
+    });
   }
 
-  async undo(): Promise<void> {
-    await this.#walk('curation.undo', 'Undoing');
+  undo(): Promise<void> {
+    return this.#walk('curation.undo', 'Undoing');
   }
 
-  async redo(): Promise<void> {
-    await this.#walk('curation.redo', 'Redoing');
+  redo(): Promise<void> {
+    return this.#walk('curation.redo', 'Redoing');
   }
 
   async toggleCompare(): Promise<void> {
@@ -181,26 +184,18 @@ export class CurationGrid {
     this.compareOpen = false;
   }
 
-  async #walk(command: 'curation.undo' | 'curation.redo', context: string): Promise<void> {
-    try {
+  #walk(command: 'curation.undo' | 'curation.redo', context: string): Promise<void> {
+    return this.#inOrder(context, async () => {
       const result: ActionResult = await this.#client.call(command, {});
       this.history = result.history;
       if (result.focusVariantId !== null) this.#focus(result.focusVariantId);
-    } catch (error) {
-      this.#notices.report(error, context);
-    }
+    });
   }
 
-  /**
-   * A decided tile left a status-filtered view: its group shrinks by one here and now, so the next
-   * tile takes its place without waiting for the layout query; `refreshGroups` confirms it later.
-   */
-  #dropFromLayout(index: number): void {
-    const group = this.layout.line(this.layout.lineOf(index)).group;
-    this.groups = this.groups.flatMap((g, i) => (i !== group ? [g] : g.count > 1 ? [{ ...g, count: g.count - 1 }] : []));
-    this.cursor = Math.min(index, Math.max(0, this.layout.total - 1));
-    this.window.refresh();
-    if (this.compareOpen) void this.#loadCompare();
+  #inOrder(context: string, work: () => Promise<void>): Promise<void> {
+    const next = this.#pending.then(work).catch((error: unknown) => this.#notices.report(error, context));
+    this.#pending = next;
+    return next;
   }
 
   /** Puts the cursor on a variant if it is among the loaded tiles near the screen. */

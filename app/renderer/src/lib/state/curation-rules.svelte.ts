@@ -12,9 +12,9 @@ export type RuleKind = RuleRequest['rule']['kind'];
 export class CurationRules {
   kind = $state<RuleKind>('rejectBelow');
   metric = $state<IdentityMetric>('idToSource');
-  threshold = $state(0.3);
-  maxDiversity = $state(0.05);
-  bandMin = $state(0.3);
+  threshold = $state(0.6);
+  maxDiversity = $state(0.01);
+  bandMin = $state(0.6);
   bandMax = $state(1);
   overwrite = $state(false);
   defaults = $state.raw<RuleDefaults | null>(null);

@@ -27,6 +27,15 @@ describe('DatasetState', () => {
     expect(imageQueries(backend)).toEqual([{ offset: 0, limit: 200, identityId: undefined, status: undefined }]);
   });
 
+  it('orders identity names naturally, whatever order the host sends', async () => {
+    const { backend, dataset } = setup();
+    const named = (id: number, name: string) => ({ ...identity(id), name });
+    backend.handlers['dataset.identities'] = () => [named(1, 's10'), named(2, 's2'), named(3, 'S3'), named(4, 's1')];
+    dataset.adopt({ images: 40, identities: 4 });
+    await settle();
+    expect(dataset.identities.map((i) => i.name)).toEqual(['s1', 's2', 'S3', 's10']);
+  });
+
   it('fetches only the grid window, plus overscan', async () => {
     const { backend, dataset } = setup();
     dataset.adopt({ images: 5_300, identities: 2 });

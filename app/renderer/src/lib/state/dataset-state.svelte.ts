@@ -6,6 +6,8 @@ import { PagedWindow } from './paged-window.svelte.ts';
 
 export type StatusFilter = 'all' | ImageStatus;
 
+const identityNameOrder = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 /** The identities of the open project and the image window the grid shows. */
 export class DatasetState {
   identities = $state.raw<IdentitySummary[]>([]);
@@ -56,7 +58,9 @@ export class DatasetState {
 
   async loadIdentities(): Promise<void> {
     try {
-      this.identities = await this.#client.call('dataset.identities', {});
+      // The host sends byte order (s10 before s3); people expect the numeric parts compared as numbers.
+      const identities = await this.#client.call('dataset.identities', {});
+      this.identities = identities.toSorted((a, b) => identityNameOrder.compare(a.name, b.name));
       this.identityCount = this.identities.length;
       if (this.selectedIdentityId !== null && !this.selectedIdentity) this.select(null);
     } catch (error) {

@@ -44,7 +44,7 @@ describe('synthesis form', () => {
       seed: 9,
       edits: [
         { type: 'direction', name: 'light_left_right', strength: [-1, 2] },
-        { type: 'mix', parts: ['illumination'], donors: 'random', strength: [0.7, 1] },
+        { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
         { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
         { type: 'mix', parts: ['mouth'], donors: 'same-identity', strength: [0.7, 1] },
       ],

@@ -24,9 +24,13 @@ export interface SynthesisForm {
   refineIterations: number;
 }
 
-/** Which parts are mixed from whom by default: hair and background from other people, the face's own parts from the same person. */
+/**
+ * Which parts are mixed from whom by default: hair and background from other people; lighting and
+ * the face's own parts from another photo of the same person, whose codes differ by the lighting
+ * and expression only, not by skin tone or features.
+ */
 const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
-  relight: 'random',
+  relight: 'same-identity',
   hair: 'other-identities',
   background: 'other-identities',
   expression: 'same-identity',

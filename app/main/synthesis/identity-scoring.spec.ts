@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Recipe } from './edit-recipe.ts';
+import type { IdentityScorer } from './face-source.ts';
+import { IdentityScoring } from './identity-scoring.ts';
+import type { RenderedVariant } from './variant-renderer.ts';
+
+const image = (value: number) => ({ size: 2, data: new Float32Array(12).fill(value) });
+const variant = (sourceFaceId: number, value: number): RenderedVariant => ({
+  recipe: { sourceFaceId } as Recipe,
+  image: image(value),
+  source: image(0.5),
+  png: new Uint8Array(),
+  latentDeltaNorm: 1,
+  diversity: 0.1,
+});
+
+/** Embeds an image as a unit vector that turns with its brightness, so cosines are predictable. */
+const scorer: IdentityScorer = {
+  model: 'test',
+  embed: async (images) => images.map((i) => new Float32Array([Math.cos(i.data[0]), Math.sin(i.data[0])])),
+  centroid: (id) => (id === 1 ? new Float32Array([1, 0]) : null),
+};
+
+describe('IdentityScoring', () => {
+  it('scores variants against their source crop and their identity centroid', async () => {
+    const scores = await new IdentityScoring(scorer).score([variant(7, 0.5), variant(7, 0.9)], [1, 2]);
+    expect(scores[0].toSource).toBeCloseTo(1);
+    expect(scores[1].toSource).toBeCloseTo(Math.cos(0.4));
+    expect(scores[0].toCentroid).toBeCloseTo(Math.cos(0.5));
+    expect(scores[1].toCentroid).toBeNull();
+  });
+
+  it('goes on without scores, and says why, when the embedder cannot run', async () => {
+    const scoring = new IdentityScoring({ ...scorer, embed: async () => Promise.reject(new Error('faceres.onnx: model file missing')) });
+    expect(await scoring.score([variant(1, 0.2)], [1])).toEqual([{ toSource: null, toCentroid: null }]);
+    expect(scoring.note).toMatch(/identity scores unavailable \(faceres.onnx: model file missing\)/);
+  });
+});

@@ -1,0 +1,83 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PackSummary } from '../../../../api/synthesis.ts';
+import { AppState } from '../../lib/state/app-state.svelte.ts';
+import { FakeBackend, settle } from '../../lib/testing/fake-backend.ts';
+import { identity, pageOf, projectSummary } from '../../lib/testing/fixtures.ts';
+import App from '../App.svelte';
+
+const defaultPack: PackSummary = {
+  id: null,
+  kind: 'default',
+  name: 'Likeness default generator',
+  version: '1.0.0',
+  description: 'fitted on first use',
+  hash: null,
+  path: null,
+  outputSize: 128,
+  parts: [
+    { name: 'illumination', label: 'Illumination', edit: 'relight' },
+    { name: 'hair', label: 'Hair', edit: 'hair' },
+  ],
+  directions: [{ name: 'light_left_right', label: 'Light: left ↔ right', edit: 'relight' }],
+};
+
+describe('SynthesisPanel', () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount>;
+  let backend: FakeBackend;
+  let stop: () => void;
+  const q = (testid: string) => target.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+
+  beforeEach(async () => {
+    target = document.createElement('div');
+    document.body.append(target);
+    backend = new FakeBackend({
+      'project.current': () => projectSummary('/data/faces.likeness', 20),
+      'project.recent': () => [],
+      'system.info': () => ({ version: '0.1.0', host: 'web', executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null } }),
+      'dataset.identities': () => [identity(1, 12), identity(2, 8)],
+      'dataset.images': ({ offset = 0, limit = 200 }) => pageOf(20, offset, limit),
+      'dataset.problems': ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
+      'jobs.list': () => [],
+      'synthesis.packs': () => [defaultPack],
+      'synthesis.start': () => ({ jobId: 11 }),
+    });
+    const app = new AppState(backend);
+    component = mount(App, { target, props: { app } });
+    stop = app.start();
+    await settle();
+    flushSync();
+  });
+
+  afterEach(() => {
+    stop();
+    unmount(component);
+    target.remove();
+  });
+
+  it('says plainly what the default generator can and cannot do, and starts a job from the form', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    expect(q('synthesis-default-note')?.textContent).toMatch(/appearance, not geometry/);
+    q('synthesis-start')!.click();
+    await settle();
+    expect(backend.callsOf('synthesis.start')).toEqual([
+      {
+        sources: { kind: 'all' },
+        pack: { kind: 'default', refit: false },
+        edits: [
+          { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
+          { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
+          { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
+        ],
+        variantsPerSource: 8,
+        seed: 0,
+        refineIterations: 0,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createAppServices, type AppServices } from '../../app/main/host/app-services.ts';
+import { startWebHost, type WebHost } from '../../app/main/host/web/web-host.ts';
+import { runCli, startAppServer } from '../e2e/support/app-server.ts';
+import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
+
+/** A browser tab: one authenticated socket that records every event and answers calls by id. */
+class Client {
+  readonly events: { event: string; payload: unknown }[] = [];
+  #next = 1;
+  #pending = new Map<number, (reply: { ok: boolean; output?: unknown; error?: unknown }) => void>();
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { type: string; id?: number; reply?: never; event?: string; payload?: unknown };
+      if (frame.type === 'reply') this.#pending.get(frame.id!)?.(frame.reply!);
+      else if (frame.type === 'event') this.events.push({ event: frame.event!, payload: frame.payload });
+    });
+  }
+
+  static async connect(host: WebHost): Promise<Client> {
+    const { host: hostHeader } = new URL(host.origin);
+    const login = await fetch(`${host.origin}/?token=${host.token}`, { redirect: 'manual' });
+    const cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
+    const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api/ws`, { headers: { host: hostHeader, cookie, origin: host.origin } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    return new Client(ws);
+  }
+
+  async call(command: string, input: unknown): Promise<unknown> {
+    const id = this.#next++;
+    const reply = await new Promise<{ ok: boolean; output?: unknown; error?: unknown }>((resolve) => {
+      this.#pending.set(id, resolve);
+      this.ws.send(JSON.stringify({ type: 'call', id, command, input }));
+    });
+    this.#pending.delete(id);
+    if (!reply.ok) throw new Error(`${command}: ${JSON.stringify(reply.error)}`);
+    return reply.output;
+  }
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+describe.runIf(sharedFacesOrSkip())('one served project under load', () => {
+  let services: AppServices;
+  let host: WebHost;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'likeness-concurrency-'));
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>Likeness</title>');
+    services = createAppServices({ host: 'web', settingsDir: join(dir, 'settings'), log: () => {} });
+    await services.workspace.open(join(dir, 'load.likeness'), 'create');
+    host = await startWebHost({ services, rendererDir: bundle });
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await services?.shutdown();
+  });
+
+  it('answers API calls with p95 under 50 ms while importing all of ../shared/faces, and two tabs see the same events and rows', async () => {
+    const [a, b] = [await Client.connect(host), await Client.connect(host)];
+    const { jobId } = (await a.call('dataset.import', { layout: 'imagefolder', root: sharedFacesDir })) as { jobId: number };
+    const latencies: number[] = [];
+    const session = services.workspace.require();
+    const running = () => ['queued', 'running'].includes(session.jobs.get(jobId).state);
+    while (running()) {
+      for (const [command, input] of [
+        ['project.current', {}],
+        ['dataset.images', { limit: 50 }],
+      ] as const) {
+        const started = performance.now();
+        await a.call(command, input);
+        latencies.push(performance.now() - started);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await session.jobs.idle();
+    const p95 = percentile(latencies, 95);
+    console.info(`API round trip during import: ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+    expect(latencies.length).toBeGreaterThan(20);
+    expect(p95).toBeLessThan(50);
+
+    // Round trips on both sockets after the job ends: every event sent before them has arrived.
+    await a.call('project.current', {});
+    await b.call('project.current', {});
+    const jobEvents = (c: Client) => c.events.filter((e) => e.event === 'job.updated' || e.event === 'dataset.changed').map((e) => JSON.stringify(e));
+    expect(jobEvents(a).length).toBeGreaterThan(2);
+    expect(jobEvents(b)).toEqual(jobEvents(a));
+    expect(jobEvents(a).at(-1)).toContain('"state":"done"');
+
+    const page = (await b.call('dataset.images', { limit: 5 })) as { total: number; items: { id: number }[] };
+    expect(page.total).toBe(975);
+    const onA = (await a.call('dataset.images', { limit: 5 })) as { items: { id: number }[] };
+    expect(onA.items.map((i) => i.id)).toEqual(page.items.map((i) => i.id));
+    a.ws.close();
+    b.ws.close();
+  });
+});
+
+describe('a second process opening a served project', () => {
+  it('is refused with a clear "in use" message and a non-zero exit, and the project stays intact', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'likeness-lock-'));
+    const project = join(dir, 'held.likeness');
+    const server = await startAppServer([project, '--create']);
+    try {
+      const second = runCli(['info', project]);
+      let output = '';
+      second.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      second.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+      const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/in use by process \d+/);
+      expect(output).toContain(project);
+    } finally {
+      await server.stop();
+    }
+    const db = new Database(project, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+});
