@@ -6,11 +6,10 @@
  * Each concurrency from 1 to 4 is measured, best of two; the headline figures use the import's default.
  * Run: npx tsx bench/import-bench.ts   (writes bench/results/import.json)
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { datasetHandlers } from '../app/main/dataset/dataset-api.ts';
 import { IMPORT_CONCURRENCY, importJobHandler } from '../app/main/dataset/import-job.ts';
@@ -20,6 +19,7 @@ import { mapInOrder } from '../app/main/dataset/ordered-pool.ts';
 import { EventBus } from '../app/main/host/event-bus.ts';
 import { Workspace } from '../app/main/project/workspace.ts';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
+import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 
 const CONCURRENCIES = [1, 2, 3, 4];
 /** Each figure is the best of this many runs: other work on the machine only ever slows a run down. */
@@ -132,10 +132,7 @@ function round(value: number, digits = 1): number {
   return Math.round(value * scale) / scale;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const result = await benchImport();
-  const out = fileURLToPath(new URL('./results/import.json', import.meta.url));
-  mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${readFileSync(out, 'utf8')}`);
+if (isEntryPoint(import.meta.url)) {
+  const out = writeBenchResult('import', await benchImport());
+  process.stdout.write(readFileSync(out, 'utf8'));
 }

@@ -4,10 +4,7 @@
  * inference time of the same models on the same inputs, and their ratio (how much the pipeline
  * around the models costs). Run: npx tsx bench/vision-bench.ts  (writes bench/results/vision.json)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mapInOrder } from '../app/main/dataset/ordered-pool.ts';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { PIPELINE_DEPTH } from '../app/main/vision/analyze-job.ts';
@@ -18,6 +15,7 @@ import type { VisionModelName } from '../app/main/vision/model-files.ts';
 import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
+import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 import { listLabelledImages } from './eval-identity.ts';
 
 export interface VisionBenchResult {
@@ -103,20 +101,11 @@ async function bareInferenceMs(client: InferenceClient, runtime: VisionRuntime, 
   return total;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  benchVision().then(
-    (result) => {
-      const out = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'vision.json'), `${JSON.stringify(result, null, 2)}\n`);
-      console.log(
-        `${result.faces} faces in ${result.seconds.toFixed(1)} s: ${result.facesPerSecond.toFixed(1)} faces/s (${result.provider}, ${result.machine.cpus} cores); ` +
-          `${result.endToEndMsPerFace.toFixed(1)} ms/face end to end vs ${result.bareInferenceMsPerFace.toFixed(1)} ms bare inference: ratio ${result.ratio.toFixed(2)}`,
-      );
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
+if (isEntryPoint(import.meta.url)) {
+  const result = await benchVision();
+  writeBenchResult('vision', result);
+  console.log(
+    `${result.faces} faces in ${result.seconds.toFixed(1)} s: ${result.facesPerSecond.toFixed(1)} faces/s (${result.provider}, ${result.machine.cpus} cores); ` +
+      `${result.endToEndMsPerFace.toFixed(1)} ms/face end to end vs ${result.bareInferenceMsPerFace.toFixed(1)} ms bare inference: ratio ${result.ratio.toFixed(2)}`,
   );
 }

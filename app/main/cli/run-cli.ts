@@ -4,14 +4,23 @@ import { createAppServices } from '../host/app-services.ts';
 import { inProcessTransport } from '../host/in-process-transport.ts';
 import { settingsDir } from '../host/settings-dir.ts';
 import { analyzeCommand } from './analyze-command.ts';
+import { demoCommand } from './demo-command.ts';
 import { parseArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
-import { exportCommand } from '../export/export-command.ts';
+import { exportCommand } from './export-command.ts';
 import { importCommand, infoCommand } from './project-commands.ts';
 import { serveCommand } from './serve-command.ts';
-import { synthesizeCommand } from '../synthesis/synthesize-command.ts';
+import { synthesizeCommand } from './synthesize-command.ts';
 
-const cliCommands: readonly CliCommand[] = [importCommand, analyzeCommand, serveCommand, infoCommand, synthesizeCommand, exportCommand];
+const cliCommands: readonly CliCommand[] = [
+  demoCommand,
+  importCommand,
+  analyzeCommand,
+  serveCommand,
+  infoCommand,
+  synthesizeCommand,
+  exportCommand,
+];
 
 function usage(): string {
   const width = Math.max(...cliCommands.map((c) => c.usage.length));
@@ -25,7 +34,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${name && name !== '--help' ? `unknown command: ${name}\n` : ''}${usage()}\n`);
     return name && name !== '--help' ? 2 : 0;
   }
-  const services = createAppServices({ host: selected.name === 'serve' ? 'web' : 'cli', settingsDir: settingsDir() });
+  const services = createAppServices({ host: selected.name === 'serve' || selected.name === 'demo' ? 'web' : 'cli', settingsDir: settingsDir() });
   const client = new ApiClient(inProcessTransport(services));
   try {
     return await selected.run({

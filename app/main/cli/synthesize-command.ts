@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { DonorPolicy, type EditSpec, type PackChoice, type SourceSelection } from '../../api/synthesis.ts';
-import { flagString, type ParsedArgs } from '../cli/cli-args.ts';
-import type { CliCommand } from '../cli/cli-command.ts';
-import { followJob } from '../cli/job-progress.ts';
+import { flagString, type ParsedArgs } from './cli-args.ts';
+import type { CliCommand } from './cli-command.ts';
+import { followJob } from './job-progress.ts';
 
 /** Named edit sets for the default generator, so the common case needs no edit syntax. */
 const presets: Record<string, readonly EditSpec[]> = {

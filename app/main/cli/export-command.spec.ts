@@ -7,7 +7,7 @@ import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { checkExport } from '../../../test/formats/check-export.ts';
 import { createHarness, type Harness } from '../curation/testing/curation-harness.ts';
 
-const cli = fileURLToPath(new URL('../cli/likeness.ts', import.meta.url));
+const cli = fileURLToPath(new URL('./likeness.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe.runIf(sharedFacesOrSkip())('likeness export (CLI)', () => {

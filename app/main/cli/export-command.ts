@@ -1,7 +1,7 @@
 import { ExportFormat, OriginalsMode, type ExportSettingsInput } from '../../api/export.ts';
-import { flagString, type ParsedArgs } from '../cli/cli-args.ts';
-import type { CliCommand } from '../cli/cli-command.ts';
-import { followJob } from '../cli/job-progress.ts';
+import { flagString, type ParsedArgs } from './cli-args.ts';
+import type { CliCommand } from './cli-command.ts';
+import { followJob } from './job-progress.ts';
 
 /** `--formats a,b`, `--split-by`, `--seed`, `--ratios t,v,t`, `--originals`, `--aligned-size`, `--overwrite`. */
 function exportSettings(args: ParsedArgs, destination: string): ExportSettingsInput {
