@@ -26,6 +26,8 @@ export interface VerificationMetrics {
   readonly auc: number;
   readonly tarAtFar1e2: number;
   readonly tarAtFar1e3: number;
+  /** The cosine above which at most 1e-3 of the different-identity pairs score: the strict accept line. */
+  readonly thresholdAtFar1e3: number;
   /** Cosine threshold with the best accuracy on these pairs, and that accuracy. */
   readonly bestThreshold: number;
   readonly bestAccuracy: number;
@@ -90,11 +92,11 @@ export function verificationMetrics(same: readonly number[], different: readonly
   // AUC as the Mann–Whitney statistic: P(same score > different score), ties counted half.
   let wins = 0;
   for (const p of pos) wins += lowerBound(neg, p) + (upperBound(neg, p) - lowerBound(neg, p)) / 2;
-  const tarAt = (far: number) => {
+  const thresholdAt = (far: number) => {
     const allowed = Math.floor(far * neg.length);
-    const threshold = neg.length === 0 ? -Infinity : neg[neg.length - 1 - Math.min(allowed, neg.length - 1)];
-    return pos.length === 0 ? 0 : (pos.length - upperBound(pos, threshold)) / pos.length;
+    return neg.length === 0 ? -Infinity : neg[neg.length - 1 - Math.min(allowed, neg.length - 1)];
   };
+  const tarAt = (far: number) => (pos.length === 0 ? 0 : (pos.length - upperBound(pos, thresholdAt(far))) / pos.length);
   let bestThreshold = 0;
   let bestAccuracy = 0;
   for (const t of [...pos, ...neg]) {
@@ -112,6 +114,7 @@ export function verificationMetrics(same: readonly number[], different: readonly
     auc: pos.length && neg.length ? wins / (pos.length * neg.length) : 0,
     tarAtFar1e2: tarAt(1e-2),
     tarAtFar1e3: tarAt(1e-3),
+    thresholdAtFar1e3: thresholdAt(1e-3),
     bestThreshold,
     bestAccuracy,
     meanSame: mean(pos),

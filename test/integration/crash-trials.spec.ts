@@ -1,15 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, type Dirent } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness } from '../../app/main/curation/testing/curation-harness.ts';
+import { datasetHandlers } from '../../app/main/dataset/dataset-api.ts';
+import { importJobHandler } from '../../app/main/dataset/import-job.ts';
 import { exportProject } from '../../app/main/export/export-service.ts';
 import { ExportSettings } from '../../app/api/export.ts';
+import type { SynthesizeRequest } from '../../app/api/synthesis.ts';
 import { EventBus } from '../../app/main/host/event-bus.ts';
 import { Workspace } from '../../app/main/project/workspace.ts';
+import { projectSynthesisDeps } from '../../app/main/synthesis/synthesis-api.ts';
+import { synthesizeJobHandler } from '../../app/main/synthesis/synthesis-job.ts';
 import { analyzeJobHandler } from '../../app/main/vision/analyze-job.ts';
+import { visionHandlers } from '../../app/main/vision/vision-api.ts';
 import { checkExport } from '../formats/check-export.ts';
 import { seedHostileInputs } from '../fixtures/hostile-inputs.ts';
 import { imageRows, importHarness } from '../fixtures/import-harness.ts';
@@ -104,7 +111,35 @@ function mediaFiles(mediaRoot: string, folder: string): { files: string[]; temps
   return { files: names.filter((n) => !n.endsWith('.tmp')).map((n) => `${folder}/${n}`), temps: names.filter((n) => n.endsWith('.tmp')) };
 }
 
-const tally: Record<string, { trials: number; killedMidRun: number; failures: number; decisionsLost: number; strayTemps: number }> = {};
+/**
+ * A project's variants as a user would compare them: which source, which ordinal, the recipe,
+ * the generator's content hash, the scores, and the image file's sha256.
+ */
+function variantSet(project: string): string[] {
+  const db = new Database(project, { readonly: true, fileMustExist: true });
+  try {
+    const media = `${project}.media`;
+    const rows = db
+      .prepare(
+        `SELECT v.source_image_id, v.ordinal, v.edit_kind, v.recipe, v.file_key, p.hash AS pack, v.id_to_source, v.id_to_centroid
+           FROM variants v JOIN packs p ON p.id = v.pack_id ORDER BY v.source_image_id, v.ordinal`,
+      )
+      .all() as { file_key: string }[];
+    return rows.map((row) => JSON.stringify({ ...row, sha256: createHash('sha256').update(readFileSync(join(media, row.file_key))).digest('hex') }));
+  } finally {
+    db.close();
+  }
+}
+
+interface Tally {
+  trials: number;
+  killedMidRun: number;
+  failures: number;
+  decisionsLost: number;
+  strayTemps: number;
+}
+
+const tally: Record<string, Tally> = {};
 
 describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random points', () => {
   it(`import: ${TRIALS} kills, each resumed to exactly the uninterrupted rows with no orphan thumbnails`, { timeout: 240_000 }, async () => {
@@ -280,6 +315,161 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     console.info(`export trials: ${complete} complete, ${TRIALS - complete} absent`);
     expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
     await harness.cleanup();
+  });
+
+  describe('synthesis', () => {
+    // 12 photos of 3 people, 3 variants each: 36 variants, committed as a 32-variant batch and then 4,
+    // so a kill lands in the default generator's fit, between its pack being written and registered,
+    // among a batch's files before its commit, or between the two commits.
+    const request: SynthesizeRequest = {
+      sources: { kind: 'all' },
+      pack: { kind: 'default', refit: false },
+      edits: [
+        { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
+        { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.6, 1] },
+        { type: 'mix', parts: ['eyes', 'mouth'], donors: 'same-identity', strength: [0.8, 1] },
+      ],
+      variantsPerSource: 3,
+      seed: 20,
+      refineIterations: 0,
+    };
+    const work = mkdtempSync(join(tmpdir(), 'likeness-crash-synth-'));
+    const settings = join(work, 'settings');
+    const template = join(work, 'template');
+    let expected: string[] = [];
+    let firstFileMs = 0;
+
+    const synthesizeIn = (dir: string): Run => startChild(['synthesize', settings, join(dir, 't.likeness'), JSON.stringify(request)]);
+    const queued = (run: Run) => run.lines.some((l) => l.startsWith('job '));
+    const variantFiles = (dir: string) => mediaFiles(join(dir, 't.likeness.media'), 'variants').files.length;
+    /** Where in the job each kill landed, so the figures show the trials reached every part of it. */
+    const landed: Record<string, number> = {};
+
+    beforeAll(async () => {
+      const root = join(work, 'data');
+      for (const person of ['John_Salley', 'John_Savage', 'John_Simm']) {
+        mkdirSync(join(root, person), { recursive: true });
+        for (const file of readdirSync(join(sharedFacesDir, 'johns', person)).sort().slice(0, 4)) {
+          symlinkSync(join(sharedFacesDir, 'johns', person, file), join(root, person, file));
+        }
+      }
+      const events = new EventBus();
+      const workspace = new Workspace({ settingsDir: settings, events, jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events)] });
+      mkdirSync(template);
+      await workspace.open(join(template, 't.likeness'), 'create');
+      await datasetHandlers(workspace)['dataset.import']({ layout: 'imagefolder', root });
+      await workspace.require().jobs.idle();
+      await visionHandlers(workspace, events)['vision.analyze']({ imageIds: [] });
+      await workspace.require().jobs.idle();
+      expect(workspace.require().db.prepare('SELECT count(*) FROM faces WHERE is_primary = 1').pluck().get()).toBe(12);
+      await workspace.close();
+
+      const referenceDir = join(work, 'reference');
+      cpSync(template, referenceDir, { recursive: true });
+      // Watched the way a trial is, but never killed: how long the job takes to write its first variant.
+      const run = synthesizeIn(referenceDir);
+      let queuedAt = 0;
+      let firstFileAt = 0;
+      await killWhen(run, () => {
+        if (queuedAt === 0 && queued(run)) queuedAt = performance.now();
+        if (firstFileAt === 0 && variantFiles(referenceDir) > 0) firstFileAt = performance.now();
+        return false;
+      });
+      expect((await run.exit).code).toBe(0);
+      firstFileMs = firstFileAt - queuedAt;
+      expected = variantSet(join(referenceDir, 't.likeness'));
+      expect(expected).toHaveLength(36);
+    }, 120_000);
+
+    /**
+     * Before the first variant file a kill is timed from the job being queued (it lands in the fit,
+     * the pack's write, its registration or the first render); after it, a kill follows the k-th
+     * variant file onto disk (among a batch's files before its commit, or between the commits).
+     */
+    type KillPoint = { afterMs: number } | { afterFiles: number };
+
+    /** One trial: kill the child at `point`, reopen, resume, compare; returns what went wrong. */
+    async function trial(number: number, point: KillPoint, stage: Tally): Promise<string[]> {
+      const dir = join(work, `trial-${number}`);
+      cpSync(template, dir, { recursive: true });
+      const project = join(dir, 't.likeness');
+      let queuedAt = 0;
+      const run = synthesizeIn(dir);
+      const ready = () => {
+        if ('afterFiles' in point) return variantFiles(dir) >= point.afterFiles;
+        if (queuedAt === 0 && queued(run)) queuedAt = performance.now();
+        return queuedAt > 0 && performance.now() - queuedAt >= point.afterMs;
+      };
+      const killed = await killWhen(run, ready);
+      stage.trials += 1;
+      const failures: string[] = [];
+      if (integrity(project) !== 'ok') failures.push('integrity_check failed');
+      if (killed && countIn(project, "SELECT count(*) FROM jobs WHERE kind = 'synthesize' AND state <> 'done'") > 0) {
+        stage.killedMidRun += 1;
+        const committed = countIn(project, 'SELECT count(*) FROM variants');
+        const written = mediaFiles(`${project}.media`, 'variants').files.length;
+        let where = 'after the last commit';
+        if (countIn(project, 'SELECT count(*) FROM packs') === 0) where = 'before the pack was registered';
+        else if (written > committed) where = 'among uncommitted variant files';
+        else if (committed === 0) where = 'before the first batch was written';
+        else if (committed < expected.length) where = 'between commits';
+        landed[where] = (landed[where] ?? 0) + 1;
+      }
+
+      const events = new EventBus();
+      const workspace = new Workspace({ settingsDir: settings, events, jobHandlers: (session) => [synthesizeJobHandler(projectSynthesisDeps(session, events))] });
+      await workspace.open(project, 'open');
+      const session = workspace.require();
+      await session.jobs.idle();
+      const jobs = session.jobs.list(50).filter((job) => job.kind === 'synthesize');
+      if (jobs.length !== 1 || jobs[0]!.state !== 'done') failures.push(`synthesize jobs: ${JSON.stringify(jobs.map((j) => [j.state, j.error]))}`);
+      const onDisk = mediaFiles(session.media.root, 'variants');
+      stage.strayTemps += onDisk.temps.length;
+      const referenced = new Set(session.db.prepare('SELECT file_key FROM variants').pluck().all() as string[]);
+      const orphans = onDisk.files.filter((key) => !referenced.has(key));
+      if (orphans.length > 0) failures.push(`unreferenced variant files ${orphans.join(', ')}`);
+      // A fit killed after writing its pack but before registering it leaves a whole pack (49 MB) behind.
+      const packs = `${project}.packs`;
+      const registered = new Set((session.db.prepare('SELECT path FROM packs').pluck().all() as string[]).map((path) => relative(packs, path)));
+      const unregistered = readdirSync(packs).filter((name) => !registered.has(name));
+      if (unregistered.length > 0) failures.push(`unregistered pack folders ${unregistered.join(', ')}`);
+      await workspace.close();
+      const got = variantSet(project);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        failures.push(`variants differ from the uninterrupted run (${got.length} vs ${expected.length}): ${got.filter((v) => !expected.includes(v)).slice(0, 2).join(' | ')}`);
+      }
+      // Each trial holds one or two fitted packs (49 MB each); a failed one is kept to be inspected.
+      if (failures.length > 0) stage.failures += 1;
+      else rmSync(dir, { recursive: true, force: true });
+      return failures;
+    }
+
+    it(`${TRIALS} kills, each resumed to the uninterrupted run's variants, byte for byte, with no unreferenced variant files or packs`, { timeout: 300_000 }, async () => {
+      const random = lcg(0x5e7d);
+      const stage = (tally.synthesis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
+      // Seeded: four in ten over the time to the first variant file, the rest over the variant files.
+      const points: KillPoint[] = Array.from({ length: TRIALS }, () => {
+        const u = random();
+        return u < 0.4 ? { afterMs: (u / 0.4) * firstFileMs } : { afterFiles: Math.ceil(((u - 0.4) / 0.6) * expected.length) };
+      });
+      const failed: Record<string, string[]> = {};
+      // Two trials at a time: each is mostly one core of child, then one of resume, so two fill the machine.
+      await Promise.all(
+        [0, 1].map(async (lane) => {
+          for (let number = lane; number < TRIALS; number += 2) {
+            const point = points[number]!;
+            const failures = await trial(number, point, stage);
+            const at = 'afterMs' in point ? `${point.afterMs.toFixed(0)} ms after queueing` : `after ${point.afterFiles} variant files`;
+            if (failures.length > 0) failed[`trial ${number} (kill ${at})`] = failures;
+          }
+        }),
+      );
+      console.info(`synthesis trials: first variant file ${firstFileMs.toFixed(0)} ms after queueing; kills landed ${JSON.stringify(landed)}`);
+      expect(failed).toEqual({});
+      expect(stage.trials).toBe(TRIALS);
+      expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
+      rmSync(work, { recursive: true, force: true });
+    });
   });
 
   afterAll(() => {

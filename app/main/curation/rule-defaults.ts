@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { RuleDefaults } from '../../api/curation.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 
 const TARGET_FAR = 1e-3;
 
 /**
- * Used while the identity bench has reported no threshold at FAR 1e-3 for the model that scores
- * variants (faceres by default). For faceres, bench/results/identity.json puts different people at
- * a mean cosine of about 0.41 and the same person at about 0.75, with the best-accuracy cut near
- * 0.57; a FAR of 1e-3 needs a stricter cut than that, hence 0.6. The measured value replaces it as
- * soon as the bench writes one (e.g. `models.faceres.overall.thresholdAtFar1e3`).
+ * Used when `npm run eval:identity` has not written a threshold for the scoring model (a checkout
+ * without bench results). For faceres the eval puts different people at a mean cosine of about 0.41
+ * and the same person at about 0.75, with the best-accuracy cut near 0.57; FAR 1e-3 needs a stricter
+ * cut than that, hence 0.6.
  */
 export const FALLBACK_IDENTITY_THRESHOLD = 0.6;
 
@@ -41,62 +41,16 @@ export function ruleDefaults(identityResultPaths: readonly string[] = identityRe
   };
 }
 
-/** The scoring model's own results come first; a file without per-model results is searched whole. */
+const IdentityResult = z.object({ models: z.record(z.string(), z.unknown()) });
+const ModelResult = z.object({ overall: z.object({ thresholdAtFar1e3: z.number().min(-1).max(1) }) });
+
+/** `models.<scorer>.overall.thresholdAtFar1e3`, as bench/eval-identity.ts writes it; null when absent or unreadable. */
 function readThreshold(path: string): number | null {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    const file = IdentityResult.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    const model = file.success ? ModelResult.safeParse(file.data.models[DEFAULT_EMBEDDING_MODEL]) : null;
+    return model?.success ? model.data.overall.thresholdAtFar1e3 : null;
   } catch {
     return null;
   }
-  const models = isRecord(parsed) && isRecord(parsed.models) ? parsed.models : null;
-  if (models) return findThresholdAtFar(models[DEFAULT_EMBEDDING_MODEL], 0, '');
-  return findThresholdAtFar(parsed, 0, '');
-}
-
-const MAX_DEPTH = 6;
-const FAR_KEY = /^(target_?)?far$/i;
-const ENDS_WITH_FAR = /(1e-?0?3|0\.001)$/i;
-
-/**
- * The identity result is written by another part of the app whose shape may change; accept the
- * plausible ones — `{far: 0.001, threshold}` objects anywhere (also in arrays); a number under a key
- * ending in the FAR when that key or its parent names a threshold (`thresholdAtFar1e3`,
- * `thresholds: {"1e-3": t}`); `{"1e-3": {threshold}}` — and nothing else: `tarAtFar1e3` is a rate,
- * not a threshold. Anything that is not a similarity in [-1, 1] is ignored.
- */
-export function findThresholdAtFar(value: unknown, depth: number, parentKey: string): number | null {
-  if (depth > MAX_DEPTH || !isRecord(value)) {
-    if (depth > MAX_DEPTH || !Array.isArray(value)) return null;
-    for (const item of value) {
-      const found = findThresholdAtFar(item, depth + 1, parentKey);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  const farEntry = Object.entries(value).find(([key]) => FAR_KEY.test(key));
-  if (farEntry && isTargetFar(farEntry[1]) && isSimilarity(value.threshold)) return value.threshold;
-  for (const [key, entry] of Object.entries(value)) {
-    if (!ENDS_WITH_FAR.test(key)) continue;
-    const namesThreshold = /threshold/i.test(key) || /threshold/i.test(parentKey);
-    if (namesThreshold && isSimilarity(entry)) return entry;
-    if (isRecord(entry) && isSimilarity(entry.threshold)) return entry.threshold;
-  }
-  for (const [key, entry] of Object.entries(value)) {
-    const found = findThresholdAtFar(entry, depth + 1, key);
-    if (found !== null) return found;
-  }
-  return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function isTargetFar(value: unknown): boolean {
-  return typeof value === 'number' && Math.abs(value - TARGET_FAR) < TARGET_FAR * 1e-6;
-}
-
-function isSimilarity(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= -1 && value <= 1;
 }

@@ -147,19 +147,17 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
 });
 
 describe('rule defaults from the identity bench', () => {
-  it('reads the threshold at FAR 1e-3 from the shapes the bench may write, and ignores nonsense', async () => {
+  it('takes the scoring model’s threshold at FAR 1e-3 from the identity eval, and falls back when it is absent or nonsense', async () => {
     const { ruleDefaults } = await import('./rule-defaults.ts');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'likeness-defaults-'));
     const shapes: [unknown, number | null][] = [
-      [{ thresholds: [{ far: 1e-4, threshold: 0.5 }, { far: 0.001, threshold: 0.31 }] }, 0.31],
-      [{ model: 'x', verification: { 'threshold_at_far_1e-3': 0.27 } }, 0.27],
-      [{ far: { '1e-3': { threshold: 0.33, tar: 0.9 } } }, 0.33],
-      [{ far: 0.001, threshold: 7 }, null],
-      [{ tar: { '1e-3': 0.9 } }, null],
       [{ models: { mobileface: { overall: { thresholdAtFar1e3: 0.3 } }, faceres: { overall: { thresholdAtFar1e3: 0.66, tarAtFar1e3: 0.67 } } } }, 0.66],
+      [{ models: { mobileface: { overall: {} }, faceres: { overall: { thresholdAtFar1e3: 0.61 } } } }, 0.61],
+      [{ models: { mobileface: { overall: { thresholdAtFar1e3: 0.3 } } } }, null],
       [{ models: { faceres: { overall: { tarAtFar1e3: 0.67, bestThreshold: 0.57 } } } }, null],
+      [{ models: { faceres: { overall: { thresholdAtFar1e3: 7 } } } }, null],
       ['garbage', null],
     ];
     for (const [index, [content, expected]] of shapes.entries()) {

@@ -4,6 +4,7 @@ import { boxDownsample, resizePlanar } from './image-tensor.ts';
 import type { AppearanceLayer, AppearanceModel } from './appearance-model.ts';
 import { randomizedPca } from './randomized-pca.ts';
 import { defaultPackParts } from './default-pack-layout.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import { leastSquaresEncoder } from './least-squares-encoder.ts';
 import { fitLightingDirections, lightingAttributes } from './lighting-directions.ts';
 import { buildRegionMasks, type RegionName } from './region-masks.ts';
@@ -111,13 +112,12 @@ export async function fitAppearanceModel(source: FaceSource, faces: readonly Sou
   report(0.82, 'building the encoder');
   await yieldToEventLoop();
   const width = Math.max(options.illuminationComponents, options.regionComponents);
-  const layers: AppearanceLayer[] = layersFit.map((layer) => ({
-    name: layer.name,
-    edit: layer.edit,
-    label: layer.label,
-    basis: layer.basis.map((b) => resizePlanar({ size: fitSize, data: b }, outputSize).data),
-  }));
-  const { encoder, encoderBias } = leastSquaresEncoder(layers, width, mean, pOut);
+  const layers: AppearanceLayer[] = [];
+  for (const layer of layersFit) {
+    layers.push({ name: layer.name, edit: layer.edit, label: layer.label, basis: layer.basis.map((b) => resizePlanar({ size: fitSize, data: b }, outputSize).data) });
+    await yieldToEventLoop();
+  }
+  const { encoder, encoderBias } = await leastSquaresEncoder(layers, width, mean, pOut);
 
   const directions = fitLightingDirections(illuminationCodes, attributes, width);
   report(1, 'fitted');
@@ -225,8 +225,4 @@ function boxDownsampleMask(mask: Float32Array, size: number, target: number): Fl
 function evenSample<T>(items: readonly T[], max: number): T[] {
   if (items.length <= max) return [...items];
   return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]);
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

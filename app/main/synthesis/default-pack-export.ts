@@ -1,5 +1,6 @@
 import type { AppearanceModel } from './appearance-model.ts';
 import { DEFAULT_PACK_DESCRIPTION } from './default-pack-layout.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import { encodeModel, floatTensor, int64Tensor, node } from './onnx-graph.ts';
 import { writePack, type UnhashedManifest } from './pack-writer.ts';
 
@@ -25,6 +26,8 @@ export async function exportDefaultPack(dir: string, model: AppearanceModel): Pr
   for (let d = 0; d < latent; d += 1) {
     const row = model.encoder.subarray(d * pixels, (d + 1) * pixels);
     for (let j = 0; j < pixels; j += 1) encoderWeights[j * latent + d] = row[j];
+    // The strided writes make this the slowest loop here: the host answers calls between rows.
+    await yieldToEventLoop();
   }
 
   const encoder = encodeModel({
@@ -44,6 +47,7 @@ export async function exportDefaultPack(dir: string, model: AppearanceModel): Pr
       node('Reshape', ['codes', 'latent_shape'], ['latent']),
     ],
   });
+  await yieldToEventLoop();
   const synthesis = encodeModel({
     name: 'appearance_synthesis',
     inputs: [{ name: 'latent', dims: ['batch', layers, width] }],

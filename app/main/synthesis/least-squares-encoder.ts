@@ -1,11 +1,18 @@
 import type { AppearanceLayer } from './appearance-model.ts';
 import { dot, invertSpd } from './dense-linear-algebra.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 
 /**
  * encoder = (WᵀW)⁻¹Wᵀ over the model's basis at output size: the exact least-squares projection,
  * so encode(decode(code)) = code and inverting a face loses only what the model cannot hold.
+ * It yields after each row: the whole solve takes about half a second on the host's main thread.
  */
-export function leastSquaresEncoder(layers: readonly AppearanceLayer[], width: number, mean: Float32Array, pOut: number): { encoder: Float32Array; encoderBias: Float32Array } {
+export async function leastSquaresEncoder(
+  layers: readonly AppearanceLayer[],
+  width: number,
+  mean: Float32Array,
+  pOut: number,
+): Promise<{ encoder: Float32Array; encoderBias: Float32Array }> {
   const slots: { index: number; vector: SparseVector }[] = [];
   layers.forEach((layer, l) => layer.basis.forEach((vector, j) => slots.push({ index: l * width + j, vector: sparse(vector) })));
   const d = slots.length;
@@ -17,6 +24,7 @@ export function leastSquaresEncoder(layers: readonly AppearanceLayer[], width: n
       gram[a * d + b] = v;
       gram[b * d + a] = v;
     }
+    await yieldToEventLoop();
   }
   // A whisper of ridge keeps the solve stable where soft region masks overlap.
   let trace = 0;
@@ -34,6 +42,7 @@ export function leastSquaresEncoder(layers: readonly AppearanceLayer[], width: n
       for (let s = 0; s < indices.length; s += 1) row[indices[s]] += w * values[s];
     }
     encoderBias[slots[a].index] = -dot(row, mean);
+    await yieldToEventLoop();
   }
   return { encoder, encoderBias };
 }

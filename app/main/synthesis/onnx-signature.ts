@@ -32,7 +32,16 @@ const dtypeNames: Record<number, string> = {
  * session, so a pack can be checked (and rejected) before anything is loaded.
  */
 export async function readModelSignature(path: string): Promise<ModelSignature> {
-  const model = proto.ModelProto.decode(await readFile(path));
+  const bytes = await readFile(path);
+  if (bytes.byteLength === 0) throw new Error('the file is empty');
+  let model: onnx.ModelProto;
+  try {
+    model = proto.ModelProto.decode(bytes);
+  } catch (error) {
+    // protobufjs reports a file cut short as a bare RangeError "index out of range: offset + length > size".
+    if (error instanceof RangeError) throw new Error(`it is truncated: its ${bytes.byteLength} bytes end inside a record (${error.message})`);
+    throw new Error(`its bytes are not an ONNX protobuf (${(error as Error).message})`);
+  }
   const graph = model.graph;
   if (!graph) throw new Error('the file holds no ONNX graph');
   // Older exporters list initializers among the inputs; those are weights, not feeds.

@@ -1,11 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/errors.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
+import type { InferenceRuntime } from './inference-runtime.ts';
 import { encodeModel, floatTensor, int64Tensor, node } from './onnx-graph.ts';
 import { loadGeneratorPack } from './pack-loader.ts';
+import { SeededRandom } from './seeded-random.ts';
+import { retypeModel } from './testing/retyped-model.ts';
 import { tinyStyleganShape, writeStyleganShapedPack } from './testing/stylegan-shaped-pack.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'likeness-packs-'));
@@ -15,9 +18,23 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function problemsOf(dir: string): Promise<string[]> {
+/** The runtime, counting the models handed to it: a pack rejected before loading never reaches it. */
+function countingRuntime(): InferenceRuntime & { loads: number } {
+  const counting = {
+    loads: 0,
+    load: (path: string) => {
+      counting.loads += 1;
+      return runtime.load(path);
+    },
+    run: runtime.run.bind(runtime),
+    release: runtime.release.bind(runtime),
+  };
+  return counting;
+}
+
+async function problemsOf(dir: string, on: InferenceRuntime = runtime): Promise<string[]> {
   try {
-    const pack = await loadGeneratorPack(dir, runtime);
+    const pack = await loadGeneratorPack(dir, on);
     await pack.close();
   } catch (error) {
     expect(error).toBeInstanceOf(ApiError);
@@ -72,6 +89,16 @@ describe('generator pack loader', () => {
     expect(problems).toContainEqual(expect.stringMatching(/direction age: "directions\/age\.f32" does not exist/));
   });
 
+  it('rejects a file that is a symlink out of the pack folder, even when its bytes match the hash', async () => {
+    const dir = join(root, 'symlink');
+    await writeStyleganShapedPack(dir);
+    const outside = join(root, 'outside-smile.f32');
+    copyFileSync(join(dir, 'directions/smile.f32'), outside);
+    unlinkSync(join(dir, 'directions/smile.f32'));
+    symlinkSync(outside, join(dir, 'directions/smile.f32'));
+    expect(await problemsOf(dir)).toEqual([`direction smile: "directions/smile.f32" links to ${realpathSync(outside)}, outside the pack folder`]);
+  });
+
   it('rejects a sha256 mismatch and an invalid manifest', async () => {
     const dir = join(root, 'hash');
     await writeStyleganShapedPack(dir);
@@ -104,5 +131,46 @@ describe('generator pack loader', () => {
     });
     await writeStyleganShapedPack(dir, tinyStyleganShape, { files: (files) => new Map([...files, ['synthesis.onnx', nanSynthesis]]) });
     expect(await problemsOf(dir)).toEqual(['synthesis: probe run produced NaN or infinite values']);
+  });
+
+  it('rejects models exported with float16 or int64 tensors, naming each file and tensor, before loading anything', async () => {
+    const dir = join(root, 'dtype');
+    // Both models are valid ONNX that onnxruntime loads; only the contract check stops them before a job feeds them float32.
+    await writeStyleganShapedPack(dir, tinyStyleganShape, {
+      files: (files) =>
+        new Map([
+          ...files,
+          ['encoder.onnx', retypeModel(files.get('encoder.onnx')!, 'image', 'FLOAT16')],
+          ['mapping.onnx', retypeModel(files.get('mapping.onnx')!, 'w', 'INT64')],
+        ]),
+    });
+    const counting = countingRuntime();
+    expect(await problemsOf(dir, counting)).toEqual([
+      'encoder: "encoder.onnx" takes its input "image" as float16; packs feed and read float32 only',
+      'mapping: "mapping.onnx" gives its output "w" as int64; packs feed and read float32 only',
+    ]);
+    expect(counting.loads).toBe(0);
+  });
+
+  it('rejects a truncated and a random-bytes model whose sha256 matches, saying which file is truncated and which is not ONNX', async () => {
+    const dir = join(root, 'corrupt');
+    const random = new SeededRandom(99);
+    // writePack hashes the bytes it is given, so pack.json vouches for them and only the parse can fail.
+    await writeStyleganShapedPack(dir, tinyStyleganShape, {
+      files: (files) => {
+        const encoder = files.get('encoder.onnx')!;
+        return new Map([
+          ...files,
+          ['encoder.onnx', encoder.slice(0, Math.floor(encoder.length * 0.6))],
+          ['synthesis.onnx', Uint8Array.from({ length: 4096 }, () => random.int(256))],
+        ]);
+      },
+    });
+    const counting = countingRuntime();
+    const problems = await problemsOf(dir, counting);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^encoder: "encoder\.onnx" is not a readable ONNX model: it is truncated: its \d+ bytes end inside a record/);
+    expect(problems[1]).toMatch(/^synthesis: "synthesis\.onnx" is not a readable ONNX model: its bytes are not an ONNX protobuf \(/);
+    expect(counting.loads).toBe(0);
   });
 });

@@ -142,7 +142,7 @@ async function checkSignature(role: Role, spec: ModelFile, path: string): Promis
   try {
     signature = await readModelSignature(path);
   } catch (error) {
-    return [`${role}: "${spec.file}" is not a readable ONNX model (${(error as Error).message})`];
+    return [`${role}: "${spec.file}" is not a readable ONNX model: ${(error as Error).message}`];
   }
   const problems: string[] = [];
   const compare = (kind: 'input' | 'output', declared: TensorSpec, actual: readonly TensorSignature[]): void => {
@@ -151,7 +151,9 @@ async function checkSignature(role: Role, spec: ModelFile, path: string): Promis
       problems.push(`${role}: pack.json names ${kind} "${declared.name}", the model's ${kind}s are ${actual.map((t) => `"${t.name}"`).join(', ') || 'none'}`);
       return;
     }
-    if (match.dtype !== 'float32') problems.push(`${role}: ${kind} "${declared.name}" is ${match.dtype}, packs use float32`);
+    if (match.dtype !== 'float32') {
+      problems.push(`${role}: "${spec.file}" ${kind === 'input' ? 'takes its input' : 'gives its output'} "${declared.name}" as ${match.dtype}; packs feed and read float32 only`);
+    }
     if (!dimsAgree(declared.shape, match.dims)) {
       problems.push(`${role}: ${kind} "${declared.name}" has shape ${show(match.dims)} in the model, pack.json says ${show(declared.shape)}`);
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ApiError } from '../../api/errors.ts';
 import type { PackChoice } from '../../api/synthesis.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
@@ -69,7 +70,31 @@ export function latestDefaultPack(db: ProjectDatabase): { id: number; path: stri
     | undefined) ?? null;
 }
 
+/** How the folders fitDefaultPack and writePack create under the packs folder are named. */
+const FITTED_PACK_NAME = /^(default-\d{17}-[0-9a-f]{6}|\.[0-9a-f]{12}\.pack-tmp)$/;
+
+/**
+ * Fitted packs no row names: a fit killed after writing its pack but before registering it, a write
+ * killed half way, or a refit of unchanged faces (same hash, so the row moved to the new folder).
+ * Each is a full pack's size. The project's lock keeps any other process from fitting here.
+ */
+async function removeUnregisteredPacks(context: PackResolveContext): Promise<void> {
+  const dir = defaultPacksDir(context.projectPath);
+  const registered = new Set((context.db.prepare('SELECT path FROM packs').pluck().all() as string[]).map((path) => resolve(path)));
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const name of names) {
+    if (FITTED_PACK_NAME.test(name) && !registered.has(join(dir, name))) await rm(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 async function fitDefaultPack(context: PackResolveContext): Promise<ResolvedPack> {
+  await removeUnregisteredPacks(context);
   const faces = context.faces.faces();
   const model = await fitAppearanceModel(context.faces, faces, {
     ...defaultFitOptions,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
 import { Recipe } from './edit-recipe.ts';
 import { loadGeneratorPack } from './pack-loader.ts';
+import { defaultPacksDir, latestDefaultPack } from './pack-resolver.ts';
 import { FaceChipSource } from './face-chip-source.ts';
 import { openSynthesisTestProject, type SynthesisTestProject } from './testing/synthesis-test-project.ts';
 import { sharedFaceChips } from './testing/shared-face-chips.ts';
@@ -195,6 +196,30 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
     expect(variants.map((v) => v.width)).toEqual([32, 32, 32, 32, 32, 32]);
     expect(variants.map((v) => v.edit_kind)).toEqual(['expression', 'relight', 'expression', 'expression', 'relight', 'expression']);
     expect(variants.every((v) => v.pack_id === packId && v.latent_delta_norm > 0)).toBe(true);
+  });
+
+  it('clears the pack folders a killed fit left behind when it fits again, and keeps every registered pack and foreign folder', async () => {
+    const packs = defaultPacksDir(project.session.path);
+    const fitted = latestDefaultPack(project.session.db)!;
+    // What a fit killed after writing its pack, and one killed while writing it, leave behind.
+    cpSync(fitted.path, join(packs, 'default-20250101000000000-abcdef'), { recursive: true });
+    mkdirSync(join(packs, '.0123456789ab.pack-tmp'));
+    mkdirSync(join(packs, 'my-notes'));
+    const jobId = await runJob({
+      sources: { kind: 'images', imageIds: [1] },
+      pack: { kind: 'default', refit: true },
+      edits,
+      variantsPerSource: 1,
+      seed: 0,
+      refineIterations: 0,
+    });
+    expect(project.session.jobs.get(jobId).state).toBe('done');
+    const refitted = latestDefaultPack(project.session.db)!;
+    // The same faces fit the same pack (same hash), so its row now names the new folder.
+    expect(refitted.id).toBe(fitted.id);
+    expect(existsSync(refitted.path)).toBe(true);
+    // The old folder was still registered when the refit cleared the others; the next fit clears it.
+    expect(readdirSync(packs).sort()).toEqual([fitted.path, refitted.path].map((p) => p.slice(packs.length + 1)).concat('my-notes').sort());
   });
 
   it('fails a job whose edits name parts the pack does not have, saying which exist', async () => {

@@ -1,14 +1,55 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../api/errors.ts';
+import type { ImageBadge, ImageDetail } from '../../../api/vision.ts';
 import { AppState } from '../lib/state/app-state.svelte.ts';
 import { FakeBackend, settle } from '../lib/testing/fake-backend.ts';
 import { identity, image, job, pageOf, projectSummary } from '../lib/testing/fixtures.ts';
 import App from './App.svelte';
 
+/** Image 1 is not analysed, image 2 has no face, image 3 two faces, the rest one face each. */
+function badgeOf(imageId: number, analysed: boolean): ImageBadge {
+  if (!analysed || imageId === 1) return { imageId, status: null, faceCount: 0, quality: null, outlier: false };
+  if (imageId === 2) return { imageId, status: 'no_face', faceCount: 0, quality: null, outlier: false };
+  return { imageId, status: imageId === 3 ? 'multiple_faces' : 'ok', faceCount: imageId === 3 ? 2 : 1, quality: 0.8, outlier: imageId === 4 };
+}
+
+function detailOf(imageId: number): ImageDetail {
+  return {
+    imageId,
+    identityId: 1,
+    identityName: 'person-1',
+    path: `person-1/${imageId}.png`,
+    width: 92,
+    height: 112,
+    originalKey: `originals/${imageId}`,
+    analysis: { status: 'multiple_faces', faceCount: 2, error: null, models: ['faceres'], analyzedAt: '2025-01-01T00:00:00Z' },
+    faces: [0, 1].map((faceIndex) => ({
+      id: imageId * 10 + faceIndex,
+      faceIndex,
+      box: { x: 10 + faceIndex * 40, y: 20, width: 30, height: 40 },
+      score: 0.95,
+      quality: 0.8,
+      isPrimary: faceIndex === 0,
+      landmarks: Array.from({ length: 468 }, (_, i) => [12 + (i % 25), 22 + (i % 35)] as [number, number]),
+      fivePoints: Array.from({ length: 5 }, (_, i) => [15 + i * 4, 30 + i * 3] as [number, number]),
+      alignedKey: `aligned/${imageId}_${faceIndex}.png`,
+      maskKey: `masks/${imageId}_${faceIndex}.png`,
+      centroidSimilarity: 0.9,
+      outlier: false,
+    })),
+    nearestIdentities: [
+      { identityId: 2, name: 'person-2', similarity: 0.81 },
+      { identityId: 1, name: 'person-1', similarity: 0.64 },
+    ],
+    model: 'faceres',
+  };
+}
+
 /** The whole window against a scripted host: the flows the e2e tests drive, by the same data-testids. */
 function host() {
   let open: ReturnType<typeof projectSummary> | null = null;
+  let analysed = false;
   return new FakeBackend({
     'project.current': () => open,
     'project.recent': () => [
@@ -30,7 +71,9 @@ function host() {
     }),
     'dataset.identities': () => [identity(1, 1_000, 2), identity(2, 250)],
     'dataset.images': ({ offset = 0, limit = 200, identityId }) =>
-      pageOf(identityId === 2 ? 250 : 1_250, offset, limit, (i) => image(i + 1, { identityId: identityId ?? 1 })),
+      pageOf(identityId === 2 ? 250 : 1_250, offset, limit, (i) =>
+        image(i + 1, { identityId: identityId ?? 1, ...(i + 1 === 5 ? { status: 'error' as const, thumb: null } : {}) }),
+      ),
     'dataset.problems': ({ offset = 0, limit = 500 }) => ({
       total: 2,
       offset,
@@ -41,6 +84,44 @@ function host() {
     }),
     'jobs.list': () => [job(5, { state: 'running', done: 30, total: 120, etaSeconds: 95, message: 'person-1/30.png' })],
     'jobs.cancel': ({ jobId }) => job(jobId, { state: 'cancelled', done: 30, total: 120 }),
+    'vision.summary': () => ({
+      images: 1_250,
+      analyzed: analysed ? 1_249 : 0,
+      pending: analysed ? 1 : 1_250,
+      byStatus: { ok: analysed ? 1_247 : 0, no_face: analysed ? 1 : 0, multiple_faces: analysed ? 1 : 0, error: 0 },
+      outliers: analysed ? 1 : 0,
+      model: 'faceres',
+    }),
+    'vision.analyze': () => {
+      analysed = true;
+      return { jobId: 6 };
+    },
+    'vision.imageBadges': ({ imageIds }) => imageIds.map((imageId) => badgeOf(imageId, analysed)),
+    'vision.imageDetail': ({ imageId }) => detailOf(imageId),
+    'vision.setPrimaryFace': ({ imageId, faceId }) => {
+      const detail = detailOf(imageId);
+      return { ...detail, faces: detail.faces.map((face) => ({ ...face, isPrimary: face.id === faceId })) };
+    },
+    'vision.identityFaces': ({ identityId, order }) => ({
+      identityId,
+      name: `person-${identityId}`,
+      model: 'faceres',
+      centroidFaces: 3,
+      outliers: 1,
+      faces: [0.08, 0.12, 0.61]
+        .map((distance, i) => ({
+          faceId: i + 1,
+          imageId: i + 4,
+          path: `person-${identityId}/${i + 4}.png`,
+          alignedKey: `aligned/${i + 4}_0.png`,
+          thumbKey: null,
+          quality: 0.7,
+          similarity: 1 - distance,
+          distance,
+          outlier: distance > 0.5,
+        }))
+        .sort((a, b) => (order === 'farthest' ? b.distance - a.distance : a.distance - b.distance)),
+    }),
   });
 }
 
@@ -169,6 +250,94 @@ describe('App', () => {
     expect(ours()[0].textContent).toContain('no folder /nope');
     await click(ours()[0].querySelector<HTMLElement>('[data-testid="error-dismiss"]')!);
     expect(ours()).toHaveLength(0);
+  });
+
+  it('analyses faces from the toolbar and shows each tile’s detection status and quality', async () => {
+    await click(all('recent-project')[0]);
+    const tile = (id: number) => target.querySelector<HTMLElement>(`[data-testid="grid-tile"][data-image-id="${id}"]`)!;
+    expect(tile(6).dataset.faceStatus).toBe('unanalysed');
+    expect(text('vision-analyze')).toContain('Analyse faces');
+    expect(text('vision-analyze')).toContain('1,250');
+
+    await click('vision-analyze');
+    expect(backend.callsOf('vision.analyze')).toEqual([{ imageIds: [] }]);
+    backend.emit('job.updated', job(6, { kind: 'analyze', state: 'running', done: 10, total: 1_250 }));
+    flushSync();
+    expect(text('job-state')).toBe('Analysis #6 · running');
+    expect((q('vision-analyze') as HTMLButtonElement).disabled).toBe(true);
+
+    backend.emit('vision.changed', { analyzed: 1_249, pending: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await settle();
+    flushSync();
+    expect([1, 2, 3, 6].map((id) => tile(id).dataset.faceStatus)).toEqual(['unanalysed', 'no_face', 'multiple_faces', 'ok']);
+    // An unreadable file is never analysed, has no badge and opens nothing.
+    expect(tile(5).dataset.faceStatus).toBeUndefined();
+    expect(tile(5).tagName).toBe('DIV');
+    expect(tile(3).querySelector('[data-testid="tile-face-status"]')?.textContent?.trim()).toBe('2');
+    expect(tile(6).querySelector<HTMLElement>('[data-testid="tile-quality"]')?.dataset.quality).toBe('0.800');
+    expect(tile(1).querySelector('[data-testid="tile-quality"]')).toBeNull();
+    expect(tile(4).querySelector('[data-testid="tile-outlier"]')).not.toBeNull();
+    expect(text('vision-summary')).toContain('1,249/1,250 analysed');
+  });
+
+  it('opens an image’s detail from its tile, picks the subject among several faces, steps and closes with Escape', async () => {
+    await click(all('recent-project')[0]);
+    const tile = target.querySelector<HTMLElement>('[data-testid="grid-tile"][data-image-id="3"]')!;
+    await click(tile);
+    expect(q('vision-detail')?.dataset.imageId).toBe('3');
+    expect(all('overlay-box')).toHaveLength(2);
+    expect(all('mesh-point')).toHaveLength(468);
+    expect(all('landmark-point')).toHaveLength(10);
+    expect(q('vision-aligned-crop')?.getAttribute('src')).toBe('/media/aligned/3_0.png');
+    expect(all('vision-nearest-identity').map((li) => li.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'person-2 0.810',
+      'person-1 0.640',
+    ]);
+    expect(text('vision-mislabel')).toContain('Looks more like person-2');
+
+    const choices = all('vision-face-choice');
+    expect(choices.map((c) => c.dataset.primary)).toEqual(['true', 'false']);
+    await click(choices[1]);
+    expect(q('vision-aligned-crop')?.getAttribute('src')).toBe('/media/aligned/3_1.png');
+    await click('vision-set-primary');
+    expect(backend.callsOf('vision.setPrimaryFace')).toEqual([{ imageId: 3, faceId: 31 }]);
+    expect(all('vision-face-choice').map((c) => c.dataset.primary)).toEqual(['false', 'true']);
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+    await settle();
+    flushSync();
+    expect(q('vision-detail')?.dataset.imageId).toBe('4');
+    expect(text('vision-detail')).toContain('4 of 1,250');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+    await settle();
+    flushSync();
+    expect(q('vision-detail')?.dataset.imageId).toBe('6');
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    flushSync();
+    expect(q('vision-detail')).toBeNull();
+  });
+
+  it('lists the selected identity’s faces by distance to its centroid, outliers flagged', async () => {
+    await click(all('recent-project')[0]);
+    expect(q('dataset-mode')).toBeNull();
+    await click(all('identity-item')[0]);
+    await click('dataset-mode-faces');
+    expect(q('dataset-grid')).toBeNull();
+    const faces = all('vision-identity-face');
+    expect(faces.map((f) => f.dataset.distance)).toEqual(['0.6100', '0.1200', '0.0800']);
+    expect(faces.map((f) => f.dataset.outlier)).toEqual(['true', 'false', 'false']);
+    expect(text('vision-identity-summary')).toContain('1 outlier');
+
+    await click('vision-order-nearest');
+    expect(all('vision-identity-face').map((f) => f.dataset.distance)).toEqual(['0.0800', '0.1200', '0.6100']);
+
+    await click(all('vision-identity-face')[0]);
+    expect(q('vision-detail')?.dataset.imageId).toBe('4');
+    await click('vision-detail-close');
+    await click('dataset-mode-images');
+    expect(q('dataset-grid')).not.toBeNull();
   });
 
   it('returns to the picker when the project closes', async () => {

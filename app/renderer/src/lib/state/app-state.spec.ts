@@ -14,6 +14,16 @@ function host() {
     'dataset.images': ({ offset = 0, limit = 200 }) => pageOf(10, offset, limit),
     'dataset.problems': ({ offset = 0, limit = 500 }) => pageOf(0, offset, limit),
     'jobs.list': () => [job(1, { state: 'done' })],
+    'vision.summary': () => ({
+      images: 10,
+      analyzed: 4,
+      pending: 6,
+      byStatus: { ok: 4, no_face: 0, multiple_faces: 0, error: 0 },
+      outliers: 0,
+      model: 'faceres',
+    }),
+    'vision.imageBadges': ({ imageIds }) => imageIds.map((imageId) => ({ imageId, status: 'ok', faceCount: 1, quality: 0.8, outlier: false })),
+    'vision.identityFaces': ({ identityId }) => ({ identityId, name: `person-${identityId}`, model: 'faceres', centroidFaces: 0, outliers: 0, faces: [] }),
   });
 }
 
@@ -36,11 +46,48 @@ describe('AppState', () => {
     expect(app.dataset.images.total).toBe(10);
     expect(app.problems.total).toBe(0);
     expect(app.jobs.jobs).toHaveLength(1);
+    expect(app.vision.summary?.pending).toBe(6);
 
     backend.emit('project.changed', { project: null });
     expect(app.dataset.identities).toEqual([]);
     expect(app.jobs.jobs).toEqual([]);
+    expect(app.vision.summary).toBeNull();
     stop();
+  });
+
+  it('coalesces bursts of vision.changed into one reload of the summary and the badges on screen', async () => {
+    vi.useFakeTimers();
+    const backend = host();
+    const app = new AppState(backend);
+    app.start();
+    await app.project.open('/p.likeness');
+    app.badges.get(3);
+    await vi.runAllTimersAsync();
+    const before = { summary: backend.callsOf('vision.summary').length, badges: backend.callsOf('vision.imageBadges').length };
+    for (let i = 1; i <= 20; i++) backend.emit('vision.changed', { analyzed: i, pending: 10 - i });
+    await vi.runAllTimersAsync();
+    expect(backend.callsOf('vision.summary').length - before.summary).toBe(1);
+    // Stale badges are fetched again when a tile asks, which rendering does.
+    app.badges.get(3);
+    await vi.runAllTimersAsync();
+    expect(backend.callsOf('vision.imageBadges').length - before.badges).toBe(1);
+  });
+
+  it('follows the sidebar selection in the faces view', async () => {
+    const backend = host();
+    const app = new AppState(backend);
+    app.start();
+    await app.project.open('/p.likeness');
+    await settle();
+    app.dataset.select(1);
+    app.vision.showFaces(true);
+    await settle();
+    expect(app.vision.identity?.identityId).toBe(1);
+    app.dataset.select(2);
+    await settle();
+    expect(backend.callsOf('vision.identityFaces').at(-1)).toEqual({ identityId: 2, order: 'farthest' });
+    app.dataset.select(null);
+    expect(app.vision.facesShown).toBe(false);
   });
 
   it('coalesces bursts of dataset.changed into few reloads', async () => {

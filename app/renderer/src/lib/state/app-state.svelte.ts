@@ -7,9 +7,11 @@ import { Notices } from './notices.svelte.ts';
 import { ProblemsState } from './problems-state.svelte.ts';
 import { ProjectState } from './project-state.svelte.ts';
 import { SystemState } from './system-state.svelte.ts';
+import { VisionBadges } from './vision-badges.svelte.ts';
+import { VisionState } from './vision-state.svelte.ts';
 
-/** During an import the host reports every batch; reloading the grid more often than this only costs. */
-const DATASET_REFRESH_INTERVAL_MS = 500;
+/** During an import or analysis the host reports every batch; reloading more often than this only costs. */
+const REFRESH_INTERVAL_MS = 500;
 
 /**
  * The root of the renderer's state. It owns the per-concern states and is the one place that
@@ -23,20 +25,30 @@ export class AppState {
   readonly jobs: JobsState;
   readonly problems: ProblemsState;
   readonly system: SystemState;
+  readonly vision: VisionState;
+  readonly badges: VisionBadges;
   connection = $state.raw<ConnectionState>({ status: 'connecting', epoch: 0 });
   readonly #refreshDataset = throttle(() => {
     this.dataset.refresh();
     this.problems.refresh();
-  }, DATASET_REFRESH_INTERVAL_MS);
+    // New images are new work for the analysis: its pending count changes.
+    void this.vision.loadSummary();
+  }, REFRESH_INTERVAL_MS);
+  readonly #refreshVision = throttle(() => {
+    this.vision.refresh();
+    this.badges.invalidate();
+  }, REFRESH_INTERVAL_MS);
 
   constructor(backend: Backend) {
     this.backend = backend;
     const { client } = backend;
     this.project = new ProjectState(client, this.notices, (project) => this.#projectChanged(project));
-    this.dataset = new DatasetState(client, this.notices);
+    this.dataset = new DatasetState(client, this.notices, (identityId) => this.vision.setIdentity(identityId));
     this.jobs = new JobsState(client, this.notices);
     this.problems = new ProblemsState(client, this.notices);
     this.system = new SystemState(client, this.notices);
+    this.vision = new VisionState(client, this.notices);
+    this.badges = new VisionBadges(client, this.notices);
   }
 
   /** Subscribes to the host and loads the first state; returns the matching teardown. */
@@ -49,6 +61,7 @@ export class AppState {
         this.#refreshDataset();
       }),
       client.on('job.updated', (status) => this.jobs.apply(status)),
+      client.on('vision.changed', () => this.#refreshVision()),
       this.backend.connection.subscribe((connection) => {
         const reconnected = connection.status === 'open' && connection.epoch > 1 && this.connection.status !== 'open';
         this.connection = connection;
@@ -59,6 +72,7 @@ export class AppState {
     void this.system.load();
     return () => {
       this.#refreshDataset.cancel();
+      this.#refreshVision.cancel();
       for (const stop of stops) stop();
     };
   }
@@ -71,20 +85,26 @@ export class AppState {
       this.dataset.refresh();
       this.problems.refresh();
       void this.jobs.load();
+      this.vision.refresh();
+      this.badges.invalidate();
     }
   }
 
   #projectChanged(project: ProjectSummary | null): void {
     this.#refreshDataset.cancel();
+    this.#refreshVision.cancel();
+    this.badges.clear();
     if (!project) {
       this.dataset.clear();
       this.problems.clear();
       this.jobs.clear();
+      this.vision.clear();
       void this.project.loadRecent();
       return;
     }
     this.dataset.adopt(project.counts);
     this.problems.adopt();
     void this.jobs.load();
+    this.vision.adopt();
   }
 }

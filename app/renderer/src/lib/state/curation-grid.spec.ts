@@ -27,8 +27,11 @@ function tile(id: number, sourceImageId: number, status: TileStatus = 'unset'): 
   };
 }
 
-/** Two sources: 10 → variants 1..3, 20 → variants 4..5; decisions change the store like the host would. */
-function host() {
+/**
+ * Two sources: 10 → variants 1..3, 20 → variants 4..5; decisions change the store like the host would.
+ * `holdGroups` decides when each `curation.groups` answer arrives.
+ */
+function host(holdGroups: (answer: () => unknown) => unknown = (answer) => answer()) {
   const tiles = new Map<string, VariantTile[]>([
     ['10', [tile(1, 10), tile(2, 10), tile(3, 10)]],
     ['20', [tile(4, 20), tile(5, 20)]],
@@ -45,7 +48,7 @@ function host() {
     identityName: 's1',
   });
   return fakeHost({
-    'curation.groups': () => ({ total: 5, groups: [group('10'), group('20')] }),
+    'curation.groups': () => holdGroups(() => ({ total: 5, groups: [group('10'), group('20')] })),
     'curation.page': ({ segments }: { segments: PageSegment[] }) => ({
       segments: segments.map((s) => ({ groupKey: s.groupKey, offset: s.offset, items: tiles.get(s.groupKey)!.slice(s.offset, s.offset + s.limit) })),
     }),
@@ -99,6 +102,33 @@ describe('CurationGrid', () => {
     expect(fake.calls.at(-1)).toEqual({ command: 'curation.decide', input: { variantIds: [1], status: 'accepted' } });
     expect(grid.cursor).toBe(1);
     expect(grid.history.canUndo).toBe(true);
+  });
+
+  it('fetches the tiles against the groups when a counts refresh overtakes the first load of them', async () => {
+    const held: (() => void)[] = [];
+    const fake = host((answer) => new Promise((resolve) => held.push(() => resolve(answer()))));
+    const grid = new CurationGrid(fake.client, new Notices());
+    grid.setColumns(2);
+    const reloading = grid.reload();
+    const refreshing = grid.refreshGroups();
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    held[0]();
+    await reloading;
+    // What the virtual grid does meanwhile, with the layout it has: none yet.
+    grid.setLines(0, 10);
+    held[1]();
+    await refreshing;
+    grid.setLines(0, 10);
+    await vi.waitFor(() => expect(grid.window.itemAt(4)?.id).toBe(5));
+  });
+
+  // The e2e kill test relies on this: a tile that shows a decision shows what the host has committed.
+  it('shows a decision only once the host serves it back, never optimistically', async () => {
+    const { grid } = await loaded();
+    await grid.decide('accepted');
+    expect(grid.window.itemAt(0)?.status).toBe('unset');
+    grid.refresh();
+    await vi.waitFor(() => expect(grid.window.itemAt(0)?.status).toBe('accepted'));
   });
 
   it('keeps decided tiles in a status-filtered view, so nothing shifts under the cursor', async () => {

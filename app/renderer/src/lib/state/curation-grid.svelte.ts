@@ -97,8 +97,8 @@ export class CurationGrid {
     this.cursor = 0;
     this.#kept.clear();
     this.compare = null;
+    this.window.clear();
     await this.#loadGroups();
-    this.window.reset();
     void this.loadHistory();
   }
 
@@ -225,8 +225,12 @@ export class CurationGrid {
     try {
       const result = await this.#client.call('curation.groups', { view: this.apiView() });
       if (request !== this.#groupsRequest) return;
+      const moved = !sameLayout(this.groups, result.groups);
       this.groups = result.groups;
       this.groupsLoaded = true;
+      // Pages are fetched by flat index into the layout: any fetched against another layout (or none
+      // yet, while the groups were still loading) hold the wrong tiles for their indices.
+      if (moved || this.window.total === null) this.window.refresh();
     } catch (error) {
       this.#notices.report(error, 'Loading the variant groups');
     }
@@ -245,4 +249,8 @@ export class CurationGrid {
     });
     return { total: layout.total, items };
   }
+}
+
+function sameLayout(a: readonly VariantGroup[], b: readonly VariantGroup[]): boolean {
+  return a.length === b.length && a.every((group, i) => group.key === b[i].key && group.count === b[i].count);
 }

@@ -66,6 +66,17 @@ describe('CurationSession', () => {
     stop();
   });
 
+  it('runs its first query when the grid is first shown, even after a counts refresh loaded the groups', async () => {
+    const { curation, fake } = session();
+    const stop = curation.start();
+    await vi.waitFor(() => expect(curation.grid.groupsLoaded).toBe(true));
+    expect(curation.facets).toBeNull();
+    curation.setIdentity(null);
+    await vi.waitFor(() => expect(curation.facets?.editKinds).toEqual(['relight']));
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.command === 'curation.history')).toBe(true));
+    stop();
+  });
+
   it('rebinds a key, taking it from the action that had it', async () => {
     const { curation, fake } = session();
     await curation.keymap.bind('accept', 'r');

@@ -41,6 +41,8 @@ export class CurationSession {
   readonly exporter: CurationExport;
   readonly #backend: Backend;
   readonly #notices: Notices;
+  /** The grid's groups may already be loaded by a counts refresh; its first query still has to run. */
+  #queried = false;
   readonly #refreshCounts = throttle(() => {
     void this.progress.load();
     void this.grid.refreshGroups();
@@ -85,13 +87,14 @@ export class CurationSession {
 
   /** The sidebar's identity scopes the grid, the rules and their histogram alike. */
   setIdentity(identityId: number | null): void {
-    if (identityId === this.grid.identityId && this.grid.groupsLoaded) return;
+    if (identityId === this.grid.identityId && this.#queried) return;
     this.grid.identityId = identityId;
     this.reload();
   }
 
   /** After the view settings change: a new query from the top. */
   reload(): void {
+    this.#queried = true;
     void this.grid.reload();
     void this.#loadFacets();
     this.#refreshCounts();

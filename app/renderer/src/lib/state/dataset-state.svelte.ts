@@ -21,10 +21,12 @@ export class DatasetState {
   readonly selectedIdentity = $derived(this.identities.find((identity) => identity.id === this.selectedIdentityId) ?? null);
   readonly #client: ApiClient;
   readonly #notices: Notices;
+  readonly #onSelect: (identityId: number | null) => void;
 
-  constructor(client: ApiClient, notices: Notices) {
+  constructor(client: ApiClient, notices: Notices, onSelect: (identityId: number | null) => void = () => {}) {
     this.#client = client;
     this.#notices = notices;
+    this.#onSelect = onSelect;
     this.images = new PagedWindow(
       (offset, limit) =>
         this.#client.call('dataset.images', {
@@ -72,6 +74,7 @@ export class DatasetState {
     if (identityId === this.selectedIdentityId) return;
     this.selectedIdentityId = identityId;
     this.images.reset();
+    this.#onSelect(identityId);
   }
 
   setStatusFilter(filter: StatusFilter): void {

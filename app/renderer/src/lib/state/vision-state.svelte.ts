@@ -2,31 +2,55 @@ import type { ApiClient } from '../../../../api/client.ts';
 import type { IdentityFaces, ImageDetail, VisionSummary } from '../../../../api/vision.ts';
 import type { Notices } from './notices.svelte.ts';
 
+export type FaceOrder = 'farthest' | 'nearest';
+
 /**
- * The vision panel: analysis progress, one identity's faces by distance to its centroid, and one
- * image's detail. It reloads what is on screen when the host reports new analyses.
+ * Face analysis of the open project: its summary, one identity's faces by distance to the
+ * identity's centroid (while that view is shown), and one image's detail (while it is open).
  */
 export class VisionState {
   summary = $state.raw<VisionSummary | null>(null);
+  /** Whether the dataset area shows the selected identity's faces instead of its images. */
+  facesShown = $state(false);
+  order = $state<FaceOrder>('farthest');
+  /** The faces of the selected identity; null while loading or while the faces view is hidden. */
   identity = $state.raw<IdentityFaces | null>(null);
   detail = $state.raw<ImageDetail | null>(null);
   starting = $state(false);
   readonly #client: ApiClient;
   readonly #notices: Notices;
+  #identityId: number | null = null;
+  // Answers are dropped when a newer request (or a close) came after them, so a slow reply never
+  // replaces what the user moved on to.
+  #identityRequest = 0;
+  #detailRequest = 0;
 
   constructor(client: ApiClient, notices: Notices) {
     this.#client = client;
     this.#notices = notices;
   }
 
-  /** Subscribes to analysis changes; returns the teardown. */
-  start(): () => void {
+  /** A project was opened. */
+  adopt(): void {
+    this.clear();
     void this.loadSummary();
-    return this.#client.on('vision.changed', () => {
-      void this.loadSummary();
-      if (this.identity) void this.openIdentity(this.identity.identityId);
-      if (this.detail) void this.openImage(this.detail.imageId);
-    });
+  }
+
+  clear(): void {
+    this.summary = null;
+    this.facesShown = false;
+    this.identity = null;
+    this.detail = null;
+    this.#identityId = null;
+    this.#identityRequest++;
+    this.#detailRequest++;
+  }
+
+  /** The host has new analyses, primary faces or centroids: reload what is on screen. */
+  refresh(): void {
+    void this.loadSummary();
+    if (this.facesShown) void this.#loadIdentity();
+    if (this.detail) void this.#loadDetail(this.detail.imageId);
   }
 
   async loadSummary(): Promise<void> {
@@ -37,6 +61,7 @@ export class VisionState {
     }
   }
 
+  /** Starts the analyze job; `imageIds` are analysed again, everything not yet analysed runs anyway. */
   async analyze(imageIds: number[] = []): Promise<void> {
     this.starting = true;
     try {
@@ -48,36 +73,72 @@ export class VisionState {
     }
   }
 
-  async openIdentity(identityId: number | null): Promise<void> {
-    if (identityId === null) {
+  /** The sidebar's selection; "All images" has no centroid, so it hides the faces view. */
+  setIdentity(identityId: number | null): void {
+    if (identityId === this.#identityId) return;
+    this.#identityId = identityId;
+    this.identity = null;
+    this.#identityRequest++;
+    if (identityId === null) this.facesShown = false;
+    else if (this.facesShown) void this.#loadIdentity();
+  }
+
+  showFaces(shown: boolean): void {
+    this.facesShown = shown && this.#identityId !== null;
+    if (this.facesShown) {
+      void this.#loadIdentity();
+    } else {
       this.identity = null;
-      return;
+      this.#identityRequest++;
     }
+  }
+
+  setOrder(order: FaceOrder): void {
+    if (order === this.order) return;
+    this.order = order;
+    if (this.facesShown) void this.#loadIdentity();
+  }
+
+  openImage(imageId: number): Promise<void> {
+    return this.#loadDetail(imageId);
+  }
+
+  closeImage(): void {
+    this.detail = null;
+    this.#detailRequest++;
+  }
+
+  async setPrimaryFace(faceId: number): Promise<void> {
+    const detail = this.detail;
+    if (!detail) return;
+    const request = ++this.#detailRequest;
     try {
-      this.identity = await this.#client.call('vision.identityFaces', { identityId, order: 'farthest' });
+      const next = await this.#client.call('vision.setPrimaryFace', { imageId: detail.imageId, faceId });
+      if (request === this.#detailRequest) this.detail = next;
+    } catch (error) {
+      this.#notices.report(error, 'Choosing the face that stands for the image');
+    }
+  }
+
+  async #loadIdentity(): Promise<void> {
+    const identityId = this.#identityId;
+    if (identityId === null) return;
+    const request = ++this.#identityRequest;
+    try {
+      const faces = await this.#client.call('vision.identityFaces', { identityId, order: this.order });
+      if (request === this.#identityRequest) this.identity = faces;
     } catch (error) {
       this.#notices.report(error, 'Loading the identity’s faces');
     }
   }
 
-  async openImage(imageId: number): Promise<void> {
+  async #loadDetail(imageId: number): Promise<void> {
+    const request = ++this.#detailRequest;
     try {
-      this.detail = await this.#client.call('vision.imageDetail', { imageId });
+      const detail = await this.#client.call('vision.imageDetail', { imageId });
+      if (request === this.#detailRequest) this.detail = detail;
     } catch (error) {
       this.#notices.report(error, 'Loading the image detail');
-    }
-  }
-
-  closeImage(): void {
-    this.detail = null;
-  }
-
-  async setPrimaryFace(faceId: number): Promise<void> {
-    if (!this.detail) return;
-    try {
-      this.detail = await this.#client.call('vision.setPrimaryFace', { imageId: this.detail.imageId, faceId });
-    } catch (error) {
-      this.#notices.report(error, 'Choosing the primary face');
     }
   }
 }

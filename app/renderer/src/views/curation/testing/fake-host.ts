@@ -1,6 +1,6 @@
 /**
  * TEST FIXTURE — never shipped. An ApiClient over a scripted host: each command answers from a
- * function of its input; `emit` plays a host event.
+ * function of its input (a promise holds the answer back until it settles); `emit` plays a host event.
  */
 import { ApiClient, type Transport } from '../../../../../api/client.ts';
 
@@ -20,7 +20,7 @@ export function fakeHost(answers: Record<string, Answer>): FakeHost {
       calls.push({ command, input });
       const answer = answers[command];
       if (!answer) return { ok: false, error: { code: 'UNKNOWN_COMMAND', message: command } };
-      return { ok: true, output: answer(input as never) };
+      return { ok: true, output: await answer(input as never) };
     },
     listen: (handler) => {
       listener = handler;

@@ -1,0 +1,374 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkExport } from '../formats/check-export.ts';
+import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
+import { repoRoot, runCli, startAppServer, type AppServer } from './support/app-server.ts';
+import { launchBrowser, watchPageErrors } from './support/browser.ts';
+
+const hasFaces = sharedFacesOrSkip();
+
+/** Four fill a grid line at 1280 px (the source, then its variants) and keep the setup near 30 s on 2 cores. */
+const VARIANTS_PER_FACE = 4;
+const VIEWPORT = { width: 1280, height: 800 };
+
+type Status = 'accepted' | 'rejected';
+
+/** Runs the real CLI to completion; its output is the failure message when it exits non-zero. */
+function cli(args: readonly string[], home: string): Promise<string> {
+  const child = runCli(args, { LIKENESS_HOME: home });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`))));
+  });
+}
+
+/** Every file under `root`, as POSIX paths relative to it, sorted. */
+function tree(root: string, prefix = ''): string[] {
+  return readdirSync(join(root, prefix), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+      return entry.isDirectory() ? tree(root, path) : [path];
+    })
+    .sort();
+}
+
+describe.runIf(hasFaces)('curation and export in Chromium through the web host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-e2e-curation-'));
+  const projectPath = join(dir, 'johns.likeness');
+  const home = join(dir, 'home');
+  const exportRoot = join(dir, 'export', 'johns-clean');
+
+  /** The project as it is on disk, read without the host: what a restart would find. */
+  function readProject<T>(read: (db: Database.Database) => T): T {
+    const db = new Database(projectPath, { readonly: true, fileMustExist: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  const storedDecisions = (): Map<number, Status> =>
+    readProject(
+      (db) =>
+        new Map(
+          (db.prepare('SELECT variant_id, status FROM decisions ORDER BY variant_id').all() as { variant_id: number; status: Status }[]).map(
+            (row) => [row.variant_id, row.status],
+          ),
+        ),
+    );
+
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await cli(['import', join(sharedFacesDir, 'johns'), '--project', projectPath], home);
+    await cli(['analyze', projectPath], home);
+    await cli(['synthesize', projectPath, '--variants', String(VARIANTS_PER_FACE), '--seed', '0'], home);
+    const { faces, variants } = readProject((db) => ({
+      faces: db.prepare("SELECT count(*) FROM faces WHERE is_primary = 1").pluck().get() as number,
+      variants: db.prepare('SELECT count(*) FROM variants').pluck().get() as number,
+    }));
+    expect(faces).toBeGreaterThan(40);
+    expect(variants).toBe(faces * VARIANTS_PER_FACE);
+  });
+
+  /** The project and export take some 60 MB; they are kept only to look into a failure. */
+  let keep = false;
+
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') keep = true;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A fresh browser context (so no tab remembered from another) on the served project's Curate tab. */
+  async function openCuration(server: AppServer): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(server.url);
+    await page.getByTestId('tab-curate').click();
+    await page.getByTestId('variant-tile').first().waitFor();
+    return { context, page, errors };
+  }
+
+  const tileOf = (page: Page, variantId: number): Locator => page.locator(`[data-testid="variant-tile"][data-variant-id="${variantId}"]`);
+  const statusOf = (page: Page, variantId: number): Promise<string | null> => tileOf(page, variantId).getAttribute('data-status');
+  const count = async (locator: Locator): Promise<number> => Number(((await locator.textContent()) ?? '').replace(/[^\d]/g, ''));
+
+  /** The tile the keyboard acts on. */
+  async function cursor(page: Page): Promise<{ id: number; index: number; box: { x: number; y: number } }> {
+    const tile = page.locator('[data-testid="variant-tile"][aria-pressed="true"]');
+    await expect.poll(() => tile.count()).toBe(1);
+    const box = (await tile.boundingBox())!;
+    return { id: Number(await tile.getAttribute('data-variant-id')), index: Number(await tile.getAttribute('data-index')), box };
+  }
+
+  /** The focus ring the last click or key left is the browser's, not part of the view being documented. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const unloaded = (imgs: Element[]): number =>
+      imgs.filter((img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0).length;
+    await expect.poll(() => page.$$eval('main img', unloaded)).toBe(0);
+    await page.screenshot({ path: join(repoRoot, 'docs', name) });
+  }
+
+  describe('reviewing, a bulk rule and the export', () => {
+    let server: AppServer;
+    let context: BrowserContext;
+    let page: Page;
+    let errors: string[];
+    const accepted: number[] = [];
+    const rejected: number[] = [];
+    let undone = 0;
+
+    beforeAll(async () => {
+      server = await startAppServer([projectPath], { LIKENESS_HOME: home });
+      ({ context, page, errors } = await openCuration(server));
+    });
+
+    afterAll(async () => {
+      await context?.close();
+      await server?.stop();
+    });
+
+    afterEach(async (context) => {
+      if (context.task.result?.state === 'fail') {
+        await page.screenshot({ path: join(dir, `failed-${context.task.name.replace(/\W+/g, '-')}.png`) });
+        console.error(`screenshot of the failure in ${dir}; page errors: ${JSON.stringify(errors)}\n${server.output()}`);
+      }
+    });
+
+    it('accepts 3 and rejects 2 from the keyboard, and one undo takes the last back', async () => {
+      const press = async (key: string): Promise<void> => {
+        const at = await cursor(page);
+        await page.keyboard.press(key);
+        if (key === 'a') accepted.push(at.id);
+        if (key === 'r') rejected.push(at.id);
+      };
+      const first = await cursor(page);
+      expect(first.index).toBe(0);
+      await press('a');
+      await page.keyboard.press('ArrowRight');
+      expect((await cursor(page)).index).toBe(2);
+      await press('a');
+      await press('r');
+      const lineStart = await cursor(page);
+      await page.keyboard.press('ArrowDown');
+      const below = await cursor(page);
+      expect(below.index).toBeGreaterThan(lineStart.index);
+      expect(below.box.x).toBeCloseTo(lineStart.box.x, 0);
+      expect(below.box.y).toBeGreaterThan(lineStart.box.y);
+      await press('a');
+      await press('r');
+      for (const id of accepted) await expect.poll(() => statusOf(page, id)).toBe('accepted');
+      for (const id of rejected) await expect.poll(() => statusOf(page, id)).toBe('rejected');
+
+      await page.keyboard.press('z');
+      undone = rejected.pop()!;
+      await expect.poll(() => statusOf(page, undone)).toBe('unset');
+      // Undo puts the cursor back on the variant it restored.
+      await expect.poll(async () => (await cursor(page)).id).toBe(undone);
+      await expect.poll(() => count(page.getByTestId('progress-accepted'))).toBe(3);
+      await expect.poll(() => count(page.getByTestId('progress-rejected'))).toBe(1);
+      await expect.poll(() => page.getByTestId('curation-redo').isEnabled()).toBe(true);
+      const decided: [number, Status][] = [...accepted.map((id): [number, Status] => [id, 'accepted']), [rejected[0]!, 'rejected']];
+      expect(storedDecisions()).toEqual(new Map(decided));
+      expect(errors).toEqual([]);
+    });
+
+    it('shows the same 4 decisions and the undone one as redoable after a reload', async () => {
+      await page.reload();
+      await expect.poll(() => page.getByTestId('variant-tile').count()).toBeGreaterThan(8);
+      for (const id of accepted) await expect.poll(() => statusOf(page, id)).toBe('accepted');
+      await expect.poll(() => statusOf(page, rejected[0]!)).toBe('rejected');
+      await expect.poll(() => statusOf(page, undone)).toBe('unset');
+      await expect.poll(() => count(page.getByTestId('progress-accepted'))).toBe(3);
+      await expect.poll(() => count(page.getByTestId('progress-rejected'))).toBe(1);
+      await expect.poll(() => page.getByTestId('curation-redo').getAttribute('title')).toBe(`reject variant ${undone}`);
+      expect(await page.locator('[data-testid="variant-tile"][data-status="accepted"]').count()).toBe(3);
+      expect(await page.locator('[data-testid="variant-tile"][data-status="rejected"]').count()).toBe(1);
+      expect(errors).toEqual([]);
+    });
+
+    it('changes exactly as many variants as the rule preview said it would', async () => {
+      // A threshold with about a tenth of the variants below it, on a readable two-decimal boundary.
+      const scores = readProject((db) => db.prepare('SELECT id_to_source FROM variants ORDER BY id_to_source').pluck().all() as number[]);
+      const threshold = Math.ceil(scores[Math.floor(scores.length / 10)]! * 100) / 100;
+      const before = storedDecisions();
+      const expected = readProject(
+        (db) =>
+          db
+            .prepare(
+              `SELECT count(*) FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id
+               WHERE d.status IS NULL AND v.id_to_source < ?`,
+            )
+            .pluck()
+            .get(threshold) as number,
+      );
+      expect(expected).toBeGreaterThan(5);
+      const rejectedBefore = await count(page.getByTestId('progress-rejected'));
+
+      const rules = page.getByTestId('rules-panel');
+      await rules.getByTestId('rule-kind').selectOption('rejectBelow');
+      await rules.getByTestId('rule-metric').selectOption('idToSource');
+      await rules.getByTestId('rule-threshold').fill(String(threshold));
+      const preview = rules.getByTestId('rule-preview-count');
+      await expect.poll(() => preview.textContent()).toBe(String(expected));
+      const shown = await count(preview);
+      await rules.getByTestId('rule-apply').click();
+
+      await expect.poll(() => rules.getByTestId('rule-applied').textContent()).toContain(`Changed ${shown} variants`);
+      const after = storedDecisions();
+      const changed = [...after].filter(([id, status]) => before.get(id) !== status);
+      expect(changed).toHaveLength(shown);
+      expect(changed.every(([id, status]) => status === 'rejected' && !before.has(id))).toBe(true);
+      expect([...before].every(([id, status]) => after.get(id) === status)).toBe(true);
+      await expect.poll(() => count(page.getByTestId('progress-rejected'))).toBe(rejectedBefore + shown);
+      await screenshot(page, 'curation-grid.png');
+      expect(errors).toEqual([]);
+    });
+
+    it('compares a variant with its source, scores beside them', async () => {
+      const id = accepted[0]!;
+      await tileOf(page, id).click();
+      await page.keyboard.press('Space');
+      const compare = page.getByTestId('compare-view');
+      await expect.poll(() => compare.getByTestId('compare-status').textContent()).toMatch(/^accepted by /);
+      const tileScores = (await tileOf(page, id).getByTestId('variant-scores').textContent())!.replace(/\s+/g, ' ');
+      const sourceScore = (await compare.getByTestId('compare-score-source').textContent())!;
+      const centroidScore = (await compare.getByTestId('compare-score-centroid').textContent())!;
+      expect(tileScores).toContain(`S ${sourceScore} C ${centroidScore}`);
+      expect(await compare.getByTestId('compare-variant').getAttribute('src')).toContain(`/media/`);
+      await expect
+        .poll(() =>
+          compare.locator('img').evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length),
+        )
+        .toBe(3);
+      await screenshot(page, 'compare-view.png');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => compare.count()).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
+    it('exports every original and the accepted variants, nothing else', async () => {
+      await page.getByTestId('tab-export').click();
+      await page.getByTestId('export-destination').fill(exportRoot);
+      const previewTable = page.getByTestId('export-preview');
+      await expect.poll(() => previewTable.isVisible()).toBe(true);
+      const splitCounts = async (split: string): Promise<{ originals: number; variants: number }> => {
+        const cells = await page.getByTestId(`export-preview-${split}`).locator('td').allTextContents();
+        return { originals: Number(cells[1]!.replace(/\D/g, '')), variants: Number(cells[2]!.replace(/\D/g, '')) };
+      };
+      const previewCounts = async () => ({ train: await splitCounts('train'), val: await splitCounts('val'), test: await splitCounts('test') });
+      await expect.poll(async () => Object.values(await previewCounts()).reduce((sum, split) => sum + split.variants, 0)).toBe(3);
+      const preview = await previewCounts();
+      await page.getByTestId('export-start').click();
+      await expect.poll(() => page.getByTestId('export-result').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+      // Written beside the destination and renamed into place: no staging folder is left behind.
+      expect(readdirSync(join(exportRoot, '..'))).toEqual(['johns-clean']);
+
+      // The contract (app/api/export.ts): `<split>/<identity>/<file>`, files named by database ids.
+      const { originals, variants } = readProject((db) => ({
+        originals: db
+          .prepare("SELECT i.id, i.rel_path, n.name FROM images i JOIN identities n ON n.id = i.identity_id WHERE i.status = 'ok'")
+          .all() as { id: number; rel_path: string; name: string }[],
+        variants: db
+          .prepare(
+            `SELECT v.id, v.source_image_id, n.name FROM variants v JOIN decisions d ON d.variant_id = v.id AND d.status = 'accepted'
+             JOIN identities n ON n.id = v.identity_id`,
+          )
+          .all() as { id: number; source_image_id: number; name: string }[],
+      }));
+      expect(variants.map((v) => v.id).sort((a, b) => a - b)).toEqual([...accepted].sort((a, b) => a - b));
+      const expectedImages = [
+        ...originals.map((o) => `${o.name}/i${o.id}${extname(o.rel_path).toLowerCase()}`),
+        ...variants.map((v) => `${v.name}/i${v.source_image_id}-v${v.id}.png`),
+      ].sort();
+
+      const files = tree(exportRoot);
+      const images = files.filter((f) => /\.(jpe?g|png)$/i.test(f));
+      const splits = ['train', 'val', 'test'] as const;
+      const used = splits.filter((split) => preview[split].originals + preview[split].variants > 0);
+      expect(files).toEqual(
+        [...images, 'export-report.json', 'manifest.csv', ...used.map((split) => `${split}/metadata.jsonl`)].sort(),
+      );
+      expect(images.map((f) => f.slice(f.indexOf('/') + 1)).sort()).toEqual(expectedImages);
+      for (const split of splits) {
+        const inSplit = images.filter((f) => f.startsWith(`${split}/`)).map((f) => f.slice(split.length + 1));
+        expect(inSplit.filter((f) => /-v\d+\.png$/.test(f))).toHaveLength(preview[split].variants);
+        expect(inSplit.filter((f) => !/-v\d+\.png$/.test(f))).toHaveLength(preview[split].originals);
+        if (!used.includes(split)) continue;
+        const lines = readFileSync(join(exportRoot, split, 'metadata.jsonl'), 'utf8').trimEnd().split('\n');
+        expect(lines).toHaveLength(inSplit.length);
+        expect(lines.map((line) => (JSON.parse(line) as { file_name: string }).file_name).sort()).toEqual(inSplit.sort());
+      }
+      // Split by identity: no identity in two splits.
+      const splitOfIdentity = new Map<string, string>();
+      for (const file of images) {
+        const [split, identity] = file.split('/');
+        expect(splitOfIdentity.get(identity!) ?? split).toBe(split);
+        splitOfIdentity.set(identity!, split!);
+      }
+      expect(readFileSync(join(exportRoot, 'manifest.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(1 + images.length);
+      expect(checkExport(exportRoot)).toEqual([]);
+      expect(images.every((f) => statSync(join(exportRoot, f)).size > 0)).toBe(true);
+      await expect.poll(() => page.getByTestId('export-result-counts').textContent()).toContain(
+        `${images.length} files: ${originals.length} originals, 3 variants`,
+      );
+      expect(errors).toEqual([]);
+    });
+  });
+
+  it('keeps a decision the UI showed when the host is SIGKILLed right after', async () => {
+    const server = await startAppServer([projectPath], { LIKENESS_HOME: home });
+    let context: BrowserContext | undefined;
+    let id: number;
+    try {
+      const opened = await openCuration(server);
+      context = opened.context;
+      const { page, errors } = opened;
+      // The tile's status is read back from the host (curation.page after curation.changed), never
+      // set ahead of it, so "accepted" on screen means the decision's transaction has committed.
+      const undecided = page.locator('[data-testid="variant-tile"][data-status="unset"]').first();
+      id = Number(await undecided.getAttribute('data-variant-id'));
+      await undecided.click();
+      await page.keyboard.press('a');
+      await page.locator(`[data-testid="variant-tile"][data-variant-id="${id}"][data-status="accepted"]`).waitFor({ state: 'attached' });
+      server.process.kill('SIGKILL');
+      await server.stop();
+      expect(server.process.signalCode).toBe('SIGKILL');
+      expect(errors).toEqual([]);
+    } finally {
+      await context?.close();
+      await server.stop();
+    }
+    // Killed, so the lock was never released: reopening has to take it over from a dead process.
+    expect(existsSync(`${projectPath}.lock`)).toBe(true);
+    expect(await cli(['info', projectPath], home)).toContain(`project     ${projectPath}`);
+    expect(storedDecisions().get(id)).toBe('accepted');
+    expect(readProject((db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
+
+    const again = await startAppServer([projectPath], { LIKENESS_HOME: home });
+    try {
+      const reopened = await openCuration(again);
+      context = reopened.context;
+      await expect.poll(() => statusOf(reopened.page, id)).toBe('accepted');
+      expect(reopened.errors).toEqual([]);
+    } finally {
+      await context?.close();
+      await again.stop();
+    }
+  });
+});
