@@ -8,6 +8,7 @@ import { checkExport } from '../formats/check-export.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { repoRoot, runCli, startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { keepEvidenceOfFailures } from './support/page-steps.ts';
 
 const hasFaces = sharedFacesOrSkip();
 
@@ -143,12 +144,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       await server?.stop();
     });
 
-    afterEach(async (context) => {
-      if (context.task.result?.state === 'fail') {
-        await page.screenshot({ path: join(dir, `failed-${context.task.name.replace(/\W+/g, '-')}.png`) });
-        console.error(`screenshot of the failure in ${dir}; page errors: ${JSON.stringify(errors)}\n${server.output()}`);
-      }
-    });
+    keepEvidenceOfFailures(dir, () => ({ page, errors, serverOutput: server?.output() }));
 
     it('accepts 3 and rejects 2 from the keyboard, and one undo takes the last back', async () => {
       const press = async (key: string): Promise<void> => {

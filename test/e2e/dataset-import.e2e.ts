@@ -2,10 +2,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { startAppServer, repoRoot, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { importFolder, keepEvidenceOfFailures } from './support/page-steps.ts';
 
 const hasFaces = sharedFacesOrSkip();
 
@@ -40,20 +41,7 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
     await server?.stop();
   });
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      await page.screenshot({ path: join(dir, `failed-${context.task.name.replace(/\W+/g, '-')}.png`) });
-      console.error(`screenshot of the failure in ${dir}; page errors: ${JSON.stringify(errors)}`);
-    }
-  });
-
-  async function importFolder(root: string): Promise<void> {
-    if (!(await page.getByTestId('import-form').isVisible())) await page.getByTestId('import-toggle').click();
-    await page.getByTestId('import-layout-imagefolder').check();
-    await page.getByTestId('import-root-input').fill(root);
-    await page.getByTestId('import-submit').click();
-    await expect.poll(() => page.getByTestId('job-bar').getAttribute('data-job-state'), { timeout: 120_000 }).toBe('done');
-  }
+  keepEvidenceOfFailures(dir, () => ({ page, errors }));
 
   it('creates a project from the picker', async () => {
     await page.getByTestId('project-path-input').fill(projectPath);
@@ -62,8 +50,8 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
   });
 
   it('imports the ORL and johns photos and lists every identity with its count', async () => {
-    await importFolder(join(sharedFacesDir, 'orl'));
-    await importFolder(join(sharedFacesDir, 'johns'));
+    await importFolder(page, join(sharedFacesDir, 'orl'));
+    await importFolder(page, join(sharedFacesDir, 'johns'));
     await expect.poll(() => page.getByTestId('identity-total').textContent()).toContain(String(28 + 5));
     const simm = page.locator('[data-testid="identity-item"]', { hasText: 'John_Simm' });
     await expect.poll(() => simm.getByTestId('identity-count').textContent()).toContain('11');
@@ -85,7 +73,7 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
   });
 
   it('reports the corrupt files by name and reason, and keeps the good one', async () => {
-    await importFolder(brokenRoot);
+    await importFolder(page, brokenRoot);
     if (!(await page.getByTestId('problems-panel').getByTestId('problem-row').first().isVisible())) {
       await page.getByTestId('problems-toggle').click();
     }

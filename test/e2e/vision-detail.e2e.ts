@@ -2,10 +2,11 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { repoRoot, startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { importFolder, keepEvidenceOfFailures } from './support/page-steps.ts';
 
 const hasFaces = sharedFacesOrSkip();
 
@@ -38,20 +39,7 @@ describe.runIf(hasFaces)('face analysis and the image detail in Chromium through
     await server?.stop();
   });
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      await page.screenshot({ path: join(dir, `failed-${context.task.name.replace(/\W+/g, '-')}.png`) });
-      console.error(`screenshot of the failure in ${dir}; page errors: ${JSON.stringify(errors)}`);
-    }
-  });
-
-  async function importFolder(root: string): Promise<void> {
-    if (!(await page.getByTestId('import-form').isVisible())) await page.getByTestId('import-toggle').click();
-    await page.getByTestId('import-layout-imagefolder').check();
-    await page.getByTestId('import-root-input').fill(root);
-    await page.getByTestId('import-submit').click();
-    await expect.poll(() => page.getByTestId('job-state').textContent(), { timeout: 120_000 }).toMatch(/^Import #\d+ · done$/);
-  }
+  keepEvidenceOfFailures(dir, () => ({ page, errors }));
 
   const identity = (name: string) => page.locator('[data-testid="identity-item"]', { hasText: name });
   /** The natural width of a loaded image, 0 until it has loaded. */
@@ -62,8 +50,8 @@ describe.runIf(hasFaces)('face analysis and the image detail in Chromium through
     await page.getByTestId('project-path-input').fill(projectPath);
     await page.getByTestId('project-create-button').click();
     await expect.poll(() => page.getByTestId('project-name').textContent()).toContain('johns');
-    await importFolder(join(sharedFacesDir, 'johns'));
-    await importFolder(misfiledRoot);
+    await importFolder(page, join(sharedFacesDir, 'johns'));
+    await importFolder(page, misfiledRoot);
     await expect.poll(() => page.getByTestId('identity-total').textContent()).toContain('5');
   });
 

@@ -52,44 +52,60 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-describe.runIf(sharedFacesOrSkip())('one served project under load', () => {
+/** A fresh project served by the real web host (with a stub page: these tests speak to the API only) for one describe block. */
+function servedProject(name: string): { services: () => AppServices; host: () => WebHost } {
   let services: AppServices;
   let host: WebHost;
   let dir: string;
-
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'likeness-concurrency-'));
+    dir = mkdtempSync(join(tmpdir(), `likeness-concurrency-${name}-`));
     const bundle = join(dir, 'bundle');
     mkdirSync(bundle);
     writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>Likeness</title>');
     services = createAppServices({ host: 'web', settingsDir: join(dir, 'settings'), log: () => {} });
-    await services.workspace.open(join(dir, 'load.likeness'), 'create');
+    await services.workspace.open(join(dir, `${name}.likeness`), 'create');
     host = await startWebHost({ services, rendererDir: bundle });
   });
-
   afterAll(async () => {
     await host?.close();
     await services?.shutdown();
+    // A fitted default generator alone is 49 MB.
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  return { services: () => services, host: () => host };
+}
+
+/** Round-trip times of `calls`, made in turn, over and over, for as long as the job is queued or running. */
+async function roundTripsWhileRunning(
+  client: Client,
+  services: AppServices,
+  jobId: number,
+  calls: readonly (readonly [string, unknown])[],
+): Promise<number[]> {
+  const session = services.workspace.require();
+  const latencies: number[] = [];
+  while (['queued', 'running'].includes(session.jobs.get(jobId).state)) {
+    for (const [command, input] of calls) {
+      const sent = performance.now();
+      await client.call(command, input);
+      latencies.push(performance.now() - sent);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return latencies;
+}
+
+describe.runIf(sharedFacesOrSkip())('one served project under load', () => {
+  const served = servedProject('load');
 
   it('answers API calls with p95 under 50 ms while importing all of ../shared/faces, and two tabs see the same events and rows', async () => {
-    const [a, b] = [await Client.connect(host), await Client.connect(host)];
+    const [a, b] = [await Client.connect(served.host()), await Client.connect(served.host())];
     const { jobId } = (await a.call('dataset.import', { layout: 'imagefolder', root: sharedFacesDir })) as { jobId: number };
-    const latencies: number[] = [];
-    const session = services.workspace.require();
-    const running = () => ['queued', 'running'].includes(session.jobs.get(jobId).state);
-    while (running()) {
-      for (const [command, input] of [
-        ['project.current', {}],
-        ['dataset.images', { limit: 50 }],
-      ] as const) {
-        const started = performance.now();
-        await a.call(command, input);
-        latencies.push(performance.now() - started);
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await session.jobs.idle();
+    const latencies = await roundTripsWhileRunning(a, served.services(), jobId, [
+      ['project.current', {}],
+      ['dataset.images', { limit: 50 }],
+    ]);
+    await served.services().workspace.require().jobs.idle();
     const p95 = percentile(latencies, 95);
     console.info(`API round trip during import: ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
     expect(latencies.length).toBeGreaterThan(20);
@@ -113,30 +129,11 @@ describe.runIf(sharedFacesOrSkip())('one served project under load', () => {
 });
 
 describe.runIf(sharedFacesOrSkip())('one served project while synthesis runs', () => {
-  let services: AppServices;
-  let host: WebHost;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'likeness-concurrency-synthesis-'));
-    const bundle = join(dir, 'bundle');
-    mkdirSync(bundle);
-    writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>Likeness</title>');
-    services = createAppServices({ host: 'web', settingsDir: join(dir, 'settings'), log: () => {} });
-    await services.workspace.open(join(dir, 'synthesis.likeness'), 'create');
-    host = await startWebHost({ services, rendererDir: bundle });
-  });
-
-  afterAll(async () => {
-    await host?.close();
-    await services?.shutdown();
-    // The fitted default generator alone is 49 MB.
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const served = servedProject('synthesis');
 
   it('answers API calls with p95 under 50 ms while the default generator is fitted and variants are made', { timeout: 300_000 }, async () => {
-    const client = await Client.connect(host);
-    const session = services.workspace.require();
+    const client = await Client.connect(served.host());
+    const session = served.services().workspace.require();
     await client.call('dataset.import', { layout: 'imagefolder', root: join(sharedFacesDir, 'johns') });
     await session.jobs.idle();
     await client.call('vision.analyze', {});
@@ -156,22 +153,12 @@ describe.runIf(sharedFacesOrSkip())('one served project while synthesis runs', (
       seed: 11,
     })) as { jobId: number };
     const started = performance.now();
-    const latencies: number[] = [];
-    const running = () => ['queued', 'running'].includes(session.jobs.get(jobId).state);
     // What an open curation grid asks for as variants land: the project, the groups, the first group's tiles.
-    const calls = [
+    const latencies = await roundTripsWhileRunning(client, served.services(), jobId, [
       ['project.current', {}],
       ['curation.groups', { view }],
       ['curation.page', { view, segments: [{ groupKey: String(items[0]!.id), offset: 0, limit: 50 }] }],
-    ] as const;
-    while (running()) {
-      for (const [command, input] of calls) {
-        const sent = performance.now();
-        await client.call(command, input);
-        latencies.push(performance.now() - sent);
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    ]);
     const jobSeconds = (performance.now() - started) / 1000;
     await session.jobs.idle();
     const status = session.jobs.get(jobId);

@@ -6,7 +6,7 @@ import { flagString } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';
 import { serveUntilStopped } from './serve-command.ts';
-import { edits } from './synthesize-command.ts';
+import { allPresets, edits } from './synthesize-command.ts';
 
 /** Where `npm run demo` finds faces when none is named: the shared photo set beside the checkout. */
 const defaultFolder = '../shared/faces/johns';
@@ -49,7 +49,7 @@ export const demoCommand: CliCommand = {
         client.call('synthesis.start', {
           sources: { kind: 'all' },
           pack: { kind: 'default', refit: false },
-          edits: edits('relight,hair,background,expression'),
+          edits: edits(allPresets),
           variantsPerSource: variants,
           seed: 0,
           refineIterations: 0,

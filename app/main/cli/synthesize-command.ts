@@ -16,6 +16,9 @@ const presets: Record<string, readonly EditSpec[]> = {
   expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
 };
 
+/** Every preset at once: what runs when no edits are named. */
+export const allPresets = Object.keys(presets).join(',');
+
 export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
   usage:
@@ -40,7 +43,7 @@ export const synthesizeCommand: CliCommand = {
     const { jobId } = await client.call('synthesis.start', {
       sources: sources(args),
       pack,
-      edits: edits(flagString(args, 'edits') ?? Object.keys(presets).join(',')),
+      edits: edits(flagString(args, 'edits') ?? allPresets),
       variantsPerSource: integer(flagString(args, 'variants') ?? '8', '--variants'),
       seed: integer(flagString(args, 'seed') ?? '0', '--seed'),
       refineIterations: integer(flagString(args, 'refine') ?? '0', '--refine'),
