@@ -4,7 +4,11 @@ import { afterEach, expect } from 'vitest';
 
 /** Imports a folder in ImageFolder layout through the dataset view's import form, and waits for the job to end. */
 export async function importFolder(page: Page, root: string): Promise<void> {
-  if (!(await page.getByTestId('import-form').isVisible())) await page.getByTestId('import-toggle').click();
+  // The empty dataset shows the form at once, a filled one behind its toggle: wait for whichever the
+  // page renders first instead of sampling visibility before the first paint.
+  const form = page.getByTestId('import-form');
+  await form.or(page.getByTestId('import-toggle')).first().waitFor();
+  if (!(await form.isVisible())) await page.getByTestId('import-toggle').click();
   await page.getByTestId('import-layout-imagefolder').check();
   await page.getByTestId('import-root-input').fill(root);
   await page.getByTestId('import-submit').click();
