@@ -1,14 +1,43 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+
+/** Where and on what a result was measured, so a figure can be traced to the code that produced it. */
+export interface BenchStamp {
+  readonly commit: string;
+  /** Uncommitted changes to tracked files outside bench/results when the bench ran. */
+  readonly dirty: boolean;
+  readonly date: string;
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGiB: number; readonly node: string };
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+export function benchStamp(): BenchStamp {
+  return {
+    commit: git(['rev-parse', 'HEAD']) || 'unknown',
+    dirty: git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']) !== '',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  };
+}
 
 /** Results are committed so a change in speed or quality shows up in review as a diff. */
-export function writeBenchResult(name: string, result: unknown): string {
+export function writeBenchResult(name: string, result: object): string {
   mkdirSync(resultsDir, { recursive: true });
   const path = `${resultsDir}${name}.json`;
-  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ stamp: benchStamp(), ...result }, null, 2)}\n`);
   return path;
 }
 
