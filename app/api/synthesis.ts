@@ -27,7 +27,7 @@ export type EditSpec = z.infer<typeof EditSpec>;
 export const SourceSelection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
   z.object({ kind: z.literal('identities'), identityIds: z.array(z.number().int()).min(1).max(100_000) }),
-  z.object({ kind: z.literal('images'), imageIds: z.array(z.number().int()).min(1).max(1_000_000) }),
+  z.object({ kind: z.literal('images'), imageIds: z.array(z.number().int()).min(1).max(100_000) }),
 ]);
 export type SourceSelection = z.infer<typeof SourceSelection>;
 

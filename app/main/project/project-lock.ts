@@ -42,7 +42,10 @@ export class ProjectLock {
         db.close();
         const code = (error as { code?: string }).code;
         if (code === 'SQLITE_BUSY') throw inUse(projectPath, readOwner(`${path}-owner`));
-        if (code === 'SQLITE_NOTADB' && attempt === 0 && clearLegacyLock(projectPath, path)) continue;
+        if (code === 'SQLITE_NOTADB' && attempt < 3) {
+          clearLegacyLock(projectPath, path);
+          continue;
+        }
         throw new ApiError(
           'PROJECT_INVALID',
           `${projectPath}: cannot take its lock file ${path} (${(error as Error).message}); if no Likeness process has the project open, delete that file`,
@@ -76,7 +79,9 @@ export class ProjectLock {
 
 function openLockFile(projectPath: string, path: string): Database.Database {
   try {
-    return new Database(path, { timeout: 0 });
+    // A holder keeps the lock for as long as it has the project open; a wait this short only rides
+    // out another opener that holds it for an instant on its way to failing.
+    return new Database(path, { timeout: 50 });
   } catch (error) {
     throw new ApiError('PROJECT_INVALID', `${projectPath}: cannot create its lock file ${path} (${(error as Error).message})`);
   }
@@ -90,13 +95,13 @@ function inUse(projectPath: string, owner: LockOwner | null): ApiError {
 /**
  * Earlier builds wrote the lock as a JSON file of the same name. Its holder, if still running, owns
  * the project; otherwise the file is emptied in place (same inode, so every opener locks one file).
+ * Anything else that is not SQLite is left for the retry: another opener may be emptying it now.
  */
-function clearLegacyLock(projectPath: string, path: string): boolean {
+function clearLegacyLock(projectPath: string, path: string): void {
   const owner = readOwner(path);
-  if (!owner) return false;
+  if (!owner) return;
   if (isAlive(owner)) throw inUse(projectPath, owner);
   truncateSync(path, 0);
-  return true;
 }
 
 function readOwner(path: string): LockOwner | null {

@@ -5,7 +5,7 @@
  */
 export const socketLimits = {
   /** Largest call the host parses. Bigger messages up to `maxFrameBytes` get PAYLOAD_TOO_LARGE and the socket stays open. */
-  maxMessageBytes: 1 << 20,
+  maxMessageBytes: 2 << 20,
   /** Largest message the socket reads at all; beyond it the client is not ours and the socket closes (1009). */
   maxFrameBytes: 4 << 20,
   /** JSON nesting a call may have; checked before parsing, which takes time in proportion to depth. */
