@@ -94,7 +94,7 @@ export const VariantTile = z.object({
 export type VariantTile = z.infer<typeof VariantTile>;
 
 /** Tiles one `curation.page` call returns at most: a screenful is a few hundred, and the reply stays well under the host's reply limit. */
-export const MAX_PAGE_TILES = 2_000;
+export const MAX_PAGE_TILES = 1_000;
 
 /** One contiguous slice of one group: the renderer asks only for what its viewport shows. */
 export const PageSegment = z.object({

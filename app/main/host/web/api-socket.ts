@@ -74,7 +74,12 @@ export function serveApiSocket(ws: WebSocket, context: ApiSocketContext): void {
     } catch {
       return respond(callIdIn(head), failure('INVALID_INPUT', 'not a call: expected {"type":"call","id":<n>,"command":"…","input":…}'));
     }
-    lane.enqueue(async () => respond(frame.id, await context.router(frame.command, frame.input)));
+    lane.enqueue(async () => {
+      const reply = await context.router(frame.command, frame.input);
+      const started = performance.now();
+      respond(frame.id, reply);
+      lane.bill(performance.now() - started);
+    });
   });
 }
 

@@ -13,7 +13,7 @@ export const socketLimits = {
   /** Largest reply the host sends; a bigger result becomes PAYLOAD_TOO_LARGE ("ask for fewer items"). */
   maxReplyBytes: 4 << 20,
   /** Calls of one socket running at once. */
-  maxRunningCalls: 8,
+  maxRunningCalls: 4,
   /** Calls of one socket waiting to run; beyond it the host stops reading that socket until it catches up. */
   maxQueuedCalls: 256,
   /** Bytes waiting to go out to one socket; a client that lets more pile up is not reading and is dropped. */
