@@ -136,6 +136,26 @@ describe('web host', () => {
     ws.close();
   });
 
+  it('refuses a reply over the reply limit with PAYLOAD_TOO_LARGE and keeps the socket', async () => {
+    const small = await startWebHost({ services, rendererDir: bundle, limits: { maxReplyBytes: 120 }, log: () => {} });
+    try {
+      const ws = await openSocket(small, { host: new URL(small.origin).host, authorization: `Bearer ${small.token}` });
+      const replies: { id: number; reply: { ok: boolean; error?: { code: string; message: string } } }[] = [];
+      ws.on('message', (data) => replies.push(JSON.parse(String(data)) as (typeof replies)[number]));
+      ws.send(JSON.stringify({ type: 'call', id: 1, command: 'project.current', input: {} }));
+      ws.send(JSON.stringify({ type: 'call', id: 2, command: 'jobs.list', input: {} }));
+      await new Promise<void>((done) => {
+        const check = (): void => (replies.length >= 2 ? done() : void setTimeout(check, 5));
+        check();
+      });
+      expect(replies.find((r) => r.id === 1)!.reply.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/ask for fewer items/) });
+      expect(replies.find((r) => r.id === 2)!.reply).toEqual({ ok: true, output: [] });
+      ws.close();
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers invalid input with INVALID_INPUT and unknown commands with UNKNOWN_COMMAND', async () => {
     const bad = await services.router('dataset.images', { limit: -5 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
