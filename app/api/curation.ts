@@ -93,6 +93,9 @@ export const VariantTile = z.object({
 });
 export type VariantTile = z.infer<typeof VariantTile>;
 
+/** Tiles one `curation.page` call returns at most: a screenful is a few hundred, and the reply stays well under the host's reply limit. */
+export const MAX_PAGE_TILES = 1_000;
+
 /** One contiguous slice of one group: the renderer asks only for what its viewport shows. */
 export const PageSegment = z.object({
   groupKey: z.string().max(128),
@@ -256,7 +259,14 @@ export const defaultKeymap: Keymap = {
 
 export const curationCommands = {
   'curation.groups': command(z.object({ view: VariantView }), VariantGroups),
-  'curation.page': command(z.object({ view: VariantView, segments: z.array(PageSegment).min(1).max(500) }), VariantPage),
+  'curation.page': command(
+    z
+      .object({ view: VariantView, segments: z.array(PageSegment).min(1).max(500) })
+      .refine((input) => input.segments.reduce((n, segment) => n + segment.limit, 0) <= MAX_PAGE_TILES, {
+        message: `a page holds at most ${MAX_PAGE_TILES} tiles (the sum of the segments' limits)`,
+      }),
+    VariantPage,
+  ),
   'curation.compare': command(z.object({ variantId: Id }), CompareView),
   'curation.decide': command(
     z.object({ variantIds: z.array(Id).min(1).max(10_000), status: TileStatus }),

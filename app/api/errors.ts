@@ -11,6 +11,7 @@ export const errorCodes = [
   'PACK_INVALID',
   'UNSUPPORTED',
   'UNAUTHORIZED',
+  'PAYLOAD_TOO_LARGE',
   'INTERNAL',
 ] as const;
 

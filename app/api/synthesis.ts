@@ -14,10 +14,10 @@ export type DonorPolicy = z.infer<typeof DonorPolicy>;
 
 /** One kind of edit a job applies; each variant gets one of the job's edits, in turn. */
 export const EditSpec = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('direction'), name: z.string().min(1), strength: StrengthRange }),
+  z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
   z.object({
     type: z.literal('mix'),
-    parts: z.array(z.string().min(1)).min(1).max(8),
+    parts: z.array(z.string().min(1).max(128)).min(1).max(8),
     donors: DonorPolicy,
     strength: StrengthRange,
   }),
@@ -27,7 +27,7 @@ export type EditSpec = z.infer<typeof EditSpec>;
 export const SourceSelection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
   z.object({ kind: z.literal('identities'), identityIds: z.array(z.number().int()).min(1).max(100_000) }),
-  z.object({ kind: z.literal('images'), imageIds: z.array(z.number().int()).min(1).max(1_000_000) }),
+  z.object({ kind: z.literal('images'), imageIds: z.array(z.number().int()).min(1).max(100_000) }),
 ]);
 export type SourceSelection = z.infer<typeof SourceSelection>;
 

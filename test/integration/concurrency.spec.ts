@@ -25,7 +25,7 @@ class Client {
 
   static async connect(host: WebHost): Promise<Client> {
     const { host: hostHeader } = new URL(host.origin);
-    const login = await fetch(`${host.origin}/?token=${host.token}`, { redirect: 'manual' });
+    const login = await fetch(host.signInUrl(), { redirect: 'manual' });
     const cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
     const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api/ws`, { headers: { host: hostHeader, cookie, origin: host.origin } });
     await new Promise((resolve, reject) => {

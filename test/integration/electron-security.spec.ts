@@ -87,34 +87,57 @@ describe('the built Electron shell and preload', () => {
     }
   });
 
-  it('denies permission requests, new windows and webviews, and navigation off the app origin', () => {
+  it('denies permission requests and checks, new windows and webviews, and every navigation and redirect off the app origin', () => {
     const permission = callsTo(main, 'setPermissionRequestHandler');
     expect(permission).toHaveLength(1);
     expect(permission[0]!.arguments[0]!.getText()).toMatch(/=>\s*callback\(false\)$/);
+    expect(callsTo(main, 'setPermissionCheckHandler').map((c) => c.arguments[0]!.getText())).toEqual(['() => false']);
+    expect(callsTo(main, 'setDevicePermissionHandler').map((c) => c.arguments[0]!.getText())).toEqual(['() => false']);
 
     expect(callsTo(main, 'setWindowOpenHandler').map((c) => c.arguments[0]!.getText())).toEqual(['() => ({ action: "deny" })']);
     const on = (event: string) => callsTo(main, 'contents.on').filter((c) => literalValue(c.arguments[0]!) === event);
     expect(on('will-attach-webview').map((c) => c.arguments[1]!.getText())).toEqual(['(event) => event.preventDefault()']);
-    const navigate = on('will-navigate');
-    expect(navigate).toHaveLength(1);
-    expect(navigate[0]!.arguments[1]!.getText()).toMatch(/if \(new URL\(url\)\.origin !== APP_ORIGIN\) event\.preventDefault\(\)/);
-    expect(main.getText()).toMatch(/var APP_ORIGIN = `\$\{APP_SCHEME\}:\/\/bundle`/);
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      const handlers = on(event);
+      expect(handlers, event).toHaveLength(1);
+      expect(handlers[0]!.arguments[1]!.getText(), event).toMatch(/if \(!isAppUrl\(event\.url\)\) event\.preventDefault\(\)/);
+    }
+    const appUrl = findAll(main, ts.isFunctionDeclaration).find((f) => f.name?.text === 'isAppUrl')!;
+    expect(appUrl.body!.getText()).toMatch(/parsed\.protocol === `likeness-app:` && parsed\.host === "bundle" && parsed\.username === ""/);
   });
 
-  it('answers IPC calls only from the app origin top frame, and sends the CSP with every bundle file', () => {
+  it('answers IPC calls only from the app origin top frame and only with renderer commands, and sends CSP and nosniff with every bundle and media file', () => {
     const handles = callsTo(main, 'ipcMain.handle');
     expect(handles).toHaveLength(1);
     const body = handles[0]!.arguments[1]!.getText();
-    expect(body.indexOf('if (!isTrustedSender(event)) return')).toBeGreaterThan(-1);
-    expect(body.indexOf('if (!isTrustedSender(event))')).toBeLessThan(body.indexOf('services.router('));
+    expect(body.indexOf('if (!isTrustedSender(event.senderFrame)) return')).toBeGreaterThan(-1);
+    expect(body.indexOf('if (!isTrustedSender(event.senderFrame))')).toBeLessThan(body.indexOf('services.router('));
+    expect(body.indexOf('RENDERER_COMMANDS.includes(command)')).toBeGreaterThan(-1);
+    expect(body.indexOf('RENDERER_COMMANDS.includes(command)')).toBeLessThan(body.indexOf('services.router('));
     const trusted = findAll(main, ts.isFunctionDeclaration).find((f) => f.name?.text === 'isTrustedSender')!;
-    expect(trusted.body!.getText()).toMatch(/frame !== null && frame\.parent === null && new URL\(frame\.url\)\.origin === APP_ORIGIN/);
+    expect(trusted.body!.getText()).toMatch(/frame\.parent !== null\) return false[\s\S]*return isAppUrl\(frame\.url\)/);
     expect(callsTo(main, 'ipcMain.on')).toEqual([]);
 
     const appProtocol = callsTo(main, 'protocol.handle').find((c) => c.arguments[0]!.getText() === 'APP_SCHEME')!;
     expect(appProtocol.arguments[1]!.getText()).toContain('"Content-Security-Policy": desktopCsp()');
+    expect(appProtocol.arguments[1]!.getText()).toContain('"X-Content-Type-Options": "nosniff"');
     const mediaProtocol = callsTo(main, 'protocol.handle').find((c) => c.arguments[0]!.getText() === 'MEDIA_SCHEME')!;
-    expect(mediaProtocol.arguments[1]!.getText()).toMatch(/isMediaKey\(key\)[\s\S]*resolveMedia\(current, key\)/);
+    const media = mediaProtocol.arguments[1]!.getText();
+    expect(media).toMatch(/mediaKeyOf\(request\.url\)[\s\S]*key === null \|\| !isMediaKey\(key\)[\s\S]*resolveMedia\(current, key\)/);
+    expect(media.match(/\.\.\.MEDIA_HEADERS|headers: MEDIA_HEADERS/g)).toHaveLength(3);
+    expect(media).not.toContain('decodeURIComponent');
+  });
+
+  it('declares the fuses the packaged app is built with', async () => {
+    const { electronFuses } = await import('../../electron.config.ts');
+    expect(electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 
   it('gives the page two functions over two fixed channels, never ipcRenderer itself', () => {
@@ -123,6 +146,9 @@ describe('the built Electron shell and preload', () => {
     expect(literalValue(exposed[0]!.arguments[0]!)).toBe('likeness');
     const api = exposed[0]!.arguments[1]!;
     expect(ts.isObjectLiteralExpression(api) && api.properties.map((p) => p.name!.getText())).toEqual(['call', 'onEvent']);
+    const call = (api as ts.ObjectLiteralExpression).properties[0]!.getText();
+    expect(call.indexOf('RENDERER_COMMANDS.includes(command)')).toBeGreaterThan(-1);
+    expect(call.indexOf('RENDERER_COMMANDS.includes(command)')).toBeLessThan(call.indexOf('invoke('));
     const ipcUses = findAll(preload, ts.isPropertyAccessExpression)
       .filter((p) => p.expression.getText() === 'electron.ipcRenderer')
       .map((p) => `${p.name.text}(${(p.parent as ts.CallExpression).arguments[0]!.getText()})`);

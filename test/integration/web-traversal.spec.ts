@@ -67,7 +67,7 @@ describe.runIf(sharedFacesOrSkip())('media routes against symlinks out of the pr
     mkdirSync(bundle);
     writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>Likeness</title>');
     host = await startWebHost({ services, rendererDir: bundle });
-    const login = await fetch(`${host.origin}/?token=${host.token}`, { redirect: 'manual' });
+    const login = await fetch(host.signInUrl(), { redirect: 'manual' });
     cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
   });
 

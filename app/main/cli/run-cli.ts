@@ -34,6 +34,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${name && name !== '--help' ? `unknown command: ${name}\n` : ''}${usage()}\n`);
     return name && name !== '--help' ? 2 : 0;
   }
+  // Before any service starts: asking `serve` for help must not start a server.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${selected.usage}\n  ${selected.summary}\n`);
+    return 0;
+  }
   const services = createAppServices({ host: selected.name === 'serve' || selected.name === 'demo' ? 'web' : 'cli', settingsDir: settingsDir() });
   const client = new ApiClient(inProcessTransport(services));
   try {

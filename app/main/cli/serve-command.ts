@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { flagString, type ParsedArgs } from './cli-args.ts';
 import type { CliCommand, CliContext } from './cli-command.ts';
 import { rendererDir } from '../host/renderer-location.ts';
@@ -26,12 +27,18 @@ export async function serveUntilStopped({ args, services, out }: CliContext): Pr
   const port = portOf(args);
   const host = await startWebHost({ services, rendererDir: rendererDir(), port });
   out(`Likeness is served at ${host.url}`);
-  out('Open that URL in a browser on this machine. Ctrl+C stops.');
+  out('Open that URL in a browser on this machine; it signs one browser in, once. Ctrl+C stops.');
+  const input = process.stdin.isTTY ? createInterface({ input: process.stdin }) : null;
+  if (input) {
+    out('Press Enter here for a new sign-in link.');
+    input.on('line', () => out(`New sign-in link: ${host.signInUrl()}`));
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  input?.close();
   await host.close();
   return 0;
 }

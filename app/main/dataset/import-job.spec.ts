@@ -235,7 +235,7 @@ describe.runIf(run)('importing a flat folder with a CSV mapping', () => {
     ]);
     expect(rows[0]!.errorMessage).toBe('labels.csv line 6: gone.jpg does not exist');
     expect(rows[4]!.path).toBe(`${csv}:7`);
-    expect(rows[4]!.errorMessage).toBe('labels.csv line 7: has 2 fields ("John Savage", "savage.jpg") but the header has 3');
+    expect(rows[4]!.errorMessage).toBe('labels.csv line 7: has 2 fields but the header has 3');
   });
 });
 

@@ -46,9 +46,9 @@ export async function readMapping(csvPath: string): Promise<Mapping> {
 function findColumn(header: readonly string[], accepted: readonly string[], role: string, where: string): number {
   const matches = header.flatMap((name, index) => (accepted.includes(name.toLowerCase()) ? [index] : []));
   if (matches.length === 1) return matches[0]!;
-  const found = header.map((name) => JSON.stringify(name)).join(', ');
+  // The header is not echoed: the path may name any file (/etc/shadow), and an error must not show its first line.
   if (matches.length === 0) {
-    throw new ApiError('INVALID_INPUT', `${where}: no ${role} column (name one of ${accepted.join(', ')}; the header has ${found})`);
+    throw new ApiError('INVALID_INPUT', `${where}: no ${role} column (name one of ${accepted.join(', ')}; the header has ${header.length} columns, none of them named so)`);
   }
   throw new ApiError('INVALID_INPUT', `${where}: more than one ${role} column (${matches.map((i) => header[i]).join(', ')}); keep one`);
 }
@@ -74,8 +74,7 @@ export function planMapping(root: string, mapping: Mapping): ImportItem[] {
       continue;
     }
     if (row.fields.length !== mapping.header.length) {
-      const shown = row.fields.map((field) => JSON.stringify(field)).join(', ');
-      rowProblem(row.line, 'CSV_ROW_INVALID', `has ${row.fields.length} fields (${shown}) but the header has ${mapping.header.length}`);
+      rowProblem(row.line, 'CSV_ROW_INVALID', `has ${row.fields.length} fields but the header has ${mapping.header.length}`);
       continue;
     }
     const file = row.fields[mapping.fileColumn]!.trim();

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import Database from 'better-sqlite3';
 import { ApiError } from '../../api/errors.ts';
 
 interface LockOwner {
@@ -10,56 +11,97 @@ interface LockOwner {
 
 /**
  * One process owns a project at a time. SQLite alone would let two processes write safely, but two
- * job queues resuming the same jobs would not be; the lock file makes a second opener fail clearly.
+ * job queues resuming the same jobs would not be. The lock is SQLite's own exclusive lock (a POSIX
+ * advisory lock) on `<project>.lock`: the kernel grants it to one process atomically and drops it
+ * when that process dies, so a crash leaves nothing stale to take over and no two processes can
+ * both take over. The lock file stays on disk (deleting a lock file others may have open would let
+ * two processes lock two different files); `<project>.lock-owner` names the holder for the "in use"
+ * message and decides nothing.
  */
 export class ProjectLock {
   readonly path: string;
-  #held = false;
+  readonly #ownerPath: string;
+  #db: Database.Database | null;
 
-  private constructor(path: string) {
+  private constructor(path: string, db: Database.Database) {
     this.path = path;
+    this.#ownerPath = `${path}-owner`;
+    this.#db = db;
   }
 
+  /** `projectPath` must already be the real path (symlinks resolved): the lock is named from it. */
   static acquire(projectPath: string): ProjectLock {
-    const lock = new ProjectLock(`${projectPath}.lock`);
-    lock.#take();
-    return lock;
+    const path = `${projectPath}.lock`;
+    for (let attempt = 0; ; attempt += 1) {
+      const db = openLockFile(projectPath, path);
+      try {
+        db.pragma('locking_mode = EXCLUSIVE');
+        // In EXCLUSIVE locking mode the lock BEGIN EXCLUSIVE takes is kept until the connection closes.
+        db.exec('BEGIN EXCLUSIVE; COMMIT');
+      } catch (error) {
+        db.close();
+        const code = (error as { code?: string }).code;
+        if (code === 'SQLITE_BUSY') throw inUse(projectPath, readOwner(`${path}-owner`));
+        if (code === 'SQLITE_NOTADB' && attempt < 3) {
+          clearLegacyLock(projectPath, path);
+          continue;
+        }
+        throw new ApiError(
+          'PROJECT_INVALID',
+          `${projectPath}: cannot take its lock file ${path} (${(error as Error).message}); if no Likeness process has the project open, delete that file`,
+        );
+      }
+      const lock = new ProjectLock(path, db);
+      lock.#writeOwner();
+      return lock;
+    }
   }
 
-  #take(): void {
+  #writeOwner(): void {
     const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        const fd = openSync(this.path, 'wx');
-        writeSync(fd, JSON.stringify(owner));
-        closeSync(fd);
-        this.#held = true;
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = readOwner(this.path);
-        if (holder && isAlive(holder)) {
-          throw new ApiError(
-            'PROJECT_IN_USE',
-            `${this.path.slice(0, -'.lock'.length)} is in use by process ${holder.pid} on ${holder.host} since ${holder.since}`,
-            holder,
-          );
-        }
-        unlinkSync(this.path);
-      }
+    const temp = `${this.#ownerPath}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temp, JSON.stringify(owner));
+      renameSync(temp, this.#ownerPath);
+    } catch {
+      // Only the "in use" message of a later opener reads it.
     }
-    throw new ApiError('PROJECT_IN_USE', `could not take the lock ${this.path}`);
   }
 
   release(): void {
-    if (!this.#held) return;
-    this.#held = false;
-    try {
-      unlinkSync(this.path);
-    } catch {
-      // Already gone: nothing else to release.
-    }
+    if (!this.#db) return;
+    // The owner file goes first: once the lock is released the next holder may write its own.
+    rmSync(this.#ownerPath, { force: true });
+    this.#db.close();
+    this.#db = null;
   }
+}
+
+function openLockFile(projectPath: string, path: string): Database.Database {
+  try {
+    // A holder keeps the lock for as long as it has the project open; a wait this short only rides
+    // out another opener that holds it for an instant on its way to failing.
+    return new Database(path, { timeout: 50 });
+  } catch (error) {
+    throw new ApiError('PROJECT_INVALID', `${projectPath}: cannot create its lock file ${path} (${(error as Error).message})`);
+  }
+}
+
+function inUse(projectPath: string, owner: LockOwner | null): ApiError {
+  if (!owner) return new ApiError('PROJECT_IN_USE', `${projectPath} is in use by another Likeness process`);
+  return new ApiError('PROJECT_IN_USE', `${projectPath} is in use by process ${owner.pid} on ${owner.host} since ${owner.since}`, owner);
+}
+
+/**
+ * Earlier builds wrote the lock as a JSON file of the same name. Its holder, if still running, owns
+ * the project; otherwise the file is emptied in place (same inode, so every opener locks one file).
+ * Anything else that is not SQLite is left for the retry: another opener may be emptying it now.
+ */
+function clearLegacyLock(projectPath: string, path: string): void {
+  const owner = readOwner(path);
+  if (!owner) return;
+  if (isAlive(owner)) throw inUse(projectPath, owner);
+  truncateSync(path, 0);
 }
 
 function readOwner(path: string): LockOwner | null {
@@ -73,9 +115,7 @@ function readOwner(path: string): LockOwner | null {
 }
 
 function isAlive(owner: LockOwner): boolean {
-  // A lock from another machine (a project on a network share) cannot be checked: respect it.
   if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return true;
   try {
     process.kill(owner.pid, 0);
     return true;

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/errors.ts';
@@ -51,14 +51,46 @@ describe('ProjectSession', () => {
     expectApiError(() => ProjectSession.open(path, 'open', deps), 'PROJECT_IN_USE', /in use by process \d+/);
   });
 
-  it('takes over a lock left by a process that no longer exists', () => {
+  it('refuses the same file reached through a symlink, and names media from the real file', async () => {
     const path = tempPath();
     const first = ProjectSession.open(path, 'create', deps);
-    first.db.close();
+    const alias = join(dirname(path), 'alias.likeness');
+    symlinkSync(path, alias);
+    expectApiError(() => ProjectSession.open(alias, 'open', deps), 'PROJECT_IN_USE', /in use by process \d+/);
+    await first.close();
+    const throughLink = ProjectSession.open(alias, 'open', deps);
+    open.push(throughLink);
+    expect(throughLink.path).toBe(realpathSync(path));
+    expect(throughLink.media.root).toBe(`${realpathSync(path)}.media`);
+    expect(existsSync(`${alias}.media`)).toBe(false);
+  });
+
+  it('refuses a file with a second hard link, open or not, since each name would get its own journal', async () => {
+    const path = tempPath();
+    open.push(ProjectSession.open(path, 'create', deps));
+    const second = join(dirname(path), 'second.likeness');
+    linkSync(path, second);
+    expectApiError(() => ProjectSession.open(second, 'open', deps), 'PROJECT_IN_USE', /in use under 2 names \(hard links\)/);
+    await open.pop()!.close();
+    expectApiError(() => ProjectSession.open(path, 'open', deps), 'PROJECT_IN_USE', /hard links/);
+    rmSync(second);
+    open.push(ProjectSession.open(path, 'open', deps));
+  });
+
+  it('takes over a lock file left by an earlier build whose process no longer exists, and respects a live one', async () => {
+    const path = tempPath();
+    await ProjectSession.open(path, 'create', deps).close();
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: 'x' }));
+    expectApiError(() => ProjectSession.open(path, 'open', deps), 'PROJECT_IN_USE', new RegExp(`in use by process ${process.pid}`));
     writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: 'x' }));
     const second = ProjectSession.open(path, 'open', deps);
     open.push(second);
     expect(second.summary().counts.images).toBe(0);
+  });
+
+  it('says which folder is missing when creating a project in one', () => {
+    const path = join(tempPath('gone'), 'p.likeness');
+    expectApiError(() => ProjectSession.open(path, 'create', deps), 'NOT_FOUND', /the folder .*gone does not exist/);
   });
 
   it('names the file when it is not a Likeness project', () => {

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
+import { basename } from 'node:path';
 import type { JobStatus } from '../../api/jobs.ts';
 import type { ProjectSummary } from '../../api/project.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
@@ -8,6 +6,7 @@ import { JobQueue } from '../jobs/job-queue.ts';
 import { MediaStore } from '../media/media-store.ts';
 import { openProjectDatabase, schemaVersion, type ProjectDatabase } from './project-database.ts';
 import { ProjectLock } from './project-lock.ts';
+import { projectLocation } from './project-location.ts';
 
 export interface SessionDeps {
   readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<unknown>[];
@@ -31,9 +30,7 @@ export class ProjectSession {
   }
 
   static open(rawPath: string, mode: 'create' | 'open', deps: SessionDeps): ProjectSession {
-    const path = resolve(rawPath);
-    if (mode === 'create' && existsSync(path)) throw new ApiError('INVALID_INPUT', `${path} already exists`);
-    if (mode === 'open' && !existsSync(path)) throw new ApiError('NOT_FOUND', `${path}: no such project`);
+    const path = projectLocation(rawPath, mode);
     const lock = ProjectLock.acquire(path);
     try {
       const db = openProjectDatabase(path, { create: mode === 'create' });

@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { ApiError } from '../../api/errors.ts';
 import type { ProjectSummary } from '../../api/project.ts';
 import type { EventBus } from '../host/event-bus.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
+import { sameProjectPath } from './project-location.ts';
 import { ProjectSession } from './project-session.ts';
 import { RecentProjects } from './recent-projects.ts';
 
@@ -35,14 +35,17 @@ export class Workspace {
   }
 
   async open(path: string, mode: 'create' | 'open'): Promise<ProjectSummary> {
-    if (this.#session && this.#session.path === resolve(path) && mode === 'open') return this.#session.summary();
-    await this.close();
-    this.#session = ProjectSession.open(path, mode, {
+    if (this.#session && this.#session.path === sameProjectPath(path) && mode === 'open') return this.#session.summary();
+    // Opened before the current project closes: a project that cannot be opened leaves the one every client has open alone.
+    const next = ProjectSession.open(path, mode, {
       jobHandlers: this.#jobHandlers,
       onJobUpdate: (status) => this.#events.emit('job.updated', status),
     });
-    this.recent.touch(this.#session.path);
-    const summary = this.#session.summary();
+    const previous = this.#session;
+    this.#session = next;
+    await previous?.close();
+    this.recent.touch(next.path);
+    const summary = next.summary();
     this.#events.emit('project.changed', { project: summary });
     return summary;
   }

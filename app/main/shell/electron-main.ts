@@ -1,18 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { APP_SCHEME, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME } from '../../api/channels.ts';
+import { RENDERER_COMMANDS } from '../../api/renderer-commands.ts';
 import { createAppServices } from '../host/app-services.ts';
 import { rendererDir } from '../host/renderer-location.ts';
 import { settingsDir } from '../host/settings-dir.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/web/security-headers.ts';
 import { resolveStaticFile } from '../host/web/static-files.ts';
 import { isMediaKey, resolveMedia } from '../media/media-resolver.ts';
+import { APP_ORIGIN, isAppUrl, isTrustedSender } from './app-origin.ts';
+import { MEDIA_HEADERS, mediaKeyOf } from './media-request.ts';
 
 // The shell is the only code that touches Electron: it binds the shared services to IPC and two
 // custom protocols, and locks the window down. Everything it serves goes through the same
-// resolvers as the web host.
-const APP_ORIGIN = `${APP_SCHEME}://bundle`;
+// resolvers as the web host. What can be decided without Electron lives beside it and is unit-tested.
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -21,29 +23,24 @@ protocol.registerSchemesAsPrivileged([
 
 const services = createAppServices({ host: 'desktop', settingsDir: settingsDir() });
 
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  return frame !== null && frame.parent === null && new URL(frame.url).origin === APP_ORIGIN;
-}
-
 function registerProtocols(): void {
   const bundle = rendererDir();
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveStaticFile(bundle, new URL(request.url).pathname);
     if (!file) return new Response('not found', { status: 404 });
     return new Response(await readFile(file.path), {
-      headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': desktopCsp() },
+      headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': desktopCsp(), 'X-Content-Type-Options': 'nosniff' },
     });
   });
   protocol.handle(MEDIA_SCHEME, async (request) => {
-    const key = decodeURIComponent(new URL(request.url).pathname.replace(/^\//, ''));
+    const key = mediaKeyOf(request.url);
     const current = services.workspace.session;
-    if (!current || !isMediaKey(key)) return new Response('not found', { status: 404 });
+    if (!current || key === null || !isMediaKey(key)) return new Response('not found', { status: 404, headers: MEDIA_HEADERS });
     try {
       const media = resolveMedia(current, key);
-      return new Response(await readFile(media.path), { headers: { 'Content-Type': media.contentType } });
+      return new Response(await readFile(media.path), { headers: { ...MEDIA_HEADERS, 'Content-Type': media.contentType } });
     } catch {
-      return new Response('not found', { status: 404 });
+      return new Response('not found', { status: 404, headers: MEDIA_HEADERS });
     }
   });
 }
@@ -53,11 +50,20 @@ function desktopCsp(): string {
 }
 
 function lockDown(): void {
+  // The app needs no permission at all: requests are refused, checks answer no, devices stay unlisted.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    contents.on('will-navigate', (event) => {
+      if (!isAppUrl(event.url)) event.preventDefault();
+    });
+    contents.on('will-frame-navigate', (event) => {
+      if (!isAppUrl(event.url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => {
+      if (!isAppUrl(event.url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
@@ -90,8 +96,11 @@ app.whenReady().then(() => {
   lockDown();
   registerProtocols();
   ipcMain.handle(IPC_CALL_CHANNEL, (event, command: unknown, input: unknown) => {
-    if (!isTrustedSender(event)) {
+    if (!isTrustedSender(event.senderFrame)) {
       return { ok: false, error: { code: 'UNAUTHORIZED', message: 'call from an untrusted frame' } };
+    }
+    if (typeof command !== 'string' || !RENDERER_COMMANDS.includes(command)) {
+      return { ok: false, error: { code: 'UNKNOWN_COMMAND', message: 'not a command of the app window' } };
     }
     return services.router(command, input);
   });

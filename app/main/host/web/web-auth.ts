@@ -1,19 +1,39 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'likeness_token';
-
-/** A random per-run secret. The URL printed at start carries it once; after that it lives in an HttpOnly cookie. */
+/**
+ * A random per-run secret in an HttpOnly cookie, reached through single-use sign-in codes: the URL
+ * `likeness serve` prints carries one code, which works once, so a URL left in a shell history,
+ * a screenshot or a browser's history signs nobody in later.
+ */
 export class WebAuth {
+  /** The run's secret: the cookie's value, and the Bearer credential of programmatic clients. */
   readonly token: string;
+  /** Cookies are shared by every port of a host; a name per port keeps two runs from overwriting each other's. */
+  readonly cookieName: string;
   readonly #tokenBytes: Buffer;
   readonly #allowedHosts: Set<string>;
+  /** Digests of the codes not yet used: a lookup by digest leaks nothing about a code through timing. */
+  readonly #unusedCodes = new Set<string>();
 
   constructor(port: number) {
     this.token = randomBytes(32).toString('base64url');
     this.#tokenBytes = Buffer.from(this.token);
+    this.cookieName = `likeness_${port}`;
     // Checking Host defeats DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own name.
     this.#allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  }
+
+  /** A new code that signs one browser in once. */
+  newSignInCode(): string {
+    const code = randomBytes(32).toString('base64url');
+    this.#unusedCodes.add(digest(code));
+    return code;
+  }
+
+  /** True once per code: the code is spent by this call. */
+  redeem(code: string): boolean {
+    return this.#unusedCodes.delete(digest(code));
   }
 
   matches(candidate: string | null | undefined): boolean {
@@ -40,12 +60,16 @@ export class WebAuth {
   authorized(request: IncomingMessage): boolean {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ') && this.matches(header.slice('Bearer '.length))) return true;
-    return this.matches(readCookie(request, TOKEN_COOKIE));
+    return this.matches(readCookie(request, this.cookieName));
   }
 
   cookieHeader(): string {
-    return `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
   }
+}
+
+function digest(code: string): string {
+  return createHash('sha256').update(code).digest('base64url');
 }
 
 function readCookie(request: IncomingMessage, name: string): string | null {

@@ -54,7 +54,7 @@ describe('web host', () => {
     services = createAppServices({ host: 'web', settingsDir: join(dir, 'settings'), log: () => {} });
     await services.workspace.open(join(dir, 'p.likeness'), 'create');
     host = await startWebHost({ services, rendererDir: bundle });
-    const login = await raw(host, `/?token=${host.token}`, { host: new URL(host.origin).host });
+    const login = await raw(host, new URL(host.url).search.replace(/^/, '/'), { host: new URL(host.origin).host });
     cookie = String(login.headers['set-cookie']).split(';')[0]!;
   });
 
@@ -68,7 +68,7 @@ describe('web host', () => {
 
   it('binds to loopback and trades the URL token for an HttpOnly same-site cookie', async () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
-    expect(cookie).toMatch(/^likeness_token=/);
+    expect(cookie).toMatch(new RegExp(`^likeness_${new URL(host.origin).port}=`));
     const page = await raw(host, '/', authed());
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Likeness</title>');
@@ -80,7 +80,22 @@ describe('web host', () => {
     expect((await raw(host, '/', hostHeader())).status).toBe(401);
     expect((await raw(host, '/assets/app.js', hostHeader())).status).toBe(401);
     expect((await raw(host, '/?token=nope', hostHeader())).status).toBe(401);
-    expect((await raw(host, '/', { ...hostHeader(), cookie: 'likeness_token=guess' })).status).toBe(401);
+    expect((await raw(host, '/', { ...hostHeader(), cookie: `${host.cookieName}=guess` })).status).toBe(401);
+    expect((await raw(host, '/', { ...hostHeader(), cookie: `likeness_token=${host.token}` })).status).toBe(401);
+  });
+
+  it('signs a browser in once per link: a spent link is refused, unless that browser is already signed in', async () => {
+    const link = new URL(host.signInUrl());
+    const first = await raw(host, `/${link.search}`, hostHeader());
+    expect(first.status).toBe(303);
+    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    const again = await raw(host, `/${link.search}`, hostHeader());
+    expect(again.status).toBe(401);
+    expect(again.body).toMatch(/already used/);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    const signedIn = await raw(host, `/${link.search}`, authed());
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers['set-cookie']).toBeUndefined();
   });
 
   it('refuses a foreign Host header (DNS rebinding) even with the cookie', async () => {
@@ -119,6 +134,26 @@ describe('web host', () => {
     });
     expect(reply).toMatchObject({ ok: true, output: { name: 'p' } });
     ws.close();
+  });
+
+  it('refuses a reply over the reply limit with PAYLOAD_TOO_LARGE and keeps the socket', async () => {
+    const small = await startWebHost({ services, rendererDir: bundle, limits: { maxReplyBytes: 120 }, log: () => {} });
+    try {
+      const ws = await openSocket(small, { host: new URL(small.origin).host, authorization: `Bearer ${small.token}` });
+      const replies: { id: number; reply: { ok: boolean; error?: { code: string; message: string } } }[] = [];
+      ws.on('message', (data) => replies.push(JSON.parse(String(data)) as (typeof replies)[number]));
+      ws.send(JSON.stringify({ type: 'call', id: 1, command: 'project.current', input: {} }));
+      ws.send(JSON.stringify({ type: 'call', id: 2, command: 'jobs.list', input: {} }));
+      await new Promise<void>((done) => {
+        const check = (): void => (replies.length >= 2 ? done() : void setTimeout(check, 5));
+        check();
+      });
+      expect(replies.find((r) => r.id === 1)!.reply.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/ask for fewer items/) });
+      expect(replies.find((r) => r.id === 2)!.reply).toEqual({ ok: true, output: [] });
+      ws.close();
+    } finally {
+      await small.close();
+    }
   });
 
   it('answers invalid input with INVALID_INPUT and unknown commands with UNKNOWN_COMMAND', async () => {

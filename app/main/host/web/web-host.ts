@@ -3,11 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../../../api/errors.ts';
-import { ClientFrame, type HostFrame } from '../../../api/wire.ts';
+import type { HostFrame } from '../../../api/wire.ts';
 import { isMediaKey, resolveMedia } from '../../media/media-resolver.ts';
 import type { AppServices } from '../app-services.ts';
+import { serveApiSocket } from './api-socket.ts';
+import { FairScheduler } from './fair-scheduler.ts';
 import { resolveStaticFile } from './static-files.ts';
 import { applySecurityHeaders } from './security-headers.ts';
+import { socketLimits, type SocketLimits } from './socket-limits.ts';
 import { WebAuth } from './web-auth.ts';
 
 export interface WebHostOptions {
@@ -15,17 +18,23 @@ export interface WebHostOptions {
   readonly rendererDir: string;
   /** 0 picks a free port. The host only ever binds to the loopback interface. */
   readonly port?: number;
+  /** Tests lower these to reach them quickly; the defaults are the documented ones. */
+  readonly limits?: Partial<SocketLimits>;
+  readonly log?: (message: string) => void;
 }
 
 export interface WebHost {
-  /** Open this once in a browser: it carries the token and trades it for a cookie. */
+  /** Open this once in a browser: it carries a single-use sign-in code and trades it for a cookie. */
   readonly url: string;
   readonly origin: string;
+  /** The run's secret (the cookie's value); programmatic clients send it as `Authorization: Bearer`. */
   readonly token: string;
+  /** The name of the cookie that carries the token; unique to this port. */
+  readonly cookieName: string;
+  /** A fresh single-use sign-in URL, for another browser or after the browser forgot its cookie. */
+  signInUrl(): string;
   close(): Promise<void>;
 }
-
-const MAX_FRAME_BYTES = 1 << 20;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = createServer();
@@ -35,8 +44,30 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const port = (server.address() as AddressInfo).port;
   const auth = new WebAuth(port);
+  const limits: SocketLimits = { ...socketLimits, ...options.limits };
+  const log = options.log ?? ((message: string) => process.stderr.write(`web host: ${message}\n`));
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const scheduler = new FairScheduler();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  wss.on('error', (error) => log(`web socket server: ${error.message}`));
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  /** Drops the socket that is not reading: alone over its high-water mark, or the largest when all together are over budget. */
+  const enforceSendBudget = (ws: WebSocket): void => {
+    if (ws.bufferedAmount > limits.sendHighWater) return dropSlowReader(ws);
+    let total = 0;
+    let largest = ws;
+    for (const other of sockets) {
+      total += other.bufferedAmount;
+      if (other.bufferedAmount > largest.bufferedAmount) largest = other;
+    }
+    if (total > limits.totalSendBudget) dropSlowReader(largest);
+  };
+  const dropSlowReader = (ws: WebSocket): void => {
+    log(`dropped a client that is not reading its replies (${(ws.bufferedAmount / 2 ** 20).toFixed(1)} MiB unsent)`);
+    sockets.delete(ws);
+    ws.terminate();
+  };
 
   server.on('request', (request, response) => {
     applySecurityHeaders(response);
@@ -48,44 +79,41 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy());
     if (url.pathname !== '/api/ws' || !auth.hostAllowed(request) || !auth.originAllowed(request) || !auth.authorized(request)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (sockets.size >= limits.maxSockets) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return ws.close(1003, 'text frames only');
-        void answer(ws, data.toString(), options.services);
-      });
+      serveApiSocket(ws, { router: options.services.router, scheduler, limits, afterSend: enforceSendBudget, log });
     });
   });
 
   const unsubscribe = options.services.events.subscribe((event, payload) => {
     const frame = JSON.stringify({ type: 'event', event, payload } satisfies HostFrame);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+    for (const ws of sockets) {
+      if (ws.readyState !== ws.OPEN) continue;
+      ws.send(frame);
+      enforceSendBudget(ws);
+    }
   });
 
   const origin = `http://127.0.0.1:${port}`;
+  const signInUrl = (): string => `${origin}/?token=${auth.newSignInCode()}`;
   return {
-    url: `${origin}/?token=${auth.token}`,
+    url: signInUrl(),
     origin,
     token: auth.token,
+    cookieName: auth.cookieName,
+    signInUrl,
     close: () => closeAll(server, wss, sockets, unsubscribe),
   };
-}
-
-async function answer(ws: WebSocket, text: string, services: AppServices): Promise<void> {
-  let frame: ClientFrame;
-  try {
-    frame = ClientFrame.parse(JSON.parse(text));
-  } catch {
-    ws.close(1008, 'malformed frame');
-    return;
-  }
-  const reply = await services.router(frame.command, frame.input);
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'reply', id: frame.id, reply } satisfies HostFrame));
 }
 
 async function handleHttp(
@@ -100,14 +128,22 @@ async function handleHttp(
 
   const offered = url.searchParams.get('token');
   if (offered !== null) {
-    if (!auth.matches(offered)) return sendText(response, 401, 'invalid token');
-    response.setHeader('Set-Cookie', auth.cookieHeader());
+    const redeemed = auth.redeem(offered);
+    // A browser already signed in that opens a spent link again just lands on the app.
+    if (!redeemed && !auth.authorized(request)) {
+      return sendText(
+        response,
+        401,
+        'Likeness: this sign-in link was already used or is not from this run. Each link signs one browser in once; press Enter in the terminal running `likeness serve` for a new one.',
+      );
+    }
+    if (redeemed) response.setHeader('Set-Cookie', auth.cookieHeader());
     response.writeHead(303, { Location: '/' });
     response.end();
     return;
   }
   if (!auth.authorized(request)) {
-    return sendText(response, 401, 'Likeness: open the full URL that `likeness serve` printed (it carries the access token).');
+    return sendText(response, 401, 'Likeness: open the full URL that `likeness serve` printed (it carries a sign-in code).');
   }
 
   if (url.pathname.startsWith('/media/')) {
