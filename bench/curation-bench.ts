@@ -19,7 +19,7 @@ import { DecisionLog } from '../app/main/curation/decision-log.ts';
 import { FIXTURE_EDITS, importSharedFaces, insertFixturePack, type FixtureImage } from '../app/main/curation/testing/variant-fixture.ts';
 import { VariantQuery } from '../app/main/curation/variant-query.ts';
 import { exportProject } from '../app/main/export/export-service.ts';
-import { EventBus } from '../app/main/host/event-bus.ts';
+import { EventBus } from '../app/main/core/event-bus.ts';
 import type { ProjectSession } from '../app/main/project/project-session.ts';
 import { Workspace } from '../app/main/project/workspace.ts';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';

@@ -16,7 +16,7 @@ import { IMPORT_CONCURRENCY, importJobHandler } from '../app/main/dataset/import
 import { planImport } from '../app/main/dataset/import-plan.ts';
 import { decodeOptions } from '../app/main/dataset/image-inspect.ts';
 import { mapInOrder } from '../app/main/dataset/ordered-pool.ts';
-import { EventBus } from '../app/main/host/event-bus.ts';
+import { EventBus } from '../app/main/core/event-bus.ts';
 import { Workspace } from '../app/main/project/workspace.ts';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';

@@ -11,7 +11,7 @@ import { importJobHandler } from '../../app/main/dataset/import-job.ts';
 import { exportProject } from '../../app/main/export/export-service.ts';
 import { ExportSettings } from '../../app/api/export.ts';
 import type { SynthesizeRequest } from '../../app/api/synthesis.ts';
-import { EventBus } from '../../app/main/host/event-bus.ts';
+import { EventBus } from '../../app/main/core/event-bus.ts';
 import { Workspace } from '../../app/main/project/workspace.ts';
 import { projectSynthesisDeps } from '../../app/main/synthesis/synthesis-api.ts';
 import { synthesizeJobHandler } from '../../app/main/synthesis/synthesis-job.ts';

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { CompareView } from '../../api/curation.ts';
 import { ApiError } from '../../api/errors.ts';
-import { resolveMedia } from '../media/media-resolver.ts';
+import { resolveMedia } from '../project/media-resolver.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { loadAlignedCrop } from '../vision/aligned-crop.ts';
 import { differenceImage, type RawRgb } from './difference-image.ts';

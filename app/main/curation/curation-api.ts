@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { ActionResult, curationCommands, CurationChanged } from '../../api/curation.ts';
-import type { Handlers } from '../host/api-router.ts';
-import type { EventBus } from '../host/event-bus.ts';
+import type { Handlers } from '../core/api-router.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { curationProgress } from './curation-progress.ts';

@@ -1,5 +1,5 @@
 import type { datasetCommands } from '../../api/dataset.ts';
-import type { Handlers } from '../host/api-router.ts';
+import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { listIdentities, listImages } from './dataset-queries.ts';
 import { startImport } from './import-start.ts';

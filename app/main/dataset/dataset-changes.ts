@@ -1,4 +1,4 @@
-import type { EventBus } from '../host/event-bus.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 
 const INTERVAL_MS = 500;

@@ -1,5 +1,5 @@
 import { splitNames, type ExportReport, type ExportSettings, type ReportHistogram, type SplitCounts, type SplitName } from '../../api/export.ts';
-import { appVersion } from '../host/app-version.ts';
+import { appVersion } from '../core/app-version.ts';
 import { compareText, type ExportPlan, type PlannedFile } from './export-plan.ts';
 
 /** Fixed bins over the whole cosine range, so reports of different exports compare bin by bin. */

@@ -12,9 +12,9 @@ import { Workspace } from '../project/workspace.ts';
 import { closeSharedInferenceClient, sharedInferenceClient } from '../inference/shared-inference-client.ts';
 import { analyzeJobHandler } from '../vision/analyze-job.ts';
 import { visionHandlers } from '../vision/vision-api.ts';
-import { createRouter, type Handlers, type Router } from './api-router.ts';
-import { appVersion } from './app-version.ts';
-import { EventBus } from './event-bus.ts';
+import { createRouter, type Handlers, type Router } from '../core/api-router.ts';
+import { appVersion } from '../core/app-version.ts';
+import { EventBus } from '../core/event-bus.ts';
 
 export interface AppServicesOptions {
   readonly host: SystemInfo['host'];

@@ -1,6 +1,6 @@
 import { ApiError } from '../../api/errors.ts';
 import type { JobKind, JobState, JobStatus } from '../../api/jobs.ts';
-import type { ProjectDatabase } from '../project/project-database.ts';
+import type Database from 'better-sqlite3';
 import type { JobHandler } from './job-handler.ts';
 
 interface JobRow {
@@ -32,14 +32,14 @@ interface Running {
 
 /** Runs a project's jobs one at a time, in order, persisting state so a restart picks up where it was. */
 export class JobQueue {
-  readonly #db: ProjectDatabase;
+  readonly #db: Database.Database;
   readonly #handlers: Map<JobKind, JobHandler<unknown>>;
   readonly #emit: (status: JobStatus) => void;
   #running: Running | null = null;
   #loop: Promise<void> | null = null;
   #closed = false;
 
-  constructor(db: ProjectDatabase, handlers: readonly JobHandler<unknown>[], emit: (status: JobStatus) => void) {
+  constructor(db: Database.Database, handlers: readonly JobHandler<unknown>[], emit: (status: JobStatus) => void) {
     this.#db = db;
     this.#handlers = new Map(handlers.map((h) => [h.kind, h as unknown as JobHandler<unknown>]));
     this.#emit = emit;

@@ -1,8 +1,14 @@
 import type { jobCommands } from '../../api/jobs.ts';
-import type { Handlers } from '../host/api-router.ts';
-import type { Workspace } from '../project/workspace.ts';
+import type { Handlers } from '../core/api-router.ts';
+import type { JobQueue } from './job-queue.ts';
 
-export function jobHandlers(workspace: Workspace): Pick<Handlers, keyof typeof jobCommands> {
+/** What the job commands need of the workspace: the open project's queue, if any. */
+export interface JobQueueSource {
+  readonly session: { readonly jobs: JobQueue } | null;
+  require(): { readonly jobs: JobQueue };
+}
+
+export function jobHandlers(workspace: JobQueueSource): Pick<Handlers, keyof typeof jobCommands> {
   return {
     'jobs.list': ({ limit }) => workspace.session?.jobs.list(limit) ?? [],
     'jobs.cancel': ({ jobId }) => workspace.require().jobs.cancel(jobId),

@@ -1,5 +1,5 @@
 import type { projectCommands } from '../../api/project.ts';
-import type { Handlers } from '../host/api-router.ts';
+import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from './workspace.ts';
 
 export function projectHandlers(workspace: Workspace): Pick<Handlers, keyof typeof projectCommands> {

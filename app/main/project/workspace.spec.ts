@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/errors.ts';
-import { EventBus } from '../host/event-bus.ts';
+import { EventBus } from '../core/event-bus.ts';
 import { Workspace } from './workspace.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'likeness-workspace-'));

@@ -1,6 +1,6 @@
 import { ApiError } from '../../api/errors.ts';
 import type { ProjectSummary } from '../../api/project.ts';
-import type { EventBus } from '../host/event-bus.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
 import { sameProjectPath } from './project-location.ts';
 import { ProjectSession } from './project-session.ts';

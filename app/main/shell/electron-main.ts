@@ -8,7 +8,7 @@ import { rendererDir } from '../host/renderer-location.ts';
 import { settingsDir } from '../host/settings-dir.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/web/security-headers.ts';
 import { resolveStaticFile } from '../host/web/static-files.ts';
-import { isMediaKey, resolveMedia } from '../media/media-resolver.ts';
+import { isMediaKey, resolveMedia } from '../project/media-resolver.ts';
 import { APP_ORIGIN, isAppUrl, isTrustedSender } from './app-origin.ts';
 import { MEDIA_HEADERS, mediaKeyOf } from './media-request.ts';
 

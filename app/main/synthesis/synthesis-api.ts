@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { ApiError } from '../../api/errors.ts';
 import type { PackEdit, PackSummary, synthesisCommands } from '../../api/synthesis.ts';
-import type { Handlers } from '../host/api-router.ts';
-import type { EventBus } from '../host/event-bus.ts';
+import type { Handlers } from '../core/api-router.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import { sharedInferenceClient } from '../inference/shared-inference-client.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';

@@ -1,5 +1,5 @@
 import { SynthesizeRequest, type SourceSelection } from '../../api/synthesis.ts';
-import type { EventBus } from '../host/event-bus.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { FaceSource, IdentityScorer, SourceFace } from './face-source.ts';

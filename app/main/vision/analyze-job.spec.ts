@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { datasetHandlers } from '../dataset/dataset-api.ts';
 import { importJobHandler } from '../dataset/import-job.ts';
-import { EventBus } from '../host/event-bus.ts';
+import { EventBus } from '../core/event-bus.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
 import { Workspace } from '../project/workspace.ts';
 import { analysisCounts } from './analysis-store.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmbeddingModel } from '../../api/vision.ts';
 import { mapInOrder } from '../dataset/ordered-pool.ts';
-import type { EventBus } from '../host/event-bus.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { toRgbBytes, warpAffine } from './bilinear-warp.ts';

@@ -1,6 +1,6 @@
 import type { visionCommands } from '../../api/vision.ts';
-import type { EventBus } from '../host/event-bus.ts';
-import type { Handlers } from '../host/api-router.ts';
+import type { EventBus } from '../core/event-bus.ts';
+import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { analysisCounts, clearAnalyses } from './analysis-store.ts';
 import { setPrimaryFace } from './primary-face.ts';

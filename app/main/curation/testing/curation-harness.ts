@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { commands, type EventName, type EventPayload, type Input, type Output } from '../../../api/contract.ts';
 import { exportHandlers } from '../../export/export-api.ts';
 import { exportJobHandler } from '../../export/export-job.ts';
-import { EventBus } from '../../host/event-bus.ts';
+import { EventBus } from '../../core/event-bus.ts';
 import type { ProjectSession } from '../../project/project-session.ts';
 import { Workspace } from '../../project/workspace.ts';
 import { curationHandlers } from '../curation-api.ts';

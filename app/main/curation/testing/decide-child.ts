@@ -2,7 +2,7 @@
  * TEST FIXTURE — never shipped. Run as a child process by the durability spec: records one
  * decision through the real handler, says so on stdout, then waits to be killed.
  */
-import { EventBus } from '../../host/event-bus.ts';
+import { EventBus } from '../../core/event-bus.ts';
 import { Workspace } from '../../project/workspace.ts';
 import { curationHandlers } from '../curation-api.ts';
 

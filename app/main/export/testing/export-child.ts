@@ -3,7 +3,7 @@
  * "paused" on stdout after a few files and stalls there, so the spec can SIGKILL it mid-way.
  */
 import { ExportSettings } from '../../../api/export.ts';
-import { EventBus } from '../../host/event-bus.ts';
+import { EventBus } from '../../core/event-bus.ts';
 import { Workspace } from '../../project/workspace.ts';
 import { exportProject } from '../export-service.ts';
 

@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { ApiError, type ErrorCode } from '../../../api/errors.ts';
 import { ClientFrame, type HostFrame, type Reply } from '../../../api/wire.ts';
-import type { Router } from '../api-router.ts';
+import type { Router } from '../../core/api-router.ts';
 import type { FairScheduler } from './fair-scheduler.ts';
 import { nestsDeeperThan } from './json-nesting.ts';
 import type { SocketLimits } from './socket-limits.ts';

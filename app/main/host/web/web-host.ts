@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../../../api/errors.ts';
 import type { HostFrame } from '../../../api/wire.ts';
-import { isMediaKey, resolveMedia } from '../../media/media-resolver.ts';
+import { isMediaKey, resolveMedia } from '../../project/media-resolver.ts';
 import type { AppServices } from '../app-services.ts';
 import { serveApiSocket } from './api-socket.ts';
 import { FairScheduler } from './fair-scheduler.ts';

@@ -1,5 +1,5 @@
 import { dirname, relative } from 'node:path';
-import { EventBus } from '../../host/event-bus.ts';
+import { EventBus } from '../../core/event-bus.ts';
 import { ProjectSession } from '../../project/project-session.ts';
 import type { FaceSource, IdentityScorer, SourceFace } from '../face-source.ts';
 import type { InferenceRuntime } from '../inference-runtime.ts';

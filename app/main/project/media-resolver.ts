@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { ApiError } from '../../api/errors.ts';
-import type { ProjectSession } from '../project/project-session.ts';
-import { MediaStore } from './media-store.ts';
+import type { ProjectSession } from './project-session.ts';
+import { MediaStore } from '../media/media-store.ts';
 
 export interface ResolvedMedia {
   readonly path: string;
