@@ -56,6 +56,7 @@ export default ts.config(
   },
   {
     files: ['app/api/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', '**/renderer/**', 'node:*'], message: 'The contract depends on nothing but zod.' }] }],
     },

@@ -36,7 +36,7 @@ export async function loadReferenceModel(json: TfjsModelJson, weightData: Uint8A
       generatedBy: json.generatedBy,
       convertedBy: json.convertedBy,
       signature: json.signature,
-      userDefinedMetadata: json.userDefinedMetadata as Record<string, {}> | undefined,
+      userDefinedMetadata: json.userDefinedMetadata as Record<string, object> | undefined,
     }),
   };
   return tf.loadGraphModel(handler);

@@ -40,8 +40,12 @@ export function classFolders(identities: readonly { id: number; name: string }[]
   return folders;
 }
 
+// Control characters and the characters Windows forbids in file names.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_IN_FOLDER_NAMES = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
+
 export function safeFolderName(name: string): string {
-  let folder = [...name.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').trim()]
+  let folder = [...name.normalize('NFC').replace(UNSAFE_IN_FOLDER_NAMES, '_').trim()]
     .slice(0, MAX_FOLDER_LENGTH)
     .join('');
   // Loaders skip hidden (".x") and special ("__x") folders; Windows drops trailing dots and spaces.
