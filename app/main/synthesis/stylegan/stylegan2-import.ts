@@ -1,0 +1,126 @@
+import { basename } from 'node:path';
+import { readTorchCheckpoint } from '../checkpoints/torch-checkpoint.ts';
+import { yieldToEventLoop } from '../event-loop.ts';
+import type { PartSpec } from '../pack-manifest.ts';
+import { writePack, type UnhashedManifest } from '../pack-writer.ts';
+import { SeededRandom } from '../seeded-random.ts';
+import { buildAverageLatentEncoder, buildMappingModel, buildSynthesisModel } from './stylegan2-onnx.ts';
+import { stylegan2FromCheckpoint, type Stylegan2 } from './stylegan2-weights.ts';
+
+export interface ImportOptions {
+  /** Truncation ψ baked into the mapping graph (w = w_avg + ψ (w − w_avg)). */
+  readonly truncation?: number;
+  readonly noise?: 'const' | 'none';
+  readonly name?: string;
+  readonly license?: string;
+  readonly onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface ImportResult {
+  readonly dir: string;
+  readonly format: Stylegan2['format'];
+  readonly resolution: number;
+  readonly numWs: number;
+  readonly wAvgSource: 'checkpoint' | 'estimated';
+  readonly parts: readonly PartSpec[];
+}
+
+const STEPS = 5;
+/** Samples averaged for w_avg when a training checkpoint lacks it (rosinality's mean_latent uses 4096). */
+const W_AVG_SAMPLES = 4096;
+
+/**
+ * Converts a StyleGAN2 checkpoint (rosinality `.pt` or NVIDIA `.pkl`) into a generator pack:
+ * mapping and synthesis as ONNX graphs, an average-latent encoder (inversion then comes from
+ * refinement), and coarse / middle / fine parts for style mixing.
+ */
+export async function importStylegan2(checkpointPath: string, outDir: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  const truncation = options.truncation ?? 0.7;
+  if (!(truncation > 0 && truncation <= 1)) throw new Error(`truncation must be in (0, 1], got ${truncation}`);
+
+  progress('reading checkpoint', 0, STEPS);
+  const root = await readTorchCheckpoint(checkpointPath);
+  progress('converting weights', 1, STEPS);
+  const model = stylegan2FromCheckpoint(root, checkpointPath);
+  let wAvg = model.wAvg;
+  const wAvgSource = wAvg ? 'checkpoint' : 'estimated';
+  if (!wAvg) wAvg = await estimateWAvg(model);
+  const withAvg: Stylegan2 = { ...model, wAvg };
+
+  progress('building mapping graph', 2, STEPS);
+  const mapping = buildMappingModel(withAvg, { truncation });
+  await yieldToEventLoop();
+  progress('building synthesis graph', 3, STEPS);
+  const synthesis = buildSynthesisModel(withAvg, { noise: options.noise ?? 'const' });
+  await yieldToEventLoop();
+  const alignment = Math.min(model.resolution, 256);
+  const encoder = buildAverageLatentEncoder(withAvg, wAvg, alignment);
+
+  progress('writing pack', 4, STEPS);
+  const { numWs, wDim, resolution, zDim } = model;
+  const parts = partsFor(numWs);
+  const manifest: UnhashedManifest = {
+    format: 'likeness-generator-pack/1',
+    name: options.name ?? `StyleGAN2 ${resolution}px (${basename(checkpointPath)})`,
+    version: '1.0.0',
+    description:
+      `Imported from ${basename(checkpointPath)} (${model.format === 'nvidia' ? 'NVIDIA stylegan2-ada-pytorch snapshot' : 'rosinality stylegan2-pytorch checkpoint'}). ` +
+      `Mapping truncation ψ = ${truncation}; noise: ${options.noise ?? 'const'}; w_avg ${wAvgSource === 'checkpoint' ? 'from the checkpoint' : `estimated from ${W_AVG_SAMPLES} mapped samples`}. ` +
+      'No encoder: faces start at w_avg and are inverted by refinement.',
+    license: options.license ?? 'as the checkpoint (see models/README.md)',
+    alignment: { template: 'generator', size: alignment },
+    range: '-1..1',
+    compose: 'direct',
+    encoder: { file: 'encoder.onnx', input: { name: 'image', shape: ['batch', 3, alignment, alignment] }, output: { name: 'w_plus', shape: ['batch', numWs, wDim] } },
+    mapping: { file: 'mapping.onnx', input: { name: 'z', shape: ['batch', zDim] }, output: { name: 'w', shape: ['batch', wDim] } },
+    synthesis: { file: 'synthesis.onnx', input: { name: 'w_plus', shape: ['batch', numWs, wDim] }, output: { name: 'image', shape: ['batch', 3, resolution, resolution] } },
+    parts,
+    directions: [],
+  };
+  await writePack(
+    outDir,
+    manifest,
+    new Map([
+      ['encoder.onnx', encoder],
+      ['mapping.onnx', mapping],
+      ['synthesis.onnx', synthesis],
+    ]),
+  );
+  progress('done', STEPS, STEPS);
+  return { dir: outDir, format: model.format, resolution, numWs, wAvgSource, parts };
+}
+
+/** StyleGAN's usual split of W+: coarse (4–8 px: pose, shape), middle (16–32 px: features), fine (the rest: colour, light). */
+export function partsFor(numWs: number): PartSpec[] {
+  const parts: PartSpec[] = [{ name: 'coarse', layers: [0, Math.min(4, numWs)], edit: 'attribute', label: 'Face shape, pose (style mixing)' }];
+  if (numWs > 4) parts.push({ name: 'middle', layers: [4, Math.min(8, numWs)], edit: 'expression', label: 'Features, expression, hair style' });
+  if (numWs > 8) parts.push({ name: 'fine', layers: [8, numWs], edit: 'relight', label: 'Colour, lighting, micro-texture' });
+  return parts;
+}
+
+/** The mean of mapped random z (no truncation), for checkpoints that do not carry w_avg. */
+async function estimateWAvg(model: Stylegan2): Promise<Float32Array> {
+  const random = new SeededRandom(20_20);
+  const sum = new Float64Array(model.wDim);
+  let x = new Float32Array(model.zDim);
+  for (let s = 0; s < W_AVG_SAMPLES; s += 1) {
+    for (let i = 0; i < x.length; i += 1) x[i] = random.normal();
+    const norm = 1 / Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length + 1e-8);
+    x = x.map((v) => v * norm);
+    for (const layer of model.mapping) {
+      const y = new Float32Array(layer.outFeatures);
+      for (let o = 0; o < layer.outFeatures; o += 1) {
+        let acc = layer.bias[o]!;
+        const row = o * layer.inFeatures;
+        for (let i = 0; i < layer.inFeatures; i += 1) acc += layer.weight[row + i]! * x[i]!;
+        y[o] = (acc < 0 ? 0.2 * acc : acc) * Math.SQRT2;
+      }
+      x = y;
+    }
+    for (let i = 0; i < sum.length; i += 1) sum[i] += x[i]!;
+    x = new Float32Array(model.zDim);
+    if (s % 64 === 63) await yieldToEventLoop();
+  }
+  return Float32Array.from(sum, (v) => v / W_AVG_SAMPLES);
+}
