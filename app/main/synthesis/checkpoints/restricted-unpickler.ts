@@ -89,8 +89,9 @@ export function readPickle(bytes: Uint8Array, start: number, options: UnpickleOp
     return text;
   };
   const utf8 = (n: number): string => {
+    const raw = take(n);
     try {
-      return textDecoder.decode(take(n));
+      return textDecoder.decode(raw);
     } catch {
       return fail('invalid UTF-8 string');
     }
