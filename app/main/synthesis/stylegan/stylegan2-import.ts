@@ -43,30 +43,53 @@ export async function importStylegan2(checkpointPath: string, outDir: string, op
   const root = await readTorchCheckpoint(checkpointPath);
   progress('converting weights', 1, STEPS);
   const model = stylegan2FromCheckpoint(root, checkpointPath);
-  let wAvg = model.wAvg;
-  const wAvgSource = wAvg ? 'checkpoint' : 'estimated';
-  if (!wAvg) wAvg = await estimateWAvg(model);
-  const withAvg: Stylegan2 = { ...model, wAvg };
+  const wAvgSource = model.wAvg ? 'checkpoint' : 'estimated';
+  const wAvg = model.wAvg ?? (await estimateWAvg(model));
+  const parts = await writeStylegan2Pack({ ...model, wAvg }, outDir, {
+    ...options,
+    truncation,
+    sourceName: basename(checkpointPath),
+    wAvgNote: wAvgSource === 'checkpoint' ? 'from the checkpoint' : `estimated from ${W_AVG_SAMPLES} mapped samples`,
+    onProgress: progress,
+  });
+  progress('done', STEPS, STEPS);
+  return { dir: outDir, format: model.format, resolution: model.resolution, numWs: model.numWs, wAvgSource, parts };
+}
 
-  progress('building mapping graph', 2, STEPS);
-  const mapping = buildMappingModel(withAvg, { truncation });
+export interface PackOptions {
+  readonly truncation: number;
+  readonly noise?: 'const' | 'none';
+  readonly name?: string;
+  readonly license?: string;
+  /** The checkpoint's file name, shown in the pack's name and description. */
+  readonly sourceName: string;
+  readonly wAvgNote: string;
+  readonly onProgress?: (step: string, done: number, total: number) => void;
+}
+
+/** Writes a converted generator as a pack (graphs, average-latent encoder, parts); returns the parts. */
+export async function writeStylegan2Pack(model: Stylegan2 & { wAvg: Float32Array }, outDir: string, options: PackOptions): Promise<PartSpec[]> {
+  const noise = options.noise ?? 'const';
+
+  options.onProgress?.('building mapping graph', 2, STEPS);
+  const mapping = buildMappingModel(model, { truncation: options.truncation });
   await yieldToEventLoop();
-  progress('building synthesis graph', 3, STEPS);
-  const synthesis = buildSynthesisModel(withAvg, { noise: options.noise ?? 'const' });
+  options.onProgress?.('building synthesis graph', 3, STEPS);
+  const synthesis = buildSynthesisModel(model, { noise });
   await yieldToEventLoop();
   const alignment = Math.min(model.resolution, 256);
-  const encoder = buildAverageLatentEncoder(withAvg, wAvg, alignment);
+  const encoder = buildAverageLatentEncoder(model, model.wAvg, alignment);
 
-  progress('writing pack', 4, STEPS);
+  options.onProgress?.('writing pack', 4, STEPS);
   const { numWs, wDim, resolution, zDim } = model;
   const parts = partsFor(numWs);
   const manifest: UnhashedManifest = {
     format: 'likeness-generator-pack/1',
-    name: options.name ?? `StyleGAN2 ${resolution}px (${basename(checkpointPath)})`,
+    name: options.name ?? `StyleGAN2 ${resolution}px (${options.sourceName})`,
     version: '1.0.0',
     description:
-      `Imported from ${basename(checkpointPath)} (${model.format === 'nvidia' ? 'NVIDIA stylegan2-ada-pytorch snapshot' : 'rosinality stylegan2-pytorch checkpoint'}). ` +
-      `Mapping truncation ψ = ${truncation}; noise: ${options.noise ?? 'const'}; w_avg ${wAvgSource === 'checkpoint' ? 'from the checkpoint' : `estimated from ${W_AVG_SAMPLES} mapped samples`}. ` +
+      `Imported from ${options.sourceName} (${model.format === 'nvidia' ? 'NVIDIA stylegan2-ada-pytorch snapshot' : 'rosinality stylegan2-pytorch checkpoint'}). ` +
+      `Mapping truncation ψ = ${options.truncation}; noise: ${noise}; w_avg ${options.wAvgNote}. ` +
       'No encoder: faces start at w_avg and are inverted by refinement.',
     license: options.license ?? 'as the checkpoint (see models/README.md)',
     alignment: { template: 'generator', size: alignment },
@@ -87,8 +110,7 @@ export async function importStylegan2(checkpointPath: string, outDir: string, op
       ['synthesis.onnx', synthesis],
     ]),
   );
-  progress('done', STEPS, STEPS);
-  return { dir: outDir, format: model.format, resolution, numWs, wAvgSource, parts };
+  return parts;
 }
 
 /** StyleGAN's usual split of W+: coarse (4–8 px: pose, shape), middle (16–32 px: features), fine (the rest: colour, light). */
