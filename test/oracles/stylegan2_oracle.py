@@ -100,6 +100,9 @@ def generator(args):
     path, num_ws, z, w, wplus, image = (rosinality if args.format == 'rosinality' else nvidia)(args)
     for name, tensor in [('z', z), ('w', w), ('wplus', wplus), ('image', image)]:
         write_f32(os.path.join(args.out, f'{name}.f32'), tensor)
+    # An InterFaceGAN-style boundary: a unit normal in W, saved as InterFaceGAN does ([1, W], np.save).
+    boundary = np.random.RandomState(args.seed).randn(1, W_DIM)
+    np.save(os.path.join(args.out, 'boundary.npy'), boundary / np.linalg.norm(boundary))
     with open(os.path.join(args.out, 'meta.json'), 'w') as f:
         json.dump(dict(checkpoint=path, numWs=num_ws, resolution=args.resolution, batch=BATCH, wDim=W_DIM, psi=PSI), f)
 

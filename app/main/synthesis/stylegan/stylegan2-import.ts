@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { readTorchCheckpoint } from '../checkpoints/torch-checkpoint.ts';
 import { yieldToEventLoop } from '../event-loop.ts';
-import type { PartSpec } from '../pack-manifest.ts';
+import type { EditKind, PartSpec } from '../pack-manifest.ts';
+import { readDirectionFile } from './direction-file.ts';
 import { writePack, type UnhashedManifest } from '../pack-writer.ts';
 import { SeededRandom } from '../seeded-random.ts';
 import { buildAverageLatentEncoder, buildMappingModel, buildSynthesisModel } from './stylegan2-onnx.ts';
@@ -13,7 +14,19 @@ export interface ImportOptions {
   readonly noise?: 'const' | 'none';
   readonly name?: string;
   readonly license?: string;
+  /** InterFaceGAN-style directions to ship in the pack (.npy or raw float32). */
+  readonly directions?: readonly DirectionImport[];
   readonly onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface DirectionImport {
+  readonly name: string;
+  readonly file: string;
+  /** Default: coarse and middle layers [0, 8), where InterFaceGAN's attributes live. */
+  readonly layers?: readonly [number, number];
+  readonly edit?: EditKind;
+  /** Latent step strength 1 stands for; InterFaceGAN boundaries are unit normals, so 1. */
+  readonly scale?: number;
 }
 
 export interface ImportResult {
@@ -43,6 +56,15 @@ export async function importStylegan2(checkpointPath: string, outDir: string, op
   const root = await readTorchCheckpoint(checkpointPath);
   progress('converting weights', 1, STEPS);
   const model = stylegan2FromCheckpoint(root, checkpointPath);
+  const directions = await Promise.all(
+    (options.directions ?? []).map(async (d) => {
+      const layers = d.layers ?? [0, Math.min(8, model.numWs)];
+      if (!(layers[0] >= 0 && layers[1] > layers[0] && layers[1] <= model.numWs)) {
+        throw new Error(`direction ${d.name}: layers [${layers[0]}, ${layers[1]}) must lie inside the generator's ${model.numWs} W+ layers`);
+      }
+      return { ...d, layers, vector: await readDirectionFile(d.file, model.wDim, layers[1] - layers[0]) };
+    }),
+  );
   const wAvgSource = model.wAvg ? 'checkpoint' : 'estimated';
   const wAvg = model.wAvg ?? (await estimateWAvg(model));
   const parts = await writeStylegan2Pack({ ...model, wAvg }, outDir, {
@@ -50,6 +72,7 @@ export async function importStylegan2(checkpointPath: string, outDir: string, op
     truncation,
     sourceName: basename(checkpointPath),
     wAvgNote: wAvgSource === 'checkpoint' ? 'from the checkpoint' : `estimated from ${W_AVG_SAMPLES} mapped samples`,
+    directions,
     onProgress: progress,
   });
   progress('done', STEPS, STEPS);
@@ -64,6 +87,7 @@ export interface PackOptions {
   /** The checkpoint's file name, shown in the pack's name and description. */
   readonly sourceName: string;
   readonly wAvgNote: string;
+  readonly directions?: readonly (DirectionImport & { readonly layers: readonly [number, number]; readonly vector: Float32Array })[];
   readonly onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -99,17 +123,22 @@ export async function writeStylegan2Pack(model: Stylegan2 & { wAvg: Float32Array
     mapping: { file: 'mapping.onnx', input: { name: 'z', shape: ['batch', zDim] }, output: { name: 'w', shape: ['batch', wDim] } },
     synthesis: { file: 'synthesis.onnx', input: { name: 'w_plus', shape: ['batch', numWs, wDim] }, output: { name: 'image', shape: ['batch', 3, resolution, resolution] } },
     parts,
-    directions: [],
+    directions: (options.directions ?? []).map((d) => ({
+      name: d.name,
+      file: `directions/${d.name}.f32`,
+      layers: [d.layers[0], d.layers[1]],
+      edit: d.edit ?? 'attribute',
+      scale: d.scale ?? 1,
+      label: d.name.replace(/_/g, ' '),
+    })),
   };
-  await writePack(
-    outDir,
-    manifest,
-    new Map([
-      ['encoder.onnx', encoder],
-      ['mapping.onnx', mapping],
-      ['synthesis.onnx', synthesis],
-    ]),
-  );
+  const files = new Map<string, Uint8Array>([
+    ['encoder.onnx', encoder],
+    ['mapping.onnx', mapping],
+    ['synthesis.onnx', synthesis],
+  ]);
+  for (const d of options.directions ?? []) files.set(`directions/${d.name}.f32`, new Uint8Array(d.vector.buffer, d.vector.byteOffset, d.vector.byteLength));
+  await writePack(outDir, manifest, files);
   return parts;
 }
 
