@@ -61,8 +61,17 @@ def rosinality(args):
     state['style.1.weight'] = state['style.1.weight'].t().contiguous().t()
     assert not state['style.1.weight'].is_contiguous()
     path = os.path.join(args.out, 'stylegan2-rosinality.pt')
-    torch.save({'g_ema': state, 'latent_avg': latent_avg, 'args': {'size': args.resolution}}, path,
-               _use_new_zipfile_serialization=not args.legacy)
+    checkpoint = {'g_ema': state, 'latent_avg': latent_avg, 'args': {'size': args.resolution}}
+    if args.no_latent_avg:
+        # A training checkpoint (train.py saves none): users then estimate it as rosinality's
+        # mean_latent(4096) does; write that estimate and the spread of w for the test's tolerance.
+        del checkpoint['latent_avg']
+        with torch.no_grad():
+            samples = g.style(torch.randn(4096, W_DIM))
+        latent_avg = samples.mean(0)
+        write_f32(os.path.join(args.out, 'w_avg.f32'), latent_avg)
+        write_f32(os.path.join(args.out, 'w_std.f32'), samples.std(0))
+    torch.save(checkpoint, path, _use_new_zipfile_serialization=not args.legacy)
     with torch.no_grad():
         z = torch.randn(BATCH, W_DIM)
         w = g.mapping(z, PSI, latent_avg)
@@ -153,6 +162,7 @@ def main():
     g.add_argument('--seed', type=int, default=1)
     g.add_argument('--legacy', action='store_true')
     g.add_argument('--half', action='store_true')
+    g.add_argument('--no-latent-avg', action='store_true')
     h = sub.add_parser('hostile')
     h.add_argument('--out', required=True)
     h.add_argument('--marker', required=True)

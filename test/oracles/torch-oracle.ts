@@ -44,10 +44,12 @@ export interface GeneratorRequest {
   readonly channelMax: number;
   readonly legacy?: boolean;
   readonly half?: boolean;
+  /** rosinality only: save without latent_avg (as train.py does); writes w_avg.f32 and w_std.f32 from 4096 samples. */
+  readonly noLatentAvg?: boolean;
   readonly seed?: number;
 }
 
-async function f32(path: string): Promise<Float32Array> {
+export async function f32(path: string): Promise<Float32Array> {
   const bytes = await readFile(path);
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
@@ -57,6 +59,7 @@ export async function makeGeneratorFixture(out: string, request: GeneratorReques
   const args = [script, 'generator', '--format', request.format, '--resolution', String(request.resolution), '--channel-max', String(request.channelMax), '--out', out];
   if (request.legacy) args.push('--legacy');
   if (request.half) args.push('--half');
+  if (request.noLatentAvg) args.push('--no-latent-avg');
   if (request.seed !== undefined) args.push('--seed', String(request.seed));
   await run(oraclePython, args, { timeout: 120_000 });
   const meta = JSON.parse(await readFile(join(out, 'meta.json'), 'utf8')) as Omit<GeneratorFixture, 'z' | 'w' | 'wPlus' | 'image'>;

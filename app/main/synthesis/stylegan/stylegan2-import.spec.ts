@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadWithPython, makeGeneratorFixture, makeHostileCheckpoints, torchOracleOrSkip, type GeneratorFixture, type GeneratorRequest } from '../../../../test/oracles/torch-oracle.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { f32, loadWithPython, makeGeneratorFixture, makeHostileCheckpoints, torchOracleOrSkip, type GeneratorFixture, type GeneratorRequest } from '../../../../test/oracles/torch-oracle.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
 import { readTorchCheckpoint, type PersistentRecord } from '../checkpoints/torch-checkpoint.ts';
 import { PickleRefused } from '../checkpoints/restricted-unpickler.ts';
@@ -70,19 +70,39 @@ describe.runIf(hasOracle)('StyleGAN2 import agrees with PyTorch', () => {
   });
 });
 
+describe.runIf(hasOracle)('a checkpoint without latent_avg', () => {
+  it('estimates w_avg from 4096 mapped samples, within the sampling error of PyTorch’s own estimate', async () => {
+    const dir = join(root, 'no-latent-avg');
+    const fixture = await makeGeneratorFixture(dir, { format: 'rosinality', resolution: 64, channelMax: 16, noLatentAvg: true, seed: 9 });
+    const result = await importStylegan2(fixture.checkpoint, join(dir, 'pack'));
+    expect(result.wAvgSource).toBe('estimated');
+    const pack = await loadGeneratorPack(join(dir, 'pack'), runtime);
+    try {
+      // The average-latent encoder hands every face w_avg on every layer.
+      const size = pack.inputSize;
+      const [latent] = await pack.encode([{ size, data: new Float32Array(3 * size * size).fill(0.5) }]);
+      const [torchAvg, torchStd] = [await f32(join(dir, 'w_avg.f32')), await f32(join(dir, 'w_std.f32'))];
+      // Two independent means of 4096 samples: their difference has σ·√(2/4096); allow 5 of those.
+      const worst = Math.max(...Array.from(torchAvg, (v, i) => Math.abs(latent!.data[(fixture.numWs - 1) * 512 + i]! - v) / (torchStd[i]! * Math.sqrt(2 / 4096))));
+      expect(worst).toBeLessThan(5);
+    } finally {
+      await pack.close();
+    }
+  });
+});
+
 describe.runIf(hasOracle)('hostile checkpoints are refused and nothing runs', () => {
   const dir = join(root, 'hostile');
   const marker = join(dir, 'PWNED');
-  const ready = (async () => {
+  beforeAll(async () => {
     await makeHostileCheckpoints(dir, marker);
     rmSync(marker, { force: true });
-  })();
+  });
 
   it.each([
     ['hostile-global.pkl', 'a pickle naming os.system'],
     ['hostile-global.pt', 'a torch zip naming os.system after a real tensor'],
   ])('%s (%s) is refused by name, no marker, no pack', async (file) => {
-    await ready;
     const out = join(dir, `${file}.pack`);
     const error = await importStylegan2(join(dir, file), out).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PickleRefused);
@@ -99,7 +119,6 @@ describe.runIf(hasOracle)('hostile checkpoints are refused and nothing runs', ()
   });
 
   it('an NVIDIA persistence record whose embedded source runs a command is read as data, never executed', async () => {
-    await ready;
     const file = join(dir, 'hostile-persistence.pkl');
     const root = (await readTorchCheckpoint(file)) as Map<string, PersistentRecord>;
     expect(root.get('G_ema')).toMatchObject({ kind: 'persistent', className: 'Generator' });
