@@ -34,6 +34,7 @@ export class CheckpointError extends Error {
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const MAX_ZIP_BYTES = 4 * 2 ** 30;
 
 export async function readTorchCheckpoint(path: string): Promise<unknown> {
   let bytes: Buffer;
@@ -147,8 +148,16 @@ function readZipEntries(path: string): Promise<Map<string, Uint8Array>> {
       const entries = new Map<string, Uint8Array>();
       zip.on('error', (e: Error) => reject(new CheckpointError(`${path}: ${e.message}`)));
       zip.on('end', () => resolve(entries));
+      let total = 0;
       zip.on('entry', (entry: yauzl.Entry) => {
         if (entry.fileName.endsWith('/')) return zip.readEntry();
+        // Torch stores entries uncompressed; a compressed archive that inflates far past any
+        // generator (1024 px config-f with D and optimizer state is ~1 GB) is refused, not read.
+        total += entry.uncompressedSize;
+        if (total > MAX_ZIP_BYTES) {
+          zip.close();
+          return reject(new CheckpointError(`${path}: the archive inflates to more than ${MAX_ZIP_BYTES / 2 ** 30} GiB; refusing to read it`));
+        }
         zip.openReadStream(entry, (streamError, stream) => {
           if (streamError || !stream) return reject(new CheckpointError(`${path}: ${entry.fileName}: ${streamError?.message}`));
           const chunks: Buffer[] = [];
