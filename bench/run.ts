@@ -7,6 +7,7 @@ import { writeBenchResult } from './bench-results.ts';
 import { benchCuration } from './curation-bench.ts';
 import { benchImport } from './import-bench.ts';
 import { benchSynthesis } from './synthesis-bench.ts';
+import { benchStylegan } from './stylegan-bench.ts';
 import { benchVision } from './vision-bench.ts';
 
 const line = (text: string): void => {
@@ -36,3 +37,7 @@ line(`synthesis  ${JSON.stringify(synthesis.summary)}`);
 const curation = await benchCuration();
 writeBenchResult('curation', curation);
 line(`curation   ${JSON.stringify(curation.summary)}`);
+
+const stylegan = await benchStylegan();
+writeBenchResult('stylegan', stylegan);
+line(`stylegan   ${JSON.stringify(stylegan.summary)}`);

@@ -73,6 +73,8 @@ export const synthesisCommands = {
   'synthesis.packs': command(z.object({}), z.array(PackSummary)),
   /** Validates a pack folder (manifest, files, hashes, graph signatures, a probe run) and registers it. */
   'synthesis.addPack': command(z.object({ path: z.string().min(1).max(4096) }), PackSummary),
+  /** Converts a StyleGAN2 checkpoint (rosinality .pt, NVIDIA .pkl; read as data, never run) into a pack beside the project, validates and registers it. */
+  'synthesis.importCheckpoint': command(z.object({ checkpoint: z.string().min(1).max(4096), truncation: z.number().gt(0).max(1).optional() }), PackSummary),
   'synthesis.start': command(SynthesizeRequest, JobRef),
 };
 

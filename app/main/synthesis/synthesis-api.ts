@@ -15,6 +15,7 @@ import { loadGeneratorPack } from './pack-loader.ts';
 import { PackManifest } from './pack-manifest.ts';
 import { ProjectFaceSource } from './project-face-source.ts';
 import { projectCentroids, visionIdentityScorer } from './project-identity-scorer.ts';
+import { importCheckpointBesideProject } from './stylegan/project-checkpoint-import.ts';
 import { selectSources, type SynthesisJobDeps } from './synthesis-job.ts';
 import { registerPack } from './variant-store.ts';
 
@@ -33,15 +34,10 @@ export function projectSynthesisDeps(session: ProjectSession, events: EventBus):
 export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof typeof synthesisCommands> {
   return {
     'synthesis.packs': () => listPacks(workspace.require().db),
-    'synthesis.addPack': async ({ path }) => {
+    'synthesis.addPack': ({ path }) => addPackFolder(workspace.require(), path),
+    'synthesis.importCheckpoint': async ({ checkpoint, truncation }) => {
       const session = workspace.require();
-      const pack = await loadGeneratorPack(resolve(path), sharedInferenceClient());
-      try {
-        const id = registerPack(session.db, pack);
-        return summarise(id, 'installed', pack.manifest, pack.hash, pack.dir);
-      } finally {
-        await pack.close();
-      }
+      return addPackFolder(session, await importCheckpointBesideProject(session.path, checkpoint, truncation));
     },
     'synthesis.start': (request) => {
       const session = workspace.require();
@@ -54,6 +50,16 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
       return { jobId: session.jobs.enqueue('synthesize', request).id };
     },
   };
+}
+
+async function addPackFolder(session: ProjectSession, path: string): Promise<PackSummary> {
+  const pack = await loadGeneratorPack(resolve(path), sharedInferenceClient());
+  try {
+    const id = registerPack(session.db, pack);
+    return summarise(id, 'installed', pack.manifest, pack.hash, pack.dir);
+  } finally {
+    await pack.close();
+  }
 }
 
 interface PackRow {

@@ -44,10 +44,13 @@ export class SynthesisState {
     this.form.rows = pack ? rowsFor(pack) : [];
   }
 
+  /** A pack folder is checked and added; a StyleGAN2 checkpoint (.pt, .pth, .pkl) is imported into a pack first. */
   async addPack(path: string): Promise<boolean> {
     this.addingPack = true;
     try {
-      const added = await this.#client.call('synthesis.addPack', { path });
+      const added = isCheckpoint(path)
+        ? await this.#client.call('synthesis.importCheckpoint', { checkpoint: path })
+        : await this.#client.call('synthesis.addPack', { path });
       await this.load();
       this.choosePack(packKey(added));
       return true;
@@ -74,4 +77,8 @@ export class SynthesisState {
       this.starting = false;
     }
   }
+}
+
+export function isCheckpoint(path: string): boolean {
+  return /\.(pt|pth|pkl)$/i.test(path.trim());
 }

@@ -80,4 +80,26 @@ describe('SynthesisPanel', () => {
       },
     ]);
   });
+
+  it('imports a StyleGAN2 checkpoint through the API when the path is a .pt or .pkl, and selects the new pack', async () => {
+    const imported: PackSummary = { ...defaultPack, id: 3, kind: 'installed', name: 'StyleGAN2 256px (ffhq.pkl)', hash: 'ab', path: '/p/stylegan2-ffhq', parts: [{ name: 'coarse', label: 'Face shape', edit: 'attribute' }], directions: [] };
+    backend.handlers['synthesis.importCheckpoint'] = () => imported;
+    backend.handlers['synthesis.packs'] = () => (backend.callsOf('synthesis.importCheckpoint').length > 0 ? [defaultPack, imported] : [defaultPack]);
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    const input = q('synthesis-pack-path') as HTMLInputElement;
+    input.value = '/models/ffhq.pkl';
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(q('synthesis-add-pack')?.textContent?.trim()).toBe('Import checkpoint');
+    q('synthesis-add-pack')!.click();
+    await settle();
+    flushSync();
+    expect(backend.callsOf('synthesis.importCheckpoint')).toEqual([{ checkpoint: '/models/ffhq.pkl' }]);
+    expect(backend.callsOf('synthesis.addPack')).toEqual([]);
+    expect((q('synthesis-pack') as HTMLSelectElement).selectedOptions[0]?.textContent).toMatch(/StyleGAN2 256px/);
+  });
 });
