@@ -13,6 +13,8 @@ import { DEFAULT_PACK_NAME, DEFAULT_PACK_VERSION } from './default-pack-export.t
 import { defaultFitOptions } from './appearance-model-fit.ts';
 import { loadGeneratorPack } from './pack-loader.ts';
 import { PackManifest } from './pack-manifest.ts';
+import { encodeVariantPng } from './png-encoding.ts';
+import { prepareRelight, renderRelight } from './relight/relight-face.ts';
 import { ProjectFaceSource } from './project-face-source.ts';
 import { projectCentroids, visionIdentityScorer } from './project-identity-scorer.ts';
 import { selectSources, type SynthesisJobDeps } from './synthesis-job.ts';
@@ -42,6 +44,15 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
       } finally {
         await pack.close();
       }
+    },
+    'synthesis.previewRelight': async ({ faceId, light, size }) => {
+      const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
+      const mesh = await faces.templateMesh(faceId, size);
+      if (!mesh) throw new ApiError('NOT_FOUND', `face ${faceId} has no face mesh: run face analysis first`);
+      const prepared = prepareRelight({ image: await faces.alignedCrop(faceId, size), landmarks: mesh });
+      const png = await encodeVariantPng(renderRelight(prepared, light).image);
+      const { azimuth, elevation, ambient } = prepared.estimated;
+      return { image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, estimated: { azimuth, elevation, ambient } };
     },
     'synthesis.start': (request) => {
       const session = workspace.require();

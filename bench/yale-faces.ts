@@ -1,0 +1,149 @@
+/**
+ * Extended Yale B from ../shared/faces/yale, through the product's vision path: every photo is
+ * analysed (detect → mesh → align → embed) once and cached under .tmp/, and any image, photo or
+ * variant, is scored by the same path. Shared by the relight fidelity and augmentation evals.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyAffine, composeAffine, invertAffine, similarityAbout, type Affine } from '../app/main/vision/affine.ts';
+import { alignCrop } from '../app/main/vision/aligned-crop.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
+import { analyseImage } from '../app/main/vision/face-analysis.ts';
+import { TEMPLATE_REFERENCE_SIZE, transformForSize } from '../app/main/vision/face-templates.ts';
+import { decodeRgb, type RgbImage } from '../app/main/vision/rgb-image.ts';
+import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/image-tensor.ts';
+import { yaleSubset, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface YalePhoto {
+  readonly person: string;
+  readonly path: string;
+  readonly azimuth: number;
+  readonly elevation: number;
+  readonly subset: YaleSubset;
+  readonly frontal: boolean;
+}
+
+export interface AnalysedPhoto extends YalePhoto {
+  /** null where the vision pipeline found no face. */
+  readonly embedding: Float32Array | null;
+  readonly landmarks: Float32Array | null;
+  readonly generatorTransform: Affine | null;
+}
+
+export function yaleRoot(): string {
+  const root = resolve(process.env.LIKENESS_FACES_DIR ?? join(repoRoot, '../shared/faces'), 'yale');
+  if (!existsSync(root)) throw new Error(`Extended Yale B not found at ${root}: these evals need ../shared/faces/yale`);
+  return root;
+}
+
+const NAME = /_P00A([+-]\d{3})E([+-]\d{2})\.png$/;
+
+export function listYale(root = yaleRoot()): YalePhoto[] {
+  const photos: YalePhoto[] = [];
+  for (const person of readdirSync(root).sort()) {
+    for (const file of readdirSync(join(root, person)).sort()) {
+      const m = NAME.exec(file);
+      if (!m) continue;
+      const azimuth = Number(m[1]);
+      const elevation = Number(m[2]);
+      photos.push({ person, path: join(root, person, file), azimuth, elevation, subset: yaleSubset({ azimuth, elevation }), frontal: azimuth === 0 && elevation === 0 });
+    }
+  }
+  return photos;
+}
+
+/** The product's analysis of every photo, cached in .tmp/ keyed by path (the photos never change). */
+export async function analyseYale(photos: readonly YalePhoto[], vision: VisionRuntime): Promise<AnalysedPhoto[]> {
+  const cacheDir = join(repoRoot, '.tmp');
+  const cacheFile = join(cacheDir, `yale-analysis-${DEFAULT_EMBEDDING_MODEL}.json`);
+  type Cached = { embedding: number[] | null; landmarks: number[] | null; generatorTransform: number[] | null };
+  const cache: Record<string, Cached> = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Cached>) : {};
+  let dirty = false;
+  const out: AnalysedPhoto[] = [];
+  for (const photo of photos) {
+    let entry = cache[photo.path];
+    if (!entry) {
+      const analysis = await analyseImage(await decodeRgb(photo.path), vision, { embeddingModels: [DEFAULT_EMBEDDING_MODEL], maxFaces: 1 });
+      const face = analysis.primary === null ? null : analysis.faces[analysis.primary];
+      entry = {
+        embedding: face ? [...face.embeddings[DEFAULT_EMBEDDING_MODEL]!] : null,
+        landmarks: face ? [...face.landmarks] : null,
+        generatorTransform: face ? [...face.generatorTransform] : null,
+      };
+      cache[photo.path] = entry;
+      dirty = true;
+    }
+    out.push({
+      ...photo,
+      embedding: entry.embedding ? Float32Array.from(entry.embedding) : null,
+      landmarks: entry.landmarks ? Float32Array.from(entry.landmarks) : null,
+      generatorTransform: entry.generatorTransform ? (entry.generatorTransform as unknown as Affine) : null,
+    });
+  }
+  if (dirty) {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify(cache));
+  }
+  return out;
+}
+
+export interface FaceCrop {
+  readonly image: PlanarImage;
+  /** 468 × (x, y, z) in crop pixels. */
+  readonly landmarks: Float32Array;
+  /** 1 where the crop pixel comes from inside the photo, 0 where today's crop repeats the border. */
+  readonly validity: Float32Array;
+}
+
+/**
+ * The photo's crop at `size` with its mesh mapped into it. `framing` (default: the photo itself)
+ * gives the geometry: Yale's camera and pose are fixed, so another photo of the same person framed
+ * like the source lines up with it pixel for pixel, even where harsh light spoils its own mesh.
+ */
+export async function yaleCrop(photo: YalePhoto, size: number, framing: AnalysedPhoto): Promise<FaceCrop> {
+  if (!framing.landmarks || !framing.generatorTransform) throw new Error(`${framing.path}: no face was found`);
+  const image = await decodeRgb(photo.path);
+  const reference = chipFraming(framing.generatorTransform);
+  const crop = alignCrop(image, reference, { template: 'generator', size, format: 'float32' });
+  const toCrop = transformForSize(reference, 'generator', size);
+  const scale = Math.hypot(toCrop[0], toCrop[3]);
+  const landmarks = new Float32Array(framing.landmarks.length);
+  for (let p = 0; p < landmarks.length; p += 3) {
+    const [x, y] = applyAffine(toCrop, [framing.landmarks[p], framing.landmarks[p + 1]]);
+    landmarks[p] = x;
+    landmarks[p + 1] = y;
+    landmarks[p + 2] = framing.landmarks[p + 2] * scale;
+  }
+  const fromCrop = invertAffine(toCrop);
+  const validity = new Float32Array(size * size);
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      const [sx, sy] = applyAffine(fromCrop, [x + 0.5, y + 0.5]);
+      validity[y * size + x] = sx >= 0 && sy >= 0 && sx < image.width && sy < image.height ? 1 : 0;
+    }
+  }
+  return { image: planarFromInterleaved(crop.data, size, 1), landmarks, validity };
+}
+
+/**
+ * Yale's photos are tight chips: the generator template (whole head) would make the crop mostly
+ * stretched border. Until the shared crop path frames chips on the face, the evals zoom the
+ * template in about its centre so the chip fills the crop, as the product would show it.
+ */
+export const CHIP_ZOOM = 1.9;
+
+function chipFraming(generatorTransform: Affine): Affine {
+  const reference = TEMPLATE_REFERENCE_SIZE.generator;
+  return composeAffine(similarityAbout([reference / 2, reference * 0.55], 0, CHIP_ZOOM, [reference / 2, reference / 2]), generatorTransform);
+}
+
+/** An image scored as a photo is: detect → mesh → align → embed with the default model; null if no face is found. */
+export async function embedAsPhoto(image: PlanarImage, vision: VisionRuntime): Promise<Float32Array | null> {
+  const rgb: RgbImage = { width: image.size, height: image.size, data: rgbFromPlanar(image) };
+  const analysis = await analyseImage(rgb, vision, { embeddingModels: [DEFAULT_EMBEDDING_MODEL], maxFaces: 1 });
+  return analysis.primary === null ? null : analysis.faces[analysis.primary].embeddings[DEFAULT_EMBEDDING_MODEL]!;
+}
