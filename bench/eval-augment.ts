@@ -18,7 +18,7 @@ import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embed
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 import { commitHash } from './eval-relight-fidelity.ts';
-import { analyseYale, CHIP_ZOOM, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
+import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
 
 const SIZE = 256;
 const GALLERY: Record<'k1' | 'k3', readonly (readonly [number, number])[]> = {
@@ -152,7 +152,6 @@ export async function evaluateAugment(vision: VisionRuntime) {
     photos: analysed.length,
     undetectedPhotos: undetected,
     cropSize: SIZE,
-    chipZoom: CHIP_ZOOM,
     relight: { options: DEFAULT_RELIGHT_OPTIONS, lights: RELIGHT_PRESETS },
     tunedOn: TUNED_ON,
     variantsWithoutFace: all.reduce((s, a) => s + a.noFace, 0),

@@ -15,7 +15,7 @@ import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 import { maskedPsnr, maskedSsim } from './image-similarity.ts';
-import { analyseYale, CHIP_ZOOM, embedAsPhoto, listYale, yaleCrop } from './yale-faces.ts';
+import { analyseYale, embedAsPhoto, listYale, yaleCrop } from './yale-faces.ts';
 
 const SIZE = 256;
 const SUBSETS: readonly YaleSubset[] = ['S1', 'S2', 'S3', 'S4', 'S5'];
@@ -91,7 +91,6 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, people?: re
       'Yale B01–B10: each frontal photo (A+000E+00) relit to the other 63 lamps; identity cosine = default scorer, rendered and real both through detect → align → embed; SSIM/PSNR on luminance over the face mesh region, real photo framed like the source (fixed camera and pose).',
     embeddingModel: DEFAULT_EMBEDDING_MODEL,
     cropSize: SIZE,
-    chipZoom: CHIP_ZOOM,
     relightOptions: DEFAULT_RELIGHT_OPTIONS,
     ambient: YALE_AMBIENT,
     renderMsPerVariant: round(renderMs / Math.max(1, renders), 2),

@@ -6,15 +6,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyAffine, composeAffine, invertAffine, similarityAbout, type Affine } from '../app/main/vision/affine.ts';
-import { alignCrop } from '../app/main/vision/aligned-crop.ts';
+import sharp from 'sharp';
+import type { Affine } from '../app/main/vision/affine.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { analyseImage } from '../app/main/vision/face-analysis.ts';
-import { TEMPLATE_REFERENCE_SIZE, transformForSize } from '../app/main/vision/face-templates.ts';
 import { decodeRgb, type RgbImage } from '../app/main/vision/rgb-image.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/image-tensor.ts';
 import { yaleSubset, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
+import { meshToTemplate } from '../app/main/synthesis/relight/template-mesh.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -95,50 +95,42 @@ export interface FaceCrop {
   readonly image: PlanarImage;
   /** 468 × (x, y, z) in crop pixels. */
   readonly landmarks: Float32Array;
-  /** 1 where the crop pixel comes from inside the photo, 0 where today's crop repeats the border. */
+  /** 1 where the crop pixel comes from inside the photo, 0 over the mirrored padding. */
   readonly validity: Float32Array;
 }
 
 /**
- * The photo's crop at `size` with its mesh mapped into it. `framing` (default: the photo itself)
- * gives the geometry: Yale's camera and pose are fixed, so another photo of the same person framed
- * like the source lines up with it pixel for pixel, even where harsh light spoils its own mesh.
+ * The photo's crop at `size` with its mesh mapped into it. Yale's photos are already tight face
+ * chips: the crop is the chip itself, mirror-padded to a square and scaled, so a crop scored as a
+ * photo is the photo (the control condition measures exactly that). `framing` gives the mesh:
+ * Yale's camera and pose are fixed, so another photo of the same person lines up with its frontal
+ * photo pixel for pixel, even where harsh light spoils its own mesh.
  */
 export async function yaleCrop(photo: YalePhoto, size: number, framing: AnalysedPhoto): Promise<FaceCrop> {
-  if (!framing.landmarks || !framing.generatorTransform) throw new Error(`${framing.path}: no face was found`);
-  const image = await decodeRgb(photo.path);
-  const reference = chipFraming(framing.generatorTransform);
-  const crop = alignCrop(image, reference, { template: 'generator', size, format: 'float32' });
-  const toCrop = transformForSize(reference, 'generator', size);
-  const scale = Math.hypot(toCrop[0], toCrop[3]);
-  const landmarks = new Float32Array(framing.landmarks.length);
-  for (let p = 0; p < landmarks.length; p += 3) {
-    const [x, y] = applyAffine(toCrop, [framing.landmarks[p], framing.landmarks[p + 1]]);
-    landmarks[p] = x;
-    landmarks[p + 1] = y;
-    landmarks[p + 2] = framing.landmarks[p + 2] * scale;
-  }
-  const fromCrop = invertAffine(toCrop);
+  if (!framing.landmarks) throw new Error(`${framing.path}: no face was found`);
+  const meta = await sharp(photo.path).metadata();
+  const side = Math.max(meta.width, meta.height);
+  const left = Math.floor((side - meta.width) / 2);
+  const top = Math.floor((side - meta.height) / 2);
+  // Two pipelines: within one, sharp resizes before it extends.
+  const square = await sharp(photo.path)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .extend({ left, right: side - meta.width - left, top, bottom: side - meta.height - top, extendWith: 'mirror' })
+    .png()
+    .toBuffer();
+  const data = await sharp(square).resize(size, size, { kernel: 'lanczos3' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  const scale = size / side;
+  const toCrop: Affine = [scale, 0, left * scale, 0, scale, top * scale];
   const validity = new Float32Array(size * size);
   for (let y = 0; y < size; y += 1) {
     for (let x = 0; x < size; x += 1) {
-      const [sx, sy] = applyAffine(fromCrop, [x + 0.5, y + 0.5]);
-      validity[y * size + x] = sx >= 0 && sy >= 0 && sx < image.width && sy < image.height ? 1 : 0;
+      const sx = (x + 0.5) / scale - left;
+      const sy = (y + 0.5) / scale - top;
+      validity[y * size + x] = sx >= 0 && sy >= 0 && sx < meta.width && sy < meta.height ? 1 : 0;
     }
   }
-  return { image: planarFromInterleaved(crop.data, size, 1), landmarks, validity };
-}
-
-/**
- * Yale's photos are tight chips: the generator template (whole head) would make the crop mostly
- * stretched border. Until the shared crop path frames chips on the face, the evals zoom the
- * template in about its centre so the chip fills the crop, as the product would show it.
- */
-export const CHIP_ZOOM = 1.9;
-
-function chipFraming(generatorTransform: Affine): Affine {
-  const reference = TEMPLATE_REFERENCE_SIZE.generator;
-  return composeAffine(similarityAbout([reference / 2, reference * 0.55], 0, CHIP_ZOOM, [reference / 2, reference / 2]), generatorTransform);
+  return { image: planarFromInterleaved(data, size, 255), landmarks: meshToTemplate(framing.landmarks, toCrop), validity };
 }
 
 /** An image scored as a photo is: detect → mesh → align → embed with the default model; null if no face is found. */
