@@ -2,8 +2,8 @@
  * Contact sheets of physically-based relighting (`npm run sheets:relight`) into docs/synthesis/:
  * - relight-yale.png: per person, the frontal source | four relights | the real photos under the
  *   same four Yale lamps (ground truth), the lamp written over each column;
- * - relight-johns.png: colour photos relit to presets with warm and cool lamps, through the
- *   product's own crop and mesh path.
+ * - relight-johns.png: colour photos relit with warm and cool lamps (the chip itself as the crop,
+ *   mirror-padded, until the shared crop path stops stretching borders).
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,11 @@ import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/image-tensor.ts';
 import type { LightSpec } from '../app/main/synthesis/relight/light-spec.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight } from '../app/main/synthesis/relight/relight-face.ts';
-import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
+import { analyseImage } from '../app/main/vision/face-analysis.ts';
+import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { analyseYale, listYale, yaleCrop } from './yale-faces.ts';
+import { analyseYale, chipCrop, listYale, yaleCrop } from './yale-faces.ts';
 
 const out = fileURLToPath(new URL('../docs/synthesis/', import.meta.url));
 const TILE = 160;
@@ -75,13 +76,13 @@ async function yaleSheet(vision: VisionRuntime): Promise<void> {
 }
 
 async function johnsSheet(vision: VisionRuntime): Promise<void> {
-  const chips = sharedFaceChips(['johns'], 1);
-  const faces = await AnalysedPhotoSource.analyse(chips.map((c) => ({ path: c.path, identityId: c.identityId })), vision);
   const rows: Buffer[][] = [];
-  for (const { faceId } of faces.faces()) {
-    const image = await faces.alignedCrop(faceId, RELIGHT_CROP_SIZE);
-    const face = prepareRelight({ image, landmarks: await faces.templateMesh(faceId, RELIGHT_CROP_SIZE) });
-    const row = [await tile(image)];
+  for (const chip of sharedFaceChips(['johns'], 1)) {
+    const analysis = await analyseImage(await decodeRgb(chip.path), vision, { embeddingModels: [], maxFaces: 1 });
+    if (analysis.primary === null) throw new Error(`${chip.path}: no face found`);
+    const crop = await chipCrop(chip.path, RELIGHT_CROP_SIZE, analysis.faces[analysis.primary].landmarks);
+    const face = prepareRelight(crop);
+    const row = [await tile(crop.image)];
     for (const light of JOHNS_LIGHTS) row.push(await tile(renderRelight(face, light).image));
     rows.push(row);
   }

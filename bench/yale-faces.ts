@@ -108,12 +108,17 @@ export interface FaceCrop {
  */
 export async function yaleCrop(photo: YalePhoto, size: number, framing: AnalysedPhoto): Promise<FaceCrop> {
   if (!framing.landmarks) throw new Error(`${framing.path}: no face was found`);
-  const meta = await sharp(photo.path).metadata();
+  return chipCrop(photo.path, size, framing.landmarks);
+}
+
+/** A face chip (a photo already cropped to the face) as a square crop at `size`, mirror-padded, with its mesh (source pixels) mapped into it. */
+export async function chipCrop(path: string, size: number, mesh: Float32Array): Promise<FaceCrop> {
+  const meta = await sharp(path).metadata();
   const side = Math.max(meta.width, meta.height);
   const left = Math.floor((side - meta.width) / 2);
   const top = Math.floor((side - meta.height) / 2);
   // Two pipelines: within one, sharp resizes before it extends.
-  const square = await sharp(photo.path)
+  const square = await sharp(path)
     .removeAlpha()
     .toColourspace('srgb')
     .extend({ left, right: side - meta.width - left, top, bottom: side - meta.height - top, extendWith: 'mirror' })
@@ -130,7 +135,7 @@ export async function yaleCrop(photo: YalePhoto, size: number, framing: Analysed
       validity[y * size + x] = sx >= 0 && sy >= 0 && sx < meta.width && sy < meta.height ? 1 : 0;
     }
   }
-  return { image: planarFromInterleaved(data, size, 255), landmarks: meshToTemplate(framing.landmarks, toCrop), validity };
+  return { image: planarFromInterleaved(data, size, 255), landmarks: meshToTemplate(mesh, toCrop), validity };
 }
 
 /** An image scored as a photo is: detect → mesh → align → embed with the default model; null if no face is found. */

@@ -89,7 +89,7 @@ export function rasteriseFace(landmarks: Float32Array, size: number, depthScale 
     }
   }
   // Feathered inward only: a pixel off the mesh has no normal to blend.
-  const feathered = boxBlur(covered, size, Math.max(1, Math.round(size / 64)));
+  const feathered = boxBlur(boxBlur(covered, size, Math.max(1, Math.round(size / 40))), size, Math.max(1, Math.round(size / 40)));
   const coverage = new Float32Array(plane);
   const normals = new Float32Array(plane * 3);
   for (let j = 0; j < plane; j += 1) {

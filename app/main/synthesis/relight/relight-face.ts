@@ -213,7 +213,10 @@ function extendOutward(ratio: Float32Array, coverage: Float32Array, size: number
     for (let c = 0; c < 3; c += 1) {
       const mean = totals[c] / Math.max(totalWeight, 1e-9);
       const local = blurredWeight[k] > 1e-9 ? blurred[c][k] / blurredWeight[k] : mean;
-      lowRatio[c * low * low + k] = confidence * local + (1 - confidence) * mean;
+      // Hair and background sit further from the lamp's sharp falloff than skin: half the local
+      // contrast (in log terms), so a lit cheek does not spill a bright halo onto a pale wall.
+      const softened = mean * Math.sqrt(Math.max(local, 1e-4) / Math.max(mean, 1e-4));
+      lowRatio[c * low * low + k] = confidence * softened + (1 - confidence) * mean;
     }
   }
   const out = new Float32Array(plane * 3);
