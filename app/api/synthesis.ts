@@ -92,10 +92,16 @@ export const PackSummary = z.object({
 });
 export type PackSummary = z.infer<typeof PackSummary>;
 
-export const RelightPreviewRequest = z.object({ faceId: z.number().int(), light: LightSpec, size: z.number().int().min(64).max(1024).default(256) });
+export const RelightPreviewRequest = z.object({
+  /** Preview this person's first analysed face; null: the project's first. */
+  identityId: z.number().int().nullable(),
+  light: LightSpec,
+  size: z.number().int().min(64).max(1024).default(256),
+});
 export type RelightPreviewRequest = z.infer<typeof RelightPreviewRequest>;
 
 export const RelightPreview = z.object({
+  imageId: z.number().int(),
   /** PNG of the relit crop as a data URL. */
   image: z.string(),
   /** The light the photo itself was estimated to be taken under. */

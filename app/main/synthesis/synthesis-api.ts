@@ -45,14 +45,16 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
         await pack.close();
       }
     },
-    'synthesis.previewRelight': async ({ faceId, light, size }) => {
+    'synthesis.previewRelight': async ({ identityId, light, size }) => {
       const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
-      const mesh = await faces.templateMesh(faceId, size);
-      if (!mesh) throw new ApiError('NOT_FOUND', `face ${faceId} has no face mesh: run face analysis first`);
-      const prepared = prepareRelight({ image: await faces.alignedCrop(faceId, size), landmarks: mesh });
+      const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
+      if (!face) throw new ApiError('NOT_FOUND', identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`);
+      const mesh = await faces.templateMesh(face.faceId, size);
+      if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
+      const prepared = prepareRelight({ image: await faces.alignedCrop(face.faceId, size), landmarks: mesh });
       const png = await encodeVariantPng(renderRelight(prepared, light).image);
       const { azimuth, elevation, ambient } = prepared.estimated;
-      return { image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, estimated: { azimuth, elevation, ambient } };
+      return { imageId: face.imageId, image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, estimated: { azimuth, elevation, ambient } };
     },
     'synthesis.start': (request) => {
       const session = workspace.require();
