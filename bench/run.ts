@@ -38,7 +38,7 @@ const relight = await benchRelight();
 writeBenchResult('relight', relight);
 line(
   `relight    ${relight.variantsPerSecond} variants/s at ${relight.cropSize} px with the job's scoring (ratio ${relight.ratioToJobScoring} to scoring alone); ` +
-    `${relight.variantsPerSecondPhotoScoring} variants/s scored as photos (ratio ${relight.ratioToPhotoScoring})`,
+    `${relight.variantsPerSecondPhotoScoring} variants/s scored as photos (ratio ${relight.ratioToPhotoScoring}); render CPU ${relight.msPerVariant.renderCpu} ms/variant`,
 );
 
 const curation = await benchCuration();
