@@ -31,7 +31,6 @@ export interface AnalysedPhoto extends YalePhoto {
   /** null where the vision pipeline found no face. */
   readonly embedding: Float32Array | null;
   readonly landmarks: Float32Array | null;
-  readonly generatorTransform: Affine | null;
 }
 
 export function yaleRoot(): string {
@@ -60,7 +59,7 @@ export function listYale(root = yaleRoot()): YalePhoto[] {
 export async function analyseYale(photos: readonly YalePhoto[], vision: VisionRuntime): Promise<AnalysedPhoto[]> {
   const cacheDir = join(repoRoot, '.tmp');
   const cacheFile = join(cacheDir, `yale-analysis-${DEFAULT_EMBEDDING_MODEL}.json`);
-  type Cached = { embedding: number[] | null; landmarks: number[] | null; generatorTransform: number[] | null };
+  type Cached = { embedding: number[] | null; landmarks: number[] | null };
   const cache: Record<string, Cached> = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Cached>) : {};
   let dirty = false;
   const out: AnalysedPhoto[] = [];
@@ -72,7 +71,6 @@ export async function analyseYale(photos: readonly YalePhoto[], vision: VisionRu
       entry = {
         embedding: face ? [...face.embeddings[DEFAULT_EMBEDDING_MODEL]!] : null,
         landmarks: face ? [...face.landmarks] : null,
-        generatorTransform: face ? [...face.generatorTransform] : null,
       };
       cache[photo.path] = entry;
       dirty = true;
@@ -81,7 +79,6 @@ export async function analyseYale(photos: readonly YalePhoto[], vision: VisionRu
       ...photo,
       embedding: entry.embedding ? Float32Array.from(entry.embedding) : null,
       landmarks: entry.landmarks ? Float32Array.from(entry.landmarks) : null,
-      generatorTransform: entry.generatorTransform ? (entry.generatorTransform as unknown as Affine) : null,
     });
   }
   if (dirty) {
