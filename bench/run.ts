@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { writeBenchResult } from './bench-results.ts';
 import { benchCuration } from './curation-bench.ts';
 import { benchImport } from './import-bench.ts';
+import { benchRelight } from './relight-bench.ts';
 import { benchSynthesis } from './synthesis-bench.ts';
 import { benchStylegan } from './stylegan-bench.ts';
 import { benchVision } from './vision-bench.ts';
@@ -33,6 +34,13 @@ line(
 const synthesis = await benchSynthesis();
 writeBenchResult('synthesis', synthesis);
 line(`synthesis  ${JSON.stringify(synthesis.summary)}`);
+
+const relight = await benchRelight();
+writeBenchResult('relight', relight);
+line(
+  `relight    ${relight.variantsPerSecond} variants/s at ${relight.cropSize} px with the job's scoring (ratio ${relight.ratioToJobScoring} to scoring alone); ` +
+    `${relight.variantsPerSecondPhotoScoring} variants/s scored as photos (ratio ${relight.ratioToPhotoScoring}); render CPU ${relight.msPerVariant.renderCpu} ms/variant`,
+);
 
 const curation = await benchCuration();
 writeBenchResult('curation', curation);

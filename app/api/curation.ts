@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LightSpec } from './synthesis.ts';
 import { command } from './define.ts';
 
 export const DecisionStatus = z.enum(['accepted', 'rejected']);
@@ -90,6 +91,8 @@ export const VariantTile = z.object({
   status: TileStatus,
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),
+  /** The target light of a relight variant (from its recipe); absent or null for other edits. */
+  light: LightSpec.nullable().optional(),
 });
 export type VariantTile = z.infer<typeof VariantTile>;
 

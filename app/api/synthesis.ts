@@ -12,9 +12,32 @@ const StrengthRange = z
 export const DonorPolicy = z.enum(['same-identity', 'other-identities', 'random']);
 export type DonorPolicy = z.infer<typeof DonorPolicy>;
 
+/**
+ * One target light for physically-based relighting. Angles follow Extended Yale B: azimuth > 0 is a
+ * lamp on the subject's right (the image's left), elevation > 0 above the camera axis.
+ */
+export const LightSpec = z.object({
+  azimuth: z.number().min(-180).max(180),
+  elevation: z.number().min(-90).max(90),
+  /** Ambient light over directional light (0: a lone lamp in the dark). */
+  ambient: z.number().min(0).max(10),
+  /** Colour temperature of the lamp in kelvin; 6500 keeps the photo's own light colour. */
+  temperature: z.number().min(1500).max(15000),
+});
+export type LightSpec = z.infer<typeof LightSpec>;
+
 /** One kind of edit a job applies; each variant gets one of the job's edits, in turn. */
 export const EditSpec = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
+  /**
+   * Physically-based relighting (no generator involved): each variant takes the next of `lights`
+   * (the relight presets when absent); strength < 1 moves only part of the way to that light.
+   */
+  z.object({
+    type: z.literal('relight'),
+    lights: z.array(LightSpec).min(1).max(64).optional(),
+    strength: StrengthRange.default([1, 1]),
+  }),
+    z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
   z.object({
     type: z.literal('mix'),
     parts: z.array(z.string().min(1).max(128)).min(1).max(8),
@@ -69,7 +92,26 @@ export const PackSummary = z.object({
 });
 export type PackSummary = z.infer<typeof PackSummary>;
 
+export const RelightPreviewRequest = z.object({
+  /** Preview this person's first analysed face; null: the project's first. */
+  identityId: z.number().int().nullable(),
+  light: LightSpec,
+  size: z.number().int().min(64).max(1024).default(256),
+});
+export type RelightPreviewRequest = z.infer<typeof RelightPreviewRequest>;
+
+export const RelightPreview = z.object({
+  imageId: z.number().int(),
+  /** PNG of the relit crop as a data URL. */
+  image: z.string(),
+  /** The light the photo itself was estimated to be taken under. */
+  estimated: z.object({ azimuth: z.number(), elevation: z.number(), ambient: z.number() }),
+});
+export type RelightPreview = z.infer<typeof RelightPreview>;
+
 export const synthesisCommands = {
+  /** One source face under one light, before a batch runs. */
+  'synthesis.previewRelight': command(RelightPreviewRequest, RelightPreview),
   'synthesis.packs': command(z.object({}), z.array(PackSummary)),
   /** Validates a pack folder (manifest, files, hashes, graph signatures, a probe run) and registers it. */
   'synthesis.addPack': command(z.object({ path: z.string().min(1).max(4096) }), PackSummary),

@@ -8,7 +8,8 @@ describe('likeness synthesize --edits', () => {
       { type: 'direction', name: 'smile', strength: [-3, 3] },
       { type: 'mix', parts: ['eyes', 'mouth'], donors: 'same-identity', strength: [0.5, 1] },
     ]);
-    expect(edits('relight')).toHaveLength(3);
+    expect(edits('relight')).toEqual([{ type: 'relight', strength: [1, 1] }]);
+    expect(edits('relight-linear')).toHaveLength(3);
   });
 
   it('names what it does not understand', () => {

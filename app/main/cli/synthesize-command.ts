@@ -6,24 +6,27 @@ import { followJob } from './job-progress.ts';
 
 /** Named edit sets for the default generator, so the common case needs no edit syntax. */
 const presets: Record<string, readonly EditSpec[]> = {
-  relight: [
+  /** Physically-based relighting from the face mesh, dealing the preset lamps in turn. */
+  relight: [{ type: 'relight', strength: [1, 1] }],
+  hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],
+  background: [{ type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] }],
+  expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
+  /** The default generator's linear illumination basis, kept as an option. */
+  'relight-linear': [
     { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
     { type: 'direction', name: 'light_top_bottom', strength: [-2, 2] },
     { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
   ],
-  hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],
-  background: [{ type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] }],
-  expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
 };
 
-/** Every preset at once: what runs when no edits are named. */
-export const allPresets = Object.keys(presets).join(',');
+/** Every default preset at once (the linear relight is an option, not a default): what runs when no edits are named. */
+export const allPresets = ['relight', 'hair', 'background', 'expression'].join(',');
 
 export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
   usage:
     'likeness synthesize <file.likeness> [--identities 1,2 | --images 5,6] [--pack <folder> | --pack-id <n>] [--refit] ' +
-    '[--edits relight,hair,background,expression,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0]',
+    '[--edits relight,hair,background,expression,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0]',
   summary: 'make identity-preserving variants of a project’s faces with the default generator or a generator pack',
   switches: ['refit'],
   async run({ args, client, out }) {

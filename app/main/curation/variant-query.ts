@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '../../api/curation.ts';
+import { LightSpec } from '../../api/synthesis.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { and, filterCondition, groupColumn, groupCondition, orderBy, STATUS_SQL } from './variant-sql.ts';
 
@@ -32,12 +33,14 @@ interface TileRow {
   status: VariantTile['status'];
   decided_by: string | null;
   decided_at: string | null;
+  light: string | null;
 }
 
 const FROM_VARIANTS = 'FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id';
 const SELECT_TILES = `SELECT v.id, v.source_image_id, v.identity_id, n.name AS identity_name, v.ordinal, v.edit_kind,
     v.strength, v.seed, v.file_key, v.width, v.height, v.id_to_source, v.id_to_centroid, v.diversity,
-    ${STATUS_SQL} AS status, d.decided_by, d.decided_at
+    ${STATUS_SQL} AS status, d.decided_by, d.decided_at,
+    CASE WHEN json_valid(v.recipe) THEN json_extract(v.recipe, '$.ops[0].light') END AS light
   ${FROM_VARIANTS} LEFT JOIN identities n ON n.id = v.identity_id`;
 
 /** The media key of a dataset image as the hosts resolve it (see media-resolver). */
@@ -131,5 +134,13 @@ function toTile(row: TileRow): VariantTile {
     status: row.status,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
+    light: tileLight(row.light),
   };
+}
+
+/** The relight variant's target light from its recipe; null for other edits (or a recipe this version cannot read). */
+function tileLight(json: string | null): LightSpec | null {
+  if (!json) return null;
+  const parsed = LightSpec.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
 }

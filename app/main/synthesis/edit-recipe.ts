@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LightSpec } from '../../api/synthesis.ts';
 import { EditKind } from './pack-manifest.ts';
 
 /**
@@ -6,6 +7,8 @@ import { EditKind } from './pack-manifest.ts';
  * reproduces the variant byte for byte: nothing random is left unresolved in it.
  */
 export const RecipeOp = z.discriminatedUnion('type', [
+  /** Physically-based relighting to `light`; strength 1 goes all the way, 0.5 half way (in log shading). */
+  z.object({ type: z.literal('relight'), light: LightSpec, strength: z.number() }),
   z.object({ type: z.literal('direction'), name: z.string(), strength: z.number() }),
   z.object({ type: z.literal('mix'), parts: z.array(z.string()).min(1), donorFaceId: z.number().int(), strength: z.number() }),
 ]);

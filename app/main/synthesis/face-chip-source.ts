@@ -53,6 +53,10 @@ export class FaceChipSource implements FaceSource {
     return null;
   }
 
+  async templateMesh(): Promise<Float32Array | null> {
+    return null;
+  }
+
   async personMask(): Promise<Float32Array | null> {
     return null;
   }

@@ -17,6 +17,8 @@ export interface FaceSource {
   alignedCrop(faceId: number, size: number): Promise<PlanarImage>;
   /** The 468 mesh points in template pixels at `size` (x, y interleaved), or null when the face has no mesh. */
   templateLandmarks(faceId: number, size: number): Promise<Float32Array | null>;
+  /** The 468 mesh points in template pixels at `size` with depth (x, y, z interleaved, z on the same scale), or null. */
+  templateMesh(faceId: number, size: number): Promise<Float32Array | null>;
   /** Person probability per template pixel at `size`, or null where no person mask was computed. */
   personMask(faceId: number, size: number): Promise<Float32Array | null>;
 }

@@ -5,6 +5,7 @@ import type { RecipeOp } from './edit-recipe.ts';
  * Applies a recipe's ops to a source latent. Directions add strength × scale × vector over their
  * layer range (InterFaceGAN); part mixes move the part's layers toward the donor's
  * (1 − s)·source + s·donor (style mixing for a StyleGAN, region swap for the default generator).
+ * Relight ops work on pixels, not latents: the renderer applies them and they leave the latent as is.
  */
 export function applyOps(pack: GeneratorPack, source: Latent, ops: readonly RecipeOp[], donorLatent: (faceId: number) => Latent): Latent {
   const data = Float32Array.from(source.data);
@@ -16,7 +17,7 @@ export function applyOps(pack: GeneratorPack, source: Latent, ops: readonly Reci
       const step = op.strength * direction.scale;
       const start = direction.layers[0] * width;
       for (let i = 0; i < direction.values.length; i += 1) data[start + i] += step * direction.values[i];
-    } else {
+    } else if (op.type === 'mix') {
       const donor = donorLatent(op.donorFaceId).data;
       for (const name of op.parts) {
         const part = pack.parts.get(name);

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { affineFromRows, applyAffine, type Affine } from '../vision/affine.ts';
+import { meshToTemplate } from './relight/template-mesh.ts';
 import { loadAlignedCrop } from '../vision/aligned-crop.ts';
 import { alignedCropKey, personMaskKey } from '../vision/media-keys.ts';
 import { alignmentTransform, transformForSize, type FivePoints } from '../vision/face-templates.ts';
@@ -71,6 +72,14 @@ export class ProjectFaceSource implements FaceSource {
       points[p * 2 + 1] = y;
     }
     return points;
+  }
+
+  async templateMesh(faceId: number, size: number): Promise<Float32Array | null> {
+    const row = this.#geometry(faceId);
+    const toTemplate = row && generatorTransform(row, size);
+    if (!row?.landmarks || !toTemplate) return null;
+    const source = new Float32Array(row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength));
+    return meshToTemplate(source, toTemplate);
   }
 
   /** The mask analysis stored with the face, resized; computed with the person model only when none was stored. */

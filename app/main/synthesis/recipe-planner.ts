@@ -3,6 +3,7 @@ import type { Recipe, RecipeOp } from './edit-recipe.ts';
 import type { SourceFace } from './face-source.ts';
 import type { GeneratorPack } from './generator-pack.ts';
 import type { EditKind } from './pack-manifest.ts';
+import { RELIGHT_PRESETS } from './relight/light-spec.ts';
 import { deriveSeed, SeededRandom } from './seeded-random.ts';
 
 /** Faces donors are drawn from, indexed once per job. */
@@ -62,7 +63,13 @@ export function planRecipe(pack: GeneratorPack, request: SynthesizeRequest, dono
   const strength = random.uniform(edit.strength[0], edit.strength[1]);
   let op: RecipeOp;
   let editKind: EditKind;
-  if (edit.type === 'direction') {
+  if (edit.type === 'relight') {
+    // Lights are dealt in turn from a per-source offset, so a source's variants cover distinct lights.
+    const lights = edit.lights ?? RELIGHT_PRESETS;
+    const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(lights.length);
+    op = { type: 'relight', light: lights[turn % lights.length], strength };
+    editKind = 'relight';
+  } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
     editKind = pack.directions.get(edit.name)!.edit;
   } else {

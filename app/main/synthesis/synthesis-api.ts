@@ -13,6 +13,8 @@ import { DEFAULT_PACK_NAME, DEFAULT_PACK_VERSION } from './default-pack-export.t
 import { defaultFitOptions } from './appearance-model-fit.ts';
 import { loadGeneratorPack } from './pack-loader.ts';
 import { PackManifest } from './pack-manifest.ts';
+import { encodeVariantPng } from './png-encoding.ts';
+import { prepareRelight, renderRelight } from './relight/relight-face.ts';
 import { ProjectFaceSource } from './project-face-source.ts';
 import { projectCentroids, visionIdentityScorer } from './project-identity-scorer.ts';
 import { importCheckpointBesideProject } from './stylegan/project-checkpoint-import.ts';
@@ -38,6 +40,17 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
     'synthesis.importCheckpoint': async ({ checkpoint, truncation }) => {
       const session = workspace.require();
       return addPackFolder(session, await importCheckpointBesideProject(session.path, checkpoint, truncation));
+    },
+    'synthesis.previewRelight': async ({ identityId, light, size }) => {
+      const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
+      const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
+      if (!face) throw new ApiError('NOT_FOUND', identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`);
+      const mesh = await faces.templateMesh(face.faceId, size);
+      if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
+      const prepared = prepareRelight({ image: await faces.alignedCrop(face.faceId, size), landmarks: mesh });
+      const png = await encodeVariantPng(renderRelight(prepared, light).image);
+      const { azimuth, elevation, ambient } = prepared.estimated;
+      return { imageId: face.imageId, image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, estimated: { azimuth, elevation, ambient } };
     },
     'synthesis.start': (request) => {
       const session = workspace.require();

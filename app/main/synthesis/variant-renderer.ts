@@ -5,6 +5,7 @@ import { resizePlanar, type PlanarImage } from './image-tensor.ts';
 import { applyOps, latentDistance } from './latent-edit.ts';
 import { refineLatent } from './latent-refiner.ts';
 import { encodeVariantPng } from './png-encoding.ts';
+import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from './relight/relight-face.ts';
 import { deriveSeed } from './seeded-random.ts';
 
 export interface RenderedVariant {
@@ -14,7 +15,8 @@ export interface RenderedVariant {
   readonly png: Uint8Array;
   /** The source's aligned crop at the same size, what identity and diversity are measured against. */
   readonly source: PlanarImage;
-  readonly latentDeltaNorm: number;
+  /** Latent distance of the edit; null for pixel-space edits (relighting) that use no latent. */
+  readonly latentDeltaNorm: number | null;
   /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
   readonly diversity: number;
 }
@@ -36,6 +38,7 @@ export class VariantRenderer {
   readonly #latents: BoundedCache<string, Latent>;
   readonly #crops: BoundedCache<string, PlanarImage>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
+  readonly #relightFaces: BoundedCache<number, PreparedFace>;
 
   readonly #onRefine: RefineProgress | undefined;
 
@@ -49,9 +52,39 @@ export class VariantRenderer {
     this.#latents = new BoundedCache(cacheLimit);
     this.#crops = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
+    this.#relightFaces = new BoundedCache(cacheLimit);
   }
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
+    const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight');
+    const latent = await this.#renderLatent(recipes.filter((r) => !isRelight(r)), signal);
+    const results: RenderedVariant[] = [];
+    for (const recipe of recipes) {
+      signal?.throwIfAborted();
+      results.push(isRelight(recipe) ? await this.#renderRelight(recipe) : latent.shift()!);
+    }
+    return results;
+  }
+
+  /** Physically-based relighting of the source crop: no generator pass, at the relight crop size. */
+  async #renderRelight(recipe: Recipe): Promise<RenderedVariant> {
+    const size = RELIGHT_CROP_SIZE;
+    const source = await this.#crop(recipe.sourceFaceId, size);
+    let face = this.#relightFaces.get(recipe.sourceFaceId);
+    if (!face) {
+      const mesh = await this.#faces.templateMesh(recipe.sourceFaceId, size);
+      if (!mesh) throw new Error(`face ${recipe.sourceFaceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
+      face = prepareRelight({ image: source, landmarks: mesh });
+      this.#relightFaces.set(recipe.sourceFaceId, face);
+    }
+    let image = source;
+    for (const op of recipe.ops) if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
+    image = quantise(image);
+    return { recipe, image, png: await encodeVariantPng(image), source, latentDeltaNorm: null, diversity: meanAbsoluteDifference(image, quantise(source)) };
+  }
+
+  async #renderLatent(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
+    if (recipes.length === 0) return [];
     const pack = this.#pack;
     for (const recipe of recipes) {
       if (recipe.pack.hash !== pack.hash) throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);

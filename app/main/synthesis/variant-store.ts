@@ -15,7 +15,7 @@ export interface VariantRow {
   readonly fileKey: string;
   readonly width: number;
   readonly height: number;
-  readonly latentDeltaNorm: number;
+  readonly latentDeltaNorm: number | null;
   readonly idToSource: number | null;
   readonly idToCentroid: number | null;
   readonly diversity: number;

@@ -6,6 +6,7 @@ import { personMask } from '../../vision/person-mask.ts';
 import { decodeRgb, type RgbImage } from '../../vision/rgb-image.ts';
 import type { VisionRuntime } from '../../vision/vision-runtime.ts';
 import type { FaceSource, SourceFace } from '../face-source.ts';
+import { meshToTemplate } from '../relight/template-mesh.ts';
 import { planarFromInterleaved, type PlanarImage } from '../image-tensor.ts';
 
 interface Analysed extends SourceFace {
@@ -67,6 +68,11 @@ export class AnalysedPhotoSource implements FaceSource {
       points[p * 2 + 1] = y;
     }
     return points;
+  }
+
+  async templateMesh(faceId: number, size: number): Promise<Float32Array> {
+    const { face } = this.#get(faceId);
+    return meshToTemplate(face.landmarks, transformForSize(face.generatorTransform, 'generator', size));
   }
 
   async personMask(faceId: number, size: number): Promise<Float32Array> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackSummary } from '../../../../api/synthesis.ts';
-import { buildRequest, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import { buildRequest, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 const defaultPack: PackSummary = {
   id: null,
@@ -21,19 +21,32 @@ const defaultPack: PackSummary = {
 };
 
 function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
-  return { packKey: 'default', refit: false, sources: 'all', identityIds: [], rows: rowsFor(defaultPack), variantsPerSource: 4, seed: 9, refineIterations: 0, ...overrides };
+  return {
+    packKey: 'default',
+    relight: defaultRelightForm(),
+    refit: false,
+    sources: 'all',
+    identityIds: [],
+    rows: rowsFor(defaultPack),
+    variantsPerSource: 4,
+    seed: 9,
+    refineIterations: 0,
+    ...overrides,
+  };
 }
 
 describe('synthesis form', () => {
-  it('switches on identity-safe edits by default, with donors that fit the part', () => {
+  it('switches on identity-safe edits by default, with donors that fit the part; the pack’s lighting edits stay off', () => {
     const rows = rowsFor(defaultPack);
-    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['direction:light_left_right', 'mix:illumination', 'mix:hair', 'mix:mouth']);
+    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['mix:hair', 'mix:mouth']);
     expect(rows.find((r) => r.name === 'hair')!.donors).toBe('other-identities');
     expect(rows.find((r) => r.name === 'mouth')!.donors).toBe('same-identity');
   });
 
-  it('builds the request the job takes, ordering each strength range', () => {
+  it('builds the request the job takes, physically-based relighting first, ordering each strength range', () => {
     const f = form();
+    f.rows[0].enabled = true;
+    f.rows[1].enabled = true;
     f.rows[0].min = 2;
     f.rows[0].max = -1;
     const built = buildRequest(f, [defaultPack]);
@@ -43,6 +56,7 @@ describe('synthesis form', () => {
       variantsPerSource: 4,
       seed: 9,
       edits: [
+        { type: 'relight', lights: undefined, strength: [1, 1] },
         { type: 'direction', name: 'light_left_right', strength: [-1, 2] },
         { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
         { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
@@ -51,8 +65,15 @@ describe('synthesis form', () => {
     });
   });
 
+  it('gives every relight variant the one custom light when asked', () => {
+    const relight = { ...defaultRelightForm(), lights: 'custom' as const, light: { azimuth: -70, elevation: 30, ambient: 0.1, temperature: 3200 } };
+    const built = buildRequest(form({ relight }), [defaultPack]);
+    expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: [relight.light], strength: [1, 1] });
+  });
+
   it('says why it cannot start', () => {
-    expect(buildRequest(form({ rows: rowsFor(defaultPack).map((r) => ({ ...r, enabled: false })) }), [defaultPack])).toEqual({ problem: 'Switch on at least one edit.' });
+    const noEdits = form({ relight: { ...defaultRelightForm(), enabled: false }, rows: rowsFor(defaultPack).map((r) => ({ ...r, enabled: false })) });
+    expect(buildRequest(noEdits, [defaultPack])).toEqual({ problem: 'Switch on at least one edit.' });
     expect(buildRequest(form({ sources: 'identities' }), [defaultPack])).toEqual({ problem: 'Pick at least one identity, or use all faces.' });
     expect(buildRequest(form({ packKey: 'installed:4' }), [defaultPack])).toEqual({ problem: 'Choose a generator.' });
   });

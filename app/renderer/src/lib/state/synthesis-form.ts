@@ -1,4 +1,4 @@
-import type { DonorPolicy, EditSpec, PackSummary, SynthesizeRequest } from '../../../../api/synthesis.ts';
+import type { DonorPolicy, EditSpec, LightSpec, PackSummary, SynthesizeRequest } from '../../../../api/synthesis.ts';
 
 /** One line of the edit list: a pack direction or part, on or off, with its strength range. */
 export interface EditRow {
@@ -13,8 +13,28 @@ export interface EditRow {
   donors: DonorPolicy;
 }
 
+/**
+ * Physically-based relighting: the default relight edit. 'presets' deals the product's lamp set
+ * (harsh Yale positions, both sides) in turn; 'custom' gives every relight variant the one light.
+ */
+export interface RelightForm {
+  enabled: boolean;
+  lights: 'presets' | 'custom';
+  light: LightSpec;
+  /** Which person the preview shows (null: the project's first face). */
+  previewIdentityId: number | null;
+}
+
+export const defaultRelightForm = (): RelightForm => ({
+  enabled: true,
+  lights: 'presets',
+  light: { azimuth: 50, elevation: 15, ambient: 0.25, temperature: 6500 },
+  previewIdentityId: null,
+});
+
 export interface SynthesisForm {
   packKey: string;
+  relight: RelightForm;
   refit: boolean;
   sources: 'all' | 'identities';
   identityIds: number[];
@@ -37,8 +57,12 @@ const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
   attribute: 'same-identity',
 };
 
-/** Edits switched on when a pack is picked: everything but parts that would change who the person looks like. */
+/**
+ * Edits switched on when a pack is picked: everything but parts that would change who the person
+ * looks like, and the pack's own lighting edits, which physically-based relighting replaces.
+ */
 function enabledByDefault(row: Pick<EditRow, 'type' | 'edit' | 'name'>): boolean {
+  if (row.edit === 'relight') return false;
   if (row.type === 'direction') return row.edit !== 'attribute' || row.name === 'brightness';
   return row.edit !== 'attribute';
 }
@@ -77,14 +101,17 @@ export function rowsFor(pack: PackSummary): EditRow[] {
 export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[]): { request: SynthesizeRequest } | { problem: string } {
   const pack = packs.find((p) => packKey(p) === form.packKey);
   if (!pack) return { problem: 'Choose a generator.' };
-  const edits: EditSpec[] = form.rows
+  const relight: EditSpec[] = form.relight.enabled
+    ? [{ type: 'relight', lights: form.relight.lights === 'custom' ? [{ ...form.relight.light }] : undefined, strength: [1, 1] }]
+    : [];
+  const edits: EditSpec[] = relight.concat(form.rows
     .filter((row) => row.enabled)
     .map((row) => {
       const strength: [number, number] = [Math.min(row.min, row.max), Math.max(row.min, row.max)];
       return row.type === 'direction'
         ? { type: 'direction', name: row.name, strength }
         : { type: 'mix', parts: [row.name], donors: row.donors, strength };
-    });
+    }));
   if (edits.length === 0) return { problem: 'Switch on at least one edit.' };
   if (form.sources === 'identities' && form.identityIds.length === 0) return { problem: 'Pick at least one identity, or use all faces.' };
   return {

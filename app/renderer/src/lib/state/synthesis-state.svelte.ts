@@ -1,13 +1,14 @@
 import type { ApiClient } from '../../../../api/client.ts';
-import type { PackSummary } from '../../../../api/synthesis.ts';
+import type { PackSummary, RelightPreview } from '../../../../api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
-import { buildRequest, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import { buildRequest, defaultRelightForm, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 /** The synthesize panel: the project's generators, the form, and starting a job from it. */
 export class SynthesisState {
   packs = $state.raw<PackSummary[]>([]);
   form = $state<SynthesisForm>({
     packKey: 'default',
+    relight: defaultRelightForm(),
     refit: false,
     sources: 'all',
     identityIds: [],
@@ -17,6 +18,8 @@ export class SynthesisState {
     refineIterations: 0,
   });
   starting = $state(false);
+  preview = $state.raw<RelightPreview | null>(null);
+  previewing = $state(false);
   addingPack = $state(false);
   readonly pack = $derived(this.packs.find((p) => packKey(p) === this.form.packKey) ?? null);
   readonly built = $derived(buildRequest(this.form, this.packs));
@@ -59,6 +62,19 @@ export class SynthesisState {
       return false;
     } finally {
       this.addingPack = false;
+    }
+  }
+
+  /** One source under the form's light, before a batch runs. */
+  async previewRelight(): Promise<void> {
+    this.previewing = true;
+    try {
+      const { light, previewIdentityId } = this.form.relight;
+      this.preview = await this.#client.call('synthesis.previewRelight', { identityId: previewIdentityId, light: { ...light }, size: 256 });
+    } catch (error) {
+      this.#notices.report(error, 'Previewing the light');
+    } finally {
+      this.previewing = false;
     }
   }
 

@@ -42,6 +42,11 @@ describe('SynthesisPanel', () => {
       'jobs.list': () => [],
       'synthesis.packs': () => [defaultPack],
       'synthesis.start': () => ({ jobId: 11 }),
+      'synthesis.previewRelight': () => ({
+        imageId: 3,
+        image: 'data:image/png;base64,iVBORw0KGgo=',
+        estimated: { azimuth: -4, elevation: 12, ambient: 0.3 },
+      }),
     });
     const app = new AppState(backend);
     component = mount(App, { target, props: { app } });
@@ -70,8 +75,7 @@ describe('SynthesisPanel', () => {
         sources: { kind: 'all' },
         pack: { kind: 'default', refit: false },
         edits: [
-          { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
-          { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
+          { type: 'relight', strength: [1, 1] },
           { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
         ],
         variantsPerSource: 8,
@@ -101,5 +105,30 @@ describe('SynthesisPanel', () => {
     expect(backend.callsOf('synthesis.importCheckpoint')).toEqual([{ checkpoint: '/models/ffhq.pkl' }]);
     expect(backend.callsOf('synthesis.addPack')).toEqual([]);
     expect((q('synthesis-pack') as HTMLSelectElement).selectedOptions[0]?.textContent).toMatch(/StyleGAN2 256px/);
+  });
+
+  it('previews one source under the chosen light before a batch runs, and shows both lights as lit spheres', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    const azimuth = q('relight-azimuth') as HTMLInputElement;
+    azimuth.value = '-70';
+    azimuth.dispatchEvent(new Event('input'));
+    const who = q('relight-preview-identity') as HTMLSelectElement;
+    expect([...who.options].map((o) => o.textContent)).toHaveLength(3);
+    who.value = '2';
+    who.dispatchEvent(new Event('change', { bubbles: true }));
+    flushSync();
+    q('relight-preview')!.click();
+    await settle();
+    flushSync();
+    expect(backend.callsOf('synthesis.previewRelight')).toEqual([
+      { identityId: 2, light: { azimuth: -70, elevation: 15, ambient: 0.25, temperature: 6500 }, size: 256 },
+    ]);
+    expect(q('relight-preview-result')?.querySelector('img')?.getAttribute('src')).toMatch(/^data:image\/png/);
+    const glyphs = [...target.querySelectorAll<HTMLElement>('[data-testid="light-glyph"]')].map((g) => g.getAttribute('aria-label'));
+    expect(glyphs).toEqual(['light azimuth −70°, elevation +15°', 'light azimuth −4°, elevation +12°']);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * Visibility of a directional lamp over a height field (height toward the viewer in pixels, NaN off
+ * the face): a pixel is in shadow when the surface rises above the ray from it toward the lamp,
+ * as the nose, brows and eye sockets do under side and top light. Marched at half resolution and
+ * upsampled, which also gives the shadow edge the softness of a real lamp's penumbra.
+ * Returns 0 (shadowed) ‥ 1 (lit) per pixel at full resolution.
+ */
+export function castShadows(height: Float32Array, size: number, toLight: readonly [number, number, number]): Float32Array {
+  const visibility = new Float32Array(size * size).fill(1);
+  const [lx, ly, lz] = toLight;
+  const planar = Math.hypot(lx, ly);
+  if (planar < 1e-3) return visibility;
+  const half = Math.max(1, Math.floor(size / 2));
+  const low = new Float32Array(half * half).fill(Number.NaN);
+  let maxHeight = -Infinity;
+  for (let y = 0; y < half; y += 1) {
+    for (let x = 0; x < half; x += 1) {
+      let s = 0;
+      let n = 0;
+      for (let dy = 0; dy < 2; dy += 1) {
+        for (let dx = 0; dx < 2; dx += 1) {
+          const v = height[Math.min(size - 1, 2 * y + dy) * size + Math.min(size - 1, 2 * x + dx)];
+          if (!Number.isNaN(v)) {
+            s += v;
+            n += 1;
+          }
+        }
+      }
+      if (n > 0) {
+        low[y * half + x] = s / n;
+        maxHeight = Math.max(maxHeight, s / n);
+      }
+    }
+  }
+  // In image coordinates y grows downward; the ray climbs `rise` height pixels per image pixel.
+  const dx = lx / planar;
+  const dy = -ly / planar;
+  const rise = (lz / planar) * 2;
+  const bias = 1.5;
+  const lowVisibility = new Float32Array(half * half).fill(1);
+  for (let y = 0; y < half; y += 1) {
+    for (let x = 0; x < half; x += 1) {
+      const h0 = low[y * half + x];
+      if (Number.isNaN(h0)) continue;
+      for (let t = 1; t < half; t += 1) {
+        const ray = h0 + t * rise + bias;
+        if (ray > maxHeight) break;
+        const qx = Math.round(x + 0.5 + t * dx - 0.5);
+        const qy = Math.round(y + 0.5 + t * dy - 0.5);
+        if (qx < 0 || qy < 0 || qx >= half || qy >= half) break;
+        const h = low[qy * half + qx];
+        if (!Number.isNaN(h) && h > ray) {
+          lowVisibility[y * half + x] = 0;
+          break;
+        }
+      }
+    }
+  }
+  const soft = blur3(lowVisibility, half);
+  for (let y = 0; y < size; y += 1) {
+    const sy = Math.min(half - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(half - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < size; x += 1) {
+      const sx = Math.min(half - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(half - 1, x0 + 1);
+      const fx = sx - x0;
+      const top = soft[y0 * half + x0] * (1 - fx) + soft[y0 * half + x1] * fx;
+      const bottom = soft[y1 * half + x0] * (1 - fx) + soft[y1 * half + x1] * fx;
+      visibility[y * size + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return visibility;
+}
+
+function blur3(values: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      let s = 0;
+      let n = 0;
+      for (let dy = -1; dy <= 1; dy += 1) {
+        for (let dx = -1; dx <= 1; dx += 1) {
+          const qx = x + dx;
+          const qy = y + dy;
+          if (qx < 0 || qy < 0 || qx >= size || qy >= size) continue;
+          s += values[qy * size + qx];
+          n += 1;
+        }
+      }
+      out[y * size + x] = s / n;
+    }
+  }
+  return out;
+}

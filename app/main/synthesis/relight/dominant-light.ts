@@ -1,0 +1,64 @@
+import { lightDirection } from './light-spec.ts';
+
+export interface DominantLight {
+  readonly azimuth: number;
+  readonly elevation: number;
+  /** Lamp intensity E and ambient A of the fit luminance ≈ A + E·max(0, n·L). */
+  readonly intensity: number;
+  readonly ambient: number;
+}
+
+/**
+ * The single lamp plus ambient that best explains the face's luminance: for each direction the
+ * model is linear in (A, E), so a coarse grid over the lamp positions a photo can have, then a fine
+ * one around the best, each solved by 2 × 2 least squares. A low-order SH fit over the visible
+ * half of the sphere alone biases the direction toward the side (its bases are not orthogonal
+ * there); this fit does not, and it is what provenance reports as the photo's light.
+ */
+export function fitDominantLight(luminance: Float32Array, normals: Float32Array, weights: Float32Array): DominantLight {
+  const plane = luminance.length;
+  const stride = Math.max(1, Math.floor(plane / 6000));
+  const samples: number[] = [];
+  for (let j = 0; j < plane; j += stride) if (weights[j] > 0) samples.push(j);
+  const evaluate = (azimuth: number, elevation: number) => {
+    const [lx, ly, lz] = lightDirection({ azimuth, elevation });
+    let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    for (const j of samples) {
+      const w = weights[j];
+      const x = Math.max(0, normals[j] * lx + normals[plane + j] * ly + normals[2 * plane + j] * lz);
+      const y = luminance[j];
+      sw += w;
+      sx += w * x;
+      sy += w * y;
+      sxx += w * x * x;
+      sxy += w * x * y;
+      syy += w * y * y;
+    }
+    const det = sw * sxx - sx * sx;
+    if (sw <= 0 || det <= 1e-12) return { error: Infinity, intensity: 0, ambient: 0 };
+    let intensity = (sw * sxy - sx * sy) / det;
+    let ambient = (sy - intensity * sx) / sw;
+    if (intensity < 0 || ambient < 0) {
+      // Clamp to the physical side: a lamp cannot subtract light, nor ambient be negative.
+      intensity = Math.max(0, intensity);
+      ambient = Math.max(0, (sy - intensity * sx) / sw);
+      if (ambient === 0 && sxx > 0) intensity = Math.max(0, sxy / sxx);
+    }
+    const error = syy - 2 * intensity * sxy - 2 * ambient * sy + intensity * intensity * sxx + 2 * intensity * ambient * sx + ambient * ambient * sw;
+    return { error, intensity, ambient };
+  };
+  let best = { azimuth: 0, elevation: 0, ...evaluate(0, 0) };
+  const search = (azimuths: number[], elevations: number[]) => {
+    for (const azimuth of azimuths) {
+      for (const elevation of elevations) {
+        const fit = evaluate(azimuth, elevation);
+        if (fit.error < best.error) best = { azimuth, elevation, ...fit };
+      }
+    }
+  };
+  const range = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+  search(range(-130, 130, 10), range(-60, 90, 10));
+  const { azimuth, elevation } = best;
+  search(range(azimuth - 9, azimuth + 9, 1.5), range(Math.max(-90, elevation - 9), Math.min(90, elevation + 9), 1.5));
+  return { azimuth: best.azimuth, elevation: best.elevation, intensity: best.intensity, ambient: best.ambient };
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SynthesizeRequest } from '../../../api/synthesis.ts';
+import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { InferenceClient } from '../../inference/inference-client.ts';
+import { VisionRuntime } from '../../vision/vision-runtime.ts';
+import { Recipe } from '../edit-recipe.ts';
+import type { GeneratorPack } from '../generator-pack.ts';
+import type { PlanarImage } from '../image-tensor.ts';
+import { loadGeneratorPack } from '../pack-loader.ts';
+import { DonorPool, planRecipe } from '../recipe-planner.ts';
+import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
+import { sharedFaceChips } from '../testing/shared-face-chips.ts';
+import { writeStyleganShapedPack } from '../testing/stylegan-shaped-pack.ts';
+import { VariantRenderer } from '../variant-renderer.ts';
+import { RELIGHT_PRESETS } from './light-spec.ts';
+import { RELIGHT_CROP_SIZE } from './relight-face.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'likeness-relight-'));
+const client = new InferenceClient({ threadsPerWorker: 2 });
+
+/** Mean luminance of the image's left half minus its right half, over the central face area. */
+function leftMinusRight(image: PlanarImage): number {
+  const { size, data } = image;
+  const plane = size * size;
+  let balance = 0;
+  let n = 0;
+  for (let y = Math.floor(size * 0.35); y < Math.floor(size * 0.75); y += 1) {
+    for (let x = Math.floor(size * 0.25); x < Math.floor(size * 0.75); x += 1) {
+      const i = y * size + x;
+      const l = 0.299 * data[i] + 0.587 * data[plane + i] + 0.114 * data[2 * plane + i];
+      balance += x < size / 2 ? l : -l;
+      n += 1;
+    }
+  }
+  return balance / n;
+}
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
+  let faces: AnalysedPhotoSource;
+  let pack: GeneratorPack;
+  const request = (seed: number): SynthesizeRequest => ({
+    sources: { kind: 'all' },
+    pack: { kind: 'default', refit: false },
+    edits: [{ type: 'relight', strength: [1, 1] }],
+    variantsPerSource: 4,
+    seed,
+    refineIterations: 0,
+  });
+
+  beforeAll(async () => {
+    const photos = sharedFaceChips(['johns'], 1).map((chip) => ({ path: chip.path, identityId: chip.identityId }));
+    faces = await AnalysedPhotoSource.analyse(photos.slice(0, 2), new VisionRuntime(client));
+    await writeStyleganShapedPack(join(root, 'pack'));
+    pack = await loadGeneratorPack(join(root, 'pack'), client);
+  });
+  afterAll(async () => {
+    await pack?.close();
+    await client.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const plan = (seed: number) => {
+    const donors = new DonorPool(faces.faces());
+    return faces.faces().flatMap((source) => [0, 1, 2, 3].map((ordinal) => planRecipe(pack, request(seed), donors, source, ordinal)));
+  };
+
+  it('records the light in each recipe, a different preset per variant of a source', () => {
+    const recipes = plan(7);
+    for (const recipe of recipes) {
+      const parsed = Recipe.parse(JSON.parse(JSON.stringify(recipe)));
+      expect(parsed.editKind).toBe('relight');
+      const op = parsed.ops[0];
+      expect(op.type).toBe('relight');
+      if (op.type === 'relight') expect(RELIGHT_PRESETS).toContainEqual(op.light);
+    }
+    const lightsOfFirst = recipes.slice(0, 4).map((r) => JSON.stringify(r.ops[0]));
+    expect(new Set(lightsOfFirst).size).toBe(4);
+  });
+
+  it('same recipe and seed give byte-identical variants, at the relight crop size', async () => {
+    const recipes = plan(7);
+    const first = await new VariantRenderer(pack, faces, null).render(recipes);
+    const again = await new VariantRenderer(pack, faces, null).render(plan(7));
+    expect(first.map((v) => sha(v.png))).toEqual(again.map((v) => sha(v.png)));
+    for (const variant of first) {
+      expect(variant.image.size).toBe(RELIGHT_CROP_SIZE);
+      expect(variant.latentDeltaNorm).toBeNull();
+      expect(variant.diversity).toBeGreaterThan(0.01);
+    }
+  });
+
+  it('a lamp on the subject’s right brightens the image’s left, and the other way round', async () => {
+    const [source] = faces.faces();
+    const recipe = (azimuth: number): Recipe => ({
+      ...plan(1)[0],
+      sourceFaceId: source.faceId,
+      ops: [{ type: 'relight', light: { azimuth, elevation: 0, ambient: 0.25, temperature: 6500 }, strength: 1 }],
+    });
+    const [fromRight, fromLeft] = await new VariantRenderer(pack, faces, null).render([recipe(60), recipe(-60)]);
+    const before = leftMinusRight(fromRight.source);
+    expect(leftMinusRight(fromRight.image)).toBeGreaterThan(before + 0.05);
+    expect(leftMinusRight(fromLeft.image)).toBeLessThan(before - 0.05);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * Do variants help recognition? (`npm run eval:augment` → bench/results/augment.json)
+ * On Extended Yale B01–B10: gallery = one frontal photo per person (k = 1) or three (k = 3:
+ * A+000E+00, A+000E+20, A+000E-20); probes = every other photo. Rank-1 identification with the
+ * default scorer, by nearest neighbour and by nearest centroid, overall and per Yale subset, for
+ * (a) the real gallery, (b) + the gallery photos' unedited crops (control: the crop path alone),
+ * (c) + physically-based relight variants (the relight presets). Every crop and variant is scored
+ * as a photo is: detect → mesh → align → embed. Also the relight gain: mean cosine of a variant to
+ * the same person's other real photos minus its source photo's.
+ * Tuning was done on B01–B05 (lights, depth, shadow strength); `heldOut` repeats every figure for
+ * the probes of B06–B10 alone.
+ */
+import { InferenceClient } from '../app/main/inference/inference-client.ts';
+import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
+import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
+import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
+import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { commitHash } from './eval-relight-fidelity.ts';
+import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
+
+const SIZE = 256;
+const GALLERY: Record<'k1' | 'k3', readonly (readonly [number, number])[]> = {
+  k1: [[0, 0]],
+  k3: [[0, 0], [0, 20], [0, -20]],
+};
+const TUNED_ON = ['yaleB01', 'yaleB02', 'yaleB03', 'yaleB04', 'yaleB05'];
+
+interface Entry {
+  readonly person: string;
+  readonly embedding: Float32Array;
+}
+
+type Rates = Record<'all' | YaleSubset, number | null> & { probes: number };
+
+function rank1(gallery: readonly Entry[], probes: readonly AnalysedPhoto[], rule: 'nearest-neighbour' | 'nearest-centroid'): Rates {
+  let candidates: Entry[];
+  if (rule === 'nearest-neighbour') candidates = [...gallery];
+  else {
+    const sums = new Map<string, Float32Array>();
+    for (const entry of gallery) {
+      const sum = sums.get(entry.person) ?? new Float32Array(entry.embedding.length);
+      for (let i = 0; i < sum.length; i += 1) sum[i] += entry.embedding[i];
+      sums.set(entry.person, sum);
+    }
+    candidates = [...sums].map(([person, sum]) => ({ person, embedding: l2Normalise(sum) }));
+  }
+  const hits: Record<string, [number, number]> = {};
+  for (const probe of probes) {
+    let best = -Infinity;
+    let who = '';
+    for (const c of candidates) {
+      const s = cosineSimilarity(probe.embedding!, c.embedding);
+      if (s > best) {
+        best = s;
+        who = c.person;
+      }
+    }
+    for (const key of ['all', probe.subset]) {
+      const h = (hits[key] ??= [0, 0]);
+      h[0] += who === probe.person ? 1 : 0;
+      h[1] += 1;
+    }
+  }
+  const rate = (key: string) => (hits[key] ? round(hits[key][0] / hits[key][1]) : null);
+  return { all: rate('all'), S1: rate('S1'), S2: rate('S2'), S3: rate('S3'), S4: rate('S4'), S5: rate('S5'), probes: probes.length };
+}
+
+function round(v: number, digits = 4): number {
+  return Math.round(v * 10 ** digits) / 10 ** digits;
+}
+
+export async function evaluateAugment(vision: VisionRuntime) {
+  const analysed = await analyseYale(listYale(), vision);
+  const people = [...new Set(analysed.map((p) => p.person))];
+  const undetected = analysed.filter((p) => !p.embedding).length;
+  const prepared = new Map<string, { crop: Entry; variants: Entry[]; gains: number[]; noFace: number }>();
+  let renderMs = 0;
+  let scoreMs = 0;
+  let renders = 0;
+
+  /** Crops and relight variants of one gallery photo, scored as photos; computed once for both k. */
+  const augment = async (photo: AnalysedPhoto) => {
+    const cached = prepared.get(photo.path);
+    if (cached) return cached;
+    const crop = await yaleCrop(photo, SIZE, photo);
+    const cropEmbedding = await embedAsPhoto(crop.image, vision);
+    if (!cropEmbedding) throw new Error(`${photo.path}: no face found in its own crop`);
+    const face = prepareRelight(crop);
+    const others = analysed.filter((p) => p.person === photo.person && p.path !== photo.path && p.embedding);
+    const meanTo = (e: Float32Array) => others.reduce((s, p) => s + cosineSimilarity(e, p.embedding!), 0) / others.length;
+    const sourceMean = meanTo(photo.embedding!);
+    const variants: Entry[] = [];
+    const gains: number[] = [];
+    let noFace = 0;
+    for (const light of RELIGHT_PRESETS) {
+      const t0 = performance.now();
+      const relit = renderRelight(face, light);
+      const t1 = performance.now();
+      const embedding = await embedAsPhoto(relit.image, vision);
+      scoreMs += performance.now() - t1;
+      renderMs += t1 - t0;
+      renders += 1;
+      if (!embedding) {
+        noFace += 1;
+        continue;
+      }
+      variants.push({ person: photo.person, embedding });
+      gains.push(meanTo(embedding) - sourceMean);
+    }
+    const entry = { crop: { person: photo.person, embedding: cropEmbedding }, variants, gains, noFace };
+    prepared.set(photo.path, entry);
+    return entry;
+  };
+
+  const results: Record<string, unknown> = {};
+  for (const [k, lights] of Object.entries(GALLERY)) {
+    const isGallery = (p: AnalysedPhoto) => lights.some(([a, e]) => a === p.azimuth && e === p.elevation);
+    const galleryPhotos = analysed.filter(isGallery);
+    if (galleryPhotos.some((p) => !p.embedding)) throw new Error(`a ${k} gallery photo has no face found`);
+    const probes = analysed.filter((p) => !isGallery(p) && p.embedding);
+    const real: Entry[] = galleryPhotos.map((p) => ({ person: p.person, embedding: p.embedding! }));
+    const crops: Entry[] = [];
+    const variants: Entry[] = [];
+    for (const photo of galleryPhotos) {
+      const a = await augment(photo);
+      crops.push(a.crop);
+      variants.push(...a.variants);
+    }
+    console.log(`${k}: gallery ${real.length}, +${variants.length} variants`);
+    const conditions = { real, realPlusCrops: [...real, ...crops], realPlusRelight: [...real, ...variants] } as const;
+    const table = (subsetProbes: readonly AnalysedPhoto[]) =>
+      Object.fromEntries(
+        Object.entries(conditions).map(([name, gallery]) => [
+          name,
+          { nearestNeighbour: rank1(gallery, subsetProbes, 'nearest-neighbour'), nearestCentroid: rank1(gallery, subsetProbes, 'nearest-centroid') },
+        ]),
+      );
+    results[k] = { all: table(probes), heldOut: table(probes.filter((p) => !TUNED_ON.includes(p.person))) };
+  }
+  const all = [...prepared.values()];
+  const gains = all.flatMap((a) => a.gains);
+  const heldOutGains = [...prepared.entries()].filter(([path]) => !TUNED_ON.some((p) => path.includes(`/${p}/`))).flatMap(([, a]) => a.gains);
+  const mean = (v: readonly number[]) => (v.length ? round(v.reduce((s, x) => s + x, 0) / v.length) : null);
+  return {
+    commit: commitHash(),
+    protocol:
+      'Yale B01–B10; gallery k=1: A+000E+00, k=3: + A+000E+20, A+000E-20; probes: every other photo where a face is found; rank-1 with the default scorer; variants scored through detect → align → embed.',
+    embeddingModel: DEFAULT_EMBEDDING_MODEL,
+    people: people.length,
+    photos: analysed.length,
+    undetectedPhotos: undetected,
+    cropSize: SIZE,
+    relight: { options: DEFAULT_RELIGHT_OPTIONS, lights: RELIGHT_PRESETS },
+    tunedOn: TUNED_ON,
+    variantsWithoutFace: all.reduce((s, a) => s + a.noFace, 0),
+    gain: { relight: { mean: mean(gains), heldOut: mean(heldOutGains), variants: gains.length, positiveShare: round(gains.filter((g) => g > 0).length / Math.max(1, gains.length)) } },
+    msPerVariant: { render: round(renderMs / Math.max(1, renders), 2), detectAlignEmbed: round(scoreMs / Math.max(1, renders), 2) },
+    rank1: results,
+  };
+}
+
+async function main(): Promise<void> {
+  const client = new InferenceClient();
+  try {
+    const result = await evaluateAugment(new VisionRuntime(client));
+    const path = writeBenchResult('augment', result);
+    console.log(JSON.stringify({ gain: result.gain, rank1: result.rank1 }, null, 1));
+    console.log(`wrote ${path}`);
+  } finally {
+    await client.close();
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Relighting speed through the product's path: a synthesize job's renderer makes relight variants
+ * (the presets) at the relight crop size for real photos, and each variant is scored (a) as the job
+ * scores it today (the default embedder on the aligned crop) and (b) as a photo is scored
+ * (detect → mesh → align → embed). Beside it, the bare scoring cost of the same faces, so the
+ * ratio says what relighting adds to scoring. Run alone: npx tsx bench/relight-bench.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SynthesizeRequest } from '../app/api/synthesis.ts';
+import { InferenceClient } from '../app/main/inference/inference-client.ts';
+import { IdentityScoring } from '../app/main/synthesis/identity-scoring.ts';
+import { rgbFromPlanar } from '../app/main/synthesis/image-tensor.ts';
+import { loadGeneratorPack } from '../app/main/synthesis/pack-loader.ts';
+import { visionIdentityScorer } from '../app/main/synthesis/project-identity-scorer.ts';
+import { DonorPool, planRecipe } from '../app/main/synthesis/recipe-planner.ts';
+import { RELIGHT_CROP_SIZE } from '../app/main/synthesis/relight/relight-face.ts';
+import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
+import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
+import { writeStyleganShapedPack } from '../app/main/synthesis/testing/stylegan-shaped-pack.ts';
+import { VariantRenderer } from '../app/main/synthesis/variant-renderer.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
+import { analyseImage } from '../app/main/vision/face-analysis.ts';
+import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { commitHash } from './eval-relight-fidelity.ts';
+
+const SOURCES = 10;
+const VARIANTS_PER_SOURCE = 8;
+
+export interface RelightBenchResult {
+  readonly commit: string;
+  readonly machine: { readonly cpus: number; readonly model: string };
+  readonly cropSize: number;
+  readonly variants: number;
+  /** Render + the job's scoring, per second of wall time. */
+  readonly variantsPerSecond: number;
+  /** Render + detect → align → embed, per second. */
+  readonly variantsPerSecondPhotoScoring: number;
+  /** Wall-clock per variant; `renderCpu` is the CPU time rendering took, what it costs on an idle core. */
+  readonly msPerVariant: { readonly render: number; readonly renderCpu: number; readonly jobScoring: number; readonly photoScoring: number };
+  /** 1-minute load average at the end: these machines are shared, and wall-clock rates fall with it. */
+  readonly loadAverage: number;
+  /** (render + job scoring) / job scoring of the same images. */
+  readonly ratioToJobScoring: number;
+  /** (render + photo scoring) / photo scoring of the same images. */
+  readonly ratioToPhotoScoring: number;
+}
+
+export async function benchRelight(): Promise<RelightBenchResult> {
+  const client = new InferenceClient();
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-relight-bench-'));
+  try {
+    const vision = new VisionRuntime(client);
+    const photos = sharedFaceChips(['johns'], 2).map((c) => ({ path: c.path, identityId: c.identityId }));
+    const faces = await AnalysedPhotoSource.analyse(photos.slice(0, SOURCES), vision);
+    // Relight recipes name a pack for provenance only; a tiny one keeps the bench about relighting.
+    await writeStyleganShapedPack(join(dir, 'pack'));
+    const pack = await loadGeneratorPack(join(dir, 'pack'), client);
+    const request: SynthesizeRequest = {
+      sources: { kind: 'all' },
+      pack: { kind: 'default', refit: false },
+      edits: [{ type: 'relight', strength: [1, 1] }],
+      variantsPerSource: VARIANTS_PER_SOURCE,
+      seed: 1,
+      refineIterations: 0,
+    };
+    const donors = new DonorPool(faces.faces());
+    const recipes = faces.faces().flatMap((source) => Array.from({ length: VARIANTS_PER_SOURCE }, (_, o) => planRecipe(pack, request, donors, source, o)));
+    const scorer = visionIdentityScorer(vision, () => null);
+    // Warm the models so load time is not counted against either side.
+    await scorer.embed([await faces.alignedCrop(faces.faces()[0].faceId, RELIGHT_CROP_SIZE)]);
+
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const rendered = await new VariantRenderer(pack, faces, scorer).render(recipes);
+    const t1 = performance.now();
+    const renderCpu = process.cpuUsage(cpu0);
+    const scoring = new IdentityScoring(scorer);
+    await scoring.score(rendered, recipes.map(() => null));
+    const t2 = performance.now();
+    // The bare scoring cost of the same faces: the same images scored again, nothing rendered.
+    await new IdentityScoring(scorer).score(rendered, recipes.map(() => null));
+    const t3 = performance.now();
+    for (const variant of rendered) {
+      await analyseImage({ width: variant.image.size, height: variant.image.size, data: rgbFromPlanar(variant.image) }, vision, {
+        embeddingModels: [DEFAULT_EMBEDDING_MODEL],
+        maxFaces: 1,
+      });
+    }
+    const t4 = performance.now();
+    await pack.close();
+    const n = rendered.length;
+    const render = (t1 - t0) / n;
+    const jobScoring = (t3 - t2) / n;
+    const photoScoring = (t4 - t3) / n;
+    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+    return {
+      commit: commitHash(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'cpu' },
+      cropSize: RELIGHT_CROP_SIZE,
+      variants: n,
+      variantsPerSecond: round(1000 / (render + (t2 - t1) / n)),
+      variantsPerSecondPhotoScoring: round(1000 / (render + photoScoring)),
+      msPerVariant: { render: round(render), renderCpu: round((renderCpu.user + renderCpu.system) / 1000 / n), jobScoring: round(jobScoring), photoScoring: round(photoScoring) },
+      loadAverage: round(loadavg()[0]),
+      ratioToJobScoring: round((render + (t2 - t1) / n) / jobScoring),
+      ratioToPhotoScoring: round((render + photoScoring) / photoScoring),
+    };
+  } finally {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const result = await benchRelight();
+  writeBenchResult('relight', result);
+  console.log(JSON.stringify(result, null, 2));
+}
