@@ -69,11 +69,20 @@ export const PackSummary = z.object({
 });
 export type PackSummary = z.infer<typeof PackSummary>;
 
+/** What a synthesize job made and what it refused to make, by reason (never dropped silently). */
+export const SynthesisJobSummary = z.object({
+  jobId: z.number().int(),
+  made: z.number().int(),
+  skipped: z.array(z.object({ reason: z.string(), label: z.string(), count: z.number().int() })),
+});
+export type SynthesisJobSummary = z.infer<typeof SynthesisJobSummary>;
+
 export const synthesisCommands = {
   'synthesis.packs': command(z.object({}), z.array(PackSummary)),
   /** Validates a pack folder (manifest, files, hashes, graph signatures, a probe run) and registers it. */
   'synthesis.addPack': command(z.object({ path: z.string().min(1).max(4096) }), PackSummary),
   'synthesis.start': command(SynthesizeRequest, JobRef),
+  'synthesis.jobSummary': command(JobRef, SynthesisJobSummary),
 };
 
 export const synthesisEvents = {

@@ -16,8 +16,11 @@ const presets: Record<string, readonly EditSpec[]> = {
   expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
 };
 
-/** Every preset at once: what runs when no edits are named. */
-export const allPresets = Object.keys(presets).join(',');
+/**
+ * What runs when no edits are named: every preset but expression, whose region mixing gives double
+ * brows and lips (it stays available by name until pose and expression get a real editor).
+ */
+export const allPresets = Object.keys(presets).filter((name) => name !== 'expression').join(',');
 
 export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
@@ -50,6 +53,8 @@ export const synthesizeCommand: CliCommand = {
     });
     const status = await followJob(client, jobId);
     out(`synthesize  job ${jobId} ${status.state}: ${status.done}/${status.total} variants${status.message ? ` (${status.message})` : ''}`);
+    const summary = await client.call('synthesis.jobSummary', { jobId });
+    for (const { reason, label, count } of summary.skipped) out(`skipped     ${count} ${reason}: ${label}`);
     if (status.state !== 'done') {
       if (status.error) out(`error       ${status.error}`);
       return 1;

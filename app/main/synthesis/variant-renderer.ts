@@ -1,19 +1,26 @@
 import type { Recipe } from './edit-recipe.ts';
-import type { FaceSource, IdentityScorer } from './face-source.ts';
+import { EditGate } from './edit-gate.ts';
+import type { CropFrame, FaceSource, IdentityScorer } from './face-source.ts';
 import type { GeneratorPack, Latent } from './generator-pack.ts';
 import { resizePlanar, type PlanarImage } from './image-tensor.ts';
 import { applyOps, latentDistance } from './latent-edit.ts';
 import { refineLatent } from './latent-refiner.ts';
 import { encodeVariantPng } from './png-encoding.ts';
+import { cropFrame } from './project-identity-scorer.ts';
 import { deriveSeed } from './seeded-random.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
-  /** The variant as encoded (quantised to 8 bits), at the pack's output size. */
+  /**
+   * The variant as encoded (quantised to 8 bits): at the faces' crop size for residual packs (the
+   * edit is upsampled onto the full-resolution crop), else at the pack's output size.
+   */
   readonly image: PlanarImage;
   readonly png: Uint8Array;
   /** The source's aligned crop at the same size, what identity and diversity are measured against. */
   readonly source: PlanarImage;
+  /** How source and variant sit on the ArcFace template, and which of their pixels are real photo. */
+  readonly frame: CropFrame;
   readonly latentDeltaNorm: number;
   /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
   readonly diversity: number;
@@ -35,9 +42,14 @@ export class VariantRenderer {
   readonly #scorer: IdentityScorer | null;
   readonly #latents: BoundedCache<string, Latent>;
   readonly #crops: BoundedCache<string, PlanarImage>;
+  readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
 
   readonly #onRefine: RefineProgress | undefined;
+  /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
+  readonly outputSize: number;
+  /** What may be made, and how swaps are blended: at `outputSize`. */
+  readonly gate: EditGate;
 
   /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
   constructor(pack: GeneratorPack, faces: FaceSource, scorer: IdentityScorer | null, options: { cacheLimit?: number; onRefine?: RefineProgress } = {}) {
@@ -48,7 +60,10 @@ export class VariantRenderer {
     this.#onRefine = options.onRefine;
     this.#latents = new BoundedCache(cacheLimit);
     this.#crops = new BoundedCache(cacheLimit);
+    this.#frames = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
+    this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
+    this.gate = new EditGate(faces, this.outputSize);
   }
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
@@ -73,19 +88,19 @@ export class VariantRenderer {
     const synthesized = await pack.synthesize(edited);
     const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct([...starts.entries()]) : null;
 
+    const size = this.outputSize;
     const results: RenderedVariant[] = [];
     for (const [i, recipe] of recipes.entries()) {
-      const source = await this.#crop(recipe.sourceFaceId, pack.outputSize);
-      const image = quantise(
-        pack.manifest.compose === 'residual'
-          ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!)
-          : synthesized[i],
-      );
+      const source = await this.#crop(recipe.sourceFaceId, size);
+      const composed =
+        pack.manifest.compose === 'residual' ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!) : synthesized[i];
+      const image = quantise(await this.gate.composite(recipe, source, composed));
       results.push({
         recipe,
         image,
         png: await encodeVariantPng(image),
         source,
+        frame: await this.#frame(recipe.sourceFaceId, size),
         latentDeltaNorm: latentDistance(edited[i], starts.get(startKey(recipe))!),
         diversity: meanAbsoluteDifference(image, quantise(source)),
       });
@@ -123,6 +138,7 @@ export class VariantRenderer {
       iterations: recipe.refineIterations,
       seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
       scorer: this.#scorer,
+      frame: await this.#frame(recipe.sourceFaceId, this.#pack.outputSize),
       signal,
       onIteration: (done, total) => this.#onRefine?.(recipe.sourceFaceId, done, total),
     });
@@ -146,6 +162,16 @@ export class VariantRenderer {
       });
     }
     return images;
+  }
+
+  async #frame(faceId: number, size: number): Promise<CropFrame> {
+    const key = `${faceId}@${size}`;
+    let frame = this.#frames.get(key);
+    if (!frame) {
+      frame = await cropFrame(this.#faces, faceId, size);
+      this.#frames.set(key, frame);
+    }
+    return frame;
   }
 
   async #crop(faceId: number, size: number): Promise<PlanarImage> {

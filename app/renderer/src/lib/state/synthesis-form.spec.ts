@@ -25,9 +25,9 @@ function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
 }
 
 describe('synthesis form', () => {
-  it('switches on identity-safe edits by default, with donors that fit the part', () => {
+  it('switches on identity-safe, realistic edits by default (expression off), with donors that fit the part', () => {
     const rows = rowsFor(defaultPack);
-    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['direction:light_left_right', 'mix:illumination', 'mix:hair', 'mix:mouth']);
+    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['direction:light_left_right', 'mix:illumination', 'mix:hair']);
     expect(rows.find((r) => r.name === 'hair')!.donors).toBe('other-identities');
     expect(rows.find((r) => r.name === 'mouth')!.donors).toBe('same-identity');
   });
@@ -46,7 +46,6 @@ describe('synthesis form', () => {
         { type: 'direction', name: 'light_left_right', strength: [-1, 2] },
         { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
         { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
-        { type: 'mix', parts: ['mouth'], donors: 'same-identity', strength: [0.7, 1] },
       ],
     });
   });

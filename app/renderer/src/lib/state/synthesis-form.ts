@@ -37,8 +37,12 @@ const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
   attribute: 'same-identity',
 };
 
-/** Edits switched on when a pack is picked: everything but parts that would change who the person looks like. */
+/**
+ * Edits switched on when a pack is picked: everything but parts that would change who the person
+ * looks like, and expression, which stays off until it is more than region mixing.
+ */
 function enabledByDefault(row: Pick<EditRow, 'type' | 'edit' | 'name'>): boolean {
+  if (row.edit === 'expression') return false;
   if (row.type === 'direction') return row.edit !== 'attribute' || row.name === 'brightness';
   return row.edit !== 'attribute';
 }
