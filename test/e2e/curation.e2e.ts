@@ -253,6 +253,13 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
         )
         .toBe(3);
       await screenshot(page, 'compare-view.png');
+      // Johns photos are tight chips: the crop is partly padding, which the toggle marks on both faces.
+      await compare.getByTestId('compare-mask-toggle').check();
+      for (const overlay of ['compare-mask-source', 'compare-mask-variant']) {
+        expect(await compare.getByTestId(overlay).getAttribute('src')).toMatch(/\/media\/.*masks%2Fvalid-|\/media\/masks\/valid-/);
+        await expect.poll(() => compare.getByTestId(overlay).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(256);
+      }
+      await screenshot(page, 'compare-view-padding.png');
       await page.keyboard.press('Escape');
       await expect.poll(() => compare.count()).toBe(0);
       expect(errors).toEqual([]);

@@ -100,8 +100,10 @@ export class ProjectFaceSource implements FaceSource {
     const row = this.#require(faceId);
     const key = validityMaskKey(row.image_id, row.face_index);
     if (this.#session.media.has(key)) {
-      const grey = await sharp(this.#session.media.pathOf(key)).greyscale().resize(size, size, { fit: 'fill' }).raw().toBuffer();
-      return Float32Array.from(grey, (v) => v / 255);
+      const grey = await sharp(this.#session.media.pathOf(key)).extractChannel(0).resize(size, size, { fit: 'fill' }).raw().toBuffer();
+      const valid = new Float32Array(grey.length);
+      for (let i = 0; i < valid.length; i++) valid[i] = grey[i] / 255;
+      return valid;
     }
     const toTemplate = generatorTransform(row, size);
     if (!toTemplate || row.width === null || row.height === null) return new Float32Array(size * size).fill(1);

@@ -189,13 +189,14 @@ function startKey(recipe: Recipe): string {
   return recipe.refineIterations === 0 ? `${recipe.sourceFaceId}` : `${recipe.sourceFaceId}/refined${recipe.refineIterations}`;
 }
 
+/** The edit as a difference at the pack's resolution, upsampled once onto the full-resolution source. */
 function residual(source: PlanarImage, edited: PlanarImage, reconstruction: PlanarImage): PlanarImage {
-  const size = source.size;
-  const e = resizePlanar(edited, size).data;
-  const r = resizePlanar(reconstruction, size).data;
+  const delta = new Float32Array(edited.data.length);
+  for (let i = 0; i < delta.length; i += 1) delta[i] = edited.data[i] - reconstruction.data[i];
+  const up = resizePlanar({ size: edited.size, data: delta }, source.size).data;
   const out = new Float32Array(source.data.length);
-  for (let i = 0; i < out.length; i += 1) out[i] = source.data[i] + e[i] - r[i];
-  return { size, data: out };
+  for (let i = 0; i < out.length; i += 1) out[i] = source.data[i] + up[i];
+  return { size: source.size, data: out };
 }
 
 /** Clamps to 0‥1 and rounds to 8-bit levels, exactly as the PNG will hold it. */

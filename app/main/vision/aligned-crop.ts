@@ -99,11 +99,13 @@ export async function alignCrop(image: RgbImage, reference: Affine, options: Ali
 
 /** 255 where a crop pixel's centre maps inside the photo, else 0. */
 export function validityMask(image: { width: number; height: number }, toCrop: Affine, size: number): Uint8Array {
-  const inverse = invertAffine(toCrop);
+  const [a, b, c, d, e, f] = invertAffine(toCrop);
   const mask = new Uint8Array(size * size);
   for (let v = 0; v < size; v++) {
-    for (let u = 0; u < size; u++) {
-      const [x, y] = applyAffine(inverse, [u + 0.5, v + 0.5]);
+    // Source position of the row's first pixel centre, stepped along the row.
+    let x = a * 0.5 + b * (v + 0.5) + c;
+    let y = d * 0.5 + e * (v + 0.5) + f;
+    for (let u = 0; u < size; u++, x += a, y += d) {
       if (x >= 0 && y >= 0 && x <= image.width && y <= image.height) mask[v * size + u] = 255;
     }
   }
