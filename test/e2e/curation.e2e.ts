@@ -73,12 +73,15 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
     await cli(['import', join(sharedFacesDir, 'johns'), '--project', projectPath], home);
     await cli(['analyze', projectPath], home);
     await cli(['synthesize', projectPath, '--variants', String(VARIANTS_PER_FACE), '--seed', '0'], home);
-    const { faces, variants } = readProject((db) => ({
+    const { faces, variants, skipped } = readProject((db) => ({
       faces: db.prepare("SELECT count(*) FROM faces WHERE is_primary = 1").pluck().get() as number,
       variants: db.prepare('SELECT count(*) FROM variants').pluck().get() as number,
+      skipped: db.prepare('SELECT count(*) FROM variant_skips').pluck().get() as number,
     }));
     expect(faces).toBeGreaterThan(40);
-    expect(variants).toBe(faces * VARIANTS_PER_FACE);
+    // Variants that fail the realism check are skipped and counted, never made silently.
+    expect(variants + skipped).toBe(faces * VARIANTS_PER_FACE);
+    expect(variants).toBeGreaterThan(faces * 2);
   });
 
   /** The project and export take some 60 MB; they are kept only to look into a failure. */
@@ -349,6 +352,10 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       await undecided.click();
       await page.keyboard.press('a');
       await page.locator(`[data-testid="variant-tile"][data-variant-id="${id}"][data-status="accepted"]`).waitFor({ state: 'attached' });
+      // Tiles still loading when the host dies fail to load: that is the kill, not the UI.
+      await expect
+        .poll(() => page.$$eval('main img', (imgs) => imgs.filter((img) => !(img as HTMLImageElement).complete).length))
+        .toBe(0);
       server.process.kill('SIGKILL');
       await server.stop();
       expect(server.process.signalCode).toBe('SIGKILL');
