@@ -13,7 +13,7 @@ import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { IdentityScoring } from '../app/main/synthesis/identity-scoring.ts';
 import { rgbFromPlanar } from '../app/main/synthesis/image-tensor.ts';
 import { loadGeneratorPack } from '../app/main/synthesis/pack-loader.ts';
-import { visionIdentityScorer } from '../app/main/synthesis/project-identity-scorer.ts';
+import { cropFrame, visionIdentityScorer } from '../app/main/synthesis/project-identity-scorer.ts';
 import { DonorPool, planRecipe } from '../app/main/synthesis/recipe-planner.ts';
 import { RELIGHT_CROP_SIZE } from '../app/main/synthesis/relight/relight-face.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
@@ -68,9 +68,10 @@ export async function benchRelight(): Promise<RelightBenchResult> {
     };
     const donors = new DonorPool(faces.faces());
     const recipes = faces.faces().flatMap((source) => Array.from({ length: VARIANTS_PER_SOURCE }, (_, o) => planRecipe(pack, request, donors, source, o)));
-    const scorer = visionIdentityScorer(vision, () => null);
+    const scorer = visionIdentityScorer(vision, () => new Map());
     // Warm the models so load time is not counted against either side.
-    await scorer.embed([await faces.alignedCrop(faces.faces()[0].faceId, RELIGHT_CROP_SIZE)]);
+    const warmFace = faces.faces()[0].faceId;
+    await scorer.embed([await faces.alignedCrop(warmFace, RELIGHT_CROP_SIZE)], [await cropFrame(faces, warmFace, RELIGHT_CROP_SIZE)]);
 
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

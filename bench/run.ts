@@ -4,6 +4,7 @@
  */
 import { cpus } from 'node:os';
 import { writeBenchResult } from './bench-results.ts';
+import { benchCrops } from './crop-bench.ts';
 import { benchCuration } from './curation-bench.ts';
 import { benchImport } from './import-bench.ts';
 import { benchRelight } from './relight-bench.ts';
@@ -30,6 +31,12 @@ line(
   `vision     ${vision.facesPerSecond.toFixed(1)} faces/s end to end (${vision.provider}); ` +
     `${vision.endToEndMsPerFace.toFixed(1)} ms/face vs ${vision.bareInferenceMsPerFace.toFixed(1)} ms bare inference: ratio ${vision.ratio.toFixed(2)}`,
 );
+
+const crops = await benchCrops();
+writeBenchResult('crop', crops);
+for (const [name, c] of Object.entries(crops.collections)) {
+  line(`crop       ${name}: ${Math.round(c.validShareFfhq * 100)} % → ${Math.round(c.validShareFramed * 100)} % photo; photo vs crop-path cosine ≥ ${c.cosineBothWaysMin}`);
+}
 
 const synthesis = await benchSynthesis();
 writeBenchResult('synthesis', synthesis);

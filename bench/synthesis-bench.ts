@@ -20,7 +20,7 @@ import type { IdentityScorer } from '../app/main/synthesis/face-source.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/image-tensor.ts';
 import { refineLatent } from '../app/main/synthesis/latent-refiner.ts';
 import { loadGeneratorPack } from '../app/main/synthesis/pack-loader.ts';
-import { visionIdentityScorer } from '../app/main/synthesis/project-identity-scorer.ts';
+import { cropFrame, visionIdentityScorer } from '../app/main/synthesis/project-identity-scorer.ts';
 import { registerPack } from '../app/main/synthesis/variant-store.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
@@ -127,14 +127,16 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
     await exportDefaultPack(packDir, model);
 
     const embeddings = new Map<number, Float32Array>();
-    const scorerBase = visionIdentityScorer(vision, () => null);
+    const scorerBase = visionIdentityScorer(vision, () => new Map());
     for (let i = 0; i < faces.length; i += 64) {
       const batch = faces.slice(i, i + 64);
-      const crops = await Promise.all(batch.map((f) => source.alignedCrop(f.faceId, defaultFitOptions.outputSize)));
-      (await scorerBase.embed(crops)).forEach((e, j) => embeddings.set(batch[j].faceId, e));
+      const size = source.cropSize;
+      const crops = await Promise.all(batch.map((f) => source.alignedCrop(f.faceId, size)));
+      const frames = await Promise.all(batch.map((f) => cropFrame(source, f.faceId, size)));
+      (await scorerBase.embed(crops, frames)).forEach((e, j) => embeddings.set(batch[j].faceId, e));
     }
     const centroids = identityCentroids(faces, embeddings);
-    const scorer: IdentityScorer = visionIdentityScorer(vision, (id) => centroids.get(id) ?? null);
+    const scorer: IdentityScorer = visionIdentityScorer(vision, () => centroids);
 
     const project = openSynthesisTestProject(join(work, 'bench.likeness'), faces.map((f) => ({ ...f, path: photoOf.get(f.faceId)!.path })), source, client, scorer);
     const pack = await loadGeneratorPack(packDir, client);
@@ -246,7 +248,8 @@ async function measureRefinement(packDir: string, client: InferenceClient, sourc
     for (const faceId of faceIds) {
       const crop = await source.alignedCrop(faceId, pack.inputSize);
       const [latent] = await pack.encode([crop]);
-      const result = await refineLatent(pack, latent, crop, { iterations: REFINE_ITERATIONS, seed: faceId, scorer });
+      const frame = await cropFrame(source, faceId, pack.inputSize);
+      const result = await refineLatent(pack, latent, crop, { iterations: REFINE_ITERATIONS, seed: faceId, scorer, frame });
       idBefore += result.before.identity ?? 0;
       idAfter += result.after.identity ?? 0;
       mseBefore += result.before.pixel;

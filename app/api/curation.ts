@@ -9,7 +9,8 @@ export type DecisionStatus = z.infer<typeof DecisionStatus>;
 export const TileStatus = z.enum(['accepted', 'rejected', 'unset']);
 export type TileStatus = z.infer<typeof TileStatus>;
 
-export const ScoreMetric = z.enum(['idToSource', 'idToCentroid', 'diversity']);
+/** idToNearestOther: cosine to the closest centroid of another identity (high = looks like someone else). */
+export const ScoreMetric = z.enum(['idToSource', 'idToCentroid', 'idToNearestOther', 'diversity']);
 export type ScoreMetric = z.infer<typeof ScoreMetric>;
 
 export const IdentityMetric = z.enum(['idToSource', 'idToCentroid']);
@@ -19,7 +20,7 @@ export const GroupBy = z.enum(['source', 'identity', 'edit']);
 export type GroupBy = z.infer<typeof GroupBy>;
 
 /** 'natural' is synthesis order: by source, then the variant's ordinal. */
-export const SortKey = z.enum(['natural', 'idToSource', 'idToCentroid', 'diversity', 'strength']);
+export const SortKey = z.enum(['natural', 'idToSource', 'idToCentroid', 'idToNearestOther', 'diversity', 'strength']);
 export type SortKey = z.infer<typeof SortKey>;
 
 const Id = z.number().int().nonnegative();
@@ -43,6 +44,8 @@ export const VariantFilter = z.object({
    */
   keepIds: z.array(Id).max(50_000).optional(),
   score: ScoreRange.optional(),
+  /** Only variants closer to another identity's centroid than to their own ("closer to someone else"). */
+  closerToOther: z.boolean().optional(),
 });
 export type VariantFilter = z.infer<typeof VariantFilter>;
 
@@ -87,6 +90,10 @@ export const VariantTile = z.object({
   height: z.number().int(),
   idToSource: z.number().nullable(),
   idToCentroid: z.number().nullable(),
+  /** The closest identity other than the variant's own, its name, and the cosine to its centroid. */
+  nearestOtherIdentityId: Id.nullable(),
+  nearestOtherName: z.string().nullable(),
+  idToNearestOther: z.number().nullable(),
   diversity: z.number().nullable(),
   status: TileStatus,
   decidedBy: z.string().nullable(),
@@ -219,6 +226,8 @@ export const CompareView = z.object({
   packVersion: z.string(),
   /** PNG data URL of the source face aligned as the generator saw it; null when the source has no aligned face. */
   alignedSource: z.string().nullable(),
+  /** Media key of the aligned crop's validity mask (white: real photo, black: padding); null when analysis stored none. */
+  validityKey: z.string().nullable(),
   /** PNG data URL of |variant − source| (the aligned face when there is one, else the photo resized), amplified. */
   difference: z.string(),
   meanAbsDifference: z.number(),

@@ -109,6 +109,14 @@ export const RelightPreview = z.object({
 });
 export type RelightPreview = z.infer<typeof RelightPreview>;
 
+/** What a synthesize job made and what it refused to make, by reason (never dropped silently). */
+export const SynthesisJobSummary = z.object({
+  jobId: z.number().int(),
+  made: z.number().int(),
+  skipped: z.array(z.object({ reason: z.string(), label: z.string(), count: z.number().int() })),
+});
+export type SynthesisJobSummary = z.infer<typeof SynthesisJobSummary>;
+
 export const synthesisCommands = {
   /** One source face under one light, before a batch runs. */
   'synthesis.previewRelight': command(RelightPreviewRequest, RelightPreview),
@@ -118,6 +126,7 @@ export const synthesisCommands = {
   /** Converts a StyleGAN2 checkpoint (rosinality .pt, NVIDIA .pkl; read as data, never run) into a pack beside the project, validates and registers it. */
   'synthesis.importCheckpoint': command(z.object({ checkpoint: z.string().min(1).max(4096), truncation: z.number().gt(0).max(1).optional() }), PackSummary),
   'synthesis.start': command(SynthesizeRequest, JobRef),
+  'synthesis.jobSummary': command(JobRef, SynthesisJobSummary),
 };
 
 export const synthesisEvents = {

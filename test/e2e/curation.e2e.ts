@@ -73,12 +73,15 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
     await cli(['import', join(sharedFacesDir, 'johns'), '--project', projectPath], home);
     await cli(['analyze', projectPath], home);
     await cli(['synthesize', projectPath, '--variants', String(VARIANTS_PER_FACE), '--seed', '0'], home);
-    const { faces, variants } = readProject((db) => ({
+    const { faces, variants, skipped } = readProject((db) => ({
       faces: db.prepare("SELECT count(*) FROM faces WHERE is_primary = 1").pluck().get() as number,
       variants: db.prepare('SELECT count(*) FROM variants').pluck().get() as number,
+      skipped: db.prepare('SELECT count(*) FROM variant_skips').pluck().get() as number,
     }));
     expect(faces).toBeGreaterThan(40);
-    expect(variants).toBe(faces * VARIANTS_PER_FACE);
+    // Variants that fail the realism check are skipped and counted, never made silently.
+    expect(variants + skipped).toBe(faces * VARIANTS_PER_FACE);
+    expect(variants).toBeGreaterThan(faces * 2);
   });
 
   /** The project and export take some 60 MB; they are kept only to look into a failure. */
@@ -253,6 +256,13 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
         )
         .toBe(3);
       await screenshot(page, 'compare-view.png');
+      // Johns photos are tight chips: the crop is partly padding, which the toggle marks on both faces.
+      await compare.getByTestId('compare-mask-toggle').check();
+      for (const overlay of ['compare-mask-source', 'compare-mask-variant']) {
+        expect(await compare.getByTestId(overlay).getAttribute('src')).toMatch(/\/media\/.*masks%2Fvalid-|\/media\/masks\/valid-/);
+        await expect.poll(() => compare.getByTestId(overlay).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(256);
+      }
+      await screenshot(page, 'compare-view-padding.png');
       await page.keyboard.press('Escape');
       await expect.poll(() => compare.count()).toBe(0);
       expect(errors).toEqual([]);
@@ -342,6 +352,10 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       await undecided.click();
       await page.keyboard.press('a');
       await page.locator(`[data-testid="variant-tile"][data-variant-id="${id}"][data-status="accepted"]`).waitFor({ state: 'attached' });
+      // Tiles still loading when the host dies fail to load: that is the kill, not the UI.
+      await expect
+        .poll(() => page.$$eval('main img', (imgs) => imgs.filter((img) => !(img as HTMLImageElement).complete).length))
+        .toBe(0);
       server.process.kill('SIGKILL');
       await server.stop();
       expect(server.process.signalCode).toBe('SIGKILL');

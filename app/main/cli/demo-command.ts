@@ -45,7 +45,7 @@ export const demoCommand: CliCommand = {
 
     const before = await client.call('curation.progress', {});
     if (before.total === 0) {
-      await step(client, 'synthesize', `${variants} variants per face, default generator`, () =>
+      const synthesized = await step(client, 'synthesize', `${variants} variants per face, default generator`, () =>
         client.call('synthesis.start', {
           sources: { kind: 'all' },
           pack: { kind: 'default', refit: false },
@@ -55,6 +55,9 @@ export const demoCommand: CliCommand = {
           refineIterations: 0,
         }),
       );
+      const summary = await client.call('synthesis.jobSummary', { jobId: synthesized.id });
+      const skipped = summary.skipped.reduce((n, s) => n + s.count, 0);
+      if (skipped > 0) out(`skipped     ${skipped} planned variants (${summary.skipped.map((s) => `${s.count} ${s.reason}`).join(', ')})`);
     } else {
       out(`synthesize  skipped: the project already holds ${before.total} variants`);
     }

@@ -19,8 +19,12 @@ const presets: Record<string, readonly EditSpec[]> = {
   ],
 };
 
-/** Every default preset at once (the linear relight is an option, not a default): what runs when no edits are named. */
-export const allPresets = ['relight', 'hair', 'background', 'expression'].join(',');
+/**
+ * What runs when no edits are named: the physical relight, hair and background. Not expression, whose
+ * region mixing gives double brows and lips (it stays available by name until pose and expression get
+ * a real editor), nor the linear relight, which stays an option.
+ */
+export const allPresets = ['relight', 'hair', 'background'].join(',');
 
 export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
@@ -53,6 +57,8 @@ export const synthesizeCommand: CliCommand = {
     });
     const status = await followJob(client, jobId);
     out(`synthesize  job ${jobId} ${status.state}: ${status.done}/${status.total} variants${status.message ? ` (${status.message})` : ''}`);
+    const summary = await client.call('synthesis.jobSummary', { jobId });
+    for (const { reason, label, count } of summary.skipped) out(`skipped     ${count} ${reason}: ${label}`);
     if (status.state !== 'done') {
       if (status.error) out(`error       ${status.error}`);
       return 1;

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/errors.ts';
 import { resolveMedia } from '../project/media-resolver.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { loadAlignedCrop } from '../vision/aligned-crop.ts';
+import { validityMaskKey } from '../vision/media-keys.ts';
 import { differenceImage, type RawRgb } from './difference-image.ts';
 import { originalKey, type VariantQuery } from './variant-query.ts';
 
@@ -37,6 +38,7 @@ export async function compareView(session: ProjectSession, query: VariantQuery, 
     packName: row.pack_name,
     packVersion: row.pack_version,
     alignedSource: aligned ? await pngDataUrl(aligned) : null,
+    validityKey: aligned && row.source_face_id !== null ? storedValidityKey(session, row.source_face_id) : null,
     difference: difference.dataUrl,
     meanAbsDifference: difference.mean,
   };
@@ -51,6 +53,12 @@ async function alignedFace(session: ProjectSession, faceId: number, width: numbe
   } catch {
     return null;
   }
+}
+
+function storedValidityKey(session: ProjectSession, faceId: number): string | null {
+  const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE id = ?').get(faceId) as { image_id: number; face_index: number } | undefined;
+  const key = face && validityMaskKey(face.image_id, face.face_index);
+  return key && session.media.has(key) ? key : null;
 }
 
 async function pngDataUrl(image: RawRgb): Promise<string> {

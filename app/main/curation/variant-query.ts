@@ -29,6 +29,9 @@ interface TileRow {
   height: number;
   id_to_source: number | null;
   id_to_centroid: number | null;
+  nearest_other_identity_id: number | null;
+  nearest_other_name: string | null;
+  id_to_nearest_other: number | null;
   diversity: number | null;
   status: VariantTile['status'];
   decided_by: string | null;
@@ -38,10 +41,10 @@ interface TileRow {
 
 const FROM_VARIANTS = 'FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id';
 const SELECT_TILES = `SELECT v.id, v.source_image_id, v.identity_id, n.name AS identity_name, v.ordinal, v.edit_kind,
-    v.strength, v.seed, v.file_key, v.width, v.height, v.id_to_source, v.id_to_centroid, v.diversity,
-    ${STATUS_SQL} AS status, d.decided_by, d.decided_at,
+    v.strength, v.seed, v.file_key, v.width, v.height, v.id_to_source, v.id_to_centroid, v.nearest_other_identity_id,
+    o.name AS nearest_other_name, v.id_to_nearest_other, v.diversity, ${STATUS_SQL} AS status, d.decided_by, d.decided_at,
     CASE WHEN json_valid(v.recipe) THEN json_extract(v.recipe, '$.ops[0].light') END AS light
-  ${FROM_VARIANTS} LEFT JOIN identities n ON n.id = v.identity_id`;
+  ${FROM_VARIANTS} LEFT JOIN identities n ON n.id = v.identity_id LEFT JOIN identities o ON o.id = v.nearest_other_identity_id`;
 
 /** The media key of a dataset image as the hosts resolve it (see media-resolver). */
 export function originalKey(imageId: number): string {
@@ -130,6 +133,9 @@ function toTile(row: TileRow): VariantTile {
     height: row.height,
     idToSource: row.id_to_source,
     idToCentroid: row.id_to_centroid,
+    nearestOtherIdentityId: row.nearest_other_identity_id,
+    nearestOtherName: row.nearest_other_name,
+    idToNearestOther: row.id_to_nearest_other,
     diversity: row.diversity,
     status: row.status,
     decidedBy: row.decided_by,

@@ -10,6 +10,7 @@ export interface SqlCondition {
 export const scoreColumn: Record<ScoreMetric, string> = {
   idToSource: 'v.id_to_source',
   idToCentroid: 'v.id_to_centroid',
+  idToNearestOther: 'v.id_to_nearest_other',
   diversity: 'v.diversity',
 };
 
@@ -23,6 +24,7 @@ const sortColumns: Record<SortKey, readonly string[]> = {
   natural: ['v.source_image_id', 'v.ordinal'],
   idToSource: ['v.id_to_source'],
   idToCentroid: ['v.id_to_centroid'],
+  idToNearestOther: ['v.id_to_nearest_other'],
   diversity: ['v.diversity'],
   strength: ['v.strength'],
 };
@@ -74,6 +76,7 @@ export function filterCondition(filter: VariantFilter): SqlCondition {
       params.push(filter.score.max);
     }
   }
+  if (filter.closerToOther) parts.push('v.id_to_nearest_other > v.id_to_centroid');
   return { sql: parts.length > 0 ? parts.join(' AND ') : '1', params };
 }
 

@@ -2,14 +2,22 @@ import { cosineSimilarity } from '../vision/identity-embedder.ts';
 import type { IdentityScorer } from './face-source.ts';
 import type { RenderedVariant } from './variant-renderer.ts';
 
-interface IdentityScores {
+export interface IdentityScores {
   readonly toSource: number | null;
   readonly toCentroid: number | null;
+  /** The identity other than the variant's own whose centroid the variant is closest to, and that cosine. */
+  readonly nearestOtherId: number | null;
+  readonly toNearestOther: number | null;
 }
 
+const EMPTY: IdentityScores = { toSource: null, toCentroid: null, nearestOtherId: null, toNearestOther: null };
+
 /**
- * Identity cosines of variants to their source crop and to their identity's centroid. If the
- * embedder cannot run (its model files are missing), the job goes on without scores and says so.
+ * Identity cosines of variants to their source crop, their identity's centroid and the closest
+ * other identity's centroid ("closer to someone else" is a variant that changed who it shows).
+ * Sources and variants go through the same framing and mask (`CropFrame`), the one proven equal to
+ * analysis's. If the embedder cannot run (its model files are missing), the job goes on without
+ * scores and says so.
  */
 export class IdentityScoring {
   readonly #scorer: IdentityScorer | null;
@@ -22,19 +30,36 @@ export class IdentityScoring {
   }
 
   async score(variants: readonly RenderedVariant[], identities: readonly (number | null)[]): Promise<IdentityScores[]> {
-    const empty = variants.map(() => ({ toSource: null, toCentroid: null }));
+    const empty = variants.map(() => EMPTY);
     if (!this.#scorer || this.note) return empty;
+    const scorer = this.#scorer;
     try {
-      const missing = [...new Map(variants.filter((v) => !this.#sourceEmbeddings.has(v.recipe.sourceFaceId)).map((v) => [v.recipe.sourceFaceId, v.source])).entries()];
-      const sourceEmbeddings = await this.#scorer.embed(missing.map(([, image]) => image));
+      const missing = [...new Map(variants.filter((v) => !this.#sourceEmbeddings.has(v.recipe.sourceFaceId)).map((v) => [v.recipe.sourceFaceId, v])).entries()];
+      const sourceEmbeddings = await scorer.embed(
+        missing.map(([, v]) => v.source),
+        missing.map(([, v]) => v.frame),
+      );
       missing.forEach(([faceId], i) => this.#sourceEmbeddings.set(faceId, sourceEmbeddings[i]));
-      const embeddings = await this.#scorer.embed(variants.map((v) => v.image));
+      const embeddings = await scorer.embed(
+        variants.map((v) => v.image),
+        variants.map((v) => v.frame),
+      );
+      const centroids = scorer.centroids();
       return variants.map((variant, i) => {
         const identityId = identities[i];
-        const centroid = identityId === null ? null : this.#scorer!.centroid(identityId);
+        const centroid = identityId === null ? null : scorer.centroid(identityId);
+        let nearestOtherId: number | null = null;
+        let toNearestOther: number | null = null;
+        for (const [otherId, vector] of centroids) {
+          if (otherId === identityId) continue;
+          const cosine = cosineSimilarity(embeddings[i], vector);
+          if (toNearestOther === null || cosine > toNearestOther) [nearestOtherId, toNearestOther] = [otherId, cosine];
+        }
         return {
           toSource: cosineSimilarity(embeddings[i], this.#sourceEmbeddings.get(variant.recipe.sourceFaceId)!),
           toCentroid: centroid ? cosineSimilarity(embeddings[i], centroid) : null,
+          nearestOtherId,
+          toNearestOther,
         };
       });
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { GeneratorPack, Latent } from './generator-pack.ts';
 import { cosineSimilarity } from '../vision/identity-embedder.ts';
-import type { IdentityScorer } from './face-source.ts';
+import type { CropFrame, IdentityScorer } from './face-source.ts';
 import type { PlanarImage } from './image-tensor.ts';
 import { SeededRandom } from './seeded-random.ts';
 
@@ -9,6 +9,8 @@ export interface RefineOptions {
   readonly seed: number;
   /** Identity embedder for the identity term; without one only pixels count. */
   readonly scorer: IdentityScorer | null;
+  /** The target crop's frame at the pack's output size: scoring needs it, so without one only pixels count. */
+  readonly frame?: CropFrame;
   /** Weight of (1 − cosine) against the mean squared pixel error (pixels in 0‥1). */
   readonly identityWeight?: number;
   /** Candidates tried per iteration, all synthesized in one batch. */
@@ -39,10 +41,12 @@ export async function refineLatent(pack: GeneratorPack, start: Latent, target: P
   const identityWeight = options.identityWeight ?? 0.02;
   const candidates = options.candidates ?? 8;
   const random = new SeededRandom(options.seed);
-  const targetEmbedding = options.scorer ? (await options.scorer.embed([target]))[0] : null;
+  const { scorer, frame } = options;
+  const scoring = scorer && frame ? { scorer, frame } : null;
+  const targetEmbedding = scoring ? (await scoring.scorer.embed([target], [scoring.frame]))[0] : null;
   const evaluate = async (latents: readonly Latent[]): Promise<LossParts[]> => {
     const images = await pack.synthesize(latents);
-    const embeddings = options.scorer ? await options.scorer.embed(images) : null;
+    const embeddings = scoring ? await scoring.scorer.embed(images, images.map(() => scoring.frame)) : null;
     return images.map((image, i) => {
       const pixel = meanSquaredError(image, target);
       const identity = embeddings && targetEmbedding ? cosineSimilarity(embeddings[i], targetEmbedding) : null;

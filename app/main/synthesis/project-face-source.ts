@@ -1,15 +1,17 @@
 import sharp from 'sharp';
-import { affineFromRows, applyAffine, type Affine } from '../vision/affine.ts';
+import { affineFromRows, applyAffine, composeAffine, invertAffine, type Affine } from '../vision/affine.ts';
+import { loadAlignedCrop, validityMask } from '../vision/aligned-crop.ts';
+import { AnalyzeParams } from '../vision/analyze-job.ts';
+import { alignedCropKey, personMaskKey, validityMaskKey } from '../vision/media-keys.ts';
 import { meshToTemplate } from './relight/template-mesh.ts';
-import { loadAlignedCrop } from '../vision/aligned-crop.ts';
-import { alignedCropKey, personMaskKey } from '../vision/media-keys.ts';
 import { alignmentTransform, transformForSize, type FivePoints } from '../vision/face-templates.ts';
 import { personMask } from '../vision/person-mask.ts';
-import { decodeRgb } from '../vision/rgb-image.ts';
+import { decodeRgb, type RgbImage } from '../vision/rgb-image.ts';
 import { sourceImagePath } from '../vision/source-images.ts';
 import type { VisionRuntime } from '../vision/vision-runtime.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { FaceSource, SourceFace } from './face-source.ts';
+import { scoringContextOf } from './project-identity-scorer.ts';
 import { boxDownsample, planarFromInterleaved, type PlanarImage } from './image-tensor.ts';
 
 interface GeometryRow {
@@ -18,12 +20,16 @@ interface GeometryRow {
   landmarks: Buffer | null;
   five_points: string | null;
   generator_transform: string | null;
+  arcface_transform: string | null;
+  width: number | null;
+  height: number | null;
 }
 
 /** A project's analysed faces, as the vision pipeline aligned them to the generator template. */
 export class ProjectFaceSource implements FaceSource {
   readonly #session: ProjectSession;
   readonly #vision: VisionRuntime;
+  readonly cropSize: number = AnalyzeParams.parse({}).generatorSize;
 
   constructor(session: ProjectSession, vision: VisionRuntime) {
     this.#session = session;
@@ -98,9 +104,47 @@ export class ProjectFaceSource implements FaceSource {
     return Float32Array.from(mask.data, (v) => v / 255);
   }
 
+  /** The mask analysis stored with the crop, resized; for a face analysed before masks were stored, worked out from the geometry. */
+  async validityMask(faceId: number, size: number): Promise<Float32Array> {
+    const row = this.#require(faceId);
+    const key = validityMaskKey(row.image_id, row.face_index);
+    if (this.#session.media.has(key)) {
+      const grey = await sharp(this.#session.media.pathOf(key)).extractChannel(0).resize(size, size, { fit: 'fill' }).raw().toBuffer();
+      const valid = new Float32Array(grey.length);
+      for (let i = 0; i < valid.length; i++) valid[i] = grey[i] / 255;
+      return valid;
+    }
+    const toTemplate = generatorTransform(row, size);
+    if (!toTemplate || row.width === null || row.height === null) return new Float32Array(size * size).fill(1);
+    return Float32Array.from(validityMask({ width: row.width, height: row.height }, toTemplate, size), (v) => v / 255);
+  }
+
+  async scoringFrame(faceId: number, size: number): Promise<Affine> {
+    const row = this.#require(faceId);
+    const toTemplate = generatorTransform(row, size);
+    if (!toTemplate || !row.arcface_transform) throw new Error(`face ${faceId} has no alignment to score it by`);
+    return composeAffine(affineFromRows(JSON.parse(row.arcface_transform) as number[][]), invertAffine(toTemplate));
+  }
+
+  async scoringContext(faceId: number): Promise<RgbImage> {
+    const row = this.#require(faceId);
+    if (!row.arcface_transform) throw new Error(`face ${faceId} has no alignment to score it by`);
+    const image = await decodeRgb(sourceImagePath(this.#session.db, row.image_id));
+    return scoringContextOf(image, affineFromRows(JSON.parse(row.arcface_transform) as number[][]));
+  }
+
+  #require(faceId: number): GeometryRow {
+    const row = this.#geometry(faceId);
+    if (!row) throw new Error(`no face ${faceId}`);
+    return row;
+  }
+
   #geometry(faceId: number): GeometryRow | undefined {
     return this.#session.db
-      .prepare('SELECT image_id, face_index, landmarks, five_points, generator_transform FROM faces WHERE id = ?')
+      .prepare(
+        `SELECT f.image_id, f.face_index, f.landmarks, f.five_points, f.generator_transform, f.arcface_transform, i.width, i.height
+           FROM faces f JOIN images i ON i.id = f.image_id WHERE f.id = ?`,
+      )
       .get(faceId) as GeometryRow | undefined;
   }
 }

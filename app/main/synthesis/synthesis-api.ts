@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ApiError } from '../../api/errors.ts';
-import type { PackEdit, PackSummary, synthesisCommands } from '../../api/synthesis.ts';
+import type { PackEdit, PackSummary, SynthesisJobSummary, synthesisCommands } from '../../api/synthesis.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import { sharedInferenceClient } from '../inference/shared-inference-client.ts';
@@ -19,7 +19,8 @@ import { ProjectFaceSource } from './project-face-source.ts';
 import { projectCentroids, visionIdentityScorer } from './project-identity-scorer.ts';
 import { importCheckpointBesideProject } from './stylegan/project-checkpoint-import.ts';
 import { selectSources, type SynthesisJobDeps } from './synthesis-job.ts';
-import { registerPack } from './variant-store.ts';
+import { skipReasons } from './edit-gate.ts';
+import { registerPack, skipCounts } from './variant-store.ts';
 
 /** What the synthesize job needs in an open project: its faces, the shared inference worker, the vision embedder. */
 export function projectSynthesisDeps(session: ProjectSession, events: EventBus): SynthesisJobDeps {
@@ -62,6 +63,7 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
       }
       return { jobId: session.jobs.enqueue('synthesize', request).id };
     },
+    'synthesis.jobSummary': ({ jobId }) => jobSummary(workspace.require().db, jobId),
   };
 }
 
@@ -73,6 +75,17 @@ async function addPackFolder(session: ProjectSession, path: string): Promise<Pac
   } finally {
     await pack.close();
   }
+}
+
+export function jobSummary(db: ProjectDatabase, jobId: number): SynthesisJobSummary {
+  if (!db.prepare("SELECT 1 FROM jobs WHERE id = ? AND kind = 'synthesize'").get(jobId)) throw new ApiError('NOT_FOUND', `no synthesize job ${jobId}`);
+  const made = (db.prepare('SELECT count(*) AS n FROM variants WHERE job_id = ?').get(jobId) as { n: number }).n;
+  const skipped = skipCounts(db, jobId).map(({ reason, count }) => ({
+    reason,
+    label: (skipReasons as Record<string, string>)[reason] ?? reason,
+    count,
+  }));
+  return { jobId, made, skipped };
 }
 
 interface PackRow {

@@ -9,7 +9,7 @@ import { resolveJobPack } from './pack-resolver.ts';
 import { checkEdits, DonorPool, planRecipe } from './recipe-planner.ts';
 import type { Recipe } from './edit-recipe.ts';
 import { VariantRenderer } from './variant-renderer.ts';
-import { committedOrdinals, insertVariants, type VariantRow } from './variant-store.ts';
+import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
 
 export interface SynthesisJobDeps {
   readonly session: ProjectSession;
@@ -63,12 +63,25 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
-      const batch = pending.splice(0, pending.length);
-      const rendered = await renderer.render(batch.map((p) => p.recipe), context.signal);
-      const scores = await scoring.score(rendered, batch.map((p) => p.source.identityId));
+      const planned = pending.splice(0, pending.length);
+      const skips: SkipRow[] = [];
+      const skip = (p: (typeof planned)[number], reason: SkipRow['reason'], detail: string) =>
+        skips.push({ jobId: context.jobId, sourceImageId: p.source.imageId, ordinal: p.ordinal, editKind: p.recipe.editKind, reason, detail });
+      const batch: typeof planned = [];
+      for (const p of planned) {
+        const refused = await renderer.gate.check(p.recipe);
+        if (refused) skip(p, refused.reason, refused.detail);
+        else batch.push(p);
+      }
+      const drafts = batch.length > 0 ? await renderer.render(batch.map((p) => p.recipe), context.signal) : [];
+      const realistic = drafts.map((variant) => renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+      realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
+      const kept = batch.filter((_, i) => !realistic[i]);
+      const rendered = drafts.filter((_, i) => !realistic[i]);
+      const scores = await scoring.score(rendered, kept.map((p) => p.source.identityId));
       const rows: VariantRow[] = [];
       for (const [i, variant] of rendered.entries()) {
-        const { source, ordinal, recipe } = batch[i];
+        const { source, ordinal, recipe } = kept[i];
         const fileKey = `variants/j${context.jobId}-i${source.imageId}-o${ordinal}.png`;
         await session.media.write(fileKey, variant.png);
         rows.push({
@@ -88,13 +101,15 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
           latentDeltaNorm: variant.latentDeltaNorm,
           idToSource: scores[i].toSource,
           idToCentroid: scores[i].toCentroid,
+          nearestOtherIdentityId: scores[i].nearestOtherId,
+          idToNearestOther: scores[i].toNearestOther,
           diversity: variant.diversity,
         });
       }
-      insertVariants(session.db, rows);
-      done += rows.length;
+      insertVariants(session.db, rows, skips);
+      done += rows.length + skips.length;
       events.emit('synthesis.variantsAdded', { jobId: context.jobId, added: rows.length, total: done });
-      context.progress(done, total, scoring.note ?? `synthesizing with ${pack.manifest.name}`);
+      context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${pack.manifest.name}`);
     };
 
     for (const source of sources) {
@@ -108,10 +123,21 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
         }
       }
     }
-    if (!context.signal.aborted) await flush();
+    if (!context.signal.aborted) {
+      await flush();
+      context.progress(done, total, [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${pack.manifest.name}`);
+    }
   } finally {
     await pack.close();
   }
+}
+
+/** "3 skipped: 2 no-matte, 1 realism-clipped" — what the job's status line says about variants it did not make. */
+function skipNote(session: ProjectSession, jobId: number): string | null {
+  const counts = skipCounts(session.db, jobId);
+  if (counts.length === 0) return null;
+  const total = counts.reduce((n, c) => n + c.count, 0);
+  return `${total} skipped: ${counts.map((c) => `${c.count} ${c.reason}`).join(', ')}`;
 }
 
 export function selectSources(faces: readonly SourceFace[], selection: SourceSelection): SourceFace[] {

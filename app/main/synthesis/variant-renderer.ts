@@ -1,20 +1,27 @@
 import type { Recipe } from './edit-recipe.ts';
-import type { FaceSource, IdentityScorer } from './face-source.ts';
+import { EditGate } from './edit-gate.ts';
+import type { CropFrame, FaceSource, IdentityScorer } from './face-source.ts';
 import type { GeneratorPack, Latent } from './generator-pack.ts';
 import { resizePlanar, type PlanarImage } from './image-tensor.ts';
 import { applyOps, latentDistance } from './latent-edit.ts';
 import { refineLatent } from './latent-refiner.ts';
 import { encodeVariantPng } from './png-encoding.ts';
+import { cropFrame } from './project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from './relight/relight-face.ts';
 import { deriveSeed } from './seeded-random.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
-  /** The variant as encoded (quantised to 8 bits), at the pack's output size. */
+  /**
+   * The variant as encoded (quantised to 8 bits): at the faces' crop size for residual packs (the
+   * edit is upsampled onto the full-resolution crop), else at the pack's output size.
+   */
   readonly image: PlanarImage;
   readonly png: Uint8Array;
   /** The source's aligned crop at the same size, what identity and diversity are measured against. */
   readonly source: PlanarImage;
+  /** How source and variant sit on the ArcFace template, and which of their pixels are real photo. */
+  readonly frame: CropFrame;
   /** Latent distance of the edit; null for pixel-space edits (relighting) that use no latent. */
   readonly latentDeltaNorm: number | null;
   /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
@@ -37,10 +44,15 @@ export class VariantRenderer {
   readonly #scorer: IdentityScorer | null;
   readonly #latents: BoundedCache<string, Latent>;
   readonly #crops: BoundedCache<string, PlanarImage>;
+  readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, PreparedFace>;
 
   readonly #onRefine: RefineProgress | undefined;
+  /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
+  readonly outputSize: number;
+  /** What may be made, and how swaps are blended: at `outputSize`. */
+  readonly gate: EditGate;
 
   /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
   constructor(pack: GeneratorPack, faces: FaceSource, scorer: IdentityScorer | null, options: { cacheLimit?: number; onRefine?: RefineProgress } = {}) {
@@ -51,8 +63,11 @@ export class VariantRenderer {
     this.#onRefine = options.onRefine;
     this.#latents = new BoundedCache(cacheLimit);
     this.#crops = new BoundedCache(cacheLimit);
+    this.#frames = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
     this.#relightFaces = new BoundedCache(cacheLimit);
+    this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
+    this.gate = new EditGate(faces, this.outputSize);
   }
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
@@ -74,13 +89,22 @@ export class VariantRenderer {
     if (!face) {
       const mesh = await this.#faces.templateMesh(recipe.sourceFaceId, size);
       if (!mesh) throw new Error(`face ${recipe.sourceFaceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
-      face = prepareRelight({ image: source, landmarks: mesh });
+      // Padding is not photo: the lighting fit must not read it.
+      face = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(recipe.sourceFaceId, size) });
       this.#relightFaces.set(recipe.sourceFaceId, face);
     }
     let image = source;
     for (const op of recipe.ops) if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
     image = quantise(image);
-    return { recipe, image, png: await encodeVariantPng(image), source, latentDeltaNorm: null, diversity: meanAbsoluteDifference(image, quantise(source)) };
+    return {
+      recipe,
+      image,
+      png: await encodeVariantPng(image),
+      source,
+      frame: await this.#frame(recipe.sourceFaceId, size),
+      latentDeltaNorm: null,
+      diversity: meanAbsoluteDifference(image, quantise(source)),
+    };
   }
 
   async #renderLatent(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
@@ -106,19 +130,19 @@ export class VariantRenderer {
     const synthesized = await pack.synthesize(edited);
     const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct([...starts.entries()]) : null;
 
+    const size = this.outputSize;
     const results: RenderedVariant[] = [];
     for (const [i, recipe] of recipes.entries()) {
-      const source = await this.#crop(recipe.sourceFaceId, pack.outputSize);
-      const image = quantise(
-        pack.manifest.compose === 'residual'
-          ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!)
-          : synthesized[i],
-      );
+      const source = await this.#crop(recipe.sourceFaceId, size);
+      const composed =
+        pack.manifest.compose === 'residual' ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!) : synthesized[i];
+      const image = quantise(await this.gate.composite(recipe, source, composed));
       results.push({
         recipe,
         image,
         png: await encodeVariantPng(image),
         source,
+        frame: await this.#frame(recipe.sourceFaceId, size),
         latentDeltaNorm: latentDistance(edited[i], starts.get(startKey(recipe))!),
         diversity: meanAbsoluteDifference(image, quantise(source)),
       });
@@ -156,6 +180,7 @@ export class VariantRenderer {
       iterations: recipe.refineIterations,
       seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
       scorer: this.#scorer,
+      frame: await this.#frame(recipe.sourceFaceId, this.#pack.outputSize),
       signal,
       onIteration: (done, total) => this.#onRefine?.(recipe.sourceFaceId, done, total),
     });
@@ -181,6 +206,16 @@ export class VariantRenderer {
     return images;
   }
 
+  async #frame(faceId: number, size: number): Promise<CropFrame> {
+    const key = `${faceId}@${size}`;
+    let frame = this.#frames.get(key);
+    if (!frame) {
+      frame = await cropFrame(this.#faces, faceId, size);
+      this.#frames.set(key, frame);
+    }
+    return frame;
+  }
+
   async #crop(faceId: number, size: number): Promise<PlanarImage> {
     const key = `${faceId}@${size}`;
     let crop = this.#crops.get(key);
@@ -196,13 +231,14 @@ function startKey(recipe: Recipe): string {
   return recipe.refineIterations === 0 ? `${recipe.sourceFaceId}` : `${recipe.sourceFaceId}/refined${recipe.refineIterations}`;
 }
 
+/** The edit as a difference at the pack's resolution, upsampled once onto the full-resolution source. */
 function residual(source: PlanarImage, edited: PlanarImage, reconstruction: PlanarImage): PlanarImage {
-  const size = source.size;
-  const e = resizePlanar(edited, size).data;
-  const r = resizePlanar(reconstruction, size).data;
+  const delta = new Float32Array(edited.data.length);
+  for (let i = 0; i < delta.length; i += 1) delta[i] = edited.data[i] - reconstruction.data[i];
+  const up = resizePlanar({ size: edited.size, data: delta }, source.size).data;
   const out = new Float32Array(source.data.length);
-  for (let i = 0; i < out.length; i += 1) out[i] = source.data[i] + e[i] - r[i];
-  return { size, data: out };
+  for (let i = 0; i < out.length; i += 1) out[i] = source.data[i] + up[i];
+  return { size: source.size, data: out };
 }
 
 /** Clamps to 0‥1 and rounds to 8-bit levels, exactly as the PNG will hold it. */

@@ -4,19 +4,19 @@ import { mapInOrder } from '../dataset/ordered-pool.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectSession } from '../project/project-session.ts';
-import { toRgbBytes, warpAffine } from './bilinear-warp.ts';
+import { alignCrop } from './aligned-crop.ts';
 import { analysisCounts, pendingImageIds, saveAnalysis, saveAnalysisError } from './analysis-store.ts';
 import { analyseImage, type ImageAnalysis } from './face-analysis.ts';
-import { transformForSize } from './face-templates.ts';
+import { generatorFraming, transformForSize } from './face-templates.ts';
 import { recomputeCentroids } from './identity-centroids.ts';
-import { alignedCropKey, personMaskKey } from './media-keys.ts';
+import { alignedCropKey, personMaskKey, validityMaskKey } from './media-keys.ts';
 import { personMask } from './person-mask.ts';
 import { decodeRgb, encodePng, type RgbImage } from './rgb-image.ts';
 import { sourceImagePath } from './source-images.ts';
 import { defaultVisionRuntime, type VisionRuntime } from './vision-runtime.ts';
 
 export const AnalyzeParams = z.object({
-  /** Side of the stored generator-template crop and mask. */
+  /** Side of the stored generator-template crop, its validity mask and person mask. */
   generatorSize: z.number().int().min(64).max(1024).default(256),
   embeddingModels: z.array(EmbeddingModel).min(1).default(['faceres', 'mobileface']),
   /** Images committed per transaction; a crash redoes at most one batch. */
@@ -90,12 +90,14 @@ async function analyseOne(session: ProjectSession, runtime: VisionRuntime, image
     // An unreadable file is the image's problem, recorded against it; a model failure fails the job.
     return { imageId, error: `unreadable image: ${(error as Error).message}` };
   }
-  const analysis = await analyseImage(image, runtime, { embeddingModels: params.embeddingModels });
+  const analysed = await analyseImage(image, runtime, { embeddingModels: params.embeddingModels });
+  const analysis = { ...analysed, faces: analysed.faces.map((face) => ({ ...face, generatorTransform: generatorFraming(face.generatorTransform, image) })) };
   for (const [index, face] of analysis.faces.entries()) {
-    const toCrop = transformForSize(face.generatorTransform, 'generator', params.generatorSize);
-    const crop = toRgbBytes(warpAffine(image, toCrop, params.generatorSize, params.generatorSize, 'clamp'));
+    const size = params.generatorSize;
+    const crop = await alignCrop(image, face.generatorTransform, { template: 'generator', size });
     await session.media.write(alignedCropKey(imageId, index), await encodePng(crop));
-    const mask = await personMask(image, toCrop, params.generatorSize, runtime);
+    await session.media.write(validityMaskKey(imageId, index), await encodePng({ width: size, height: size, data: crop.mask }));
+    const mask = await personMask(image, transformForSize(face.generatorTransform, 'generator', size), size, runtime);
     await session.media.write(personMaskKey(imageId, index), await encodePng(mask));
   }
   return { imageId, analysis };

@@ -1,4 +1,4 @@
-import { scaleAffine, composeAffine, type Affine, type Point } from './affine.ts';
+import { applyAffine, composeAffine, invertAffine, scaleAffine, similarityAbout, type Affine, type Point } from './affine.ts';
 import { estimateSimilarity } from './similarity-transform.ts';
 
 /** The five points every aligner here uses, in this order (image left/right, as seen). */
@@ -59,4 +59,44 @@ export function transformForSize(reference: Affine, template: AlignmentTemplate,
  */
 export function templateToTemplate(from: AlignmentTemplate, fromSize: number, to: AlignmentTemplate, toSize: number): Affine {
   return estimateSimilarity(templatePoints(from, fromSize), templatePoints(to, toSize));
+}
+
+/** The generator framing is never tighter than this zoom on the FFHQ template: the inner face, eyebrows to chin (ArcFace sees zoom 1.27). */
+export const MAX_GENERATOR_ZOOM = 2.4;
+/** A framing showing at least this share of real photo is kept as is. */
+const WANTED_VALID_SHARE = 0.75;
+
+/**
+ * The generator framing for one image: the FFHQ template (whole head) where the photo holds it,
+ * zoomed in on the face — keeping its centre — just enough that the crop is mostly photo when the
+ * photo is a tight chip (ORL's 92×112, Yale's), up to `MAX_GENERATOR_ZOOM`. `base` is the FFHQ
+ * alignment (source → template at the reference size); the result is stored as the face's
+ * generator transform, so every later crop of the face uses the same framing.
+ */
+export function generatorFraming(base: Affine, image: { width: number; height: number }): Affine {
+  const reference = TEMPLATE_REFERENCE_SIZE.generator;
+  const centre: Point = [reference / 2, reference / 2];
+  let best = base;
+  let bestShare = -1;
+  for (let zoom = 1; zoom <= MAX_GENERATOR_ZOOM + 1e-9; zoom += 0.05) {
+    const framed = composeAffine(similarityAbout(centre, 0, zoom, centre), base);
+    const share = frameValidShare(framed, reference, image);
+    if (share >= WANTED_VALID_SHARE) return framed;
+    if (share > bestShare + 1e-9) [best, bestShare] = [framed, share];
+  }
+  return best;
+}
+
+/** Share of a `size`×`size` frame (source → frame `toFrame`) that lies inside the photo, sampled on a 32×32 grid. */
+export function frameValidShare(toFrame: Affine, size: number, image: { width: number; height: number }): number {
+  const inverse = invertAffine(toFrame);
+  const n = 32;
+  let inside = 0;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const [x, y] = applyAffine(inverse, [((i + 0.5) / n) * size, ((j + 0.5) / n) * size]);
+      if (x >= 0 && y >= 0 && x <= image.width && y <= image.height) inside++;
+    }
+  }
+  return inside / (n * n);
 }

@@ -28,8 +28,8 @@ describe.runIf(sharedFacesOrSkip())('embedAligned', () => {
 
   it.each(['faceres', 'mobileface'] as const)('gives the analysis embedding back from a stored-style crop of either template (%s)', async (model) => {
     // Black outside the photo, as analysis samples it; the chip is tight, so the crops reach past its edges.
-    const generator = alignCrop(image, face.generatorTransform, { template: 'generator', size: 256, format: 'float32', border: 'black' });
-    const arcface = alignCrop(image, face.arcfaceTransform, { template: 'arcface', size: 112, border: 'black' });
+    const generator = await alignCrop(image, face.generatorTransform, { template: 'generator', size: 256, format: 'float32', border: 'black' });
+    const arcface = await alignCrop(image, face.arcfaceTransform, { template: 'arcface', size: 112, border: 'black' });
     const [fromGenerator, fromArcface] = await embedAlignedBatch(
       [
         { width: 256, height: 256, data: generator.data, template: 'generator' },
@@ -45,7 +45,7 @@ describe.runIf(sharedFacesOrSkip())('embedAligned', () => {
   it('scores another person lower than the same face', async () => {
     const other = await decodeRgb(join(sharedFacesDir, 'orl/s3/1.png'));
     const analysis = await analyseImage(other, runtime, { embeddingModels: ['faceres'] });
-    const crop = alignCrop(other, analysis.faces[0].arcfaceTransform, { template: 'arcface', size: 112 });
+    const crop = await alignCrop(other, analysis.faces[0].arcfaceTransform, { template: 'arcface', size: 112 });
     const embedding = await embedAligned({ width: 112, height: 112, data: crop.data }, { runtime });
     expect(cosineSimilarity(embedding, face.embeddings.faceres!)).toBeLessThan(0.6);
   });

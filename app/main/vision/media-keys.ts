@@ -10,6 +10,11 @@ export function personMaskKey(imageId: number, faceIndex: number): string {
   return `masks/${imageId}_${faceIndex}.png`;
 }
 
+/** Which pixels of the stored aligned crop are real photo (255) and which are padding (0). */
+export function validityMaskKey(imageId: number, faceIndex: number): string {
+  return `masks/valid-${imageId}_${faceIndex}.png`;
+}
+
 export function originalKey(imageId: number): string {
   return `originals/${imageId}`;
 }

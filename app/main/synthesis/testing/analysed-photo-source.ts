@@ -1,13 +1,14 @@
-import { applyAffine } from '../../vision/affine.ts';
-import { alignCrop } from '../../vision/aligned-crop.ts';
+import { applyAffine, composeAffine, invertAffine, type Affine } from '../../vision/affine.ts';
+import { alignCrop, validityMask } from '../../vision/aligned-crop.ts';
 import { analyseImage, type AnalysedFace } from '../../vision/face-analysis.ts';
-import { transformForSize } from '../../vision/face-templates.ts';
+import { generatorFraming, transformForSize } from '../../vision/face-templates.ts';
 import { personMask } from '../../vision/person-mask.ts';
 import { decodeRgb, type RgbImage } from '../../vision/rgb-image.ts';
 import type { VisionRuntime } from '../../vision/vision-runtime.ts';
 import type { FaceSource, SourceFace } from '../face-source.ts';
 import { meshToTemplate } from '../relight/template-mesh.ts';
 import { planarFromInterleaved, type PlanarImage } from '../image-tensor.ts';
+import { scoringContextOf } from '../project-identity-scorer.ts';
 
 interface Analysed extends SourceFace {
   readonly image: RgbImage;
@@ -28,6 +29,7 @@ export class AnalysedPhotoSource implements FaceSource {
   readonly #vision: VisionRuntime;
   /** Photos where no face was found, which the source leaves out. */
   readonly missed: string[] = [];
+  readonly cropSize = 256;
 
   private constructor(vision: VisionRuntime) {
     this.#vision = vision;
@@ -43,7 +45,9 @@ export class AnalysedPhotoSource implements FaceSource {
         continue;
       }
       const id = i + 1;
-      source.#faces.set(id, { faceId: id, imageId: id, identityId: photo.identityId, image, face: analysis.faces[analysis.primary] });
+      const face = analysis.faces[analysis.primary];
+      const framed = { ...face, generatorTransform: generatorFraming(face.generatorTransform, image) };
+      source.#faces.set(id, { faceId: id, imageId: id, identityId: photo.identityId, image, face: framed });
     }
     return source;
   }
@@ -54,8 +58,18 @@ export class AnalysedPhotoSource implements FaceSource {
 
   async alignedCrop(faceId: number, size: number): Promise<PlanarImage> {
     const { image, face } = this.#get(faceId);
-    const crop = alignCrop(image, face.generatorTransform, { template: 'generator', size, format: 'float32' });
+    const crop = await alignCrop(image, face.generatorTransform, { template: 'generator', size, format: 'float32' });
     return planarFromInterleaved(crop.data, size, 1);
+  }
+
+  async validityMask(faceId: number, size: number): Promise<Float32Array> {
+    const { image, face } = this.#get(faceId);
+    return Float32Array.from(validityMask(image, transformForSize(face.generatorTransform, 'generator', size), size), (v) => v / 255);
+  }
+
+  async scoringFrame(faceId: number, size: number): Promise<Affine> {
+    const { face } = this.#get(faceId);
+    return composeAffine(face.arcfaceTransform, invertAffine(transformForSize(face.generatorTransform, 'generator', size)));
   }
 
   async templateLandmarks(faceId: number, size: number): Promise<Float32Array> {
@@ -79,6 +93,11 @@ export class AnalysedPhotoSource implements FaceSource {
     const { image, face } = this.#get(faceId);
     const mask = await personMask(image, transformForSize(face.generatorTransform, 'generator', size), size, this.#vision);
     return Float32Array.from(mask.data, (v) => v / 255);
+  }
+
+  async scoringContext(faceId: number): Promise<RgbImage> {
+    const { image, face } = this.#get(faceId);
+    return scoringContextOf(image, face.arcfaceTransform);
   }
 
   #get(faceId: number): Analysed {

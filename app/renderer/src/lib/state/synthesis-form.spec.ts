@@ -36,9 +36,9 @@ function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
 }
 
 describe('synthesis form', () => {
-  it('switches on identity-safe edits by default, with donors that fit the part; the pack’s lighting edits stay off', () => {
+  it('switches on identity-safe, realistic edits by default (expression and the pack’s lighting edits off), with donors that fit the part', () => {
     const rows = rowsFor(defaultPack);
-    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['mix:hair', 'mix:mouth']);
+    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['mix:hair']);
     expect(rows.find((r) => r.name === 'hair')!.donors).toBe('other-identities');
     expect(rows.find((r) => r.name === 'mouth')!.donors).toBe('same-identity');
   });
@@ -60,7 +60,6 @@ describe('synthesis form', () => {
         { type: 'direction', name: 'light_left_right', strength: [-1, 2] },
         { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
         { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
-        { type: 'mix', parts: ['mouth'], donors: 'same-identity', strength: [0.7, 1] },
       ],
     });
   });

@@ -59,10 +59,11 @@ const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
 
 /**
  * Edits switched on when a pack is picked: everything but parts that would change who the person
- * looks like, and the pack's own lighting edits, which physically-based relighting replaces.
+ * looks like, the pack's own lighting edits, which physically-based relighting replaces, and
+ * expression, which stays off until it is more than region mixing.
  */
 function enabledByDefault(row: Pick<EditRow, 'type' | 'edit' | 'name'>): boolean {
-  if (row.edit === 'relight') return false;
+  if (row.edit === 'relight' || row.edit === 'expression') return false;
   if (row.type === 'direction') return row.edit !== 'attribute' || row.name === 'brightness';
   return row.edit !== 'attribute';
 }
