@@ -56,12 +56,16 @@ describe.runIf(torchOracleOrSkip() && sharedFacesOrSkip())('an imported StyleGAN
       });
       await project.session.jobs.idle();
       expect(project.session.jobs.get(id)).toMatchObject({ state: 'done', done: 6 });
+      // A random-init generator draws no face, so the realism gate may refuse what it renders: every
+      // planned variant is either made or skipped for that reason, after rendering (never before).
       const variants = project.session.db
         .prepare('SELECT edit_kind, width, pack_id, latent_delta_norm, recipe FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal')
         .all(id) as { edit_kind: string; width: number; pack_id: number; latent_delta_norm: number; recipe: string }[];
-      expect(variants.map((v) => v.width)).toEqual(Array(6).fill(64));
-      expect(new Set(variants.map((v) => v.edit_kind))).toEqual(new Set(['expression', 'attribute', 'relight']));
-      expect(variants.every((v) => v.pack_id === packId && v.latent_delta_norm > 0)).toBe(true);
+      const skips = project.session.db.prepare('SELECT edit_kind, reason FROM variant_skips WHERE job_id = ?').all(id) as { edit_kind: string; reason: string }[];
+      expect(variants.length + skips.length).toBe(6);
+      expect(skips.every((s) => s.reason === 'realism-clipped')).toBe(true);
+      expect(new Set([...variants, ...skips].map((v) => v.edit_kind))).toEqual(new Set(['expression', 'attribute', 'relight']));
+      expect(variants.every((v) => v.width === 64 && v.pack_id === packId && v.latent_delta_norm > 0)).toBe(true);
       // Same-identity donors: every mix recipe names a donor face of the source's own person.
       const identityOf = new Map(chips.map((c) => [c.faceId, c.identityId]));
       for (const v of variants) {
