@@ -5,8 +5,28 @@ import { JobRef } from './jobs.ts';
 export const AnalysisStatus = z.enum(['ok', 'no_face', 'multiple_faces', 'error']);
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
-export const EmbeddingModel = z.enum(['mobileface', 'faceres']);
+export const EmbeddingModel = z.enum(['mobileface', 'faceres', 'dlib']);
 export type EmbeddingModel = z.infer<typeof EmbeddingModel>;
+
+/** A calibrated cut on an identity model's cosine: above `threshold`, at most `far` of different-person pairs score. */
+export const CalibratedThreshold = z.object({
+  far: z.number(),
+  threshold: z.number(),
+  /** Share of same-person pairs above the threshold on the calibration data. */
+  tar: z.number(),
+  /** What a score above it means, e.g. "same person at FAR 1e-3". */
+  label: z.string(),
+});
+export type CalibratedThreshold = z.infer<typeof CalibratedThreshold>;
+
+export const IdentityCalibration = z.object({
+  model: EmbeddingModel,
+  /** Strictest last: FAR 1e-2, 1e-3, 1e-4. */
+  thresholds: z.array(CalibratedThreshold),
+  /** Where the thresholds were measured (data, pairs, command, commit). */
+  source: z.string(),
+});
+export type IdentityCalibration = z.infer<typeof IdentityCalibration>;
 
 /** Source-image pixels after EXIF orientation; (0, 0) is the top-left corner of the top-left pixel. */
 export const Box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
@@ -122,6 +142,8 @@ export const visionCommands = {
     IdentityFaces,
   ),
   'vision.setPrimaryFace': command(z.object({ imageId: z.number().int(), faceId: z.number().int() }), ImageDetail),
+  /** Calibrated thresholds of an identity model (the default scorer when none is named). */
+  'vision.identityCalibration': command(z.object({ model: EmbeddingModel.optional() }), IdentityCalibration),
 };
 
 export const visionEvents = {
