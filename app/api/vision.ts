@@ -28,6 +28,9 @@ export const IdentityCalibration = z.object({
 });
 export type IdentityCalibration = z.infer<typeof IdentityCalibration>;
 
+export const QualityFlag = z.enum(['profile', 'pitched', 'blurry', 'small', 'doubtful']);
+export type QualityFlag = z.infer<typeof QualityFlag>;
+
 /** Source-image pixels after EXIF orientation; (0, 0) is the top-left corner of the top-left pixel. */
 export const Box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
 export type Box = z.infer<typeof Box>;
@@ -56,6 +59,10 @@ export const FaceDetail = z.object({
   /** Cosine similarity to the image's identity centroid (default model), when there is one. */
   centroidSimilarity: z.number().nullable(),
   outlier: z.boolean(),
+  /** Head rotation from the mesh in degrees (0 = facing the camera); null without a mesh. */
+  pose: z.object({ yaw: z.number(), pitch: z.number() }).nullable(),
+  /** Why the face's identity score should not be trusted as it stands; empty for a usable face. */
+  qualityFlags: z.array(QualityFlag),
 });
 export type FaceDetail = z.infer<typeof FaceDetail>;
 

@@ -5,7 +5,7 @@ import { arcfaceToModelFrame, embeddingSpecs, type EmbeddingModelName } from './
 import { boundingBox, type FaceBox } from './face-box.ts';
 import { detectFaces, type Detection } from './face-detector.ts';
 import { meshFaces, type FaceMesh } from './face-mesh.ts';
-import { faceQuality, type QualityParts } from './face-quality.ts';
+import { faceQuality, qualityReport, type QualityParts, type QualityReport } from './face-quality.ts';
 import { alignmentTransform, type FivePoints } from './face-templates.ts';
 import { fivePointsFromMesh } from './five-points.ts';
 import { embedFrames } from './identity-embedder.ts';
@@ -26,6 +26,8 @@ export interface AnalysedFace {
   readonly generatorTransform: Affine;
   readonly quality: number;
   readonly qualityParts: QualityParts;
+  /** Head pose from the mesh and what makes the face unreliable (profile, blur, tiny…). */
+  readonly qualityReport: QualityReport;
   readonly embeddings: Partial<Record<EmbeddingModelName, Float32Array>>;
 }
 
@@ -101,5 +103,6 @@ function geometry(image: RgbImage, detection: Detection, landmarks: Float32Array
     generatorTransform: alignmentTransform(fivePoints, 'generator'),
     quality: score,
     qualityParts: parts,
+    qualityReport: qualityReport(landmarks, fivePoints, parts),
   };
 }
