@@ -5,7 +5,7 @@ import { JobRef } from './jobs.ts';
 export const AnalysisStatus = z.enum(['ok', 'no_face', 'multiple_faces', 'error']);
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
-export const EmbeddingModel = z.enum(['mobileface', 'faceres', 'dlib']);
+export const EmbeddingModel = z.enum(['mobileface', 'faceres', 'faceres-deep', 'dlib']);
 export type EmbeddingModel = z.infer<typeof EmbeddingModel>;
 
 /** A calibrated cut on an identity model's cosine: above `threshold`, at most `far` of different-person pairs score. */

@@ -152,7 +152,7 @@ describe('tfjs → ONNX converter', () => {
 
   it('is deterministic, matches the committed manifests, and keeps layout transposes to the unavoidable ones', async () => {
     // One at the input, one before each Reshape (which needs TF element order), one per rank-4 output.
-    const expectedTransposes: Record<string, number> = { blazeface: 5, facemesh: 4, mobileface: 2, faceres: 1, selfie: 2 };
+    const expectedTransposes: Record<string, number> = { blazeface: 5, facemesh: 4, mobileface: 2, faceres: 1, 'faceres-deep': 1, selfie: 2 };
     for (const model of GRAPH_MODELS) {
       const source = await readSourceModel(model);
       const files = graphFiles(source, model.id);

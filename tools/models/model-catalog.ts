@@ -164,6 +164,27 @@ export const MODELS: readonly CatalogModel[] = [
     },
   },
   {
+    id: 'faceres-deep',
+    role: 'embedding',
+    description: 'HSE FaceRes, deeper variant (A. Savchenko): VGGFace2-trained identity descriptor with age and gender heads, 224×224 face crop',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/faceres-deep.json' },
+    input: {
+      tfjsName: 'input_1',
+      colour: 'BGR',
+      normalisation: { formula: 'x = bgr − (103.939, 116.779, 123.68)', mean: [103.939, 116.779, 123.68], std: [1, 1, 1] },
+    },
+    outputs: [
+      { name: 'gender', from: ['gender_pred/Sigmoid:0'], meaning: 'Probability that the face is male.' },
+      { name: 'age', from: ['age_pred/Softmax:0'], meaning: 'Softmax over 100 age bins; bin i is age i + 1 years.' },
+      { name: 'descriptor', from: ['global_pooling/Mean:0'], meaning: 'Global-average-pooled identity descriptor; compare with cosine similarity.' },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: `HSE_FaceRec_tf by Andrey Savchenko (HSE); ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'HSE_FaceRec_tf', url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf', licence: 'no licence file found upstream; verify before redistribution' },
+    },
+  },
+  {
     id: 'selfie',
     role: 'segmentation',
     description: 'MediaPipe Selfie Segmentation (general, 256×256): per-pixel person probability',

@@ -3,7 +3,7 @@ import { arcfaceToDlibChip, DLIB_CHIP_SIZE } from './dlib-chip.ts';
 import { templateToTemplate, TEMPLATE_REFERENCE_SIZE, type AlignmentTemplate } from './face-templates.ts';
 import type { VisionModelName } from './model-files.ts';
 
-export const embeddingModelNames = ['mobileface', 'faceres', 'dlib'] as const;
+export const embeddingModelNames = ['mobileface', 'faceres', 'faceres-deep', 'dlib'] as const;
 export type EmbeddingModelName = (typeof embeddingModelNames)[number];
 
 /**
@@ -25,13 +25,15 @@ export interface EmbeddingSpec {
 export const embeddingSpecs: Record<EmbeddingModelName, EmbeddingSpec> = {
   mobileface: { model: 'mobileface', frame: 'arcface', inputSize: 112, margin: 1, output: 'embedding' },
   faceres: { model: 'faceres', frame: 'arcface', inputSize: 224, margin: 1, output: 'descriptor' },
+  'faceres-deep': { model: 'faceres-deep', frame: 'arcface', inputSize: 224, margin: 1, output: 'descriptor' },
   dlib: { model: 'dlib', frame: 'dlib-chip', inputSize: DLIB_CHIP_SIZE, margin: 1, output: 'descriptor' },
 };
 
 /**
  * dlib scores identity: on the LFW protocol's A–J half (bench/results/identity.json, lfwDev) it
  * reaches 98.39 ± 0.93 % 10-fold accuracy and TAR 95.9 % at FAR 1e-3, against faceres' 96.93 % /
- * 82.3 % and mobileface's 92.10 % / 58.4 %; the z-score fusion of dlib and faceres (98.06 %) does
+ * 82.3 %, faceres-deep's 92.41 % / 58.1 % and mobileface's 92.10 % / 58.4 %; the z-score fusion of
+ * dlib and faceres (98.06 %) does
  * not beat dlib alone. On the shared faces, different people of one collection: AUC 0.993 vs
  * faceres 0.980. Its cosines are high for everyone (different people average 0.84): read them
  * through identity-calibration.ts, never against fixed cut-offs.

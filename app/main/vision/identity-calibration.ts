@@ -7,7 +7,8 @@ import type { EmbeddingModelName } from './embedding-models.ts';
  * bench results at run time). Data: every pair among the 3,412 photos of the LFW protocol's A–J
  * half (../shared/lfw/dev, the photos pairs-dev.txt uses) that yielded a face — 5,811,696
  * different-person pairs and 4,059 same-person pairs — scored through the app's analysis path by
- * `npm run eval:identity` at commit 245acf48 (bench/results/identity.json, `calibration`). A
+ * `npm run eval:identity` at commit 245acf48 (faceres-deep added at 1206878 with the same data and
+ * the other models' figures unchanged; bench/results/identity.json, `calibration`). A
  * threshold is the cosine above which that share of different-person pairs score; `tar` is the
  * share of same-person pairs above it. In-the-wild news photos: on studio or lighting-controlled
  * photos the same thresholds are conservative for same-person pairs.
@@ -23,6 +24,11 @@ const MEASURED: Record<EmbeddingModelName, readonly { far: number; threshold: nu
     { far: 1e-3, threshold: 0.6273, tar: 0.832 },
     { far: 1e-4, threshold: 0.6773, tar: 0.6588 },
   ],
+  'faceres-deep': [
+    { far: 1e-2, threshold: 0.6938, tar: 0.7418 },
+    { far: 1e-3, threshold: 0.7539, tar: 0.4977 },
+    { far: 1e-4, threshold: 0.7968, tar: 0.2855 },
+  ],
   dlib: [
     { far: 1e-2, threshold: 0.9116, tar: 0.9832 },
     { far: 1e-3, threshold: 0.9282, tar: 0.9116 },
@@ -37,11 +43,12 @@ const MEASURED: Record<EmbeddingModelName, readonly { far: number; threshold: nu
 export const IMPOSTOR_COSINE: Record<EmbeddingModelName, { mean: number; std: number }> = {
   mobileface: { mean: 0.0894, std: 0.1109 },
   faceres: { mean: 0.3814, std: 0.0735 },
+  'faceres-deep': { mean: 0.446, std: 0.1078 },
   dlib: { mean: 0.8422, std: 0.034 },
 };
 
 const SOURCE =
-  'LFW A–J (../shared/lfw/dev, the 3,412 photos of pairs-dev.txt): 5,811,696 different-person and 4,059 same-person pairs, `npm run eval:identity` at commit 245acf48';
+  'LFW A–J (../shared/lfw/dev, the 3,412 photos of pairs-dev.txt): 5,811,696 different-person and 4,059 same-person pairs, `npm run eval:identity` at commits 245acf48 / 1206878';
 
 export type CalibratedFar = 1e-2 | 1e-3 | 1e-4;
 
