@@ -33,10 +33,9 @@ export const embeddingSpecs: Record<EmbeddingModelName, EmbeddingSpec> = {
  * dlib scores identity: on the LFW protocol's A–J half (bench/results/identity.json, lfwDev) it
  * reaches 98.39 ± 0.93 % 10-fold accuracy and TAR 95.9 % at FAR 1e-3, against faceres' 96.93 % /
  * 82.3 %, faceres-deep's 92.41 % / 58.1 % and mobileface's 92.10 % / 58.4 %; the z-score fusion of
- * dlib and faceres (98.06 %) does
- * not beat dlib alone. On the shared faces, different people of one collection: AUC 0.993 vs
- * faceres 0.980. Its cosines are high for everyone (different people average 0.84): read them
- * through identity-calibration.ts, never against fixed cut-offs.
+ * dlib and faceres (98.06 %) does not beat dlib alone. On the shared faces, different people of one
+ * collection: AUC 0.993 vs faceres 0.980. Its cosines are high for everyone (different people
+ * average 0.84): read them through identity-calibration.ts, never against fixed cut-offs.
  */
 export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelName = 'dlib';
 
