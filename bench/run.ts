@@ -28,8 +28,8 @@ line(
 const vision = await benchVision();
 writeBenchResult('vision', vision);
 line(
-  `vision     ${vision.facesPerSecond.toFixed(1)} faces/s end to end (${vision.provider}); ` +
-    `${vision.endToEndMsPerFace.toFixed(1)} ms/face vs ${vision.bareInferenceMsPerFace.toFixed(1)} ms bare inference: ratio ${vision.ratio.toFixed(2)}`,
+  `vision     analyze job ${vision.imagesPerSecond.toFixed(1)} images/s (${vision.embeddingModels.join(' + ')}, ${vision.provider}); ` +
+    `${vision.endToEndMsPerImage.toFixed(1)} ms/image vs ${vision.bareInferenceMsPerImage.toFixed(1)} ms bare inference: ratio ${vision.ratio.toFixed(2)}`,
 );
 
 const crops = await benchCrops();

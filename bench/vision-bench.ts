@@ -1,111 +1,154 @@
 /**
- * Vision throughput on real photos from ../shared/faces: faces per second end to end (decode,
- * detect, mesh, five points, align, quality, embed with the default model) beside the bare ONNX
- * inference time of the same models on the same inputs, and their ratio (how much the pipeline
- * around the models costs). Run: npx tsx bench/vision-bench.ts  (writes bench/results/vision.json)
+ * Vision throughput on real photos from ../shared/faces: the analyze job handler itself (decode,
+ * detect, mesh, five points, align, quality, every enabled embedder, person mask, aligned crop and
+ * mask PNGs, SQLite writes, centroids) run by the job queue on a fresh project, beside the bare ONNX
+ * inference the same images need (one detector and selfie run per image, one mesh and one run of
+ * each embedder per face), and their ratio. Stamped with the commit it measured.
+ * Run: npx tsx bench/vision-bench.ts  (writes bench/results/vision.json)
  */
-import { availableParallelism } from 'node:os';
-import { mapInOrder } from '../app/main/dataset/ordered-pool.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { datasetHandlers } from '../app/main/dataset/dataset-api.ts';
+import { importJobHandler } from '../app/main/dataset/import-job.ts';
+import { EventBus } from '../app/main/core/event-bus.ts';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
-import { PIPELINE_DEPTH } from '../app/main/vision/analyze-job.ts';
 import { float32Tensor } from '../app/main/inference/tensor-data.ts';
-import { DEFAULT_EMBEDDING_MODEL, embeddingSpecs } from '../app/main/vision/embedding-models.ts';
-import { analyseImage } from '../app/main/vision/face-analysis.ts';
+import { Workspace } from '../app/main/project/workspace.ts';
+import { AnalyzeParams, analyzeJobHandler } from '../app/main/vision/analyze-job.ts';
+import { analysisCounts } from '../app/main/vision/analysis-store.ts';
+import { embeddingSpecs } from '../app/main/vision/embedding-models.ts';
 import type { VisionModelName } from '../app/main/vision/model-files.ts';
-import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 import { listLabelledImages } from './eval-identity.ts';
 
 export interface VisionBenchResult {
+  readonly commit: string;
   readonly images: number;
   readonly faces: number;
   readonly seconds: number;
+  /** The analyze job, end to end: what a user waits for. */
+  readonly imagesPerSecond: number;
   readonly facesPerSecond: number;
-  /** One detector + one mesh + one embedding run per face, timed alone on the same worker. */
-  readonly bareInferenceMsPerFace: number;
-  readonly endToEndMsPerFace: number;
+  readonly embeddingModels: readonly string[];
+  /** The same images' model runs alone on the same worker: per image, then in total. */
+  readonly bareInferenceMsPerImage: number;
+  readonly endToEndMsPerImage: number;
   /** End to end over bare inference: 1 would mean the pipeline costs nothing beyond the models. */
   readonly ratio: number;
+  readonly bareMsPerRun: Record<string, number>;
   readonly provider: string;
-  readonly embeddingModel: string;
   readonly machine: { readonly cpus: number; readonly node: string };
 }
 
-/** Every n-th image of each set, so the three sets (colour chips, ORL, Yale lighting) all count. */
-function sample(limit: number): string[] {
+/** Every n-th image of each set, so the three sets (colour photos, ORL, Yale lighting) all count. */
+function sample(limit: number): { identity: string; path: string }[] {
   const all = listLabelledImages(sharedFacesDir);
   const step = Math.max(1, Math.floor(all.length / limit));
-  return all.filter((_, i) => i % step === 0).slice(0, limit).map((image) => image.path);
+  return all.filter((_, i) => i % step === 0).slice(0, limit);
+}
+
+function gitCommit(): string {
+  try {
+    const cwd = resolve(import.meta.dirname, '..');
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit}+uncommitted` : commit;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function benchVision(options: { images?: number } = {}): Promise<VisionBenchResult> {
-  const paths = sample(options.images ?? 120);
+  const images = sample(options.images ?? 120);
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-vision-bench-'));
   const client = new InferenceClient();
+  const events = new EventBus();
+  const runtime = new VisionRuntime(client);
+  const workspace = new Workspace({
+    settingsDir: join(dir, 'settings'),
+    events,
+    jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events, () => runtime)],
+  });
   try {
-    const runtime = new VisionRuntime(client);
-    const embeddingModels = [DEFAULT_EMBEDDING_MODEL];
-    // Warm-up: load every model and let ORT settle its allocations before timing.
-    await analyseImage(await decodeRgb(paths[0]), runtime, { embeddingModels });
-
-    let faces = 0;
-    const started = performance.now();
-    // As the analyze job runs: two images in flight, so one's decoding and warping overlaps the other's inference.
-    for await (const analysis of mapInOrder(paths, PIPELINE_DEPTH, async (path) => analyseImage(await decodeRgb(path), runtime, { embeddingModels }))) {
-      faces += analysis.faces.length;
+    // The sampled photos as an ImageFolder of links (the photos stay in ../shared).
+    const root = join(dir, 'dataset');
+    for (const image of images) {
+      const folder = join(root, image.identity.replace('/', '_'));
+      mkdirSync(folder, { recursive: true });
+      symlinkSync(image.path, join(folder, basename(image.path)));
     }
-    const seconds = (performance.now() - started) / 1000;
+    await workspace.open(join(dir, 'bench.likeness'), 'create');
+    await datasetHandlers(workspace)['dataset.import']({ layout: 'imagefolder', root });
+    const session = workspace.require();
+    await session.jobs.idle();
+    const params = AnalyzeParams.parse({});
+    // Warm-up outside the timing: every model the job uses is loaded once.
+    for (const model of ['blazeface', 'facemesh', 'selfie', ...params.embeddingModels] as VisionModelName[]) await runtime.model(model);
 
-    const bareMs = await bareInferenceMs(client, runtime, [
-      ['blazeface', 1],
-      ['facemesh', 1],
-      [embeddingSpecs[DEFAULT_EMBEDDING_MODEL].model, 1],
-    ]);
-    const endToEndMsPerFace = (seconds * 1000) / Math.max(1, faces);
+    const started = performance.now();
+    session.jobs.enqueue('analyze', params);
+    await session.jobs.idle();
+    const seconds = (performance.now() - started) / 1000;
+    const counts = analysisCounts(session.db);
+    if (counts.pending > 0) throw new Error(`the analyze job left ${counts.pending} images pending`);
+    const { faces } = session.db.prepare('SELECT count(*) AS faces FROM faces').get() as { faces: number };
+
+    const perRun: Record<string, number> = {};
+    for (const model of ['blazeface', 'facemesh', 'selfie', ...params.embeddingModels.map((m) => embeddingSpecs[m].model)] as VisionModelName[]) {
+      perRun[model] = await bareRunMs(client, runtime, model);
+    }
+    // Per image: one detector run and, per face, one mesh, one selfie mask and one run per embedder.
+    const perFace = perRun.facemesh + perRun.selfie + params.embeddingModels.reduce((sum, m) => sum + perRun[embeddingSpecs[m].model], 0);
+    const bareTotalMs = images.length * perRun.blazeface + faces * perFace;
     const handle = await runtime.model('blazeface');
     return {
-      images: paths.length,
+      commit: gitCommit(),
+      images: images.length,
       faces,
       seconds,
+      imagesPerSecond: images.length / seconds,
       facesPerSecond: faces / seconds,
-      bareInferenceMsPerFace: bareMs,
-      endToEndMsPerFace,
-      ratio: endToEndMsPerFace / bareMs,
+      embeddingModels: params.embeddingModels,
+      bareInferenceMsPerImage: bareTotalMs / images.length,
+      endToEndMsPerImage: (seconds * 1000) / images.length,
+      ratio: (seconds * 1000) / bareTotalMs,
+      bareMsPerRun: perRun,
       provider: handle.provider,
-      embeddingModel: DEFAULT_EMBEDDING_MODEL,
       machine: { cpus: availableParallelism(), node: process.version },
     };
   } finally {
+    await workspace.close();
     await client.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Median-of-runs time of the listed models on constant input of their own size, summed. */
-async function bareInferenceMs(client: InferenceClient, runtime: VisionRuntime, models: readonly [VisionModelName, number][]): Promise<number> {
-  let total = 0;
-  for (const [name, batch] of models) {
-    const handle = await runtime.model(name);
-    const size = runtime.inputSize(name);
-    const feed = () => ({ [handle.inputs[0].name]: float32Tensor(new Float32Array(batch * size * size * 3).fill(0.5), [batch, size, size, 3]) });
+/** Median time of one batch-1 run of `name` on constant input of its size, on the same worker the job used. */
+async function bareRunMs(client: InferenceClient, runtime: VisionRuntime, name: VisionModelName): Promise<number> {
+  const handle = await runtime.model(name);
+  const size = runtime.inputSize(name);
+  const feed = () => ({ [handle.inputs[0].name]: float32Tensor(new Float32Array(size * size * 3).fill(0.5), [1, size, size, 3]) });
+  await client.run(handle, feed());
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t = performance.now();
     await client.run(handle, feed());
-    const times: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      const t = performance.now();
-      await client.run(handle, feed());
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    total += times[times.length >> 1];
+    times.push(performance.now() - t);
   }
-  return total;
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
 }
 
 if (isEntryPoint(import.meta.url)) {
   const result = await benchVision();
   writeBenchResult('vision', result);
   console.log(
-    `${result.faces} faces in ${result.seconds.toFixed(1)} s: ${result.facesPerSecond.toFixed(1)} faces/s (${result.provider}, ${result.machine.cpus} cores); ` +
-      `${result.endToEndMsPerFace.toFixed(1)} ms/face end to end vs ${result.bareInferenceMsPerFace.toFixed(1)} ms bare inference: ratio ${result.ratio.toFixed(2)}`,
+    `analyze job: ${result.images} images (${result.faces} faces) in ${result.seconds.toFixed(1)} s = ${result.imagesPerSecond.toFixed(1)} images/s ` +
+      `(${result.embeddingModels.join(' + ')}, ${result.provider}, ${result.machine.cpus} cores); ${result.endToEndMsPerImage.toFixed(1)} ms/image vs ` +
+      `${result.bareInferenceMsPerImage.toFixed(1)} ms bare inference: ratio ${result.ratio.toFixed(2)} (commit ${result.commit.slice(0, 12)})`,
   );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LightSpec } from './synthesis.ts';
 import { command } from './define.ts';
+import { CalibratedThreshold, EmbeddingModel } from './vision.ts';
 
 export const DecisionStatus = z.enum(['accepted', 'rejected']);
 export type DecisionStatus = z.infer<typeof DecisionStatus>;
@@ -171,9 +172,13 @@ export type RulePreview = z.infer<typeof RulePreview>;
 
 export const RuleDefaults = z.object({
   identityThreshold: z.number(),
-  identitySource: z.enum(['bench', 'fallback']),
+  /** Thresholds are calibrated constants shipped with the scorer (app/main/vision/identity-calibration.ts). */
+  identitySource: z.enum(['calibration']),
   identityNote: z.string(),
   far: z.number(),
+  identityModel: EmbeddingModel,
+  /** Every calibrated threshold of the scoring model, for marks on identity histograms. */
+  identityThresholds: z.array(CalibratedThreshold),
   diversityThreshold: z.number(),
   diversityNote: z.string(),
 });

@@ -5,8 +5,31 @@ import { JobRef } from './jobs.ts';
 export const AnalysisStatus = z.enum(['ok', 'no_face', 'multiple_faces', 'error']);
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
-export const EmbeddingModel = z.enum(['mobileface', 'faceres']);
+export const EmbeddingModel = z.enum(['mobileface', 'faceres', 'faceres-deep', 'dlib']);
 export type EmbeddingModel = z.infer<typeof EmbeddingModel>;
+
+/** A calibrated cut on an identity model's cosine: above `threshold`, at most `far` of different-person pairs score. */
+export const CalibratedThreshold = z.object({
+  far: z.number(),
+  threshold: z.number(),
+  /** Share of same-person pairs above the threshold on the calibration data. */
+  tar: z.number(),
+  /** What a score above it means, e.g. "same person at FAR 1e-3". */
+  label: z.string(),
+});
+export type CalibratedThreshold = z.infer<typeof CalibratedThreshold>;
+
+export const IdentityCalibration = z.object({
+  model: EmbeddingModel,
+  /** Strictest last: FAR 1e-2, 1e-3, 1e-4. */
+  thresholds: z.array(CalibratedThreshold),
+  /** Where the thresholds were measured (data, pairs, command, commit). */
+  source: z.string(),
+});
+export type IdentityCalibration = z.infer<typeof IdentityCalibration>;
+
+export const QualityFlag = z.enum(['profile', 'pitched', 'blurry', 'small', 'doubtful']);
+export type QualityFlag = z.infer<typeof QualityFlag>;
 
 /** Source-image pixels after EXIF orientation; (0, 0) is the top-left corner of the top-left pixel. */
 export const Box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
@@ -36,6 +59,10 @@ export const FaceDetail = z.object({
   /** Cosine similarity to the image's identity centroid (default model), when there is one. */
   centroidSimilarity: z.number().nullable(),
   outlier: z.boolean(),
+  /** Head rotation from the mesh in degrees (0 = facing the camera); null without a mesh. */
+  pose: z.object({ yaw: z.number(), pitch: z.number() }).nullable(),
+  /** Why the face's identity score should not be trusted as it stands; empty for a usable face. */
+  qualityFlags: z.array(QualityFlag),
 });
 export type FaceDetail = z.infer<typeof FaceDetail>;
 
@@ -122,6 +149,8 @@ export const visionCommands = {
     IdentityFaces,
   ),
   'vision.setPrimaryFace': command(z.object({ imageId: z.number().int(), faceId: z.number().int() }), ImageDetail),
+  /** Calibrated thresholds of an identity model (the default scorer when none is named). */
+  'vision.identityCalibration': command(z.object({ model: EmbeddingModel.optional() }), IdentityCalibration),
 };
 
 export const visionEvents = {

@@ -10,7 +10,7 @@ import { convertTfjsGraph } from './convert.ts';
 import { MODELS, conversionOptions, type CatalogModel } from './model-catalog.ts';
 import { encodeModel } from './onnx-graph-builder.ts';
 import { normaliseInput, sampleImage } from './sample-input.ts';
-import { readSourceModel } from './source-model.ts';
+import { graphFiles, readSourceModel } from './source-model.ts';
 import { inputShapeOf, parseTfjsGraph } from './tfjs-graph.ts';
 import { loadReferenceModel, runReference } from './tfjs-reference.ts';
 
@@ -36,9 +36,9 @@ async function timeRuns(run: () => Promise<unknown>, runs: number): Promise<numb
 }
 
 async function measure(model: CatalogModel): Promise<string> {
-  const source = await readSourceModel(model);
+  const source = graphFiles(await readSourceModel(model), model.id);
   const options = conversionOptions(model);
-  const convert = () => encodeModel(convertTfjsGraph(parseTfjsGraph(source.files.json, source.files.weightData), options));
+  const convert = () => encodeModel(convertTfjsGraph(parseTfjsGraph(source.json, source.weightData), options));
   const bytes = convert();
   const conversionTimes: number[] = [];
   for (let i = 0; i < CONVERSIONS; i++) {
@@ -47,7 +47,7 @@ async function measure(model: CatalogModel): Promise<string> {
     conversionTimes.push(performance.now() - started);
   }
 
-  const [, height, width] = inputShapeOf(source.files.json);
+  const [, height, width] = inputShapeOf(source.json);
   const shape = [1, height, width, 3];
   const input = normaliseInput((await sampleImage(width, height)).pixels, model.input);
   const feeds = { input: new ort.Tensor('float32', input, shape) };
@@ -61,7 +61,7 @@ async function measure(model: CatalogModel): Promise<string> {
     onnxOutputs = options.outputs.map((o) => result[o.name].data as Float32Array);
     await session.release();
   }
-  const reference = await loadReferenceModel(source.files.json, source.files.weightData);
+  const reference = await loadReferenceModel(source.json, source.weightData);
   const tfjsTime = await timeRuns(() => runReference(reference, input, shape, options.outputs), RUNS);
   const tfjsOutputs = await runReference(reference, input, shape, options.outputs);
   reference.dispose();
@@ -73,4 +73,4 @@ async function measure(model: CatalogModel): Promise<string> {
 console.log(`ONNX Runtime ${ort.env.versions.common}, CPU, ${availableParallelism()} logical cores; tfjs-wasm single-threaded (SIMD). Times in ms, medians.`);
 console.log('| model | convert | onnx (default threads) | onnx (1 thread) | tfjs-wasm | max abs diff |');
 console.log('|---|---|---|---|---|---|');
-for (const model of MODELS) console.log(await measure(model));
+for (const model of MODELS.filter((m) => m.source.format === 'tfjs-graph')) console.log(await measure(model));

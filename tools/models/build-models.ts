@@ -1,5 +1,5 @@
 /**
- * `npm run models`: converts the catalog's tfjs models into models/onnx/*.onnx
+ * `npm run models`: converts the catalog's tfjs models (and describes weights-only ones) into models/onnx/*.onnx
  * and checks every source file and every output against the committed
  * manifests. A model whose ONNX file already has the pinned hash is skipped.
  *
@@ -8,13 +8,12 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { convertTfjsGraph } from './convert.ts';
-import { MODELS, conversionOptions, type CatalogModel } from './model-catalog.ts';
+import { convertCatalogModel } from './catalog-conversion.ts';
+import { MODELS, type CatalogModel } from './model-catalog.ts';
 import { createManifest, manifestFileOf, onnxFileOf, serialiseManifest, type ModelManifest } from './model-manifest.ts';
 import { encodeModel } from './onnx-graph-builder.ts';
 import { MODELS_DIR, REPO_ROOT } from './paths.ts';
 import { readSourceModel, sha256, type SourceModel } from './source-model.ts';
-import { parseTfjsGraph } from './tfjs-graph.ts';
 
 const REGENERATE_HINT = 'if the change is intended, run `npm run models -- --write-manifests` and commit the manifests';
 
@@ -68,7 +67,7 @@ async function buildModel(model: CatalogModel, writeManifests: boolean): Promise
   }
 
   const started = performance.now();
-  const proto = convertTfjsGraph(parseTfjsGraph(source.files.json, source.files.weightData), conversionOptions(model));
+  const proto = convertCatalogModel(model, source);
   const bytes = encodeModel(proto);
   const elapsed = performance.now() - started;
   const hash = sha256(bytes);

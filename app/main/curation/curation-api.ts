@@ -17,8 +17,6 @@ export interface CurationOptions {
   readonly settingsDir: string;
   /** Who the decisions are recorded as; defaults to the OS user running the host. */
   readonly actor?: string;
-  /** Where the identity bench writes its result; defaults to bench/results/identity.json. */
-  readonly identityResultPaths?: readonly string[];
 }
 
 /** An event lists the variants an action touched up to this many; beyond it, listeners refetch. */
@@ -86,7 +84,7 @@ export function curationHandlers(
       const { session, decisions } = project();
       return finish(decisions, decisions.record(ruleLabel(request), actor, () => planRule(session.db, request)), 'rule');
     },
-    'curation.ruleDefaults': () => ruleDefaults(options.identityResultPaths),
+    'curation.ruleDefaults': () => ruleDefaults(),
     'curation.histogram': ({ metric, bins, identityId }) => scoreHistogram(workspace.require().db, metric, bins, identityId),
     'curation.progress': () => curationProgress(workspace.require().db),
     'curation.facets': () => {

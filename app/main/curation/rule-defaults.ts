@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import type { RuleDefaults } from '../../api/curation.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
+import { identityCalibration } from '../vision/identity-calibration.ts';
 
 const TARGET_FAR = 1e-3;
-
-/**
- * Used when `npm run eval:identity` has not written a threshold for the scoring model (a checkout
- * without bench results). For faceres the eval puts different people at a mean cosine of about 0.41
- * and the same person at about 0.75, with the best-accuracy cut near 0.57; FAR 1e-3 needs a stricter
- * cut than that, hence 0.6.
- */
-export const FALLBACK_IDENTITY_THRESHOLD = 0.6;
 
 /**
  * Diversity is the variant's mean absolute pixel difference from its aligned source (0–1); the
@@ -21,36 +11,24 @@ export const FALLBACK_IDENTITY_THRESHOLD = 0.6;
  */
 export const FALLBACK_DIVERSITY_THRESHOLD = 0.01;
 
-/** Source layout (app/main/curation) and bundled layout (out/main) sit at different depths. */
-const identityResultCandidates = ['../../../bench/results/identity.json', '../../bench/results/identity.json'].map(
-  (relative) => fileURLToPath(new URL(relative, import.meta.url)),
-);
-
-export function ruleDefaults(identityResultPaths: readonly string[] = identityResultCandidates): RuleDefaults {
-  const measured = identityResultPaths.map(readThreshold).find((t) => t !== null) ?? null;
+/**
+ * The identity rule's default cut is the scoring model's calibrated threshold at FAR 1e-3: a
+ * variant below it is a different person more often than 1 in 1,000 strangers would pass.
+ */
+export function ruleDefaults(): RuleDefaults {
+  const calibration = identityCalibration(DEFAULT_EMBEDDING_MODEL);
+  const target = calibration.thresholds.find((t) => t.far === TARGET_FAR);
+  if (!target) throw new Error(`${DEFAULT_EMBEDDING_MODEL} has no threshold calibrated at FAR ${TARGET_FAR}`);
   return {
-    identityThreshold: measured ?? FALLBACK_IDENTITY_THRESHOLD,
-    identitySource: measured === null ? 'fallback' : 'bench',
+    identityThreshold: target.threshold,
+    identitySource: 'calibration',
     identityNote:
-      measured === null
-        ? `The identity bench has not reported a threshold at FAR 1e-3 for ${DEFAULT_EMBEDDING_MODEL}; ${FALLBACK_IDENTITY_THRESHOLD} is an estimate from its score distributions.`
-        : `Verification threshold at FAR 1e-3 for ${DEFAULT_EMBEDDING_MODEL}, measured by the identity bench.`,
+      `${DEFAULT_EMBEDDING_MODEL} cosine above which 1 in 1,000 different-person pairs score; ` +
+      `${(100 * target.tar).toFixed(1)} % of same-person pairs pass it (${calibration.source}).`,
     far: TARGET_FAR,
+    identityModel: DEFAULT_EMBEDDING_MODEL,
+    identityThresholds: calibration.thresholds,
     diversityThreshold: FALLBACK_DIVERSITY_THRESHOLD,
     diversityNote: `Below ${FALLBACK_DIVERSITY_THRESHOLD} mean pixel difference from the source, a variant adds almost nothing.`,
   };
-}
-
-const IdentityResult = z.object({ models: z.record(z.string(), z.unknown()) });
-const ModelResult = z.object({ overall: z.object({ thresholdAtFar1e3: z.number().min(-1).max(1) }) });
-
-/** `models.<scorer>.overall.thresholdAtFar1e3`, as bench/eval-identity.ts writes it; null when absent or unreadable. */
-function readThreshold(path: string): number | null {
-  try {
-    const file = IdentityResult.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    const model = file.success ? ModelResult.safeParse(file.data.models[DEFAULT_EMBEDDING_MODEL]) : null;
-    return model?.success ? model.data.overall.thresholdAtFar1e3 : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultKeymap } from '../../api/curation.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
-import { FALLBACK_IDENTITY_THRESHOLD } from './rule-defaults.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
+import { identityCalibration, identityThreshold } from '../vision/identity-calibration.ts';
 import { createHarness, type Harness } from './testing/curation-harness.ts';
 
 describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
@@ -140,34 +139,12 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
     });
   });
 
-  it('suggests the fallback threshold when the identity bench has not run', async () => {
+  it('suggests the scorer’s calibrated threshold at FAR 1e-3, with every calibrated threshold for the histogram', async () => {
     const defaults = await harness.call('curation.ruleDefaults', {});
-    expect(defaults).toMatchObject({ identityThreshold: FALLBACK_IDENTITY_THRESHOLD, identitySource: 'fallback', far: 0.001 });
-  });
-});
-
-describe('rule defaults from the identity bench', () => {
-  it('takes the scoring model’s threshold at FAR 1e-3 from the identity eval, and falls back when it is absent or nonsense', async () => {
-    const { ruleDefaults } = await import('./rule-defaults.ts');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'likeness-defaults-'));
-    const shapes: [unknown, number | null][] = [
-      [{ models: { mobileface: { overall: { thresholdAtFar1e3: 0.3 } }, faceres: { overall: { thresholdAtFar1e3: 0.66, tarAtFar1e3: 0.67 } } } }, 0.66],
-      [{ models: { mobileface: { overall: {} }, faceres: { overall: { thresholdAtFar1e3: 0.61 } } } }, 0.61],
-      [{ models: { mobileface: { overall: { thresholdAtFar1e3: 0.3 } } } }, null],
-      [{ models: { faceres: { overall: { tarAtFar1e3: 0.67, bestThreshold: 0.57 } } } }, null],
-      [{ models: { faceres: { overall: { thresholdAtFar1e3: 7 } } } }, null],
-      ['garbage', null],
-    ];
-    for (const [index, [content, expected]] of shapes.entries()) {
-      const path = join(dir, `identity-${index}.json`);
-      writeFileSync(path, JSON.stringify(content));
-      const defaults = ruleDefaults([path]);
-      expect(defaults.identityThreshold).toBe(expected ?? FALLBACK_IDENTITY_THRESHOLD);
-      expect(defaults.identitySource).toBe(expected === null ? 'fallback' : 'bench');
-    }
-    writeFileSync(join(dir, 'broken.json'), '{not json');
-    expect(ruleDefaults([join(dir, 'broken.json')]).identitySource).toBe('fallback');
+    const calibration = identityCalibration(DEFAULT_EMBEDDING_MODEL);
+    expect(defaults).toMatchObject({ identityThreshold: identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-3), identitySource: 'calibration', far: 0.001 });
+    expect(defaults.identityThresholds.map((t) => t.far)).toEqual([1e-2, 1e-3, 1e-4]);
+    expect(defaults.identityThresholds).toEqual(calibration.thresholds);
+    expect(defaults.identityNote).toContain('LFW');
   });
 });

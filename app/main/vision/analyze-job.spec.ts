@@ -10,6 +10,7 @@ import { InferenceClient } from '../inference/inference-client.ts';
 import { Workspace } from '../project/workspace.ts';
 import { analysisCounts } from './analysis-store.ts';
 import { analyzeJobHandler } from './analyze-job.ts';
+import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
 import { visionHandlers } from './vision-api.ts';
 import { VisionRuntime } from './vision-runtime.ts';
 
@@ -64,7 +65,7 @@ describe.runIf(sharedFacesOrSkip())('analyze job on the johns photos', () => {
 
   it('builds a centroid per identity, and the detail view finds the image’s own identity nearest', async () => {
     const session = workspace.require();
-    const centroids = session.db.prepare("SELECT count(*) AS n FROM identity_centroids WHERE model = 'faceres'").get() as { n: number };
+    const centroids = session.db.prepare('SELECT count(*) AS n FROM identity_centroids WHERE model = ?').get(DEFAULT_EMBEDDING_MODEL) as { n: number };
     expect(centroids.n).toBe(5);
     const someImage = session.db.prepare('SELECT id, identity_id FROM images ORDER BY id LIMIT 1').get() as { id: number; identity_id: number };
     const detail = await vision['vision.imageDetail']({ imageId: someImage.id });

@@ -8,7 +8,10 @@ import { alignCrop } from './aligned-crop.ts';
 import { analysisCounts, pendingImageIds, saveAnalysis, saveAnalysisError } from './analysis-store.ts';
 import { analyseImage, type ImageAnalysis } from './face-analysis.ts';
 import { generatorFraming, transformForSize } from './face-templates.ts';
+import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
+import { identityThreshold } from './identity-calibration.ts';
 import { recomputeCentroids } from './identity-centroids.ts';
+import { preferIdentityFaces } from './primary-face.ts';
 import { alignedCropKey, personMaskKey, validityMaskKey } from './media-keys.ts';
 import { personMask } from './person-mask.ts';
 import { decodeRgb, encodePng, type RgbImage } from './rgb-image.ts';
@@ -18,7 +21,8 @@ import { defaultVisionRuntime, type VisionRuntime } from './vision-runtime.ts';
 export const AnalyzeParams = z.object({
   /** Side of the stored generator-template crop, its validity mask and person mask. */
   generatorSize: z.number().int().min(64).max(1024).default(256),
-  embeddingModels: z.array(EmbeddingModel).min(1).default(['faceres', 'mobileface']),
+  /** The default scorer alone: faceres (6× dlib's inference time) and mobileface only on request. */
+  embeddingModels: z.array(EmbeddingModel).min(1).default(['dlib']),
   /** Images committed per transaction; a crash redoes at most one batch. */
   batchSize: z.number().int().min(1).max(256).default(16),
 });
@@ -44,17 +48,27 @@ export function analyzeJobHandler(
     kind: 'analyze',
     params: AnalyzeParams,
     async run(context) {
+      const analysed: number[] = [];
       try {
-        await analysePending(session, events, runtime(), context);
+        await analysePending(session, events, runtime(), context, analysed);
       } finally {
+        // Single-face photos first give each identity a centroid; multi-face photos then pick the face that matches it.
         recomputeCentroids(session.db);
+        const repicked = preferIdentityFaces(session.db, analysed, DEFAULT_EMBEDDING_MODEL, identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-2));
+        if (repicked.length > 0) recomputeCentroids(session.db);
         events.emit('vision.changed', changedCounts(session));
       }
     },
   };
 }
 
-async function analysePending(session: ProjectSession, events: EventBus, runtime: VisionRuntime, context: JobContext<AnalyzeParams>): Promise<void> {
+async function analysePending(
+  session: ProjectSession,
+  events: EventBus,
+  runtime: VisionRuntime,
+  context: JobContext<AnalyzeParams>,
+  analysed: number[],
+): Promise<void> {
   const { params, signal } = context;
   const models = [...DETECTION_MODELS, ...params.embeddingModels].sort();
   const report = () => {
@@ -77,6 +91,7 @@ async function analysePending(session: ProjectSession, events: EventBus, runtime
         else saveAnalysis(session.db, outcome.imageId, outcome.analysis, models);
       }
     })();
+    analysed.push(...outcomes.map((o) => o.imageId));
     report();
     events.emit('vision.changed', changedCounts(session));
   }

@@ -1,13 +1,15 @@
 import { composeAffine, type Affine } from './affine.ts';
 import { warpAffine } from './bilinear-warp.ts';
+import { dlibChipTransform } from './dlib-chip.ts';
 import { arcfaceToModelFrame, embeddingSpecs, type EmbeddingModelName } from './embedding-models.ts';
-import { boundingBox, boxCentre, type FaceBox } from './face-box.ts';
+import { boundingBox, type FaceBox } from './face-box.ts';
 import { detectFaces, type Detection } from './face-detector.ts';
 import { meshFaces, type FaceMesh } from './face-mesh.ts';
-import { faceQuality, type QualityParts } from './face-quality.ts';
+import { faceQuality, qualityReport, type QualityParts, type QualityReport } from './face-quality.ts';
 import { alignmentTransform, type FivePoints } from './face-templates.ts';
 import { fivePointsFromMesh } from './five-points.ts';
 import { embedFrames } from './identity-embedder.ts';
+import { choosePrimaryFace } from './primary-face-choice.ts';
 import { equaliseContrast, type RgbImage } from './rgb-image.ts';
 import type { VisionRuntime } from './vision-runtime.ts';
 
@@ -24,6 +26,8 @@ export interface AnalysedFace {
   readonly generatorTransform: Affine;
   readonly quality: number;
   readonly qualityParts: QualityParts;
+  /** Head pose from the mesh and what makes the face unreliable (profile, blur, tiny…). */
+  readonly qualityReport: QualityReport;
   readonly embeddings: Partial<Record<EmbeddingModelName, Float32Array>>;
 }
 
@@ -61,9 +65,10 @@ export async function analyseImage(original: RgbImage, runtime: VisionRuntime, o
   const embeddings = await Promise.all(
     options.embeddingModels.map(async (model) => {
       const spec = embeddingSpecs[model];
-      const frames = faces.map((face) =>
-        warpAffine(image, composeAffine(arcfaceToModelFrame(spec), face.arcfaceTransform), spec.inputSize, spec.inputSize, 'black'),
-      );
+      const frames = faces.map((face) => {
+        const toFrame = spec.frame === 'dlib-chip' ? dlibChipTransform(face.landmarks, spec.inputSize) : composeAffine(arcfaceToModelFrame(spec), face.arcfaceTransform);
+        return warpAffine(image, toFrame, spec.inputSize, spec.inputSize, 'black');
+      });
       return [model, await embedFrames(frames, model, runtime)] as const;
     }),
   );
@@ -72,7 +77,7 @@ export async function analyseImage(original: RgbImage, runtime: VisionRuntime, o
     embeddings: Object.fromEntries(embeddings.map(([model, vectors]) => [model, vectors[i]])),
   }));
   const status: AnalysisStatus = analysed.length === 0 ? 'no_face' : analysed.length === 1 ? 'ok' : 'multiple_faces';
-  return { status, faces: analysed, primary: primaryFace(image, analysed) };
+  return { status, faces: analysed, primary: choosePrimaryFace(analysed, image) };
 }
 
 async function findFaces(image: RgbImage, runtime: VisionRuntime, options: AnalyseOptions): Promise<{ detection: Detection; mesh: FaceMesh }[]> {
@@ -98,25 +103,6 @@ function geometry(image: RgbImage, detection: Detection, landmarks: Float32Array
     generatorTransform: alignmentTransform(fivePoints, 'generator'),
     quality: score,
     qualityParts: parts,
+    qualityReport: qualityReport(landmarks, fivePoints, parts),
   };
-}
-
-/**
- * The face that stands for the image: the largest, discounted by distance from the centre (a big
- * face at the edge of a group photo loses to the subject in the middle).
- */
-function primaryFace(image: { width: number; height: number }, faces: readonly { box: FaceBox }[]): number | null {
-  let best: number | null = null;
-  let bestScore = -Infinity;
-  const half = Math.hypot(image.width, image.height) / 2;
-  faces.forEach((face, i) => {
-    const [cx, cy] = boxCentre(face.box);
-    const offCentre = Math.hypot(cx - image.width / 2, cy - image.height / 2) / half;
-    const score = face.box.width * face.box.height * (1 - 0.5 * Math.min(1, offCentre));
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  });
-  return best;
 }

@@ -9,6 +9,62 @@ export interface QualityParts {
   readonly pose: number;
 }
 
+/** Why a face's identity score should not be trusted as it stands. */
+export type QualityFlag = 'profile' | 'pitched' | 'blurry' | 'small' | 'doubtful';
+
+export interface QualityReport {
+  /** Head rotation from the mesh, degrees: yaw left/right, pitch up/down (0 = facing the camera). */
+  readonly yaw: number;
+  readonly pitch: number;
+  readonly flags: readonly QualityFlag[];
+}
+
+/**
+ * Beyond these a face is flagged. Yaw 40° and pitch 30° are where the frontal templates every
+ * embedder here was trained on stop fitting (one eye or the chin foreshortened); an eye distance of
+ * 20 px is half of MIN_EYE_DISTANCE (crops upsampled more than 2×); sharpness 0.3 is a Laplacian
+ * variance of about 26 on the 112-px crop, where eyes and mouth lose their edges; a detector
+ * confidence under 0.6 is usually a partial or occluded face.
+ */
+export const QUALITY_LIMITS = { yawDegrees: 40, pitchDegrees: 30, minEyeDistance: 20, minSharpness: 0.3, minDetector: 0.6 } as const;
+
+/** Mesh indices: outer eye corners (the eye line) and forehead top / chin bottom (the face's vertical). */
+const EYE_OUTER = [33, 263] as const;
+const FOREHEAD = 10;
+const CHIN = 152;
+
+/**
+ * Yaw and pitch from the mesh's 3-D landmarks: the depth difference along the eye line (yaw) and
+ * along forehead–chin (pitch), against their in-image length, so roll does not count.
+ */
+export function headPose(landmarks: Float32Array): { yaw: number; pitch: number } {
+  const at = (i: number) => [landmarks[i * 3], landmarks[i * 3 + 1], landmarks[i * 3 + 2]] as const;
+  const angle = (a: readonly number[], b: readonly number[]) => (Math.atan2(b[2] - a[2], Math.hypot(b[0] - a[0], b[1] - a[1])) * 180) / Math.PI;
+  return { yaw: angle(at(EYE_OUTER[0]), at(EYE_OUTER[1])), pitch: angle(at(FOREHEAD), at(CHIN)) };
+}
+
+/** The flags of a face, from its mesh, five points and quality factors. */
+export function qualityReport(landmarks: Float32Array, points: FivePoints, parts: Pick<QualityParts, 'detector' | 'sharpness'>): QualityReport {
+  const { yaw, pitch } = headPose(landmarks);
+  const flags: QualityFlag[] = [];
+  if (Math.abs(yaw) > QUALITY_LIMITS.yawDegrees) flags.push('profile');
+  if (Math.abs(pitch) > QUALITY_LIMITS.pitchDegrees) flags.push('pitched');
+  if (parts.sharpness < QUALITY_LIMITS.minSharpness) flags.push('blurry');
+  if (eyeDistance(points) < QUALITY_LIMITS.minEyeDistance) flags.push('small');
+  if (parts.detector < QUALITY_LIMITS.minDetector) flags.push('doubtful');
+  return { yaw, pitch, flags };
+}
+
+/**
+ * The sharpness factor of a stored face, recovered from its stored quality (the product of the four
+ * factors) and the three factors that the stored score and points give back; null where the product
+ * hides it (a factor of 0).
+ */
+export function storedSharpness(quality: number, detectorScore: number, points: FivePoints): number | null {
+  const others = clamp01(detectorScore) * clamp01(eyeDistance(points) / MIN_EYE_DISTANCE) * clamp01(1 - (2 * yawRatio(points)) ** 2);
+  return others > 1e-6 ? clamp01(quality / others) : null;
+}
+
 /**
  * A face's usefulness as a source, 0‥1: the product of four factors, each 0‥1, so any one failing
  * (a doubtful detection, blur, a tiny face, a profile) pulls the score down on its own.

@@ -49,7 +49,7 @@ export function recomputeCentroids(db: ProjectDatabase, identityIds?: readonly n
         putCentroid.run(identityId, model, Buffer.from(centroid.buffer), faces.length, now);
         if (model !== DEFAULT_EMBEDDING_MODEL) continue;
         const similarities = faces.map((f) => cosineSimilarity(f.vector, centroid));
-        const outliers = flagOutliers(similarities);
+        const outliers = flagOutliers(similarities, DEFAULT_EMBEDDING_MODEL);
         faces.forEach((f, i) => setFace.run(similarities[i], outliers[i] ? 1 : 0, f.faceId));
       }
     }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type VisionModelName = 'blazeface' | 'facemesh' | 'mobileface' | 'faceres' | 'selfie';
+export type VisionModelName = 'blazeface' | 'facemesh' | 'mobileface' | 'faceres' | 'faceres-deep' | 'dlib' | 'selfie';
 
 /**
  * The folder holding `onnx/<name>.onnx` (built by `npm run models`). `LIKENESS_MODELS_DIR` overrides;

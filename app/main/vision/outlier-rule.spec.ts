@@ -15,4 +15,10 @@ describe('flagOutliers', () => {
     expect(flagOutliers([0.93, 0.7])).toEqual([false, false]);
     expect(flagOutliers([0.93, MIN_SIMILARITY - 0.01])).toEqual([false, true]);
   });
+
+  it('means the same on dlib, whose different-person cosines sit near 0.84', () => {
+    // 0.86 is barely above dlib's chance level (a stranger), 0.95 a typical same-person score.
+    expect(flagOutliers([0.95, 0.86], 'dlib')).toEqual([false, true]);
+    expect(flagOutliers([0.95, 0.86])).toEqual([false, false]);
+  });
 });

@@ -1,3 +1,6 @@
+import type { EmbeddingModelName } from './embedding-models.ts';
+import { IMPOSTOR_COSINE } from './identity-calibration.ts';
+
 /**
  * Which faces of one identity are probably someone else (a labelling error), from each face's
  * cosine similarity to the identity's centroid. Two tests, either suffices:
@@ -14,11 +17,22 @@
  * another identity).
  */
 export const MIN_SIMILARITY = 0.45;
+/** The model the constants were calibrated with; other models' cosines are mapped onto its scale. */
+const CALIBRATED_WITH: EmbeddingModelName = 'faceres';
 const MAX_ROBUST_Z = 3.5;
 const MIN_FACES_FOR_STATS = 5;
 const MIN_SPREAD = 0.03;
 
-export function flagOutliers(similarities: readonly number[]): boolean[] {
+/**
+ * `similarities` are cosines of `model`. A model with another score scale (dlib's different-person
+ * cosines average 0.84, faceres' 0.38) is first mapped onto faceres' scale by matching the
+ * different-person score distributions (same number of standard deviations above chance), so the
+ * rule means the same whichever model scores.
+ */
+export function flagOutliers(raw: readonly number[], model: EmbeddingModelName = CALIBRATED_WITH): boolean[] {
+  const from = IMPOSTOR_COSINE[model];
+  const to = IMPOSTOR_COSINE[CALIBRATED_WITH];
+  const similarities = raw.map((s) => to.mean + ((s - from.mean) / from.std) * to.std);
   const distances = similarities.map((s) => 1 - s);
   const robust = similarities.length >= MIN_FACES_FOR_STATS;
   const med = median(distances);

@@ -3,6 +3,8 @@ import type { EventBus } from '../core/event-bus.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { analysisCounts, clearAnalyses } from './analysis-store.ts';
+import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
+import { identityCalibration } from './identity-calibration.ts';
 import { setPrimaryFace } from './primary-face.ts';
 import { identityFaces, imageBadges, imageDetail, visionSummary } from './vision-queries.ts';
 
@@ -30,5 +32,6 @@ export function visionHandlers(workspace: Workspace, events: EventBus): Pick<Han
       events.emit('vision.changed', { analyzed, pending });
       return imageDetail(session.db, session.media, imageId);
     },
+    'vision.identityCalibration': ({ model }) => identityCalibration(model ?? DEFAULT_EMBEDDING_MODEL),
   };
 }

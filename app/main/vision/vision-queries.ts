@@ -4,6 +4,8 @@ import type { ProjectDatabase } from '../project/project-database.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { analysisCounts, vectorFromBlob } from './analysis-store.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
+import { qualityReport, storedSharpness } from './face-quality.ts';
+import type { FivePoints } from './face-templates.ts';
 import { loadCentroids } from './identity-centroids.ts';
 import { cosineSimilarity } from './identity-embedder.ts';
 import { alignedCropKey, originalKey, personMaskKey } from './media-keys.ts';
@@ -75,6 +77,15 @@ function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetai
   }
   const aligned = alignedCropKey(imageId, row.face_index);
   const mask = personMaskKey(imageId, row.face_index);
+  const fivePoints = row.five_points ? (JSON.parse(row.five_points) as FivePoints) : null;
+  const report =
+    row.landmarks && fivePoints && row.quality !== null
+      ? qualityReport(vectorFromBlob(row.landmarks), fivePoints, {
+          detector: row.score,
+          // Where the stored product hides sharpness, another factor is 0 and flags the face already.
+          sharpness: storedSharpness(row.quality, row.score, fivePoints) ?? 1,
+        })
+      : null;
   return {
     id: row.id,
     faceIndex: row.face_index,
@@ -83,11 +94,13 @@ function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetai
     quality: row.quality,
     isPrimary: row.is_primary === 1,
     landmarks,
-    fivePoints: row.five_points ? (JSON.parse(row.five_points) as [number, number][]) : [],
+    fivePoints: fivePoints ? fivePoints.map(([x, y]) => [x, y] as [number, number]) : [],
     alignedKey: media.has(aligned) ? aligned : null,
     maskKey: media.has(mask) ? mask : null,
     centroidSimilarity: row.centroid_similarity,
     outlier: row.outlier === 1,
+    pose: report ? { yaw: report.yaw, pitch: report.pitch } : null,
+    qualityFlags: report ? [...report.flags] : [],
   };
 }
 

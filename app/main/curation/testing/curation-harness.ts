@@ -38,7 +38,6 @@ export interface HarnessOptions {
   readonly imagesPerIdentity?: number;
   readonly variantsPerImage?: number;
   readonly actor?: string;
-  readonly identityResultPaths?: readonly string[];
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -56,7 +55,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...curationHandlers(workspace, events, {
       settingsDir: join(dir, 'settings'),
       actor: options.actor ?? 'tester',
-      identityResultPaths: options.identityResultPaths ?? [join(dir, 'no-identity-result.json')],
     }),
     ...exportHandlers(workspace),
   };

@@ -36,6 +36,8 @@ function detailOf(imageId: number): ImageDetail {
       alignedKey: `aligned/${imageId}_${faceIndex}.png`,
       maskKey: `masks/${imageId}_${faceIndex}.png`,
       centroidSimilarity: 0.9,
+      pose: null,
+      qualityFlags: [],
       outlier: false,
     })),
     nearestIdentities: [

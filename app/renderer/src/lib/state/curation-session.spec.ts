@@ -17,9 +17,11 @@ function session() {
     'curation.progress': () => emptyProgress,
     'curation.ruleDefaults': () => ({
       identityThreshold: 0.42,
-      identitySource: 'bench',
+      identitySource: 'calibration',
       identityNote: 'measured',
       far: 0.001,
+      identityModel: 'dlib',
+      identityThresholds: [],
       diversityThreshold: 0.05,
       diversityNote: '',
     }),

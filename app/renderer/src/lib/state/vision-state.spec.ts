@@ -35,6 +35,8 @@ const detail = (imageId: number, primary = 1): ImageDetail => ({
     alignedKey: null,
     maskKey: null,
     centroidSimilarity: null,
+    pose: null,
+    qualityFlags: [],
     outlier: false,
   })),
   nearestIdentities: [],

@@ -22,6 +22,8 @@ function face(id: number, isPrimary: boolean, x: number): FaceDetail {
     alignedKey: null,
     maskKey: null,
     centroidSimilarity: null,
+    pose: null,
+    qualityFlags: [],
     outlier: false,
   };
 }
