@@ -1,3 +1,6 @@
+import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
+import { dlibChipTransform } from '../app/main/vision/dlib-chip.ts';
+import { meshToTemplate } from '../app/main/synthesis/relight/template-mesh.ts';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -25,7 +28,7 @@ interface CollectionResult {
   readonly validShareFfhq: number;
   readonly validShareFramed: number;
   readonly meanZoom: number;
-  /** Identity cosine of each photo scored by analysis vs through the crop path variants use (faceres). */
+  /** Identity cosine of each photo scored by analysis vs through the crop path variants use (the default scorer). */
   readonly cosineBothWaysMin: number;
   readonly cosineBothWaysMedian: number;
 }
@@ -58,7 +61,7 @@ export async function benchCrops(): Promise<CropBenchResult> {
         const files = readdirSync(join(root, person)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().slice(0, perIdentity);
         for (const file of files) {
           const image = await decodeRgb(join(root, person, file));
-          const analysis = await analyseImage(image, runtime, { embeddingModels: ['faceres'] });
+          const analysis = await analyseImage(image, runtime, { embeddingModels: [DEFAULT_EMBEDDING_MODEL] });
           if (analysis.primary === null) continue;
           const face = analysis.faces[analysis.primary];
           const framing = generatorFraming(face.generatorTransform, image);
@@ -68,9 +71,11 @@ export async function benchCrops(): Promise<CropBenchResult> {
           const crop = await alignCrop(image, framing, { template: 'generator', size: SIZE });
           const toArcface = composeAffine(face.arcfaceTransform, invertAffine(transformForSize(framing, 'generator', SIZE)));
           const valid = Float32Array.from(crop.mask, (v) => v / 255);
-          const frame = embedderFrame(planarFromInterleaved(crop.data, SIZE, 255), { toArcface, valid, context: scoringContextOf(image, face.arcfaceTransform) }, 'faceres');
-          const [embedding] = await embedFrames([frame], 'faceres', runtime);
-          cosines.push(cosineSimilarity(embedding, face.embeddings.faceres!));
+          const toDlibChip = dlibChipTransform(meshToTemplate(face.landmarks, transformForSize(framing, 'generator', SIZE)));
+          const context = scoringContextOf(image, face.arcfaceTransform);
+          const frame = embedderFrame(planarFromInterleaved(crop.data, SIZE, 255), { toArcface, valid, context, toDlibChip }, DEFAULT_EMBEDDING_MODEL);
+          const [embedding] = await embedFrames([frame], DEFAULT_EMBEDDING_MODEL, runtime);
+          cosines.push(cosineSimilarity(embedding, face.embeddings[DEFAULT_EMBEDDING_MODEL]!));
         }
       }
       cosines.sort((a, b) => a - b);

@@ -47,6 +47,11 @@ export interface CropFrame {
   readonly valid: Float32Array;
   /** `FaceSource.scoringContext` of the face. */
   readonly context: RgbImage;
+  /**
+   * Crop pixels → dlib's 150 px chip through the face's own mesh points, as analysis chips the photo;
+   * null where the face has no mesh (the chip is then placed by the eyes alone).
+   */
+  readonly toDlibChip: Affine | null;
 }
 
 /**

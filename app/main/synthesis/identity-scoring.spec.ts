@@ -9,7 +9,7 @@ const variant = (sourceFaceId: number, value: number): RenderedVariant => ({
   recipe: { sourceFaceId } as Recipe,
   image: image(value),
   source: image(0.5),
-  frame: { toArcface: [1, 0, 0, 0, 1, 0], valid: new Float32Array(4).fill(1), context: { width: 1, height: 1, data: new Uint8Array(3) } },
+  frame: { toArcface: [1, 0, 0, 0, 1, 0], valid: new Float32Array(4).fill(1), context: { width: 1, height: 1, data: new Uint8Array(3) }, toDlibChip: null },
   png: new Uint8Array(),
   latentDeltaNorm: 1,
   diversity: 0.1,

@@ -10,6 +10,7 @@ import { inProcessTransport } from '../host/in-process-transport.ts';
 import { closeSharedInferenceClient } from '../inference/shared-inference-client.ts';
 import { resolveMedia } from '../project/media-resolver.ts';
 import { vectorFromBlob } from '../vision/analysis-store.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 import { cosineSimilarity } from '../vision/identity-embedder.ts';
 import { validityMaskKey } from '../vision/media-keys.ts';
 import { defaultVisionRuntime } from '../vision/vision-runtime.ts';
@@ -95,8 +96,8 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
     const faces = new ProjectFaceSource(session, defaultVisionRuntime());
     const scorer = visionIdentityScorer(defaultVisionRuntime(), projectCentroids(session.db));
     const photos = session.db
-      .prepare("SELECT e.face_id AS faceId, e.vector FROM embeddings e JOIN faces f ON f.id = e.face_id WHERE f.is_primary = 1 AND e.model = 'faceres' ORDER BY e.face_id")
-      .all() as { faceId: number; vector: Buffer }[];
+      .prepare("SELECT e.face_id AS faceId, e.vector FROM embeddings e JOIN faces f ON f.id = e.face_id WHERE f.is_primary = 1 AND e.model = ? ORDER BY e.face_id")
+      .all(DEFAULT_EMBEDDING_MODEL) as { faceId: number; vector: Buffer }[];
     expect(photos.length).toBeGreaterThan(50);
     const size = faces.cropSize;
     const crops = await Promise.all(photos.map((p) => faces.alignedCrop(p.faceId, size)));
