@@ -257,6 +257,8 @@ export const defaultKeymap: Keymap = {
 export const curationCommands = {
   'curation.groups': command(z.object({ view: VariantView }), VariantGroups),
   'curation.page': command(z.object({ view: VariantView, segments: z.array(PageSegment).min(1).max(500) }), VariantPage),
+  /** Where a variant sits in a view (null when the view leaves it out): the grid keeps it selected across view changes. */
+  'curation.locate': command(z.object({ view: VariantView, variantId: Id }), z.object({ groupKey: z.string(), offset: z.number().int() }).nullable()),
   'curation.compare': command(z.object({ variantId: Id }), CompareView),
   'curation.decide': command(
     z.object({ variantIds: z.array(Id).min(1).max(10_000), status: TileStatus }),

@@ -61,6 +61,7 @@ export function curationHandlers(
   return {
     'curation.groups': ({ view }) => project().query.groups(view),
     'curation.page': ({ view, segments }) => project().query.page(view, segments),
+    'curation.locate': ({ view, variantId }) => project().query.locate(view, variantId),
     'curation.compare': ({ variantId }) => {
       const { session, query } = project();
       return compareView(session, query, variantId);

@@ -105,6 +105,25 @@ export class VariantQuery {
     };
   }
 
+  /** The variant's group and its offset in that group under the view's order, as `page` would serve it. */
+  locate(view: VariantView, variantId: number): { groupKey: string; offset: number } | null {
+    const filter = filterCondition(view.filter);
+    const column = groupColumn[view.groupBy];
+    const found = this.#db.prepare(`SELECT ${column} AS key ${FROM_VARIANTS} WHERE v.id = ? AND (${filter.sql})`).get(variantId, ...filter.params) as
+      | { key: string | number | null }
+      | undefined;
+    if (!found) return null;
+    const groupKey = found.key === null ? 'none' : String(found.key);
+    const where = and(filter, groupCondition(view.groupBy, groupKey));
+    const ranked = this.#db
+      .prepare(
+        `SELECT rank FROM (SELECT v.id, row_number() OVER (ORDER BY ${orderBy(view.sort, view.direction)}) - 1 AS rank
+          ${FROM_VARIANTS} WHERE ${where.sql}) WHERE id = ?`,
+      )
+      .get(...where.params, variantId) as { rank: number } | undefined;
+    return ranked ? { groupKey, offset: ranked.rank } : null;
+  }
+
   tile(variantId: number): VariantTile | null {
     const row = this.#db.prepare(`${SELECT_TILES} WHERE v.id = ?`).get(variantId) as TileRow | undefined;
     return row ? toTile(row) : null;

@@ -92,14 +92,31 @@ export class CurationGrid {
     return this.window.itemAt(this.cursor) ?? null;
   }
 
-  /** A new query: layout and window start over, the cursor goes to the top. */
+  /**
+   * A new query: layout and window start over. The selected variant stays selected when the new
+   * view still shows it (a reviewer changing the sort must not lose their place); else the top.
+   */
   async reload(): Promise<void> {
+    const keep = this.current?.id ?? null;
     this.cursor = 0;
     this.#kept.clear();
     this.compare = null;
     this.window.clear();
+    const request = this.#groupsRequest + 1;
     await this.#loadGroups();
     void this.loadHistory();
+    if (keep !== null) await this.#relocate(keep, request);
+  }
+
+  async #relocate(variantId: number, request: number): Promise<void> {
+    try {
+      const at = await this.#client.call('curation.locate', { view: this.apiView(), variantId });
+      if (!at || request !== this.#groupsRequest) return;
+      const index = this.layout.flatIndexOf(at.groupKey, at.offset);
+      if (index !== null) this.select(index);
+    } catch (error) {
+      this.#notices.report(error, 'Finding the selected variant in the new view');
+    }
   }
 
   /**
