@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,6 +81,15 @@ describe('ProjectSession', () => {
     session.db.pragma('user_version = 999');
     await session.close();
     expectApiError(() => ProjectSession.open(path, 'open', deps), 'PROJECT_INVALID', /newer Likeness \(schema 999/);
+  });
+
+  it('creates a project without the .likeness extension as a file with it', async () => {
+    const bare = tempPath('bare');
+    const session = ProjectSession.open(bare, 'create', deps);
+    expect(session.summary().path).toBe(`${bare}.likeness`);
+    await session.close();
+    expect(existsSync(`${bare}.likeness`)).toBe(true);
+    expect(existsSync(bare)).toBe(false);
   });
 
   it('refuses to create over an existing file and to open a missing one', () => {

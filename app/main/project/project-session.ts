@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { ApiError } from '../../api/errors.ts';
 import type { JobStatus } from '../../api/jobs.ts';
 import type { ProjectSummary } from '../../api/project.ts';
@@ -31,7 +31,8 @@ export class ProjectSession {
   }
 
   static open(rawPath: string, mode: 'create' | 'open', deps: SessionDeps): ProjectSession {
-    const path = resolve(rawPath);
+    // A new project always gets the extension the picker and the file dialogs look for.
+    const path = resolve(mode === 'create' && extname(rawPath).toLowerCase() !== '.likeness' ? `${rawPath}.likeness` : rawPath);
     if (mode === 'create' && existsSync(path)) throw new ApiError('INVALID_INPUT', `${path} already exists`);
     if (mode === 'open' && !existsSync(path)) throw new ApiError('NOT_FOUND', `${path}: no such project`);
     const lock = ProjectLock.acquire(path);

@@ -12,6 +12,7 @@ import type {
   VariantViewInput,
 } from '../../../../api/curation.ts';
 import { GridLayout } from '../../views/curation/grid-layout.ts';
+import type { DecidedChange } from './curation-progress.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
 import { PagedWindow } from './paged-window.svelte.ts';
 
@@ -55,10 +56,12 @@ export class CurationGrid {
   #kept = new Set<number>();
   /** Decisions, undos and redos reach the host one at a time, in key-press order. */
   #pending: Promise<unknown> = Promise.resolve();
+  readonly #onDecided: (changes: DecidedChange[]) => void;
 
-  constructor(client: ApiClient, notices: Notices) {
+  constructor(client: ApiClient, notices: Notices, onDecided: (changes: DecidedChange[]) => void = () => undefined) {
     this.#client = client;
     this.#notices = notices;
+    this.#onDecided = onDecided;
     this.window = new PagedWindow<VariantTile | null>(
       (offset, limit) => this.#fetch(offset, limit),
       (error) => notices.report(error, 'Loading variants'),
@@ -181,6 +184,7 @@ export class CurationGrid {
     return this.#inOrder('Saving a decision', async () => {
       const result = await this.#client.call('curation.decide', { variantIds: [tile.id], status });
       this.history = result.history;
+      this.#onDecided([{ from: tile.status, to: status, identityId: tile.identityId }]);
     });
   }
 
