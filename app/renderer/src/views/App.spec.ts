@@ -246,7 +246,9 @@ describe('App', () => {
     // Other panels may have their own notices; pick this one by its code.
     const ours = () => all('error-toast').filter((toast) => toast.dataset.code === 'NOT_FOUND');
     expect(ours()).toHaveLength(1);
-    expect(ours()[0].textContent).toContain('Starting import');
+    expect(ours()[0].querySelector('.context')?.textContent?.trim()).toBe('Starting import failed');
+    expect(ours()[0].querySelector('.message')?.textContent?.trim()).toBe('Not found: no folder /nope');
+    expect(ours()[0].textContent).not.toContain('NOT_FOUND');
     expect(ours()[0].textContent).toContain('no folder /nope');
     await click(ours()[0].querySelector<HTMLElement>('[data-testid="error-dismiss"]')!);
     expect(ours()).toHaveLength(0);
