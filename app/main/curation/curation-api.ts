@@ -95,7 +95,7 @@ export function curationHandlers(
       return {
         editKinds: db.prepare('SELECT DISTINCT edit_kind FROM variants ORDER BY edit_kind').pluck().all() as string[],
         identities: db
-          .prepare('SELECT id, name FROM identities WHERE id IN (SELECT DISTINCT identity_id FROM variants) ORDER BY name')
+          .prepare('SELECT id, name FROM identities WHERE id IN (SELECT DISTINCT identity_id FROM variants) ORDER BY name_key')
           .all() as { id: number; name: string }[],
       };
     },

@@ -65,10 +65,10 @@ export class VariantQuery {
     const labelled = {
       source: `SELECT g.*, i.rel_path AS label, i.id AS source_image_id, i.thumb_key, n.name AS identity_name
         FROM (${aggregate}) g JOIN images i ON i.id = g.key LEFT JOIN identities n ON n.id = i.identity_id
-        ORDER BY n.name IS NULL, n.name, i.rel_path, i.id`,
+        ORDER BY n.name IS NULL, n.name_key, i.path_key, i.id`,
       identity: `SELECT g.*, n.name AS label, NULL AS source_image_id, NULL AS thumb_key, n.name AS identity_name
         FROM (${aggregate}) g LEFT JOIN identities n ON n.id = g.key
-        ORDER BY n.name IS NULL, n.name, g.key`,
+        ORDER BY n.name IS NULL, n.name_key, g.key`,
       edit: `SELECT g.*, g.key AS label, NULL AS source_image_id, NULL AS thumb_key, NULL AS identity_name
         FROM (${aggregate}) g ORDER BY g.key`,
     }[view.groupBy];

@@ -17,7 +17,7 @@ export function listIdentities(db: ProjectDatabase): IdentitySummary[] {
        FROM identities i
        LEFT JOIN (SELECT identity_id, sum(status = 'ok') AS images, sum(status = 'error') AS problems
                   FROM images WHERE identity_id IS NOT NULL GROUP BY identity_id) c ON c.identity_id = i.id
-       ORDER BY i.name`,
+       ORDER BY i.name_key`,
     )
     .all() as IdentitySummary[];
 }
@@ -59,7 +59,7 @@ export function listImages(db: ProjectDatabase, filter: ImageFilter): ImagePage 
           `SELECT ${columns}, i.name AS identityName
            FROM identities i CROSS JOIN images m ON m.identity_id = i.id JOIN datasets d ON d.id = m.dataset_id
            ${where(filter.identityId === undefined ? null : 'i.id = ?', byStatus)}
-           ORDER BY i.name, m.dataset_id, m.rel_path LIMIT ? OFFSET ?`,
+           ORDER BY i.name_key, i.id, m.dataset_id, m.path_key LIMIT ? OFFSET ?`,
         )
         .all(...identityParams, ...statusParams, filter.limit, filter.offset) as Row[]),
     );
@@ -72,7 +72,7 @@ export function listImages(db: ProjectDatabase, filter: ImageFilter): ImagePage 
           `SELECT ${columns}, NULL AS identityName
            FROM images m JOIN datasets d ON d.id = m.dataset_id
            ${where('m.identity_id IS NULL', byStatus)}
-           ORDER BY m.dataset_id, m.rel_path LIMIT ? OFFSET ?`,
+           ORDER BY m.dataset_id, m.path_key LIMIT ? OFFSET ?`,
         )
         .all(...statusParams, left, Math.max(0, filter.offset - assigned)) as Row[]),
     );

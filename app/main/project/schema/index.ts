@@ -6,6 +6,7 @@ import { curationSchema } from './v4-curation.ts';
 import { datasetIndexesSchema } from './v5-dataset-indexes.ts';
 import { visionOutliersSchema } from './v6-vision-outliers.ts';
 import { decisionProvenanceSchema } from './v15-decision-provenance.ts';
+import { naturalOrderSchema } from './v16-natural-order.ts';
 
 /** Every schema step in order. A step, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, datasetIndexesSchema, visionOutliersSchema, decisionProvenanceSchema];
+export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, datasetIndexesSchema, visionOutliersSchema, decisionProvenanceSchema, naturalOrderSchema];
