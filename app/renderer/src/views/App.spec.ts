@@ -330,6 +330,9 @@ describe('App', () => {
     const faces = all('vision-identity-face');
     expect(faces.map((f) => f.dataset.distance)).toEqual(['0.6100', '0.1200', '0.0800']);
     expect(faces.map((f) => f.dataset.outlier)).toEqual(['true', 'false', 'false']);
+    // One convention across views: a similarity (higher = same person), as the tiles and the detail show it.
+    expect(faces.map((f) => f.querySelector('[data-testid="vision-identity-similarity"]')?.textContent)).toEqual(['0.390', '0.880', '0.920']);
+    expect(text('vision-identity-summary')).toContain('similarity to the centroid');
     expect(text('vision-identity-summary')).toContain('1 outlier');
 
     await click('vision-order-nearest');

@@ -1,0 +1,98 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppState } from '../../lib/state/app-state.svelte.ts';
+import { settle } from '../../lib/testing/fake-backend.ts';
+import App from '../App.svelte';
+import { curationBackend, type CurationStore } from './testing/curation-backend.ts';
+
+/** The curate tab of a whole window against a scripted host, driven by the data-testids the e2e tests use. */
+describe('CurationView', () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount>;
+  let store: CurationStore;
+  let stop: () => void;
+  const restore: (() => void)[] = [];
+
+  const q = (testid: string) => target.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+  const text = (testid: string) => q(testid)?.textContent?.replace(/\s+/g, ' ').trim();
+
+  async function flush(): Promise<void> {
+    flushSync();
+    await settle(8);
+    flushSync();
+  }
+
+  async function click(what: string | HTMLElement, init: MouseEventInit = {}): Promise<void> {
+    const element = typeof what === 'string' ? q(what)! : what;
+    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  async function press(key: string, init: KeyboardEventInit = {}, on: EventTarget = document.activeElement ?? document.body): Promise<void> {
+    on.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  const tileIds = () => all('variant-tile').map((t) => Number(t.dataset.variantId));
+  const selectedIds = () => all('variant-tile').filter((t) => t.getAttribute('aria-selected') === 'true').map((t) => Number(t.dataset.variantId));
+  const cursorId = () => Number(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
+
+  beforeEach(async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    target = document.createElement('div');
+    document.body.append(target);
+    store = curationBackend();
+    const app = new AppState(store.backend);
+    component = mount(App, { target, props: { app } });
+    stop = app.start();
+    await flush();
+  });
+
+  afterEach(() => {
+    stop();
+    unmount(component);
+    target.remove();
+    for (const undo of restore.splice(0)) undo();
+  });
+
+  async function openCurate(): Promise<void> {
+    await click('tab-curate');
+    await flush();
+    expect(tileIds().length).toBeGreaterThan(0);
+  }
+
+  it('leaves the Synthesize and Problems panels on the Dataset tab (item 3)', async () => {
+    expect(q('synthesis-panel')).not.toBeNull();
+    (q('synthesis-panel') as HTMLDetailsElement).open = true;
+    await openCurate();
+    expect(q('synthesis-panel')).toBeNull();
+    expect(q('problems-panel')).toBeNull();
+    await click('tab-export');
+    expect(q('synthesis-panel')).toBeNull();
+  });
+
+  it('explains S and C on screen, not only in tooltips (item 11)', async () => {
+    await openCurate();
+    expect(text('score-legend')).toBe('S similarity to source · C to the identity’s centroid');
+  });
+
+  it('Space on a focused sidebar identity does not open Compare, and grid keys take the focus ring off the sidebar (item 13)', async () => {
+    await openCurate();
+    const item = all('identity-item')[0];
+    item.focus();
+    expect(document.activeElement).toBe(item);
+    await press(' ', {}, item);
+    expect(q('compare-view')).toBeNull();
+    await press('ArrowRight', {}, item);
+    expect(cursorId()).toBe(2);
+    expect(document.activeElement).not.toBe(item);
+  });
+});
