@@ -35,7 +35,6 @@ describe('CurationView', () => {
   }
 
   const tileIds = () => all('variant-tile').map((t) => Number(t.dataset.variantId));
-  const selectedIds = () => all('variant-tile').filter((t) => t.getAttribute('aria-selected') === 'true').map((t) => Number(t.dataset.variantId));
   const cursorId = () => Number(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
 
   beforeEach(async () => {
