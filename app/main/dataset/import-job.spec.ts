@@ -241,6 +241,19 @@ describe.runIf(run)('importing a flat folder with a CSV mapping', () => {
 });
 
 describe('dataset.import input checks', () => {
+  it('fails an import of a folder without images with "0 images found", naming the folder', async () => {
+    const h = harness();
+    const dir = mkdtempSync(join(tmpdir(), 'likeness-empty-'));
+    await h.workspace.open(projectIn(dir), 'create');
+    const empty = join(dir, 'photos');
+    mkdirSync(join(empty, 'alice'), { recursive: true });
+    writeFileSync(join(empty, 'alice', 'notes.txt'), 'not a photo');
+    const status = await h.importAndWait({ layout: 'imagefolder', root: empty });
+    expect(status.state).toBe('failed');
+    expect(status.error).toMatch(new RegExp(`^0 images found in ${empty}`));
+    expect(await h.dataset['dataset.identities']({})).toEqual([]);
+  });
+
   it('refuses a missing folder, a file, an unusable mapping and a closed project, naming the path', async () => {
     const h = harness();
     const expectError = async (call: () => unknown, code: string, text: RegExp) => {
