@@ -106,6 +106,7 @@ describe('listImages', () => {
       format: 'png',
       thumb: 'thumbs/abc.webp',
       duplicateOf: null,
+      duplicateOfPath: null,
       errorCode: null,
       errorMessage: null,
     });

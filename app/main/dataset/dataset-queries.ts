@@ -23,7 +23,8 @@ export function listIdentities(db: ProjectDatabase): IdentitySummary[] {
 }
 
 const columns = `m.id, m.identity_id AS identityId, m.rel_path AS relPath, d.root, m.status, m.width, m.height,
-  m.format, m.thumb_key AS thumb, m.duplicate_of AS duplicateOf, m.error_code AS errorCode, m.error_message AS errorMessage`;
+  m.format, m.thumb_key AS thumb, m.duplicate_of AS duplicateOf, m.error_code AS errorCode, m.error_message AS errorMessage,
+  (SELECT json_array(od.root, o.rel_path) FROM images o JOIN datasets od ON od.id = o.dataset_id WHERE o.id = m.duplicate_of) AS duplicateOfPath`;
 
 /**
  * Rows ordered by identity name, then dataset (in import order), then path; rows outside any
@@ -92,10 +93,12 @@ interface Row {
   format: string | null;
   thumb: string | null;
   duplicateOf: number | null;
+  duplicateOfPath: string | null;
   errorCode: string | null;
   errorMessage: string | null;
 }
 
-function toSummary({ relPath, root, ...row }: Row): ImageSummary {
-  return { ...row, path: join(root, relPath) };
+function toSummary({ relPath, root, duplicateOfPath, ...row }: Row): ImageSummary {
+  const original = duplicateOfPath === null ? null : (JSON.parse(duplicateOfPath) as [string, string]);
+  return { ...row, path: join(root, relPath), duplicateOfPath: original && join(...original) };
 }

@@ -98,6 +98,10 @@ describe.runIf(run)('importing ../shared/faces', () => {
     expect(original.path).toBe(join(sharedFacesDir, 'johns/John_Shimkus/000378_02340151.jpg'));
     expect(original.status).toBe('ok');
     expect(duplicate.thumb).toBe(original.thumb);
+    expect(duplicate.duplicateOfPath).toBe(original.path);
+    // The Problems panel lists it (it is a DUP tile in the grid), naming its original.
+    const problems = await h.dataset['dataset.problems']({ offset: 0, limit: 50 });
+    expect(problems.items.find((p) => p.id === duplicate.id)?.duplicateOfPath).toBe(original.path);
   });
 
   it('stores one WebP thumbnail per distinct content, no larger than 256 px', async () => {
@@ -183,7 +187,8 @@ describe.runIf(run)('importing a folder of broken files', () => {
       if (want.of) expect(row.duplicateOf).toBe(byPath.get(want.of)!.id);
     }
     const problems = await h.dataset['dataset.problems']({ offset: 0, limit: 500 });
-    expect(problems.items.map((p) => p.id).sort()).toEqual(rows.filter((r) => r.status === 'error').map((r) => r.id).sort());
+    // Problems lists every file not used: unreadable ones and duplicates alike.
+    expect(problems.items.map((p) => p.id).sort()).toEqual(rows.filter((r) => r.status !== 'ok').map((r) => r.id).sort());
     const identities = await h.dataset['dataset.identities']({});
     expect(identities.map((i) => i.name)).toEqual(['alice', 'bob', 'carol', 'Zoë 😀 Ünïcode']);
     expect(byPath.get('alice/cut.jpg')!.errorMessage).toMatch(/^alice\/cut\.jpg is cut short.*premature end of JPEG/);
