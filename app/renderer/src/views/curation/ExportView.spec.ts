@@ -58,3 +58,20 @@ describe('ExportView preflight', () => {
     target.remove();
   });
 });
+
+describe('ExportView offline', () => {
+  it('disables Export while the host is unreachable or the login expired (item 7)', async () => {
+    const fake = fakeHost({ 'export.preview': () => previewFor('aligned') });
+    const exporter = new CurationExport(fake.client, new Notices());
+    exporter.destination = '/out/faces';
+    const target = document.createElement('div');
+    document.body.append(target);
+    const component = mount(ExportView, { target, props: { exporter, online: false } });
+    flushSync();
+    const button = target.querySelector<HTMLButtonElement>('[data-testid="export-start"]')!;
+    expect(button.disabled).toBe(true);
+    expect(button.title).toBe('Not connected to the Likeness host');
+    unmount(component);
+    target.remove();
+  });
+});
