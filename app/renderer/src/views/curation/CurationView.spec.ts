@@ -95,3 +95,94 @@ describe('CurationView', () => {
     expect(document.activeElement).not.toBe(item);
   });
 });
+
+describe('CurationView multi-select', () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount>;
+  let store: CurationStore;
+  let stop: () => void;
+  const restore: (() => void)[] = [];
+  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+  const tile = (id: number) => target.querySelector<HTMLElement>(`[data-testid="variant-tile"][data-variant-id="${id}"]`)!;
+  const selectedIds = () => all('variant-tile').filter((t) => t.classList.contains('multi')).map((t) => Number(t.dataset.variantId));
+
+  async function flush(): Promise<void> {
+    flushSync();
+    await settle(8);
+    flushSync();
+  }
+
+  async function click(element: HTMLElement, init: MouseEventInit = {}): Promise<void> {
+    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  async function press(key: string, init: KeyboardEventInit = {}): Promise<void> {
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  beforeEach(async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
+    }
+    sessionStorage.clear();
+    target = document.createElement('div');
+    document.body.append(target);
+    store = curationBackend();
+    const app = new AppState(store.backend);
+    component = mount(App, { target, props: { app } });
+    stop = app.start();
+    await flush();
+    await click(target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!);
+    await flush();
+  });
+
+  afterEach(() => {
+    stop();
+    unmount(component);
+    target.remove();
+    for (const undo of restore.splice(0)) undo();
+  });
+
+  it('shift-click selects a range; accept decides it in one call and one undo takes it all back', async () => {
+    await click(tile(2));
+    await click(tile(5), { shiftKey: true });
+    expect(selectedIds()).toEqual([2, 3, 4, 5]);
+    await press('a');
+    expect(store.decided).toEqual([{ variantIds: [2, 3, 4, 5], status: 'accepted' }]);
+    await flush();
+    expect([2, 3, 4, 5].map((id) => tile(id).dataset.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    await press('z');
+    await flush();
+    expect([2, 3, 4, 5].map((id) => tile(id).dataset.status)).toEqual(['unset', 'unset', 'unset', 'unset']);
+  });
+
+  it('ctrl/cmd-click toggles single tiles into and out of the selection; Esc deselects', async () => {
+    await click(tile(1));
+    await click(tile(3), { ctrlKey: true });
+    await click(tile(6), { metaKey: true });
+    expect(selectedIds()).toEqual([1, 3, 6]);
+    await click(tile(3), { ctrlKey: true });
+    expect(selectedIds()).toEqual([1, 6]);
+    await press('r');
+    expect(store.decided.at(-1)).toEqual({ variantIds: [1, 6], status: 'rejected' });
+    await press('Escape');
+    expect(selectedIds()).toEqual([]);
+  });
+
+  it('shift+arrows stretch the selection and Ctrl+A selects the whole group; clear acts on all of it', async () => {
+    await click(tile(1));
+    await press('ArrowRight', { shiftKey: true });
+    await press('ArrowRight', { shiftKey: true });
+    expect(selectedIds()).toEqual([1, 2, 3]);
+    await click(tile(6));
+    await press('a', { ctrlKey: true });
+    expect(selectedIds()).toEqual([5, 6, 7, 8]);
+    expect(target.querySelector('[data-testid="selection-count"]')?.textContent).toBe('4 selected');
+    await press('u');
+    expect(store.decided.at(-1)).toEqual({ variantIds: [5, 6, 7, 8], status: 'unset' });
+  });
+});
