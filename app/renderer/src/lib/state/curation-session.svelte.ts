@@ -6,6 +6,7 @@ import { CurationGrid } from './curation-grid.svelte.ts';
 import { CurationKeymap } from './curation-keymap.svelte.ts';
 import { CurationProgressState } from './curation-progress.svelte.ts';
 import { CurationRules } from './curation-rules.svelte.ts';
+import { restoredView, saveView } from './saved-view.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export type WorkspaceTab = 'dataset' | 'curate' | 'export';
@@ -62,6 +63,8 @@ export class CurationSession {
     const { client } = backend;
     this.progress = new CurationProgressState(client, notices);
     this.grid = new CurationGrid(client, notices, (changes) => this.progress.applyDecided(changes));
+    const view = restoredView();
+    if (view) Object.assign(this.grid.view, view);
     this.rules = new CurationRules(client, notices);
     this.keymap = new CurationKeymap(client, notices);
     this.exporter = new CurationExport(client, notices);
@@ -101,6 +104,7 @@ export class CurationSession {
   /** After the view settings change: a new query from the top. */
   reload(): void {
     this.#queried = true;
+    saveView(this.grid.view);
     void this.grid.reload();
     void this.#loadFacets();
     this.#refreshCounts();

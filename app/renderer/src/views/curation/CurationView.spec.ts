@@ -186,3 +186,47 @@ describe('CurationView multi-select', () => {
     expect(store.decided.at(-1)).toEqual({ variantIds: [5, 6, 7, 8], status: 'unset' });
   });
 });
+
+describe('CurationView saved views', () => {
+  it('keeps group, sort and filter across a reload of the window', async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    const open = async () => {
+      const target = document.createElement('div');
+      document.body.append(target);
+      const store = curationBackend();
+      const app = new AppState(store.backend);
+      const component = mount(App, { target, props: { app } });
+      const stop = app.start();
+      await settle(8);
+      flushSync();
+      target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
+      await settle(8);
+      flushSync();
+      return { target, store, close: () => (stop(), unmount(component), target.remove()) };
+    };
+    const first = await open();
+    const sort = first.target.querySelector<HTMLSelectElement>('[data-testid="curation-sort"]')!;
+    sort.value = 'idToSource';
+    sort.dispatchEvent(new Event('change', { bubbles: true }));
+    first.target.querySelector<HTMLElement>('[data-testid="curation-status-unset"]')!.click();
+    await settle(8);
+    flushSync();
+    expect(location.search).toContain('sort=idToSource');
+    expect(location.search).toContain('status=unset');
+    first.close();
+
+    const second = await open();
+    expect(second.target.querySelector<HTMLSelectElement>('[data-testid="curation-sort"]')!.value).toBe('idToSource');
+    expect(second.target.querySelector('[data-testid="curation-status-unset"]')?.getAttribute('aria-pressed')).toBe('true');
+    const groups = second.store.backend.callsOf('curation.groups') as { view: { sort: string; filter: { statuses?: string[] } } }[];
+    expect(groups.at(-1)?.view).toMatchObject({ sort: 'idToSource', filter: { statuses: ['unset'] } });
+    second.close();
+    history.replaceState(null, '', '/');
+    localStorage.clear();
+  });
+});
