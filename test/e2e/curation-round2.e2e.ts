@@ -120,6 +120,35 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a variant at full size on Enter, pixel for pixel, and flips to the source and the difference by key', async () => {
+    await openAt(LARGE);
+    await curate();
+    await tile(2).click();
+    await page.keyboard.press('Enter');
+    const image = page.getByTestId('zoom-image');
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    const natural = await image.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+    // 2× by default: each image pixel covers exactly 2×2 screen pixels.
+    expect((await image.boundingBox())!.width).toBeCloseTo(natural * 2, 0);
+    const variantSrc = await image.getAttribute('src');
+    await page.keyboard.press('1');
+    await expect.poll(() => page.getByTestId('zoom-view').getAttribute('data-layer')).toBe('source');
+    expect(await image.getAttribute('src')).not.toBe(variantSrc);
+    await page.keyboard.press('3');
+    await expect.poll(() => page.getByTestId('zoom-view').getAttribute('data-layer')).toBe('difference');
+    await page.keyboard.press('2');
+    await page.keyboard.press('+');
+    const before = (await image.boundingBox())!;
+    await page.keyboard.press('ArrowLeft');
+    expect((await image.boundingBox())!.x).toBeCloseTo(before.x + 40, 0);
+    await screenshot('zoom-1920.png');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('zoom-view').count()).toBe(0);
+    expect(await tile(2).getAttribute('aria-pressed')).toBe('true');
+    expect(errors).toEqual([]);
+  });
+
   it('keeps group, sort and filter in the URL and across a reload', async () => {
     await openAt(LARGE);
     await curate();

@@ -14,6 +14,7 @@ import type {
 import { GridLayout } from '../../views/curation/grid-layout.ts';
 import type { DecidedChange } from './curation-progress.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
+import { ZoomView } from './zoom-view.svelte.ts';
 import { PagedWindow } from './paged-window.svelte.ts';
 
 export interface GridViewSettings {
@@ -53,6 +54,7 @@ export class CurationGrid {
   history = $state.raw<HistoryState>(emptyHistory);
   compareOpen = $state(false);
   compare = $state.raw<CompareView | null>(null);
+  readonly zoom = new ZoomView();
   readonly layout = $derived(new GridLayout(this.groups, this.columns));
   readonly window: PagedWindow<VariantTile | null>;
   readonly #client: ApiClient;
@@ -136,7 +138,7 @@ export class CurationGrid {
    */
   refresh(): void {
     this.window.refresh();
-    if (this.compareOpen) void this.#loadCompare();
+    if (this.compareOpen || this.zoom.open) void this.#loadCompare();
   }
 
   async refreshGroups(): Promise<void> {
@@ -177,7 +179,14 @@ export class CurationGrid {
 
   select(index: number): void {
     this.cursor = index;
-    if (this.compareOpen) void this.#loadCompare();
+    if (this.compareOpen || this.zoom.open) void this.#loadCompare();
+  }
+
+  /** The selected variant at full size (Enter or double-click); it shares the compare view's pictures. */
+  async openZoom(): Promise<void> {
+    if (!this.current) return;
+    this.zoom.show();
+    if (this.compare?.variant.id !== this.current.id) await this.#loadCompare();
   }
 
   /** A click: plain selects one tile; shift selects the range from the anchor; ctrl/cmd toggles one tile. */

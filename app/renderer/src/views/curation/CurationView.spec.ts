@@ -230,3 +230,63 @@ describe('CurationView saved views', () => {
     localStorage.clear();
   });
 });
+
+describe('CurationView zoom', () => {
+  it('opens full size on Enter or double-click, flips source | variant | difference by key, zooms and pans without moving the grid', async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    const target = document.createElement('div');
+    document.body.append(target);
+    const store = curationBackend();
+    const app = new AppState(store.backend);
+    const component = mount(App, { target, props: { app } });
+    const stop = app.start();
+    const flush = async () => {
+      flushSync();
+      await settle(8);
+      flushSync();
+    };
+    const press = async (key: string) => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      await flush();
+    };
+    const zoom = () => target.querySelector<HTMLElement>('[data-testid="zoom-view"]');
+    const image = () => target.querySelector<HTMLImageElement>('[data-testid="zoom-image"]');
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="2"]')!.click();
+    await flush();
+    await press('Enter');
+    expect(zoom()?.dataset.layer).toBe('variant');
+    expect(image()?.getAttribute('src')).toBe('/media/variants/v2.png');
+    await press('1');
+    expect(image()?.getAttribute('src')).toBe('data:image/png;base64,source2');
+    await press('3');
+    expect(image()?.getAttribute('src')).toBe('data:image/png;base64,difference2');
+    await press('Tab');
+    expect(zoom()?.dataset.layer).toBe('source');
+    expect(zoom()?.dataset.scale).toBe('2');
+    await press('+');
+    expect(zoom()?.dataset.scale).toBe('4');
+    await press('ArrowRight');
+    expect(image()?.style.transform).toBe('translate(-40px, 0px) scale(4)');
+    // Keys drive the zoom, not the grid behind it.
+    await press('a');
+    expect(store.decided).toEqual([]);
+    await press('Escape');
+    expect(zoom()).toBeNull();
+    expect(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId).toBe('2');
+    target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="5"]')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    await flush();
+    expect(zoom()?.dataset.layer).toBe('variant');
+    expect(image()?.getAttribute('src')).toBe('/media/variants/v5.png');
+    stop();
+    unmount(component);
+    target.remove();
+  });
+});

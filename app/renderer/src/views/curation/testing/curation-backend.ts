@@ -131,6 +131,17 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
       backend.emit('curation.changed', { actionId: undoStack.length, reason: 'decide', variantIds: [...variantIds], actor: 'me' });
       return { actionId: undoStack.length, label: 'decide', changed: touched.length, focusVariantId: variantIds.length === 1 ? variantIds[0] : null, history: history() };
     },
+    'curation.compare': ({ variantId }) => ({
+      variant: { ...tiles.find((t) => t.id === variantId)! },
+      sourceWidth: 128,
+      sourceHeight: 128,
+      recipe: '{}',
+      packName: 'fixture',
+      packVersion: '1.0.0',
+      alignedSource: `data:image/png;base64,source${variantId}`,
+      difference: `data:image/png;base64,difference${variantId}`,
+      meanAbsDifference: 0.05,
+    }),
     'curation.undo': () => {
       const last = undoStack.pop();
       if (last) last.variantIds.forEach((id, i) => (tiles.find((t) => t.id === id)!.status = last.before[i]));
