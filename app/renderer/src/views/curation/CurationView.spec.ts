@@ -290,3 +290,54 @@ describe('CurationView zoom', () => {
     target.remove();
   });
 });
+
+describe('CurationView per-person review', () => {
+  it('pins the identity’s real photos above its variants and steps through identities with [ and ]', async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    const target = document.createElement('div');
+    document.body.append(target);
+    const store = curationBackend();
+    const app = new AppState(store.backend);
+    const component = mount(App, { target, props: { app } });
+    const stop = app.start();
+    const flush = async () => {
+      flushSync();
+      await settle(8);
+      flushSync();
+    };
+    const press = async (key: string) => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      await flush();
+    };
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="curation-person-mode"]')!.click();
+    await flush();
+    const strip = () => target.querySelector<HTMLElement>('[data-testid="person-photos"]');
+    expect(strip()?.dataset.identityId).toBe('1');
+    expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(12);
+    // Pinned on top: the strip comes before the grid, outside its scroller.
+    const grid = target.querySelector('[data-testid="curation-grid"]')!;
+    expect(strip()!.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(grid.contains(strip())).toBe(false);
+    // Only this person's variants below.
+    await flush();
+    const ids = [...target.querySelectorAll<HTMLElement>('[data-testid="variant-tile"]')].map((t) => Number(t.dataset.variantId));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => store.tiles.find((t) => t.id === id)!.identityId === 1)).toBe(true);
+    await press(']');
+    expect(strip()?.dataset.identityId).toBe('2');
+    expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(8);
+    await press('[');
+    expect(strip()?.dataset.identityId).toBe('1');
+    stop();
+    unmount(component);
+    target.remove();
+  });
+});

@@ -6,7 +6,7 @@
 import type { HistoryState, PageSegment, TileStatus, VariantTile } from '../../../../../api/curation.ts';
 import { defaultKeymap } from '../../../../../api/curation.ts';
 import { FakeBackend } from '../../../lib/testing/fake-backend.ts';
-import { identity, pageOf, projectSummary } from '../../../lib/testing/fixtures.ts';
+import { identity, image, pageOf, projectSummary } from '../../../lib/testing/fixtures.ts';
 
 export interface CurationStore {
   readonly backend: FakeBackend;
@@ -88,7 +88,8 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
     'project.recent': () => [],
     'system.info': () => ({ version: '0.1.0', host: 'web', executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null } }),
     'dataset.identities': () => [identity(1, 12), identity(2, 8)],
-    'dataset.images': ({ offset = 0, limit = 200 }) => pageOf(20, offset, limit),
+    'dataset.images': ({ offset = 0, limit = 200, identityId }) =>
+      pageOf(identityId === 2 ? 8 : 12, offset, limit, (i) => image(i + 1 + (identityId === 2 ? 100 : 0), { identityId: identityId ?? 1, thumb: `thumbs/p${identityId ?? 1}-${i + 1}.webp` })),
     'dataset.problems': ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
     'jobs.list': () => [],
     'vision.summary': () => ({ images: 20, analyzed: 20, pending: 0, byStatus: { ok: 20, no_face: 0, multiple_faces: 0, error: 0 }, outliers: 0, model: 'faceres' }),
