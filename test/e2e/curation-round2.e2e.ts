@@ -149,6 +149,25 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reviews one identity at a time with its real photos pinned above its variants', async () => {
+    await openAt(SMALL);
+    await curate();
+    await page.getByTestId('curation-person-mode').click();
+    const strip = page.getByTestId('person-photos');
+    await strip.waitFor();
+    await expect.poll(() => strip.getByTestId('person-photo').count()).toBe(11);
+    const first = await strip.getAttribute('data-identity-id');
+    const stripBox = (await strip.boundingBox())!;
+    const gridBox = (await page.getByTestId('curation-grid').boundingBox())!;
+    expect(stripBox.y + stripBox.height).toBeLessThanOrEqual(gridBox.y + 1);
+    await page.getByTestId('curation-grid').evaluate((el) => (el.scrollTop = 200));
+    expect((await strip.boundingBox())!.y).toBe(stripBox.y);
+    await screenshot('curation-by-person-1024.png');
+    await page.keyboard.press(']');
+    await expect.poll(() => strip.getAttribute('data-identity-id')).not.toBe(first);
+    expect(errors).toEqual([]);
+  });
+
   it('keeps group, sort and filter in the URL and across a reload', async () => {
     await openAt(LARGE);
     await curate();
