@@ -345,7 +345,9 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       server.process.kill('SIGKILL');
       await server.stop();
       expect(server.process.signalCode).toBe('SIGKILL');
-      expect(errors).toEqual([]);
+      // The page asks whether the host is gone or only refuses its login; Chromium logs the refused
+      // request itself. Anything else logged is a renderer error.
+      expect(errors.filter((e) => !/net::ERR_CONNECTION_(REFUSED|RESET)/.test(e))).toEqual([]);
     } finally {
       await context?.close();
       await server.stop();

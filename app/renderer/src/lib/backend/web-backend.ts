@@ -32,6 +32,7 @@ export async function probeHost(): Promise<HostProbe> {
 
 const DEFAULT_BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
 const DEFAULT_QUEUE_TIMEOUT_MS = 15_000;
+const PROBE_INTERVAL_MS = 3_000;
 
 export function defaultSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
@@ -72,6 +73,7 @@ class SocketTransport implements Transport {
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #disposed = false;
   #unauthorized = false;
+  #probedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     url: string,
@@ -190,7 +192,11 @@ class SocketTransport implements Transport {
     this.#attempt += 1;
     this.state.set({ status: 'reconnecting', epoch: this.#epoch, attempt: this.#attempt, retryAt: Date.now() + delay, reason });
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
-    if (close.code === 1006) void this.#checkLogin(socket);
+    // At most one probe per interval: each one a dead host refuses is a line in the browser's console.
+    if (close.code === 1006 && Date.now() - this.#probedAt >= PROBE_INTERVAL_MS) {
+      this.#probedAt = Date.now();
+      void this.#checkLogin(socket);
+    }
   }
 
   /** A refused login never heals by retrying: stop, fail what waits, and say what to do instead. */
