@@ -284,6 +284,8 @@ export const curationCommands = {
       }),
     VariantPage,
   ),
+  /** Where a variant sits in a view (null when the view leaves it out): the grid keeps it selected across view changes. */
+  'curation.locate': command(z.object({ view: VariantView, variantId: Id }), z.object({ groupKey: z.string(), offset: z.number().int() }).nullable()),
   'curation.compare': command(z.object({ variantId: Id }), CompareView),
   'curation.decide': command(
     z.object({ variantIds: z.array(Id).min(1).max(10_000), status: TileStatus }),

@@ -56,6 +56,8 @@ export const ImageSummary = z.object({
   format: z.string().nullable(),
   thumb: z.string().nullable(),
   duplicateOf: z.number().int().nullable(),
+  /** Full path of the image this one duplicates, so a duplicate always names its original. */
+  duplicateOfPath: z.string().nullable().default(null),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
 });

@@ -51,12 +51,27 @@ const Count = z.number().int().nonnegative();
 export const SplitCounts = z.object({ identities: Count, originals: Count, variants: Count });
 export type SplitCounts = z.infer<typeof SplitCounts>;
 
+export const PreflightWarning = z.object({
+  code: z.enum(['EMPTY_SPLIT', 'UNDECIDED_LEFT_OUT', 'MIXED_SIZES', 'ORIGINALS_SKIPPED']),
+  message: z.string(),
+});
+export type PreflightWarning = z.infer<typeof PreflightWarning>;
+
 export const ExportPreview = z.object({
   originals: Count,
   variants: Count,
-  /** Originals left out because 'aligned' was asked for and no face was found in them. */
+  /** Dataset images not exported as originals: duplicates, unreadable files, files outside any identity, and (aligned) no face. */
   skippedOriginals: Count,
+  skipped: z.object({ duplicates: Count, unreadable: Count, noIdentity: Count, noFace: Count }),
+  /** Variants that stay behind because nobody accepted them. */
+  leftOutVariants: z.object({ undecided: Count, rejected: Count }),
   splits: z.record(SplitName, SplitCounts),
+  identities: z.array(z.object({ identity: z.string(), folder: z.string(), split: SplitName, originals: Count, variants: Count })),
+  /** Pixel sizes of the files to be written, most common first. */
+  sizes: z.array(z.object({ width: Count, height: Count, files: Count })),
+  /** The variants' most common side: what "aligned originals" would be cropped to. */
+  variantSize: Count.nullable(),
+  warnings: z.array(PreflightWarning),
   destinationExists: z.boolean(),
 });
 export type ExportPreview = z.infer<typeof ExportPreview>;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkExport } from '../formats/check-export.ts';
@@ -285,22 +285,22 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       // Written beside the destination and renamed into place: no staging folder is left behind.
       expect(readdirSync(join(exportRoot, '..'))).toEqual(['johns-clean']);
 
-      // The contract (app/api/export.ts): `<split>/<identity>/<file>`, files named by database ids.
+      // The contract (app/api/export.ts): `<split>/<identity>/<file>`; originals keep their file names, variants are `<source name>-v<id>`.
       const { originals, variants } = readProject((db) => ({
         originals: db
           .prepare("SELECT i.id, i.rel_path, n.name FROM images i JOIN identities n ON n.id = i.identity_id WHERE i.status = 'ok'")
           .all() as { id: number; rel_path: string; name: string }[],
         variants: db
           .prepare(
-            `SELECT v.id, v.source_image_id, n.name FROM variants v JOIN decisions d ON d.variant_id = v.id AND d.status = 'accepted'
-             JOIN identities n ON n.id = v.identity_id`,
+            `SELECT v.id, v.source_image_id, n.name, i.rel_path FROM variants v JOIN decisions d ON d.variant_id = v.id AND d.status = 'accepted'
+             JOIN identities n ON n.id = v.identity_id JOIN images i ON i.id = v.source_image_id`,
           )
-          .all() as { id: number; source_image_id: number; name: string }[],
+          .all() as { id: number; source_image_id: number; name: string; rel_path: string }[],
       }));
       expect(variants.map((v) => v.id).sort((a, b) => a - b)).toEqual([...accepted].sort((a, b) => a - b));
       const expectedImages = [
-        ...originals.map((o) => `${o.name}/i${o.id}${extname(o.rel_path).toLowerCase()}`),
-        ...variants.map((v) => `${v.name}/i${v.source_image_id}-v${v.id}.png`),
+        ...originals.map((o) => `${o.name}/${basename(o.rel_path, extname(o.rel_path))}${extname(o.rel_path).toLowerCase()}`),
+        ...variants.map((v) => `${v.name}/${basename(v.rel_path, extname(v.rel_path))}-v${v.id}.png`),
       ].sort();
 
       const files = tree(exportRoot);
@@ -359,7 +359,9 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       server.process.kill('SIGKILL');
       await server.stop();
       expect(server.process.signalCode).toBe('SIGKILL');
-      expect(errors).toEqual([]);
+      // The page asks whether the host is gone or only refuses its login; Chromium logs the refused
+      // request itself. Anything else logged is a renderer error.
+      expect(errors.filter((e) => !/net::ERR_CONNECTION_(REFUSED|RESET)/.test(e))).toEqual([]);
     } finally {
       await context?.close();
       await server.stop();

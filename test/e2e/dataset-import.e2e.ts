@@ -78,8 +78,12 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
       await page.getByTestId('problems-toggle').click();
     }
     const rows = page.getByTestId('problem-row');
-    await expect.poll(() => rows.count()).toBe(2);
+    // The two unreadable files and two byte-identical copies (johns' own in John_Shimkus, and good.jpg,
+    // a copy of a John_Simm photo), each copy named by its original.
+    await expect.poll(() => rows.count()).toBe(4);
     const text = (await page.getByTestId('problems-panel').textContent()) ?? '';
+    expect(text).toMatch(/Same bytes as \S*John_Shimkus\/000378_02340151\.jpg/);
+    expect(text).toMatch(/Same bytes as \S*John_Simm\//);
     expect(text).toContain('cut in half.jpg');
     expect(text).toContain('notes.jpg');
     expect(text).toMatch(/TRUNCATED|DECODE_FAILED/);

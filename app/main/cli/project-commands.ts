@@ -37,7 +37,13 @@ export const importCommand: CliCommand = {
     const summary = await client.call('project.current', {});
     if (summary) for (const line of describe(summary)) out(line);
     const problems = await client.call('dataset.problems', { offset: 0, limit: 50 });
-    for (const item of problems.items) out(`problem     ${item.path}: ${item.errorCode} ${item.errorMessage ?? ''}`);
+    for (const item of problems.items) {
+      out(
+        item.status === 'duplicate'
+          ? `duplicate   ${item.path}: same bytes as ${item.duplicateOfPath ?? `image ${item.duplicateOf}`}`
+          : `problem     ${item.path}: ${item.errorCode} ${item.errorMessage ?? ''}`,
+      );
+    }
     if (problems.total > problems.items.length) out(`problem     … and ${problems.total - problems.items.length} more`);
     if (status.state !== 'done') {
       out(`import ${status.state}${status.error ? `: ${status.error}` : ''}`);

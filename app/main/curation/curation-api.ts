@@ -59,6 +59,7 @@ export function curationHandlers(
   return {
     'curation.groups': ({ view }) => project().query.groups(view),
     'curation.page': ({ view, segments }) => project().query.page(view, segments),
+    'curation.locate': ({ view, variantId }) => project().query.locate(view, variantId),
     'curation.compare': ({ variantId }) => {
       const { session, query } = project();
       return compareView(session, query, variantId);
@@ -92,7 +93,7 @@ export function curationHandlers(
       return {
         editKinds: db.prepare('SELECT DISTINCT edit_kind FROM variants ORDER BY edit_kind').pluck().all() as string[],
         identities: db
-          .prepare('SELECT id, name FROM identities WHERE id IN (SELECT DISTINCT identity_id FROM variants) ORDER BY name')
+          .prepare('SELECT id, name FROM identities WHERE id IN (SELECT DISTINCT identity_id FROM variants) ORDER BY name_key')
           .all() as { id: number; name: string }[],
       };
     },

@@ -18,7 +18,7 @@ export function curationProgress(db: ProjectDatabase): CurationProgress {
            coalesce(sum(d.status = 'accepted'), 0) AS accepted, coalesce(sum(d.status = 'rejected'), 0) AS rejected
          FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id GROUP BY v.identity_id
        ) g LEFT JOIN identities n ON n.id = g.identity_id
-       ORDER BY n.name IS NULL, n.name`,
+       ORDER BY n.name IS NULL, n.name_key`,
     )
     .all() as Row[];
   const identities = rows.map((row) => ({

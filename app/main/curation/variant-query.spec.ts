@@ -70,6 +70,23 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
     await harness.call('curation.undo', {});
   });
 
+  it('locates a variant in any view exactly where page serves it, and not in a view that leaves it out', async () => {
+    const views = [
+      { groupBy: 'identity' as const, sort: 'idToSource' as const, direction: 'desc' as const },
+      { groupBy: 'edit' as const, sort: 'strength' as const, direction: 'asc' as const },
+      { groupBy: 'source' as const },
+    ];
+    const target = harness.variants[17];
+    for (const view of views) {
+      const at = await harness.call('curation.locate', { view, variantId: target.id });
+      expect(at).not.toBeNull();
+      const page = await harness.call('curation.page', { view, segments: [{ groupKey: at!.groupKey, offset: at!.offset, limit: 1 }] });
+      expect(page.segments[0].items[0].id).toBe(target.id);
+    }
+    const otherEdit = harness.variants.find((v) => v.editKind !== target.editKind)!.editKind;
+    expect(await harness.call('curation.locate', { view: { groupBy: 'source', filter: { editKinds: [otherEdit] } }, variantId: target.id })).toBeNull();
+  });
+
   it('answers an unknown group key with an empty slice', async () => {
     const page = await harness.call('curation.page', {
       view: { groupBy: 'source' },

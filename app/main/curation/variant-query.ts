@@ -71,10 +71,10 @@ export class VariantQuery {
     const labelled = {
       source: `SELECT g.*, i.rel_path AS label, i.id AS source_image_id, i.thumb_key, n.name AS identity_name
         FROM (${aggregate}) g JOIN images i ON i.id = g.key LEFT JOIN identities n ON n.id = i.identity_id
-        ORDER BY n.name IS NULL, n.name, i.rel_path, i.id`,
+        ORDER BY n.name IS NULL, n.name_key, i.path_key, i.id`,
       identity: `SELECT g.*, n.name AS label, NULL AS source_image_id, NULL AS thumb_key, n.name AS identity_name
         FROM (${aggregate}) g LEFT JOIN identities n ON n.id = g.key
-        ORDER BY n.name IS NULL, n.name, g.key`,
+        ORDER BY n.name IS NULL, n.name_key, g.key`,
       edit: `SELECT g.*, g.key AS label, NULL AS source_image_id, NULL AS thumb_key, NULL AS identity_name
         FROM (${aggregate}) g ORDER BY g.key`,
     }[view.groupBy];
@@ -109,6 +109,25 @@ export class VariantQuery {
         return { groupKey: segment.groupKey, offset: segment.offset, items: rows.map(toTile) };
       }),
     };
+  }
+
+  /** The variant's group and its offset in that group under the view's order, as `page` would serve it. */
+  locate(view: VariantView, variantId: number): { groupKey: string; offset: number } | null {
+    const filter = filterCondition(view.filter);
+    const column = groupColumn[view.groupBy];
+    const found = this.#db.prepare(`SELECT ${column} AS key ${FROM_VARIANTS} WHERE v.id = ? AND (${filter.sql})`).get(variantId, ...filter.params) as
+      | { key: string | number | null }
+      | undefined;
+    if (!found) return null;
+    const groupKey = found.key === null ? 'none' : String(found.key);
+    const where = and(filter, groupCondition(view.groupBy, groupKey));
+    const ranked = this.#db
+      .prepare(
+        `SELECT rank FROM (SELECT v.id, row_number() OVER (ORDER BY ${orderBy(view.sort, view.direction)}) - 1 AS rank
+          ${FROM_VARIANTS} WHERE ${where.sql}) WHERE id = ?`,
+      )
+      .get(...where.params, variantId) as { rank: number } | undefined;
+    return ranked ? { groupKey, offset: ranked.rank } : null;
   }
 
   tile(variantId: number): VariantTile | null {

@@ -13,7 +13,7 @@ export function datasetHandlers(workspace: Workspace): Pick<Handlers, keyof type
       workspace.session ? listImages(workspace.session.db, query) : { total: 0, offset: query.offset, items: [] },
     'dataset.problems': ({ offset, limit }) =>
       workspace.session
-        ? listImages(workspace.session.db, { status: ['error'], offset, limit })
+        ? listImages(workspace.session.db, { status: ['error', 'duplicate'], offset, limit })
         : { total: 0, offset, items: [] },
   };
 }

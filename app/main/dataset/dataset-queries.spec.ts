@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageStatus } from '../../api/dataset.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../project/project-database.ts';
 import { listIdentities, listImages, type ImageFilter } from './dataset-queries.ts';
+import { naturalKey } from './natural-order.ts';
 
 const dbs: ProjectDatabase[] = [];
 afterEach(() => {
@@ -20,11 +21,15 @@ function seeded(images: number, people: number): ProjectDatabase {
   dbs.push(db);
   db.transaction(() => {
     db.prepare("INSERT INTO datasets (root, layout, created_at) VALUES ('/data/b', 'imagefolder', 'x'), ('/data/a', 'imagefolder', 'x')").run();
-    const identity = db.prepare("INSERT INTO identities (name, created_at) VALUES (?, 'x')");
-    for (let i = 0; i < people; i += 1) identity.run(`person ${String((i * 7919) % people).padStart(5, '0')}`);
-    const image = db.prepare(
-      "INSERT INTO images (dataset_id, identity_id, rel_path, status, error_code, imported_at) VALUES (?, ?, ?, ?, ?, 'x')",
+    const identity = db.prepare("INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, 'x')");
+    for (let i = 0; i < people; i += 1) {
+      const name = `person ${String((i * 7919) % people).padStart(5, '0')}`;
+      identity.run(name, naturalKey(name));
+    }
+    const insert = db.prepare(
+      "INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, error_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, 'x')",
     );
+    const image = { run: (dataset: number, identityId: number | null, path: string, status: string, code: string | null) => insert.run(dataset, identityId, path, naturalKey(path), status, code) };
     for (let k = 0; k < images; k += 1) {
       const status: ImageStatus = k % 50 === 0 ? 'error' : k % 77 === 0 ? 'duplicate' : 'ok';
       image.run((k % 2) + 1, k % 997 === 0 ? null : (k % people) + 1, `p/${k}.jpg`, status, status === 'error' ? 'DECODE_FAILED' : null);
@@ -38,7 +43,7 @@ function reference(db: ProjectDatabase, filter: ImageFilter): { total: number; i
   const rows = db
     .prepare('SELECT m.id, m.status, m.identity_id, m.dataset_id, m.rel_path, i.name FROM images m LEFT JOIN identities i ON i.id = m.identity_id')
     .all() as { id: number; status: ImageStatus; identity_id: number | null; dataset_id: number; rel_path: string; name: string | null }[];
-  const bytes = (s: string) => Buffer.from(s);
+  const bytes = (s: string) => Buffer.from(naturalKey(s));
   const kept = rows
     .filter((r) => (filter.identityId === undefined || r.identity_id === filter.identityId) && (!filter.status || filter.status.includes(r.status)))
     .sort(
@@ -72,6 +77,20 @@ describe('listImages', () => {
     }
   });
 
+  it('lists identities and files in natural order: s2 before s10, 2.png before 10.png', () => {
+    const db = seeded(0, 0);
+    const identity = db.prepare("INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, 'x')");
+    const image = db.prepare("INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, imported_at) VALUES (1, ?, ?, ?, 'ok', 'x')");
+    for (const name of ['s10', 's2', 's1']) {
+      const id = Number(identity.run(name, naturalKey(name)).lastInsertRowid);
+      for (const file of ['10.png', '1.png', '2.png']) image.run(id, `${name}/${file}`, naturalKey(`${name}/${file}`));
+    }
+    expect(listIdentities(db).map((i) => i.name)).toEqual(['s1', 's2', 's10']);
+    expect(listImages(db, { offset: 0, limit: 100 }).items.map((i) => i.path.replace('/data/b/', ''))).toEqual([
+      's1/1.png', 's1/2.png', 's1/10.png', 's2/1.png', 's2/2.png', 's2/10.png', 's10/1.png', 's10/2.png', 's10/10.png',
+    ]);
+  });
+
   it('returns the full path, the thumbnail key and the problem fields of each row', () => {
     const db = seeded(60, 3);
     db.prepare("UPDATE images SET thumb_key = 'thumbs/abc.webp', width = 10, height = 20, format = 'png' WHERE id = 2").run();
@@ -87,6 +106,7 @@ describe('listImages', () => {
       format: 'png',
       thumb: 'thumbs/abc.webp',
       duplicateOf: null,
+      duplicateOfPath: null,
       errorCode: null,
       errorMessage: null,
     });
@@ -98,10 +118,10 @@ describe('at 100k images', () => {
     const db = seeded(100_000, 1000);
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
     const walk = `SELECT m.id FROM identities i CROSS JOIN images m ON m.identity_id = i.id JOIN datasets d ON d.id = m.dataset_id
-                  WHERE m.status IN ('ok') ORDER BY i.name, m.dataset_id, m.rel_path LIMIT 10`;
+                  WHERE m.status IN ('ok') ORDER BY i.name_key, i.id, m.dataset_id, m.path_key LIMIT 10`;
     expect(plan(walk)).not.toMatch(/TEMP B-TREE/);
-    expect(plan(walk)).toMatch(/images_by_identity_path/);
-    expect(plan("SELECT m.id FROM images m WHERE m.identity_id IS NULL ORDER BY m.dataset_id, m.rel_path LIMIT 10")).not.toMatch(/TEMP B-TREE/);
+    expect(plan(walk)).toMatch(/images_by_identity_natural/);
+    expect(plan("SELECT m.id FROM images m WHERE m.identity_id IS NULL ORDER BY m.dataset_id, m.path_key LIMIT 10")).not.toMatch(/TEMP B-TREE/);
 
     const timings: Record<string, number> = {};
     const time = (name: string, query: () => unknown) => {

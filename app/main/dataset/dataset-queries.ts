@@ -17,13 +17,14 @@ export function listIdentities(db: ProjectDatabase): IdentitySummary[] {
        FROM identities i
        LEFT JOIN (SELECT identity_id, sum(status = 'ok') AS images, sum(status = 'error') AS problems
                   FROM images WHERE identity_id IS NOT NULL GROUP BY identity_id) c ON c.identity_id = i.id
-       ORDER BY i.name`,
+       ORDER BY i.name_key`,
     )
     .all() as IdentitySummary[];
 }
 
 const columns = `m.id, m.identity_id AS identityId, m.rel_path AS relPath, d.root, m.status, m.width, m.height,
-  m.format, m.thumb_key AS thumb, m.duplicate_of AS duplicateOf, m.error_code AS errorCode, m.error_message AS errorMessage`;
+  m.format, m.thumb_key AS thumb, m.duplicate_of AS duplicateOf, m.error_code AS errorCode, m.error_message AS errorMessage,
+  (SELECT json_array(od.root, o.rel_path) FROM images o JOIN datasets od ON od.id = o.dataset_id WHERE o.id = m.duplicate_of) AS duplicateOfPath`;
 
 /**
  * Rows ordered by identity name, then dataset (in import order), then path; rows outside any
@@ -59,7 +60,7 @@ export function listImages(db: ProjectDatabase, filter: ImageFilter): ImagePage 
           `SELECT ${columns}, i.name AS identityName
            FROM identities i CROSS JOIN images m ON m.identity_id = i.id JOIN datasets d ON d.id = m.dataset_id
            ${where(filter.identityId === undefined ? null : 'i.id = ?', byStatus)}
-           ORDER BY i.name, m.dataset_id, m.rel_path LIMIT ? OFFSET ?`,
+           ORDER BY i.name_key, i.id, m.dataset_id, m.path_key LIMIT ? OFFSET ?`,
         )
         .all(...identityParams, ...statusParams, filter.limit, filter.offset) as Row[]),
     );
@@ -72,7 +73,7 @@ export function listImages(db: ProjectDatabase, filter: ImageFilter): ImagePage 
           `SELECT ${columns}, NULL AS identityName
            FROM images m JOIN datasets d ON d.id = m.dataset_id
            ${where('m.identity_id IS NULL', byStatus)}
-           ORDER BY m.dataset_id, m.rel_path LIMIT ? OFFSET ?`,
+           ORDER BY m.dataset_id, m.path_key LIMIT ? OFFSET ?`,
         )
         .all(...statusParams, left, Math.max(0, filter.offset - assigned)) as Row[]),
     );
@@ -92,10 +93,12 @@ interface Row {
   format: string | null;
   thumb: string | null;
   duplicateOf: number | null;
+  duplicateOfPath: string | null;
   errorCode: string | null;
   errorMessage: string | null;
 }
 
-function toSummary({ relPath, root, ...row }: Row): ImageSummary {
-  return { ...row, path: join(root, relPath) };
+function toSummary({ relPath, root, duplicateOfPath, ...row }: Row): ImageSummary {
+  const original = duplicateOfPath === null ? null : (JSON.parse(duplicateOfPath) as [string, string]);
+  return { ...row, path: join(root, relPath), duplicateOfPath: original && join(...original) };
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../../api/errors.ts';
 import { seedBrokenFaces } from '../../../test/fixtures/broken-faces.ts';
 import { imageRows, importHarness, projectIn, type ImportHarness } from '../../../test/fixtures/import-harness.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
+import { naturalKey } from './natural-order.ts';
 
 const run = sharedFacesOrSkip();
 const sets = ['johns', 'orl', 'yale'] as const;
@@ -51,7 +52,7 @@ describe.runIf(run)('importing ../shared/faces', () => {
 
   it('takes the three sets as datasets and their folders as the 43 identities', async () => {
     const identities = await h.dataset['dataset.identities']({});
-    const expected = sets.flatMap(identityFolders).sort();
+    const expected = sets.flatMap(identityFolders).sort(naturally);
     expect(expected).toHaveLength(43);
     expect(identities.map((i) => i.name)).toEqual(expected);
     for (const identity of identities) {
@@ -97,6 +98,10 @@ describe.runIf(run)('importing ../shared/faces', () => {
     expect(original.path).toBe(join(sharedFacesDir, 'johns/John_Shimkus/000378_02340151.jpg'));
     expect(original.status).toBe('ok');
     expect(duplicate.thumb).toBe(original.thumb);
+    expect(duplicate.duplicateOfPath).toBe(original.path);
+    // The Problems panel lists it (it is a DUP tile in the grid), naming its original.
+    const problems = await h.dataset['dataset.problems']({ offset: 0, limit: 50 });
+    expect(problems.items.find((p) => p.id === duplicate.id)?.duplicateOfPath).toBe(original.path);
   });
 
   it('stores one WebP thumbnail per distinct content, no larger than 256 px', async () => {
@@ -118,13 +123,13 @@ describe.runIf(run)('importing ../shared/faces', () => {
       all.push(...(await h.dataset['dataset.images'](ImageQuery.parse({ offset, limit: 400 }))).items);
     }
     expect(new Set(all.map((i) => i.id)).size).toBe(975);
-    const keys = all.map((i) => `${i.identityName}\u0000${i.path}`);
-    expect(keys).toEqual([...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    const keys = all.map((i) => [i.identityName ?? '', i.path] as const);
+    expect(keys).toEqual([...keys].sort((a, b) => naturally(a[0], b[0]) || naturally(a[1], b[1])));
     const s10 = (await h.dataset['dataset.identities']({})).find((i) => i.name === 's10')!;
     const own = await h.dataset['dataset.images'](ImageQuery.parse({ identityId: s10.id }));
     expect(own.total).toBe(10);
     expect(own.items.map((i) => i.path.slice(sharedFacesDir.length + 1))).toEqual(
-      ['1', '10', '2', '3', '4', '5', '6', '7', '8', '9'].map((n) => `orl/s10/${n}.png`),
+      ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].map((n) => `orl/s10/${n}.png`),
     );
   });
 
@@ -182,9 +187,10 @@ describe.runIf(run)('importing a folder of broken files', () => {
       if (want.of) expect(row.duplicateOf).toBe(byPath.get(want.of)!.id);
     }
     const problems = await h.dataset['dataset.problems']({ offset: 0, limit: 500 });
-    expect(problems.items.map((p) => p.id).sort()).toEqual(rows.filter((r) => r.status === 'error').map((r) => r.id).sort());
+    // Problems lists every file not used: unreadable ones and duplicates alike.
+    expect(problems.items.map((p) => p.id).sort()).toEqual(rows.filter((r) => r.status !== 'ok').map((r) => r.id).sort());
     const identities = await h.dataset['dataset.identities']({});
-    expect(identities.map((i) => i.name)).toEqual(['Zoë 😀 Ünïcode', 'alice', 'bob', 'carol'].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(identities.map((i) => i.name)).toEqual(['alice', 'bob', 'carol', 'Zoë 😀 Ünïcode']);
     expect(byPath.get('alice/cut.jpg')!.errorMessage).toMatch(/^alice\/cut\.jpg is cut short.*premature end of JPEG/);
     expect(byPath.get('bob/huge.png')!.errorMessage).toBe('bob/huge.png is 11000×10000 pixels, over the 100-megapixel limit');
     expect(byPath.get('carol/rotated.jpg')).toMatchObject({ width: 112, height: 92, format: 'jpeg' });
@@ -240,6 +246,19 @@ describe.runIf(run)('importing a flat folder with a CSV mapping', () => {
 });
 
 describe('dataset.import input checks', () => {
+  it('fails an import of a folder without images with "0 images found", naming the folder', async () => {
+    const h = harness();
+    const dir = mkdtempSync(join(tmpdir(), 'likeness-empty-'));
+    await h.workspace.open(projectIn(dir), 'create');
+    const empty = join(dir, 'photos');
+    mkdirSync(join(empty, 'alice'), { recursive: true });
+    writeFileSync(join(empty, 'alice', 'notes.txt'), 'not a photo');
+    const status = await h.importAndWait({ layout: 'imagefolder', root: empty });
+    expect(status.state).toBe('failed');
+    expect(status.error).toMatch(new RegExp(`^0 images found in ${empty}`));
+    expect(await h.dataset['dataset.identities']({})).toEqual([]);
+  });
+
   it('refuses a missing folder, a file, an unusable mapping and a closed project, naming the path', async () => {
     const h = harness();
     const expectError = async (call: () => unknown, code: string, text: RegExp) => {
@@ -262,3 +281,9 @@ describe('dataset.import input checks', () => {
     expect(await h.dataset['dataset.identities']({})).toEqual([]);
   });
 });
+
+/** The order every list shows (natural-order.ts), as a comparator. */
+function naturally(a: string, b: string): number {
+  const [x, y] = [naturalKey(a), naturalKey(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}

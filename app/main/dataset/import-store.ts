@@ -1,3 +1,4 @@
+import { naturalKey } from './natural-order.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { Inspection } from './image-inspect.ts';
 
@@ -21,24 +22,24 @@ export class ImportStore {
     const first = db.prepare("SELECT id FROM images WHERE content_hash = ? AND status = 'ok' ORDER BY id LIMIT 1");
     this.#firstWithHash = (hash) => first.get(hash) as { id: number } | undefined;
     const insert = db.prepare(
-      `INSERT INTO images (dataset_id, identity_id, rel_path, status, error_code, error_message, content_hash, bytes,
+      `INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, error_code, error_message, content_hash, bytes,
          format, width, height, channels, orientation, duplicate_of, thumb_key, imported_at)
-       VALUES (@datasetId, @identityId, @relPath, @status, @errorCode, @errorMessage, @hash, @bytes,
+       VALUES (@datasetId, @identityId, @relPath, @pathKey, @status, @errorCode, @errorMessage, @hash, @bytes,
          @format, @width, @height, @channels, @orientation, @duplicateOf, @thumbKey, @importedAt)`,
     );
-    this.#insert = (row) => insert.run(row);
+    this.#insert = (row) => insert.run({ ...row, pathKey: naturalKey(row.relPath) });
   }
 
   /** Creates the identities the plan names, in plan order, and returns every one's id by name. */
   identityIds(names: Iterable<string>): Map<string, number> {
-    const insert = this.#db.prepare('INSERT OR IGNORE INTO identities (name, created_at) VALUES (?, ?)');
+    const insert = this.#db.prepare('INSERT OR IGNORE INTO identities (name, name_key, created_at) VALUES (?, ?, ?)');
     const select = this.#db.prepare('SELECT id FROM identities WHERE name = ?');
     return this.#db.transaction(() => {
       const ids = new Map<string, number>();
       const now = new Date().toISOString();
       for (const name of names) {
         if (ids.has(name)) continue;
-        insert.run(name, now);
+        insert.run(name, naturalKey(name), now);
         ids.set(name, (select.get(name) as { id: number }).id);
       }
       return ids;

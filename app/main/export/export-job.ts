@@ -3,6 +3,13 @@ import type { JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { exportProject } from './export-service.ts';
 
+const count = new Intl.NumberFormat('en-US');
+
+/** Both numbers grouped alike: "692 of 2,423 files", never one grouped and one not. */
+export function exportProgressMessage(done: number, total: number): string {
+  return `${count.format(done)} of ${count.format(total)} files`;
+}
+
 /**
  * An export is atomic, so resuming it after a crash simply runs it again: the crashed run's staging
  * folder is cleaned first and the destination only ever receives a complete export.
@@ -15,7 +22,7 @@ export function exportJobHandler(session: ProjectSession): JobHandler<ExportSett
       await exportProject(session, params, {
         jobId,
         signal,
-        progress: (done, total) => progress(done, total, `${done} of ${total} files`),
+        progress: (done, total) => progress(done, total, exportProgressMessage(done, total)),
       });
     },
   };

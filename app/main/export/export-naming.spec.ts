@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedExtension, classFolders, HF_SPLIT_KEYWORDS, safeFolderName } from './export-naming.ts';
+import { acceptedExtension, classFolders, fileNamesInFolder, HF_SPLIT_KEYWORDS, safeFolderName } from './export-naming.ts';
 
 describe('export naming', () => {
+  it('keeps original file names, names variants after their source, and resolves collisions deterministically', () => {
+    const names = fileNamesInFolder([
+      { kind: 'original', id: 3, relPath: 's1/10.pgm', extension: '.png' },
+      { kind: 'original', id: 4, relPath: 'lfw/s1/10.jpg', extension: '.png' },
+      { kind: 'original', id: 5, relPath: 'other/IMG_1.JPG', extension: '.jpg' },
+      { kind: 'original', id: 6, relPath: 'more/img_1.jpg', extension: '.jpg' },
+      { kind: 'variant', id: 12, relPath: 's1/10.pgm', extension: '.png' },
+      { kind: 'original', id: 7, relPath: 'x/10-v12.png', extension: '.png' },
+      { kind: 'original', id: 8, relPath: 'x/train_01.png', extension: '.png' },
+    ]);
+    expect(names).toEqual(['10.png', '10-i4.png', 'IMG_1.jpg', 'img_1-i6.jpg', '10-v12.png', '10-v12-i7.png', 'train~_01.png']);
+  });
+
   it('makes identity names safe folder names on every filesystem', () => {
     expect(safeFolderName('a/b\\c:d')).toBe('a_b_c_d');
     expect(safeFolderName('..hidden')).toBe('hidden');

@@ -1,7 +1,7 @@
 /**
- * Names inside an export. Files are named by database ids only (provenance lives in the metadata),
- * so a name can never collide or carry a split keyword; class folders keep the identity's name,
- * made safe for every filesystem and for the loaders' own rules.
+ * Names inside an export. Files keep the name a person knows them by (the original's file name;
+ * a variant adds its id to its source's name), made safe by the same rules as class folders; the
+ * full provenance lives in the metadata. Class folders keep the identity's name.
  */
 
 /** torchvision.datasets.folder.IMG_EXTENSIONS: the only files ImageFolder reads (case-insensitively). */
@@ -18,12 +18,39 @@ export const HF_SPLIT_KEYWORD_TOKEN = new RegExp(`(^|[-._ 0-9/])(${HF_SPLIT_KEYW
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 const MAX_FOLDER_LENGTH = 80;
 
-export function originalFileName(imageId: number, extension: string): string {
-  return `i${imageId}${extension}`;
+/** The stem of a path's last segment, made safe like a class folder: `s1/10.pgm` → `10`. */
+function safeStem(relPath: string): string {
+  const name = relPath.split(/[\\/]/).at(-1) ?? relPath;
+  const dot = name.lastIndexOf('.');
+  return safeFolderName(dot > 0 ? name.slice(0, dot) : name);
 }
 
-export function variantFileName(sourceImageId: number, variantId: number, extension: string): string {
-  return `i${sourceImageId}-v${variantId}${extension}`;
+export interface NamedFile {
+  readonly kind: 'original' | 'variant';
+  /** Image id for an original, variant id for a variant. */
+  readonly id: number;
+  /** The original's path in its dataset (for a variant: its source's). */
+  readonly relPath: string;
+  readonly extension: string;
+}
+
+/**
+ * File names in one class folder, in the order given. An original keeps its file name; a variant is
+ * `<source name>-v<variant id>`. Collision rule (names compared case-insensitively, as macOS and
+ * Windows do): the first file keeps the plain name, a later original with the same name becomes
+ * `<name>-i<image id>`, and anything still taken gets `~2`, `~3`… So the rule is deterministic.
+ */
+export function fileNamesInFolder(files: readonly NamedFile[]): string[] {
+  const taken = new Set<string>();
+  return files.map((file) => {
+    const stem = safeStem(file.relPath);
+    const base = file.kind === 'original' ? stem : `${stem}-v${file.id}`;
+    let name = `${base}${file.extension}`;
+    if (taken.has(name.toLowerCase()) && file.kind === 'original') name = `${base}-i${file.id}${file.extension}`;
+    for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${base}~${n}${file.extension}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
 }
 
 /** One folder per identity; names that would clash on a case-insensitive filesystem get the id appended. */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { splitNames, type ExportSettings, type SplitName } from '../../api/export.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
-import { acceptedExtension, classFolders, originalFileName, variantFileName } from './export-naming.ts';
+import { acceptedExtension, classFolders, fileNamesInFolder, type NamedFile } from './export-naming.ts';
 import { assignSplits } from './split-assignment.ts';
 
 /** Where an exported file came from and why it is in the dataset; one row of metadata.jsonl / manifest.csv. */
@@ -67,12 +67,29 @@ export interface PlannedFile {
   readonly provenance: Provenance;
 }
 
+/** Why dataset images are not among the exported originals. */
+export interface SkippedOriginals {
+  readonly duplicates: number;
+  readonly unreadable: number;
+  readonly noIdentity: number;
+  /** Only for aligned originals: no analysed face to crop. */
+  readonly noFace: number;
+}
+
 export interface ExportPlan {
   /** Sorted by split (train, val, test), then file name. */
   readonly files: readonly PlannedFile[];
+  /** Every dataset image not exported as an original, for any reason (0 when originals are left out). */
   readonly skippedOriginals: number;
+  readonly skipped: SkippedOriginals;
+  /** Variants not exported because nobody accepted them. */
+  readonly leftOutVariants: { readonly undecided: number; readonly rejected: number };
+  /** Pixel size of each exported file, in `files` order. */
+  readonly sizes: readonly ({ readonly width: number; readonly height: number } | null)[];
   /** The side aligned originals are cropped at; null unless originals are aligned. */
   readonly alignedSize: number | null;
+  /** The variants' most common side (what aligned originals default to); null without variants. */
+  readonly variantSize: number | null;
 }
 
 /** Used for aligned originals when there are no variants to match. */
@@ -81,6 +98,8 @@ const DEFAULT_ALIGNED_SIZE = 256;
 interface OriginalRow {
   id: number;
   face_id: number | null;
+  width: number | null;
+  height: number | null;
   rel_path: string;
   root: string;
   content_hash: string | null;
@@ -92,6 +111,8 @@ interface OriginalRow {
 interface VariantRow {
   id: number;
   source_image_id: number;
+  width: number;
+  height: number;
   file_key: string;
   edit_kind: string;
   strength: number;
@@ -117,13 +138,13 @@ interface VariantRow {
  * its unit. A variant's unit is its source's, so it always lands where its source does.
  */
 export function planExport(db: ProjectDatabase, media: MediaStore, settings: ExportSettings): ExportPlan {
-  const { originals: allOriginals, variants, commonVariantSize } = db.transaction(() => ({
+  const { originals: allOriginals, variants, notOk, leftOut, commonVariantSize } = db.transaction(() => ({
     originals:
       settings.originals === 'none'
         ? []
         : (db
             .prepare(
-              `SELECT i.id, f.id AS face_id, i.rel_path, ds.root, i.content_hash, i.orientation, i.identity_id,
+              `SELECT i.id, f.id AS face_id, i.width, i.height, i.rel_path, ds.root, i.content_hash, i.orientation, i.identity_id,
                  n.name AS identity
                FROM images i JOIN datasets ds ON ds.id = i.dataset_id JOIN identities n ON n.id = i.identity_id
                  LEFT JOIN faces f ON f.image_id = i.id AND f.is_primary = 1
@@ -132,7 +153,7 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
             .all() as OriginalRow[]),
     variants: db
       .prepare(
-        `SELECT v.id, v.source_image_id, v.file_key, v.edit_kind, v.strength, v.seed, v.recipe, v.id_to_source,
+        `SELECT v.id, v.source_image_id, v.width, v.height, v.file_key, v.edit_kind, v.strength, v.seed, v.recipe, v.id_to_source,
            v.id_to_centroid, v.diversity, p.name AS pack, p.version AS pack_version, p.hash AS pack_hash,
            d.decided_by, d.decided_at, i.rel_path, i.content_hash, n.id AS identity_id, n.name AS identity
          FROM variants v
@@ -143,6 +164,18 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
          ORDER BY v.id`,
       )
       .all() as VariantRow[],
+    notOk: db
+      .prepare(
+        `SELECT coalesce(sum(status = 'duplicate'), 0) AS duplicates, coalesce(sum(status = 'error'), 0) AS unreadable,
+           coalesce(sum(status = 'ok' AND identity_id IS NULL), 0) AS noIdentity FROM images`,
+      )
+      .get() as { duplicates: number; unreadable: number; noIdentity: number },
+    leftOut: db
+      .prepare(
+        `SELECT coalesce(sum(d.status IS NULL), 0) AS undecided, coalesce(sum(d.status = 'rejected'), 0) AS rejected
+         FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id`,
+      )
+      .get() as { undecided: number; rejected: number },
     commonVariantSize: db
       .prepare('SELECT width FROM variants GROUP BY width ORDER BY count(*) DESC, width DESC LIMIT 1')
       .pluck()
@@ -167,23 +200,35 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
     settings.split,
   );
 
-  const files: PlannedFile[] = [];
+  // Names are settled per class folder over originals then variants, each in id order, so a file
+  // keeps its name whatever the split settings.
+  const named = new Map<string, NamedFile[]>();
+  const nameSlot = (folder: string, file: NamedFile): [string, number] => {
+    const list = named.get(folder) ?? [];
+    named.set(folder, list);
+    list.push(file);
+    return [folder, list.length - 1];
+  };
+  const drafts: { file: Omit<PlannedFile, 'fileName'>; slot: [string, number]; size: { width: number; height: number } | null }[] = [];
   for (const row of originals) {
     const content = originalContent(row, alignedSize);
     const extension = content.kind === 'copy' ? acceptedExtension(row.rel_path)! : '.png';
     const folder = folders.get(row.identity_id)!;
-    files.push({
-      split: splits.get(unitOf(row))!,
-      folder,
-      fileName: `${folder}/${originalFileName(row.id, extension)}`,
-      content,
-      provenance: {
-        ...emptyProvenance,
-        identity: row.identity,
-        kind: 'original',
-        source_image: row.rel_path,
-        source_image_id: row.id,
-        source_sha256: row.content_hash,
+    drafts.push({
+      slot: nameSlot(folder, { kind: 'original', id: row.id, relPath: row.rel_path, extension }),
+      size: alignedSize !== null ? { width: alignedSize, height: alignedSize } : row.width && row.height ? { width: row.width, height: row.height } : null,
+      file: {
+        split: splits.get(unitOf(row))!,
+        folder,
+        content,
+        provenance: {
+          ...emptyProvenance,
+          identity: row.identity,
+          kind: 'original',
+          source_image: row.rel_path,
+          source_image_id: row.id,
+          source_sha256: row.content_hash,
+        },
       },
     });
   }
@@ -191,36 +236,56 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
     const folder = folders.get(row.identity_id)!;
     const extension = acceptedExtension(row.file_key);
     const path = media.pathOf(row.file_key);
-    files.push({
-      split: splits.get(unitOf(row))!,
-      folder,
-      fileName: `${folder}/${variantFileName(row.source_image_id, row.id, extension ?? '.png')}`,
-      content: extension === null ? { kind: 'png', path } : { kind: 'copy', path },
-      provenance: {
-        identity: row.identity,
-        kind: 'variant',
-        source_image: row.rel_path,
-        source_image_id: row.source_image_id,
-        source_sha256: row.content_hash,
-        variant_id: row.id,
-        pack: row.pack,
-        pack_version: row.pack_version,
-        pack_hash: row.pack_hash,
-        edit_kind: row.edit_kind,
-        strength: row.strength,
-        seed: row.seed,
-        recipe: row.recipe,
-        id_to_source: row.id_to_source,
-        id_to_centroid: row.id_to_centroid,
-        diversity: row.diversity,
-        decided_by: row.decided_by,
-        decided_at: row.decided_at,
+    drafts.push({
+      slot: nameSlot(folder, { kind: 'variant', id: row.id, relPath: row.rel_path, extension: extension ?? '.png' }),
+      size: { width: row.width, height: row.height },
+      file: {
+        split: splits.get(unitOf(row))!,
+        folder,
+        content: extension === null ? { kind: 'png', path } : { kind: 'copy', path },
+        provenance: {
+          identity: row.identity,
+          kind: 'variant',
+          source_image: row.rel_path,
+          source_image_id: row.source_image_id,
+          source_sha256: row.content_hash,
+          variant_id: row.id,
+          pack: row.pack,
+          pack_version: row.pack_version,
+          pack_hash: row.pack_hash,
+          edit_kind: row.edit_kind,
+          strength: row.strength,
+          seed: row.seed,
+          recipe: row.recipe,
+          id_to_source: row.id_to_source,
+          id_to_centroid: row.id_to_centroid,
+          diversity: row.diversity,
+          decided_by: row.decided_by,
+          decided_at: row.decided_at,
+        },
       },
     });
   }
+  const names = new Map([...named].map(([folder, list]) => [folder, fileNamesInFolder(list)]));
+  const placed = drafts.map((draft) => ({
+    file: { ...draft.file, fileName: `${draft.file.folder}/${names.get(draft.slot[0])![draft.slot[1]]}` } as PlannedFile,
+    size: draft.size,
+  }));
   const splitOrder = (split: SplitName) => splitNames.indexOf(split);
-  files.sort((a, b) => splitOrder(a.split) - splitOrder(b.split) || compareText(a.fileName, b.fileName));
-  return { files, skippedOriginals: allOriginals.length - originals.length, alignedSize };
+  placed.sort((a, b) => splitOrder(a.file.split) - splitOrder(b.file.split) || compareText(a.file.fileName, b.file.fileName));
+  const skipped: SkippedOriginals =
+    settings.originals === 'none'
+      ? { duplicates: 0, unreadable: 0, noIdentity: 0, noFace: 0 }
+      : { ...notOk, noFace: allOriginals.length - originals.length };
+  return {
+    files: placed.map((p) => p.file),
+    sizes: placed.map((p) => p.size),
+    skippedOriginals: skipped.duplicates + skipped.unreadable + skipped.noIdentity + skipped.noFace,
+    skipped,
+    leftOutVariants: leftOut,
+    alignedSize,
+    variantSize: commonVariantSize ?? null,
+  };
 }
 
 function originalContent(row: OriginalRow, alignedSize: number | null): FileContent {

@@ -29,17 +29,6 @@ export function splitCounts(files: readonly PlannedFile[]): Record<SplitName, Sp
 
 /** Everything here derives from the plan and the settings: no time, no path, so a rerun is byte-identical. */
 export function buildReport(plan: ExportPlan, settings: ExportSettings): ExportReport {
-  const perIdentity = new Map<string, { identity: string; folder: string; split: SplitName; originals: number; variants: number }>();
-  for (const file of plan.files) {
-    const key = `${file.folder}\0${file.split}`;
-    let entry = perIdentity.get(key);
-    if (!entry) {
-      entry = { identity: file.provenance.identity, folder: file.folder, split: file.split, originals: 0, variants: 0 };
-      perIdentity.set(key, entry);
-    }
-    if (file.provenance.kind === 'original') entry.originals += 1;
-    else entry.variants += 1;
-  }
   const variants = plan.files.filter((f) => f.provenance.kind === 'variant');
   return {
     likeness: appVersion,
@@ -56,9 +45,7 @@ export function buildReport(plan: ExportPlan, settings: ExportSettings): ExportR
       skippedOriginals: plan.skippedOriginals,
     },
     splits: splitCounts(plan.files),
-    identities: [...perIdentity.values()].sort(
-      (a, b) => compareText(a.folder, b.folder) || splitNames.indexOf(a.split) - splitNames.indexOf(b.split),
-    ),
+    identities: identityCounts(plan.files),
     histograms: {
       idToSource: histogram(variants.map((f) => f.provenance.id_to_source)),
       idToCentroid: histogram(variants.map((f) => f.provenance.id_to_centroid)),
@@ -79,4 +66,20 @@ function histogram(values: readonly (number | null)[]): ReportHistogram {
     counts[Math.min(HISTOGRAM_BINS - 1, Math.max(0, bin))] += 1;
   }
   return { from: HISTOGRAM_FROM, to: HISTOGRAM_TO, counts, missing };
+}
+
+/** Originals and variants per class folder and split, by folder then split order. */
+export function identityCounts(files: readonly PlannedFile[]): ExportReport['identities'] {
+  const perIdentity = new Map<string, { identity: string; folder: string; split: SplitName; originals: number; variants: number }>();
+  for (const file of files) {
+    const key = `${file.folder}\0${file.split}`;
+    let entry = perIdentity.get(key);
+    if (!entry) {
+      entry = { identity: file.provenance.identity, folder: file.folder, split: file.split, originals: 0, variants: 0 };
+      perIdentity.set(key, entry);
+    }
+    if (file.provenance.kind === 'original') entry.originals += 1;
+    else entry.variants += 1;
+  }
+  return [...perIdentity.values()].sort((a, b) => compareText(a.folder, b.folder) || splitNames.indexOf(a.split) - splitNames.indexOf(b.split));
 }

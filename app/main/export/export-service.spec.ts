@@ -82,9 +82,11 @@ describe.runIf(sharedFacesOrSkip())('export', () => {
     expect(JSON.parse(variant.recipe as string)).toMatchObject({ seed: variant.seed });
     expect(typeof variant.id_to_source).toBe('number');
     expect(typeof variant.decided_at).toBe('string');
-    expect(String(variant.file_name)).toMatch(/^s1\d\/i\d+-v\d+\.png$/);
+    // Files keep the names a person knows: a variant is named after its source, an original keeps its own.
+    expect(String(variant.file_name)).toBe(`${variant.identity}/${String(variant.source_image).split('/')[1].replace('.png', '')}-v${variant.variant_id}.png`);
     const original = train.find((r) => r.kind === 'original')!;
     expect(original).toMatchObject({ variant_id: null, recipe: null, decided_at: null });
+    expect(original.file_name).toBe(original.source_image);
 
     const onDisk = JSON.parse(readFileSync(join(destination, 'export-report.json'), 'utf8'));
     expect(onDisk).toEqual(report);
@@ -190,6 +192,12 @@ describe.runIf(sharedFacesOrSkip())('export', () => {
     const destination = join(harness.dir, 'out-job');
     const preview = await harness.call('export.preview', { destination, split: { by: 'identity', seed: 1 } });
     expect(preview).toMatchObject({ originals: 12, variants: accepted.length, destinationExists: false });
+    // The preflight counts what stays behind and says so, per identity too.
+    const all = await harness.call('curation.groups', { view: { groupBy: 'identity' } });
+    const rejectedOrUndecided = all.total - accepted.length;
+    expect(preview.leftOutVariants.undecided + preview.leftOutVariants.rejected).toBe(rejectedOrUndecided);
+    if (preview.leftOutVariants.undecided > 0) expect(preview.warnings.map((w) => w.code)).toContain('UNDECIDED_LEFT_OUT');
+    expect(preview.identities.reduce((n, i) => n + i.originals + i.variants, 0)).toBe(12 + accepted.length);
     const { jobId } = await harness.call('export.start', { destination, split: { by: 'identity', seed: 1 } });
     await harness.session().jobs.idle();
     expect(harness.session().jobs.get(jobId)).toMatchObject({ state: 'done', done: 12 + accepted.length });

@@ -7,7 +7,8 @@ import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { alignedOriginalPng } from './aligned-original.ts';
 import { planExport } from './export-plan.ts';
-import { buildReport, REPORT_FILE, splitCounts } from './export-report.ts';
+import { preflight } from './export-preflight.ts';
+import { buildReport, REPORT_FILE } from './export-report.ts';
 import { writeExport } from './export-writer.ts';
 import { StagingFolder } from './staging-folder.ts';
 
@@ -62,14 +63,7 @@ export async function exportProject(
 
 export function previewExport(session: ProjectSession, settings: ExportSettings): ExportPreview {
   const plan = planExport(session.db, session.media, settings);
-  const variants = plan.files.filter((file) => file.provenance.kind === 'variant').length;
-  return {
-    originals: plan.files.length - variants,
-    variants,
-    skippedOriginals: plan.skippedOriginals,
-    splits: splitCounts(plan.files),
-    destinationExists: existsSync(resolve(settings.destination)),
-  };
+  return preflight(plan, settings, plan.variantSize);
 }
 
 /**

@@ -115,6 +115,15 @@ describe('ProjectSession', () => {
     expectApiError(() => ProjectSession.open(path, 'open', deps), 'PROJECT_INVALID', /newer Likeness \(schema 999/);
   });
 
+  it('creates a project without the .likeness extension as a file with it', async () => {
+    const bare = tempPath('bare');
+    const session = ProjectSession.open(bare, 'create', deps);
+    expect(session.summary().path).toBe(`${bare}.likeness`);
+    await session.close();
+    expect(existsSync(`${bare}.likeness`)).toBe(true);
+    expect(existsSync(bare)).toBe(false);
+  });
+
   it('refuses to create over an existing file and to open a missing one', () => {
     const path = tempPath();
     writeFileSync(path, '');

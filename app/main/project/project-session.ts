@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { JobStatus } from '../../api/jobs.ts';
 import type { ProjectSummary } from '../../api/project.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
@@ -30,7 +30,8 @@ export class ProjectSession {
   }
 
   static open(rawPath: string, mode: 'create' | 'open', deps: SessionDeps): ProjectSession {
-    const path = projectLocation(rawPath, mode);
+    // A new project always gets the extension the picker and the file dialogs look for.
+    const path = projectLocation(mode === 'create' && extname(rawPath).toLowerCase() !== '.likeness' ? `${rawPath}.likeness` : rawPath, mode);
     const lock = ProjectLock.acquire(path);
     try {
       const db = openProjectDatabase(path, { create: mode === 'create' });

@@ -4,6 +4,7 @@
  * variant rows whose images are those photos with their brightness changed by sharp.
  */
 import { createHash } from 'node:crypto';
+import { naturalKey } from '../../dataset/natural-order.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -42,7 +43,7 @@ export function importSharedFaces(db: ProjectDatabase, identities: number, image
   for (let s = 0; s < identities; s += 1) {
     const identity = `s${11 + s}`;
     const identityId = Number(
-      db.prepare('INSERT INTO identities (name, created_at) VALUES (?, ?)').run(identity, now).lastInsertRowid,
+      db.prepare('INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, ?)').run(identity, naturalKey(identity), now).lastInsertRowid,
     );
     for (let n = 1; n <= imagesPerIdentity; n += 1) {
       const relPath = `${identity}/${n}.png`;
@@ -50,11 +51,11 @@ export function importSharedFaces(db: ProjectDatabase, identities: number, image
       const id = Number(
         db
           .prepare(
-            `INSERT INTO images (dataset_id, identity_id, rel_path, status, content_hash, bytes, format, width, height,
+            `INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, content_hash, bytes, format, width, height,
                channels, orientation, imported_at)
-             VALUES (?, ?, ?, 'ok', ?, ?, 'png', 92, 112, 1, 1, ?)`,
+             VALUES (?, ?, ?, ?, 'ok', ?, ?, 'png', 92, 112, 1, 1, ?)`,
           )
-          .run(datasetId, identityId, relPath, createHash('sha256').update(bytes).digest('hex'), bytes.length, now)
+          .run(datasetId, identityId, relPath, naturalKey(relPath), createHash('sha256').update(bytes).digest('hex'), bytes.length, now)
           .lastInsertRowid,
       );
       images.push({ id, identityId, identity, relPath });

@@ -7,10 +7,11 @@ import { datasetIndexesSchema } from './v5-dataset-indexes.ts';
 import { visionOutliersSchema } from './v6-vision-outliers.ts';
 import { decisionProvenanceSchema } from './v15-decision-provenance.ts';
 import { variantScaleSchema } from './v16-variant-scale.ts';
+import { naturalOrderSchema } from './v17-natural-order.ts';
 
 /**
  * Every schema step in order. A step, once released, is never edited: add a new one with a version
  * above the last (15 shipped straight after 6, so the next is 16; migrations.spec.ts enforces the
  * order and upgrades the snapshot of the last release in test/fixtures/releases).
  */
-export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, datasetIndexesSchema, visionOutliersSchema, decisionProvenanceSchema, variantScaleSchema];
+export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, datasetIndexesSchema, visionOutliersSchema, decisionProvenanceSchema, variantScaleSchema, naturalOrderSchema];

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { baseName, formatEta, formatPercent, formatWhen } from './format.ts';
+import { baseName, datasetTotalLabel, formatEta, formatPercent, formatWhen } from './format.ts';
 import { throttle } from './throttle.ts';
 
 describe('format', () => {
@@ -47,5 +47,14 @@ describe('throttle', () => {
     vi.advanceTimersByTime(1_000);
     expect(run).toHaveBeenCalledTimes(2);
     vi.useRealTimers();
+  });
+});
+
+describe('datasetTotalLabel', () => {
+  it('counts usable images as the sidebar does and the duplicate apart, never 55 against 54', () => {
+    expect(datasetTotalLabel(55, 54)).toBe('54 images + 1 not used (duplicate or unreadable)');
+    expect(datasetTotalLabel(54, 54)).toBe('54 images');
+    expect(datasetTotalLabel(3, null)).toBe('3 images');
+    expect(datasetTotalLabel(1, 1)).toBe('1 image');
   });
 });

@@ -31,3 +31,13 @@ export function formatWhen(iso: string, now: number = Date.now()): string {
 export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
 }
+
+/**
+ * The dataset header: usable images (what the sidebar counts, what synthesis and export use) and,
+ * apart, the files listed but not used (duplicates, unreadable), so the two numbers never disagree.
+ */
+export function datasetTotalLabel(listed: number, usable: number | null): string {
+  if (usable === null || usable >= listed) return `${formatCount(listed)} ${listed === 1 ? 'image' : 'images'}`;
+  const unused = listed - usable;
+  return `${formatCount(usable)} ${usable === 1 ? 'image' : 'images'} + ${formatCount(unused)} not used (duplicate or unreadable)`;
+}

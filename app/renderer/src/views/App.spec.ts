@@ -248,7 +248,9 @@ describe('App', () => {
     // Other panels may have their own notices; pick this one by its code.
     const ours = () => all('error-toast').filter((toast) => toast.dataset.code === 'NOT_FOUND');
     expect(ours()).toHaveLength(1);
-    expect(ours()[0].textContent).toContain('Starting import');
+    expect(ours()[0].querySelector('.context')?.textContent?.trim()).toBe('Starting import failed');
+    expect(ours()[0].querySelector('.message')?.textContent?.trim()).toBe('Not found: no folder /nope');
+    expect(ours()[0].textContent).not.toContain('NOT_FOUND');
     expect(ours()[0].textContent).toContain('no folder /nope');
     await click(ours()[0].querySelector<HTMLElement>('[data-testid="error-dismiss"]')!);
     expect(ours()).toHaveLength(0);
@@ -330,6 +332,9 @@ describe('App', () => {
     const faces = all('vision-identity-face');
     expect(faces.map((f) => f.dataset.distance)).toEqual(['0.6100', '0.1200', '0.0800']);
     expect(faces.map((f) => f.dataset.outlier)).toEqual(['true', 'false', 'false']);
+    // One convention across views: a similarity (higher = same person), as the tiles and the detail show it.
+    expect(faces.map((f) => f.querySelector('[data-testid="vision-identity-similarity"]')?.textContent)).toEqual(['0.390', '0.880', '0.920']);
+    expect(text('vision-identity-summary')).toContain('similarity to the centroid');
     expect(text('vision-identity-summary')).toContain('1 outlier');
 
     await click('vision-order-nearest');

@@ -15,7 +15,9 @@ export type ConnectionState =
       /** Epoch milliseconds of the next try. */
       readonly retryAt: number;
       readonly reason: string;
-    };
+    }
+  /** The host answers but no longer accepts this page's login (it restarted with a new token): retrying cannot help. */
+  | { readonly status: 'unauthorized'; readonly epoch: number };
 
 /**
  * One interface, two hosts: the Electron shell (IPC through the preload) and the local web host

@@ -2,7 +2,7 @@ import { get } from 'svelte/store';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../../api/errors.ts';
 import { ConnectionLostError } from './backend.ts';
-import { defaultSocketUrl, WebBackend } from './web-backend.ts';
+import { defaultSocketUrl, WebBackend, type HostProbe } from './web-backend.ts';
 
 /** Just enough of a WebSocket for the transport: the test plays the host. */
 class FakeSocket {
@@ -47,12 +47,13 @@ class FakeSocket {
   }
 }
 
-function backend(): WebBackend {
+function backend(probe: () => Promise<HostProbe> = async () => 'unreachable'): WebBackend {
   return new WebBackend({
     url: 'ws://host/api/ws',
     createSocket: (url) => new FakeSocket(url) as unknown as WebSocket,
     backoffMs: [100, 1_000],
     queueTimeoutMs: 5_000,
+    probe,
   });
 }
 
@@ -66,6 +67,29 @@ describe('WebBackend', () => {
 
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it('tells an expired login from an unreachable host, and stops retrying the login (item 7)', async () => {
+    const web = backend(async () => 'unauthorized');
+    FakeSocket.last.open();
+    FakeSocket.last.drop(1006);
+    expect(get(web.connection).status).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(get(web.connection)).toEqual({ status: 'unauthorized', epoch: 1 });
+    const sockets = FakeSocket.all.length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(FakeSocket.all.length).toBe(sockets);
+    await expect(web.client.call('system.info', {})).rejects.toThrow(/login to the Likeness host has expired/);
+  });
+
+  it('keeps retrying when the host itself is unreachable', async () => {
+    const web = backend(async () => 'unreachable');
+    FakeSocket.last.open();
+    FakeSocket.last.drop(1006);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(get(web.connection)).toMatchObject({ status: 'reconnecting', reason: 'host unreachable' });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(FakeSocket.all.length).toBe(2);
   });
 
   it('derives the socket URL from the page, with wss on https', () => {

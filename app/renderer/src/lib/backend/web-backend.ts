@@ -11,10 +11,28 @@ export interface WebBackendOptions {
   readonly backoffMs?: readonly number[];
   /** How long a call made while disconnected waits for a connection before it fails. */
   readonly queueTimeoutMs?: number;
+  /**
+   * Asked after a drop, since a browser reports a refused upgrade and a dead host alike (1006):
+   * whether the host is there and refuses this page's login.
+   */
+  readonly probe?: () => Promise<HostProbe>;
+}
+
+export type HostProbe = 'unauthorized' | 'unreachable' | 'ok';
+
+/** A plain GET of the page's own origin: 401/403 means the host is up and the login is gone. */
+export async function probeHost(): Promise<HostProbe> {
+  try {
+    const response = await fetch('/', { method: 'GET', credentials: 'same-origin', cache: 'no-store' });
+    return response.status === 401 || response.status === 403 ? 'unauthorized' : 'ok';
+  } catch {
+    return 'unreachable';
+  }
 }
 
 const DEFAULT_BACKOFF_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
 const DEFAULT_QUEUE_TIMEOUT_MS = 15_000;
+const PROBE_INTERVAL_MS = 3_000;
 
 export function defaultSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
@@ -43,6 +61,7 @@ class SocketTransport implements Transport {
   readonly #createSocket: (url: string) => WebSocket;
   readonly #backoffMs: readonly number[];
   readonly #queueTimeoutMs: number;
+  readonly #probe: () => Promise<HostProbe>;
   readonly #listeners = new Set<(event: string, payload: unknown) => void>();
   readonly #inflight = new Map<number, Pending>();
   #queue: Queued[] = [];
@@ -53,8 +72,17 @@ class SocketTransport implements Transport {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #disposed = false;
+  #unauthorized = false;
+  #probedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(url: string, createSocket: (url: string) => WebSocket, backoffMs: readonly number[], queueTimeoutMs: number) {
+  constructor(
+    url: string,
+    createSocket: (url: string) => WebSocket,
+    backoffMs: readonly number[],
+    queueTimeoutMs: number,
+    probe: () => Promise<HostProbe>,
+  ) {
+    this.#probe = probe;
     this.#url = url;
     this.#createSocket = createSocket;
     this.#backoffMs = backoffMs;
@@ -66,6 +94,10 @@ class SocketTransport implements Transport {
     return new Promise((resolve, reject) => {
       if (this.#disposed) {
         reject(new ConnectionLostError(`${command}: the connection to the Likeness host is closed`));
+        return;
+      }
+      if (this.#unauthorized) {
+        reject(new ConnectionLostError(`${command}: the login to the Likeness host has expired; open the address it printed`));
         return;
       }
       const frame: ClientFrame = { type: 'call', id: this.#nextId++, command, input };
@@ -160,6 +192,25 @@ class SocketTransport implements Transport {
     this.#attempt += 1;
     this.state.set({ status: 'reconnecting', epoch: this.#epoch, attempt: this.#attempt, retryAt: Date.now() + delay, reason });
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
+    // At most one probe per interval: each one a dead host refuses is a line in the browser's console.
+    if (close.code === 1006 && Date.now() - this.#probedAt >= PROBE_INTERVAL_MS) {
+      this.#probedAt = Date.now();
+      void this.#checkLogin(socket);
+    }
+  }
+
+  /** A refused login never heals by retrying: stop, fail what waits, and say what to do instead. */
+  async #checkLogin(dropped: WebSocket): Promise<void> {
+    const probe = await this.#probe();
+    if (probe !== 'unauthorized' || this.#disposed || this.#open || (this.#socket !== null && this.#socket !== dropped)) return;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#unauthorized = true;
+    this.state.set({ status: 'unauthorized', epoch: this.#epoch });
+    for (const queued of this.#queue.splice(0)) {
+      clearTimeout(queued.timer);
+      queued.reject(new ConnectionLostError(`${queued.command}: the login to the Likeness host has expired`));
+    }
   }
 
   #failInflight(why: string): void {
@@ -187,6 +238,7 @@ export class WebBackend implements Backend {
       options.createSocket ?? ((url) => new WebSocket(url)),
       options.backoffMs ?? DEFAULT_BACKOFF_MS,
       options.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
+      options.probe ?? probeHost,
     );
     this.client = new ApiClient(this.#transport);
     this.connection = { subscribe: this.#transport.state.subscribe };

@@ -28,6 +28,8 @@ export class AppState {
   readonly vision: VisionState;
   readonly badges: VisionBadges;
   connection = $state.raw<ConnectionState>({ status: 'connecting', epoch: 0 });
+  /** Actions that write (export, decisions, imports) need the host; their buttons follow this. */
+  readonly online = $derived(this.connection.status === 'open');
   readonly #refreshDataset = throttle(() => {
     this.dataset.refresh();
     this.problems.refresh();

@@ -60,6 +60,13 @@ function host(holdGroups: (answer: () => unknown) => unknown = (answer) => answe
       for (const list of tiles.values()) for (const t of list) if (variantIds.includes(t.id)) t.status = status;
       return { actionId: 1, label: 'x', changed: 1, focusVariantId: variantIds[0], history: { ...history, canUndo: true } };
     },
+    'curation.locate': ({ variantId }: { variantId: number }) => {
+      for (const [groupKey, list] of tiles) {
+        const offset = list.findIndex((t) => t.id === variantId);
+        if (offset >= 0) return { groupKey, offset };
+      }
+      return null;
+    },
     'curation.undo': () => ({ actionId: 1, label: 'x', changed: 1, focusVariantId: 4, history }),
   });
 }
@@ -157,6 +164,17 @@ describe('CurationGrid', () => {
       { variantIds: [3], status: 'accepted' },
     ]);
     expect(grid.cursor).toBe(3);
+  });
+
+  it('keeps the selected variant selected when the group, sort or filter changes', async () => {
+    const { grid } = await loaded();
+    grid.select(4);
+    expect(grid.current?.id).toBe(5);
+    grid.view.sort = 'idToSource';
+    await grid.reload();
+    expect(grid.cursor).toBe(4);
+    grid.setLines(0, 10);
+    await vi.waitFor(() => expect(grid.current?.id).toBe(5));
   });
 
   it('puts the cursor back on the variant an undo restored', async () => {

@@ -12,7 +12,9 @@ import type {
   VariantViewInput,
 } from '../../../../api/curation.ts';
 import { GridLayout } from '../../views/curation/grid-layout.ts';
+import type { DecidedChange } from './curation-progress.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
+import { ZoomView } from './zoom-view.svelte.ts';
 import { PagedWindow } from './paged-window.svelte.ts';
 
 export interface GridViewSettings {
@@ -42,9 +44,17 @@ export class CurationGrid {
   columns = $state(1);
   /** Flat index of the tile the keyboard acts on. */
   cursor = $state(0);
+  /**
+   * Flat indices of a multi-selection (shift/ctrl-click, shift+arrows, the whole group); empty when
+   * only the cursor is selected. Decisions act on all of it at once, as one undo step.
+   */
+  selection = $state.raw<ReadonlySet<number>>(new Set());
+  /** Where a shift-range starts. */
+  #anchor: number | null = null;
   history = $state.raw<HistoryState>(emptyHistory);
   compareOpen = $state(false);
   compare = $state.raw<CompareView | null>(null);
+  readonly zoom = new ZoomView();
   readonly layout = $derived(new GridLayout(this.groups, this.columns));
   readonly window: PagedWindow<VariantTile | null>;
   readonly #client: ApiClient;
@@ -55,10 +65,12 @@ export class CurationGrid {
   #kept = new Set<number>();
   /** Decisions, undos and redos reach the host one at a time, in key-press order. */
   #pending: Promise<unknown> = Promise.resolve();
+  readonly #onDecided: (changes: DecidedChange[]) => void;
 
-  constructor(client: ApiClient, notices: Notices) {
+  constructor(client: ApiClient, notices: Notices, onDecided: (changes: DecidedChange[]) => void = () => undefined) {
     this.#client = client;
     this.#notices = notices;
+    this.#onDecided = onDecided;
     this.window = new PagedWindow<VariantTile | null>(
       (offset, limit) => this.#fetch(offset, limit),
       (error) => notices.report(error, 'Loading variants'),
@@ -92,14 +104,32 @@ export class CurationGrid {
     return this.window.itemAt(this.cursor) ?? null;
   }
 
-  /** A new query: layout and window start over, the cursor goes to the top. */
+  /**
+   * A new query: layout and window start over. The selected variant stays selected when the new
+   * view still shows it (a reviewer changing the sort must not lose their place); else the top.
+   */
   async reload(): Promise<void> {
+    const keep = this.current?.id ?? null;
     this.cursor = 0;
+    this.clearSelection();
     this.#kept.clear();
     this.compare = null;
     this.window.clear();
+    const request = this.#groupsRequest + 1;
     await this.#loadGroups();
     void this.loadHistory();
+    if (keep !== null) await this.#relocate(keep, request);
+  }
+
+  async #relocate(variantId: number, request: number): Promise<void> {
+    try {
+      const at = await this.#client.call('curation.locate', { view: this.apiView(), variantId });
+      if (!at || request !== this.#groupsRequest) return;
+      const index = this.layout.flatIndexOf(at.groupKey, at.offset);
+      if (index !== null) this.select(index);
+    } catch (error) {
+      this.#notices.report(error, 'Finding the selected variant in the new view');
+    }
   }
 
   /**
@@ -108,7 +138,7 @@ export class CurationGrid {
    */
   refresh(): void {
     this.window.refresh();
-    if (this.compareOpen) void this.#loadCompare();
+    if (this.compareOpen || this.zoom.open) void this.#loadCompare();
   }
 
   async refreshGroups(): Promise<void> {
@@ -149,7 +179,60 @@ export class CurationGrid {
 
   select(index: number): void {
     this.cursor = index;
-    if (this.compareOpen) void this.#loadCompare();
+    if (this.compareOpen || this.zoom.open) void this.#loadCompare();
+  }
+
+  /** The selected variant at full size (Enter or double-click); it shares the compare view's pictures. */
+  async openZoom(): Promise<void> {
+    if (!this.current) return;
+    this.zoom.show();
+    if (this.compare?.variant.id !== this.current.id) await this.#loadCompare();
+  }
+
+  /** A click: plain selects one tile; shift selects the range from the anchor; ctrl/cmd toggles one tile. */
+  pick(index: number, modifiers: { shift?: boolean; toggle?: boolean } = {}): void {
+    if (modifiers.shift) {
+      this.#anchor ??= this.cursor;
+      this.selection = rangeSet(this.#anchor, index);
+    } else if (modifiers.toggle) {
+      const next = new Set(this.selection.size > 0 ? this.selection : [this.cursor]);
+      if (next.has(index)) next.delete(index);
+      else next.add(index);
+      this.selection = next;
+      this.#anchor = index;
+    } else {
+      this.clearSelection();
+      this.#anchor = index;
+    }
+    this.select(index);
+  }
+
+  /** Shift+arrow: moves the cursor and stretches the range from where the stretch began. */
+  extend(direction: Direction): void {
+    const from = this.cursor;
+    this.#anchor ??= from;
+    this.move(direction);
+    if (this.cursor !== from || this.selection.size === 0) this.selection = rangeSet(this.#anchor, this.cursor);
+  }
+
+  /** Every tile of the group the cursor is in. */
+  selectGroup(): void {
+    if (this.layout.total === 0) return;
+    const group = this.layout.line(this.layout.lineOf(this.cursor)).group;
+    const first = this.layout.flatIndexOf(this.groups[group].key, 0);
+    if (first === null) return;
+    this.#anchor = first;
+    this.selection = rangeSet(first, first + this.groups[group].count - 1);
+  }
+
+  clearSelection(): void {
+    this.selection = new Set();
+    this.#anchor = null;
+  }
+
+  /** How many tiles a decision would act on now. */
+  get selectedCount(): number {
+    return this.selection.size > 0 ? this.selection.size : this.current ? 1 : 0;
   }
 
   /**
@@ -157,6 +240,7 @@ export class CurationGrid {
    * the next tile; the host calls follow in order behind the keys.
    */
   decide(status: TileStatus): Promise<void> {
+    if (this.selection.size > 0) return this.#decideSelection(status);
     const tile = this.current;
     if (!tile) return Promise.resolve();
     if (this.view.statuses.length > 0) this.#kept.add(tile.id);
@@ -164,7 +248,47 @@ export class CurationGrid {
     return this.#inOrder('Saving a decision', async () => {
       const result = await this.#client.call('curation.decide', { variantIds: [tile.id], status });
       this.history = result.history;
+      this.#onDecided([{ from: tile.status, to: status, identityId: tile.identityId }]);
     });
+  }
+
+  /** The whole selection in one call, so one undo takes it back; the selection stays for another try. */
+  #decideSelection(status: TileStatus): Promise<void> {
+    const indices = [...this.selection].sort((a, b) => a - b);
+    return this.#inOrder('Saving decisions on the selection', async () => {
+      const tiles = await this.#tilesAt(indices);
+      if (tiles.length === 0) return;
+      if (this.view.statuses.length > 0) for (const tile of tiles) this.#kept.add(tile.id);
+      const result = await this.#client.call('curation.decide', { variantIds: tiles.map((t) => t.id), status });
+      this.history = result.history;
+      this.#onDecided(tiles.map((tile) => ({ from: tile.status, to: status, identityId: tile.identityId })));
+    });
+  }
+
+  /** The tiles at these flat indices: loaded ones from the window, the rest fetched in contiguous runs. */
+  async #tilesAt(indices: readonly number[]): Promise<VariantTile[]> {
+    const found: VariantTile[] = [];
+    let run: number[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const page = await this.#fetch(run[0], run.length);
+      for (const item of page.items) if (item) found.push(item);
+      run = [];
+    };
+    for (const index of indices) {
+      const loaded = this.window.itemAt(index);
+      if (loaded) {
+        await flush();
+        found.push(loaded);
+      } else if (run.length > 0 && run.at(-1)! + 1 !== index) {
+        await flush();
+        run.push(index);
+      } else {
+        run.push(index);
+      }
+    }
+    await flush();
+    return found;
   }
 
   undo(): Promise<void> {
@@ -249,6 +373,11 @@ export class CurationGrid {
     });
     return { total: layout.total, items };
   }
+}
+
+function rangeSet(from: number, to: number): Set<number> {
+  const [lo, hi] = from <= to ? [from, to] : [to, from];
+  return new Set(Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
 }
 
 function sameLayout(a: readonly VariantGroup[], b: readonly VariantGroup[]): boolean {

@@ -38,6 +38,23 @@ export class CurationKeymap {
     }
   }
 
+  /**
+   * The key list's own keys, wherever focus is: while capturing, the chord rebinds (Escape
+   * cancels); otherwise Escape closes the list. Returns whether the key was used.
+   */
+  handleDialogKey(chord: string): boolean {
+    if (this.capturing) {
+      if (chord === 'Escape') this.capturing = null;
+      else void this.bind(this.capturing, chord);
+      return true;
+    }
+    if (chord === 'Escape' && this.helpOpen) {
+      this.helpOpen = false;
+      return true;
+    }
+    return false;
+  }
+
   actionFor(chord: string): KeymapAction | null {
     return actionFor(this.keymap, chord);
   }

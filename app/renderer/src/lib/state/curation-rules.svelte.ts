@@ -1,8 +1,33 @@
 import type { ApiClient } from '../../../../api/client.ts';
-import type { IdentityMetric, RuleDefaults, RulePreview, RuleRequest, ScoreHistogram } from '../../../../api/curation.ts';
+import type { IdentityMetric, RuleDefaults, RulePreview, RuleRequest, ScoreHistogram, VariantTile } from '../../../../api/curation.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export type RuleKind = RuleRequest['rule']['kind'];
+
+export function roundThreshold(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** Whether applying the rule would change this tile: the host's predicate (decision-rules.ts), for the tiles on screen. */
+export function ruleWouldChange(request: RuleRequest, tile: VariantTile): boolean {
+  const { rule } = request;
+  if (request.identityId !== undefined && tile.identityId !== request.identityId) return false;
+  const target = rule.kind === 'acceptBand' ? 'accepted' : 'rejected';
+  if (request.overwrite ? tile.status === target : tile.status !== 'unset') return false;
+  switch (rule.kind) {
+    case 'rejectBelow': {
+      const score = tile[rule.metric];
+      return score !== null && score < rule.threshold;
+    }
+    case 'rejectNearDuplicates':
+      return tile.diversity !== null && tile.diversity < rule.maxDiversity;
+    case 'acceptBand': {
+      const score = tile[rule.metric];
+      return score !== null && score >= rule.min && score <= rule.max;
+    }
+  }
+}
 
 /**
  * A bulk rule being set up: its thresholds (seeded from the measured verification threshold when
@@ -61,9 +86,10 @@ export class CurationRules {
     try {
       const defaults = await this.#client.call('curation.ruleDefaults', {});
       this.defaults = defaults;
-      this.threshold = defaults.identityThreshold;
-      this.bandMin = defaults.identityThreshold;
-      this.maxDiversity = defaults.diversityThreshold;
+      // The measured threshold has float noise (0.698912…); a field a person edits shows what they would type.
+      this.threshold = roundThreshold(defaults.identityThreshold);
+      this.bandMin = roundThreshold(defaults.identityThreshold);
+      this.maxDiversity = roundThreshold(defaults.diversityThreshold, 3);
     } catch (error) {
       this.#notices.report(error, 'Loading suggested thresholds');
     }

@@ -1,6 +1,6 @@
 import { readable } from 'svelte/store';
 import { describe, expect, it, vi } from 'vitest';
-import { defaultKeymap } from '../../../../api/curation.ts';
+import { defaultKeymap, type CurationProgress } from '../../../../api/curation.ts';
 import type { JobStatus } from '../../../../api/jobs.ts';
 import type { Backend } from '../backend/backend.ts';
 import { fakeHost } from '../../views/curation/testing/fake-host.ts';
@@ -8,13 +8,15 @@ import { CurationSession } from './curation-session.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 
 const history = { canUndo: false, canRedo: false, undoLabel: null, redoLabel: null };
-const emptyProgress = { total: 0, accepted: 0, rejected: 0, reviewed: 0, identities: [] };
+const emptyProgress: CurationProgress = { total: 0, accepted: 0, rejected: 0, reviewed: 0, identities: [] };
 
-function session() {
+let progress: CurationProgress = emptyProgress;
+
+function session(projectPath = '/data/faces.likeness') {
   const fake = fakeHost({
     'curation.keymap': () => defaultKeymap,
     'curation.setKeymap': ({ keymap }: { keymap: unknown }) => keymap,
-    'curation.progress': () => emptyProgress,
+    'curation.progress': () => progress,
     'curation.ruleDefaults': () => ({
       identityThreshold: 0.42,
       identitySource: 'calibration',
@@ -31,6 +33,7 @@ function session() {
     'curation.facets': () => ({ editKinds: ['relight'], identities: [] }),
     'curation.history': () => history,
     'export.start': () => ({ jobId: 9 }),
+    'curation.decide': () => ({ actionId: 1, label: 'accept variant 1', changed: 1, focusVariantId: 1, history }),
     'export.list': () => [{ id: 1, jobId: 9, destination: '/out', state: 'done', createdAt: 'x', finishedAt: 'y', report: null }],
   });
   const backend: Backend = {
@@ -40,7 +43,7 @@ function session() {
     mediaUrl: (key) => `/media/${key}`,
     dispose: () => undefined,
   };
-  return { fake, curation: new CurationSession(backend, new Notices()) };
+  return { fake, curation: new CurationSession(backend, new Notices(), projectPath) };
 }
 
 function job(state: JobStatus['state']): JobStatus {
@@ -85,6 +88,29 @@ describe('CurationSession', () => {
     const saved = fake.calls.at(-1)!.input as { keymap: Record<string, string[]> };
     expect(saved.keymap.accept).toEqual(['r']);
     expect(saved.keymap.reject).toEqual([]);
+  });
+
+  it('opens a project on its own last tab: a new project starts on Dataset, not where another was left', () => {
+    const first = session('/data/a.likeness').curation;
+    first.selectTab('export');
+    expect(session('/data/b.likeness').curation.tab).toBe('dataset');
+    expect(session('/data/a.likeness').curation.tab).toBe('export');
+  });
+
+  it('moves the reviewed counter as soon as the host commits a decision, before the throttled recount', async () => {
+    progress = { total: 5, accepted: 0, rejected: 0, reviewed: 0, identities: [{ identityId: 1, name: 's1', total: 5, accepted: 0, rejected: 0, reviewed: 0 }] };
+    const { curation, fake } = session();
+    const stop = curation.start();
+    await vi.waitFor(() => expect(curation.progress.progress?.total).toBe(5));
+    const variant = { id: 1, sourceImageId: 10, sourceKey: 'originals/10', identityId: 1, identityName: 's1', ordinal: 1, editKind: 'relight', strength: 0.5, seed: 1, fileKey: 'v1.png', width: 8, height: 8, idToSource: 0.5, idToCentroid: 0.5, diversity: 0.1, status: 'unset' as const, decidedBy: null, decidedAt: null };
+    Object.defineProperty(curation.grid, 'current', { get: () => variant });
+    const loadsBefore = fake.calls.filter((c) => c.command === 'curation.progress').length;
+    await curation.grid.decide('accepted');
+    expect(curation.progress.progress).toMatchObject({ reviewed: 1, accepted: 1 });
+    expect(curation.progress.progress?.identities[0]).toMatchObject({ reviewed: 1, accepted: 1 });
+    expect(fake.calls.filter((c) => c.command === 'curation.progress').length).toBe(loadsBefore);
+    stop();
+    progress = emptyProgress;
   });
 
   it('follows its export job to the report', async () => {

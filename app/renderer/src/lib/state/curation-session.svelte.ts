@@ -6,6 +6,7 @@ import { CurationGrid } from './curation-grid.svelte.ts';
 import { CurationKeymap } from './curation-keymap.svelte.ts';
 import { CurationProgressState } from './curation-progress.svelte.ts';
 import { CurationRules } from './curation-rules.svelte.ts';
+import { restoredView, saveView } from './saved-view.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export type WorkspaceTab = 'dataset' | 'curate' | 'export';
@@ -22,16 +23,19 @@ const COUNTS_REFRESH_MS = 1000;
  * switching tabs keeps the grid's place, and it turns host events into refreshes — including
  * those caused by another window on the same project.
  */
-const TAB_STORAGE_KEY = 'likeness.workspaceTab';
+/** Per project: a project opened for the first time starts on its dataset, not on the tab another project was left on. */
+function tabStorageKey(projectPath: string): string {
+  return `likeness.workspaceTab:${projectPath}`;
+}
 
-function storedTab(): WorkspaceTab {
-  const stored = globalThis.sessionStorage?.getItem(TAB_STORAGE_KEY);
+function storedTab(projectPath: string): WorkspaceTab {
+  const stored = globalThis.sessionStorage?.getItem(tabStorageKey(projectPath));
   return stored === 'curate' || stored === 'export' ? stored : 'dataset';
 }
 
 export class CurationSession {
   /** Kept per browser tab across reloads, so a reviewer lands back where they were. */
-  tab = $state<WorkspaceTab>(storedTab());
+  tab = $state<WorkspaceTab>('dataset');
   /** The edits present, for the filter; re-read when the grid reloads, since synthesis adds more. */
   facets = $state.raw<CurationFacets | null>(null);
   readonly grid: CurationGrid;
@@ -41,6 +45,7 @@ export class CurationSession {
   readonly exporter: CurationExport;
   readonly #backend: Backend;
   readonly #notices: Notices;
+  readonly #projectPath: string;
   /** The grid's groups may already be loaded by a counts refresh; its first query still has to run. */
   #queried = false;
   readonly #refreshCounts = throttle(() => {
@@ -50,12 +55,16 @@ export class CurationSession {
     void this.rules.loadHistogram(this.grid.identityId);
   }, COUNTS_REFRESH_MS);
 
-  constructor(backend: Backend, notices: Notices) {
+  constructor(backend: Backend, notices: Notices, projectPath: string) {
     this.#backend = backend;
     this.#notices = notices;
+    this.#projectPath = projectPath;
+    this.tab = storedTab(projectPath);
     const { client } = backend;
-    this.grid = new CurationGrid(client, notices);
     this.progress = new CurationProgressState(client, notices);
+    this.grid = new CurationGrid(client, notices, (changes) => this.progress.applyDecided(changes));
+    const view = restoredView();
+    if (view) Object.assign(this.grid.view, view);
     this.rules = new CurationRules(client, notices);
     this.keymap = new CurationKeymap(client, notices);
     this.exporter = new CurationExport(client, notices);
@@ -82,7 +91,7 @@ export class CurationSession {
 
   selectTab(tab: WorkspaceTab): void {
     this.tab = tab;
-    globalThis.sessionStorage?.setItem(TAB_STORAGE_KEY, tab);
+    globalThis.sessionStorage?.setItem(tabStorageKey(this.#projectPath), tab);
   }
 
   /** The sidebar's identity scopes the grid, the rules and their histogram alike. */
@@ -95,6 +104,7 @@ export class CurationSession {
   /** After the view settings change: a new query from the top. */
   reload(): void {
     this.#queried = true;
+    saveView(this.grid.view);
     void this.grid.reload();
     void this.#loadFacets();
     this.#refreshCounts();

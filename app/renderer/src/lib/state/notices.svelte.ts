@@ -24,6 +24,32 @@ export function summarizeError(error: unknown): ErrorSummary {
   return { code: 'ERROR', message: String(error) };
 }
 
+const problemNames: Record<string, string> = {
+  INVALID_INPUT: 'Not accepted',
+  UNKNOWN_COMMAND: 'This host does not know that action',
+  NOT_FOUND: 'Not found',
+  NO_PROJECT: 'No project open',
+  PROJECT_IN_USE: 'Project in use',
+  PROJECT_INVALID: 'Not a usable project',
+  JOB_CONFLICT: 'Another job is in the way',
+  PACK_INVALID: 'Generator pack rejected',
+  UNSUPPORTED: 'Not supported',
+  UNAUTHORIZED: 'Signed out',
+  INTERNAL: 'Host error',
+  DISCONNECTED: 'Host unreachable',
+  BAD_REPLY: 'Unexpected reply from the host',
+};
+
+/** What a person reads instead of the code (which stays in the toast's data and tooltip for bug reports). */
+export function problemName(code: string): string {
+  return problemNames[code] ?? 'Error';
+}
+
+/** The toast's title: what the user was doing, said as what failed. */
+export function failureTitle(context: string): string {
+  return `${context} failed`;
+}
+
 /** Every failed call ends up here and stays on screen until the user dismisses it. */
 export class Notices {
   items = $state.raw<Notice[]>([]);

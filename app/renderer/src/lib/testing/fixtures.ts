@@ -29,6 +29,7 @@ export function image(id: number, overrides: Partial<ImageSummary> = {}): ImageS
     format: 'png',
     thumb: `thumbs/t${id}.webp`,
     duplicateOf: null,
+    duplicateOfPath: null,
     errorCode: null,
     errorMessage: null,
     ...overrides,

@@ -53,6 +53,13 @@ export class GridLayout {
     return { group, first, length, opensGroup: within === 0 };
   }
 
+  /** The flat index of the tile at `offset` in the group keyed `key`; null when the group is not laid out. */
+  flatIndexOf(key: string, offset: number): number | null {
+    const group = this.groups.findIndex((g) => g.key === key);
+    if (group < 0 || offset < 0 || offset >= this.groups[group].count) return null;
+    return this.#flatStart[group] + offset;
+  }
+
   lineOf(flat: number): number {
     const group = lastAtMost(this.#flatStart, flat, (g) => this.groups[g].count > 0);
     return this.#lineStart[group] + Math.floor((flat - this.#flatStart[group]) / this.columns);

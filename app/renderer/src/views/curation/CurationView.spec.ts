@@ -1,0 +1,343 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppState } from '../../lib/state/app-state.svelte.ts';
+import { settle } from '../../lib/testing/fake-backend.ts';
+import App from '../App.svelte';
+import { curationBackend, type CurationStore } from './testing/curation-backend.ts';
+
+/** The curate tab of a whole window against a scripted host, driven by the data-testids the e2e tests use. */
+describe('CurationView', () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount>;
+  let store: CurationStore;
+  let stop: () => void;
+  const restore: (() => void)[] = [];
+
+  const q = (testid: string) => target.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+  const text = (testid: string) => q(testid)?.textContent?.replace(/\s+/g, ' ').trim();
+
+  async function flush(): Promise<void> {
+    flushSync();
+    await settle(8);
+    flushSync();
+  }
+
+  async function click(what: string | HTMLElement, init: MouseEventInit = {}): Promise<void> {
+    const element = typeof what === 'string' ? q(what)! : what;
+    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  async function press(key: string, init: KeyboardEventInit = {}, on: EventTarget = document.activeElement ?? document.body): Promise<void> {
+    on.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  const tileIds = () => all('variant-tile').map((t) => Number(t.dataset.variantId));
+  const cursorId = () => Number(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
+
+  beforeEach(async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    target = document.createElement('div');
+    document.body.append(target);
+    store = curationBackend();
+    const app = new AppState(store.backend);
+    component = mount(App, { target, props: { app } });
+    stop = app.start();
+    await flush();
+  });
+
+  afterEach(() => {
+    stop();
+    unmount(component);
+    target.remove();
+    for (const undo of restore.splice(0)) undo();
+  });
+
+  async function openCurate(): Promise<void> {
+    await click('tab-curate');
+    await flush();
+    expect(tileIds().length).toBeGreaterThan(0);
+  }
+
+  it('leaves the Synthesize and Problems panels on the Dataset tab (item 3)', async () => {
+    expect(q('synthesis-panel')).not.toBeNull();
+    (q('synthesis-panel') as HTMLDetailsElement).open = true;
+    await openCurate();
+    expect(q('synthesis-panel')).toBeNull();
+    expect(q('problems-panel')).toBeNull();
+    await click('tab-export');
+    expect(q('synthesis-panel')).toBeNull();
+  });
+
+  it('explains S and C on screen, not only in tooltips (item 11)', async () => {
+    await openCurate();
+    expect(text('score-legend')).toBe('S similarity to source · C to the identity’s centroid');
+  });
+
+  it('Space on a focused sidebar identity does not open Compare, and grid keys take the focus ring off the sidebar (item 13)', async () => {
+    await openCurate();
+    const item = all('identity-item')[0];
+    item.focus();
+    expect(document.activeElement).toBe(item);
+    await press(' ', {}, item);
+    expect(q('compare-view')).toBeNull();
+    await press('ArrowRight', {}, item);
+    expect(cursorId()).toBe(2);
+    expect(document.activeElement).not.toBe(item);
+  });
+});
+
+describe('CurationView multi-select', () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount>;
+  let store: CurationStore;
+  let stop: () => void;
+  const restore: (() => void)[] = [];
+  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
+  const tile = (id: number) => target.querySelector<HTMLElement>(`[data-testid="variant-tile"][data-variant-id="${id}"]`)!;
+  const selectedIds = () => all('variant-tile').filter((t) => t.classList.contains('multi')).map((t) => Number(t.dataset.variantId));
+
+  async function flush(): Promise<void> {
+    flushSync();
+    await settle(8);
+    flushSync();
+  }
+
+  async function click(element: HTMLElement, init: MouseEventInit = {}): Promise<void> {
+    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  async function press(key: string, init: KeyboardEventInit = {}): Promise<void> {
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+    await flush();
+  }
+
+  beforeEach(async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
+    }
+    sessionStorage.clear();
+    target = document.createElement('div');
+    document.body.append(target);
+    store = curationBackend();
+    const app = new AppState(store.backend);
+    component = mount(App, { target, props: { app } });
+    stop = app.start();
+    await flush();
+    await click(target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!);
+    await flush();
+  });
+
+  afterEach(() => {
+    stop();
+    unmount(component);
+    target.remove();
+    for (const undo of restore.splice(0)) undo();
+  });
+
+  it('shift-click selects a range; accept decides it in one call and one undo takes it all back', async () => {
+    await click(tile(2));
+    await click(tile(5), { shiftKey: true });
+    expect(selectedIds()).toEqual([2, 3, 4, 5]);
+    await press('a');
+    expect(store.decided).toEqual([{ variantIds: [2, 3, 4, 5], status: 'accepted' }]);
+    await flush();
+    expect([2, 3, 4, 5].map((id) => tile(id).dataset.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    await press('z');
+    await flush();
+    expect([2, 3, 4, 5].map((id) => tile(id).dataset.status)).toEqual(['unset', 'unset', 'unset', 'unset']);
+  });
+
+  it('ctrl/cmd-click toggles single tiles into and out of the selection; Esc deselects', async () => {
+    await click(tile(1));
+    await click(tile(3), { ctrlKey: true });
+    await click(tile(6), { metaKey: true });
+    expect(selectedIds()).toEqual([1, 3, 6]);
+    await click(tile(3), { ctrlKey: true });
+    expect(selectedIds()).toEqual([1, 6]);
+    await press('r');
+    expect(store.decided.at(-1)).toEqual({ variantIds: [1, 6], status: 'rejected' });
+    await press('Escape');
+    expect(selectedIds()).toEqual([]);
+  });
+
+  it('shift+arrows stretch the selection and Ctrl+A selects the whole group; clear acts on all of it', async () => {
+    await click(tile(1));
+    await press('ArrowRight', { shiftKey: true });
+    await press('ArrowRight', { shiftKey: true });
+    expect(selectedIds()).toEqual([1, 2, 3]);
+    await click(tile(6));
+    await press('a', { ctrlKey: true });
+    expect(selectedIds()).toEqual([5, 6, 7, 8]);
+    expect(target.querySelector('[data-testid="selection-count"]')?.textContent).toBe('4 selected');
+    await press('u');
+    expect(store.decided.at(-1)).toEqual({ variantIds: [5, 6, 7, 8], status: 'unset' });
+  });
+});
+
+describe('CurationView saved views', () => {
+  it('keeps group, sort and filter across a reload of the window', async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    const open = async () => {
+      const target = document.createElement('div');
+      document.body.append(target);
+      const store = curationBackend();
+      const app = new AppState(store.backend);
+      const component = mount(App, { target, props: { app } });
+      const stop = app.start();
+      await settle(8);
+      flushSync();
+      target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
+      await settle(8);
+      flushSync();
+      return { target, store, close: () => (stop(), unmount(component), target.remove()) };
+    };
+    const first = await open();
+    const sort = first.target.querySelector<HTMLSelectElement>('[data-testid="curation-sort"]')!;
+    sort.value = 'idToSource';
+    sort.dispatchEvent(new Event('change', { bubbles: true }));
+    first.target.querySelector<HTMLElement>('[data-testid="curation-status-unset"]')!.click();
+    await settle(8);
+    flushSync();
+    expect(location.search).toContain('sort=idToSource');
+    expect(location.search).toContain('status=unset');
+    first.close();
+
+    const second = await open();
+    expect(second.target.querySelector<HTMLSelectElement>('[data-testid="curation-sort"]')!.value).toBe('idToSource');
+    expect(second.target.querySelector('[data-testid="curation-status-unset"]')?.getAttribute('aria-pressed')).toBe('true');
+    const groups = second.store.backend.callsOf('curation.groups') as { view: { sort: string; filter: { statuses?: string[] } } }[];
+    expect(groups.at(-1)?.view).toMatchObject({ sort: 'idToSource', filter: { statuses: ['unset'] } });
+    second.close();
+    history.replaceState(null, '', '/');
+    localStorage.clear();
+  });
+});
+
+describe('CurationView zoom', () => {
+  it('opens full size on Enter or double-click, flips source | variant | difference by key, zooms and pans without moving the grid', async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    const target = document.createElement('div');
+    document.body.append(target);
+    const store = curationBackend();
+    const app = new AppState(store.backend);
+    const component = mount(App, { target, props: { app } });
+    const stop = app.start();
+    const flush = async () => {
+      flushSync();
+      await settle(8);
+      flushSync();
+    };
+    const press = async (key: string) => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      await flush();
+    };
+    const zoom = () => target.querySelector<HTMLElement>('[data-testid="zoom-view"]');
+    const image = () => target.querySelector<HTMLImageElement>('[data-testid="zoom-image"]');
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="2"]')!.click();
+    await flush();
+    await press('Enter');
+    expect(zoom()?.dataset.layer).toBe('variant');
+    expect(image()?.getAttribute('src')).toBe('/media/variants/v2.png');
+    await press('1');
+    expect(image()?.getAttribute('src')).toBe('data:image/png;base64,source2');
+    await press('3');
+    expect(image()?.getAttribute('src')).toBe('data:image/png;base64,difference2');
+    await press('Tab');
+    expect(zoom()?.dataset.layer).toBe('source');
+    expect(zoom()?.dataset.scale).toBe('2');
+    await press('+');
+    expect(zoom()?.dataset.scale).toBe('4');
+    await press('ArrowRight');
+    expect(image()?.style.transform).toBe('translate(-40px, 0px) scale(4)');
+    // Keys drive the zoom, not the grid behind it.
+    await press('a');
+    expect(store.decided).toEqual([]);
+    await press('Escape');
+    expect(zoom()).toBeNull();
+    expect(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId).toBe('2');
+    target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="5"]')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    await flush();
+    expect(zoom()?.dataset.layer).toBe('variant');
+    expect(image()?.getAttribute('src')).toBe('/media/variants/v5.png');
+    stop();
+    unmount(component);
+    target.remove();
+  });
+});
+
+describe('CurationView per-person review', () => {
+  it('pins the identity’s real photos above its variants and steps through identities with [ and ]', async () => {
+    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+    }
+    sessionStorage.clear();
+    localStorage.clear();
+    history.replaceState(null, '', '/');
+    const target = document.createElement('div');
+    document.body.append(target);
+    const store = curationBackend();
+    const app = new AppState(store.backend);
+    const component = mount(App, { target, props: { app } });
+    const stop = app.start();
+    const flush = async () => {
+      flushSync();
+      await settle(8);
+      flushSync();
+    };
+    const press = async (key: string) => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      await flush();
+    };
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
+    await flush();
+    target.querySelector<HTMLElement>('[data-testid="curation-person-mode"]')!.click();
+    await flush();
+    const strip = () => target.querySelector<HTMLElement>('[data-testid="person-photos"]');
+    expect(strip()?.dataset.identityId).toBe('1');
+    expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(12);
+    // Pinned on top: the strip comes before the grid, outside its scroller.
+    const grid = target.querySelector('[data-testid="curation-grid"]')!;
+    expect(strip()!.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(grid.contains(strip())).toBe(false);
+    // Only this person's variants below.
+    await flush();
+    const ids = [...target.querySelectorAll<HTMLElement>('[data-testid="variant-tile"]')].map((t) => Number(t.dataset.variantId));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => store.tiles.find((t) => t.id === id)!.identityId === 1)).toBe(true);
+    await press(']');
+    expect(strip()?.dataset.identityId).toBe('2');
+    expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(8);
+    await press('[');
+    expect(strip()?.dataset.identityId).toBe('1');
+    stop();
+    unmount(component);
+    target.remove();
+  });
+});

@@ -1,0 +1,269 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
+import { repoRoot, runCli, startAppServer, type AppServer } from './support/app-server.ts';
+import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { keepEvidenceOfFailures } from './support/page-steps.ts';
+
+const hasFaces = sharedFacesOrSkip();
+const SMALL = { width: 1024, height: 700 };
+const LARGE = { width: 1920, height: 1080 };
+
+function cli(args: readonly string[], home: string): Promise<string> {
+  const child = runCli(args, { LIKENESS_HOME: home });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`))));
+  });
+}
+
+/**
+ * Curation round 2 (issue 13) in Chromium through the web host: multi-select, saved views, the
+ * export preflight and the layout at 1024×700, on johns/ (with variants) and orl/ (portrait photos).
+ */
+describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'likeness-e2e-round2-'));
+  const projectPath = join(dir, 'faces.likeness');
+  const home = join(dir, 'home');
+  let browser: Browser;
+  let server: AppServer;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[] = [];
+  let keep = false;
+
+  const readProject = <T>(read: (db: Database.Database) => T): T => {
+    const db = new Database(projectPath, { readonly: true, fileMustExist: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await cli(['import', join(sharedFacesDir, 'johns'), '--project', projectPath], home);
+    await cli(['analyze', projectPath], home);
+    await cli(['synthesize', projectPath, '--variants', '4', '--seed', '0'], home);
+    await cli(['import', join(sharedFacesDir, 'orl'), '--project', projectPath], home);
+    server = await startAppServer([projectPath], { LIKENESS_HOME: home });
+  });
+
+  afterEach((task) => {
+    if (task.task.result?.state === 'fail') keep = true;
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    await browser?.close();
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  });
+
+  keepEvidenceOfFailures(dir, () => ({ page, errors, serverOutput: server?.output() }));
+
+  async function openAt(viewport: { width: number; height: number }, search = ''): Promise<void> {
+    await context?.close();
+    context = await browser.newContext({ viewport });
+    page = await context.newPage();
+    errors = watchPageErrors(page);
+    await page.goto(server.url);
+    if (search) await page.goto(`${server.origin}/${search}`);
+  }
+
+  async function curate(): Promise<void> {
+    await page.getByTestId('tab-curate').click();
+    await page.getByTestId('variant-tile').first().waitFor();
+  }
+
+  async function screenshot(name: string): Promise<void> {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const unloaded = (imgs: Element[]): number =>
+      imgs.filter((img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0).length;
+    await expect.poll(() => page.$$eval('main img', unloaded)).toBe(0);
+    await page.screenshot({ path: join(repoRoot, 'docs', name) });
+  }
+
+  const tile = (index: number) => page.locator(`[data-testid="variant-tile"][data-index="${index}"]`);
+
+  it('decides a shift-click range in one action that one undo takes back, and Ctrl+A takes the group', async () => {
+    await openAt(LARGE);
+    await curate();
+    const actionsBefore = readProject((db) => db.prepare('SELECT count(*) FROM decision_actions').pluck().get() as number);
+    await tile(0).click();
+    await tile(3).click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('[data-testid="variant-tile"][data-multi="true"]').count()).toBe(4);
+    await tile(5).click({ modifiers: ['Control'] });
+    await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('5 selected');
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator('[data-testid="variant-tile"][data-status="accepted"]').count()).toBe(5);
+    expect(readProject((db) => db.prepare('SELECT count(*) FROM decision_actions').pluck().get() as number)).toBe(actionsBefore + 1);
+    await screenshot('curation-multi-select-1920.png');
+    await page.keyboard.press('z');
+    await expect.poll(() => page.locator('[data-testid="variant-tile"][data-status="accepted"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await tile(1).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => page.locator('[data-testid="variant-tile"][data-multi="true"]').count()).toBe(3);
+    await page.keyboard.press('Control+a');
+    const groupSize = Number(await page.locator('[data-testid="variant-tile"][data-multi="true"]').count());
+    expect(groupSize).toBe(4);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a variant at full size on Enter, pixel for pixel, and flips to the source and the difference by key', async () => {
+    await openAt(LARGE);
+    await curate();
+    await tile(2).click();
+    await page.keyboard.press('Enter');
+    const image = page.getByTestId('zoom-image');
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    const natural = await image.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+    // 2× by default: each image pixel covers exactly 2×2 screen pixels.
+    expect((await image.boundingBox())!.width).toBeCloseTo(natural * 2, 0);
+    const variantSrc = await image.getAttribute('src');
+    await page.keyboard.press('1');
+    await expect.poll(() => page.getByTestId('zoom-view').getAttribute('data-layer')).toBe('source');
+    expect(await image.getAttribute('src')).not.toBe(variantSrc);
+    await page.keyboard.press('3');
+    await expect.poll(() => page.getByTestId('zoom-view').getAttribute('data-layer')).toBe('difference');
+    await page.keyboard.press('2');
+    await page.keyboard.press('+');
+    const before = (await image.boundingBox())!;
+    await page.keyboard.press('ArrowLeft');
+    expect((await image.boundingBox())!.x).toBeCloseTo(before.x + 40, 0);
+    await screenshot('zoom-1920.png');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('zoom-view').count()).toBe(0);
+    expect(await tile(2).getAttribute('aria-pressed')).toBe('true');
+    expect(errors).toEqual([]);
+  });
+
+  it('reviews one identity at a time with its real photos pinned above its variants', async () => {
+    await openAt(SMALL);
+    await curate();
+    await page.getByTestId('curation-person-mode').click();
+    const strip = page.getByTestId('person-photos');
+    await strip.waitFor();
+    await expect.poll(() => strip.getByTestId('person-photo').count()).toBe(11);
+    const first = await strip.getAttribute('data-identity-id');
+    const stripBox = (await strip.boundingBox())!;
+    const gridBox = (await page.getByTestId('curation-grid').boundingBox())!;
+    expect(stripBox.y + stripBox.height).toBeLessThanOrEqual(gridBox.y + 1);
+    await page.getByTestId('curation-grid').evaluate((el) => (el.scrollTop = 200));
+    expect((await strip.boundingBox())!.y).toBe(stripBox.y);
+    await screenshot('curation-by-person-1024.png');
+    await page.keyboard.press(']');
+    await expect.poll(() => strip.getAttribute('data-identity-id')).not.toBe(first);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps group, sort and filter in the URL and across a reload', async () => {
+    await openAt(LARGE);
+    await curate();
+    await page.getByTestId('curation-sort').selectOption('idToSource');
+    await page.getByTestId('curation-status-unset').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('unset');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('idToSource');
+    await page.reload();
+    await curate();
+    expect(await page.getByTestId('curation-sort').inputValue()).toBe('idToSource');
+    expect(await page.getByTestId('curation-status-unset').getAttribute('aria-pressed')).toBe('true');
+    // A fresh browser opening the link gets the same view.
+    const link = page.url();
+    await openAt(LARGE);
+    await page.goto(link);
+    await curate();
+    expect(await page.getByTestId('curation-sort').inputValue()).toBe('idToSource');
+    await page.getByTestId('curation-status-unset').click();
+    await page.getByTestId('curation-sort').selectOption('natural');
+    expect(errors).toEqual([]);
+  });
+
+  it('previews the export with warnings in words and switches to aligned crops in one click', async () => {
+    await openAt(LARGE);
+    await curate();
+    await tile(0).click();
+    await page.keyboard.press('a');
+    await expect.poll(() => tile(0).getAttribute('data-status')).toBe('accepted');
+    await page.getByTestId('tab-export').click();
+    await page.getByTestId('export-destination').fill(join(dir, 'out', 'faces-clean'));
+    const warning = (code: string) => page.locator(`[data-testid="export-warning"][data-code="${code}"]`);
+    await warning('UNDECIDED_LEFT_OUT').waitFor();
+    expect(await warning('UNDECIDED_LEFT_OUT').textContent()).toMatch(/^\d[\d,]* undecided variants are left out/);
+    await warning('MIXED_SIZES').waitFor();
+    expect(await warning('ORIGINALS_SKIPPED').textContent()).toContain('1 duplicate');
+    await page.getByTestId('export-per-identity').locator('summary').click();
+    expect(await page.getByTestId('export-identity-row').count()).toBeGreaterThan(30);
+    await screenshot('export-preflight-1920.png');
+    await page.getByTestId('export-use-aligned').click();
+    await expect.poll(() => warning('MIXED_SIZES').count()).toBe(0);
+    expect(await page.getByTestId('export-originals').inputValue()).toBe('aligned');
+    await openAt(SMALL);
+    await page.getByTestId('tab-export').click();
+    await page.getByTestId('export-destination').fill(join(dir, 'out', 'faces-clean'));
+    await warning('UNDECIDED_LEFT_OUT').waitFor();
+    await screenshot('export-preflight-1024.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1024×700 the compare view leaves the selected tile visible and shows images of a usable size', async () => {
+    await openAt(SMALL);
+    await curate();
+    const target = tile(6);
+    await target.click();
+    await page.getByTestId('compare-open').click();
+    await page.getByTestId('compare-variant').waitFor();
+    const image = (await page.getByTestId('compare-variant').boundingBox())!;
+    expect(image.width).toBeGreaterThanOrEqual(120);
+    const compare = (await page.getByTestId('compare-view').boundingBox())!;
+    const grid = (await page.getByTestId('curation-grid').boundingBox())!;
+    await expect
+      .poll(async () => {
+        const box = (await target.boundingBox())!;
+        return box.y >= grid.y - 1 && box.y + box.height <= Math.min(grid.y + grid.height, compare.y) + 1;
+      })
+      .toBe(true);
+    // Nothing pushes the window sideways: the sidebar still starts at the left edge.
+    expect((await page.getByTestId('identity-list').boundingBox())!.x).toBe(0);
+    await screenshot('compare-view-1024.png');
+    await page.getByTestId('compare-close').click();
+    await screenshot('curation-grid-1024.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1024×700 the dataset toolbar keeps Import… on screen and ORL tiles show whole faces', async () => {
+    await openAt(SMALL);
+    await page.getByTestId('dataset-grid').waitFor();
+    const importButton = (await page.getByTestId('import-toggle').boundingBox())!;
+    expect(importButton.x + importButton.width).toBeLessThanOrEqual(SMALL.width);
+    expect(await page.getByTestId('import-toggle').isVisible()).toBe(true);
+    await page.getByTestId('identity-filter').fill('s1');
+    await page.getByTestId('identity-item').first().click();
+    const img = page.locator('[data-testid="dataset-grid"] img').first();
+    await img.waitFor();
+    // The whole picture fits its frame: nothing hangs below the frame's bottom edge to be clipped.
+    const fit = await img.evaluate((el) => {
+      const image = el as HTMLImageElement;
+      const box = image.getBoundingClientRect();
+      const frame = image.parentElement!.getBoundingClientRect();
+      return { fits: box.bottom <= frame.bottom + 0.5 && box.top >= frame.top - 0.5, fit: getComputedStyle(image).objectFit, portrait: image.naturalHeight > image.naturalWidth };
+    });
+    expect(fit).toEqual({ fits: true, fit: 'contain', portrait: true });
+    await screenshot('dataset-orl-1024.png');
+    await openAt(LARGE);
+    await page.getByTestId('dataset-grid').waitFor();
+    await screenshot('dataset-view-1920.png');
+    expect(errors).toEqual([]);
+  });
+});
