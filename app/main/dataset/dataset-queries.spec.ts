@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageStatus } from '../../api/dataset.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../project/project-database.ts';
 import { listIdentities, listImages, type ImageFilter } from './dataset-queries.ts';
-import { naturalKey } from './natural-order.ts';
+import { naturalKey } from '../project/natural-order.ts';
 
 const dbs: ProjectDatabase[] = [];
 afterEach(() => {

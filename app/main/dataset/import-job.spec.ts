@@ -8,7 +8,7 @@ import { ApiError } from '../../api/errors.ts';
 import { seedBrokenFaces } from '../../../test/fixtures/broken-faces.ts';
 import { imageRows, importHarness, projectIn, type ImportHarness } from '../../../test/fixtures/import-harness.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
-import { naturalKey } from './natural-order.ts';
+import { naturalKey } from '../project/natural-order.ts';
 
 const run = sharedFacesOrSkip();
 const sets = ['johns', 'orl', 'yale'] as const;

@@ -1,4 +1,4 @@
-import { naturalKey } from './natural-order.ts';
+import { naturalKey } from '../project/natural-order.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { Inspection } from './image-inspect.ts';
 

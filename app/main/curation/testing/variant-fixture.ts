@@ -4,7 +4,7 @@
  * variant rows whose images are those photos with their brightness changed by sharp.
  */
 import { createHash } from 'node:crypto';
-import { naturalKey } from '../../dataset/natural-order.ts';
+import { naturalKey } from '../../project/natural-order.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';

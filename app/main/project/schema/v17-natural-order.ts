@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { naturalKey } from '../../dataset/natural-order.ts';
+import { naturalKey } from '../natural-order.ts';
 import type { Migration } from './migration.ts';
 
 /**

@@ -11,7 +11,7 @@ import type {
   VariantTile,
   VariantViewInput,
 } from '../../../../api/curation.ts';
-import { GridLayout } from '../../views/curation/grid-layout.ts';
+import { GridLayout } from './grid-layout.ts';
 import type { DecidedChange } from './curation-progress.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
 import { ZoomView } from './zoom-view.svelte.ts';

@@ -1,6 +1,6 @@
 import type { ApiClient } from '../../../../api/client.ts';
 import { defaultKeymap, type Keymap, type KeymapAction } from '../../../../api/curation.ts';
-import { actionFor } from '../../views/curation/key-chord.ts';
+import { actionFor } from './key-chord.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export const actionLabels: Record<KeymapAction, string> = {
