@@ -36,7 +36,7 @@ export function fitShLighting(image: Float32Array, size: number, normals: Float3
   const robust = new Float32Array(plane).fill(1);
   const luminance = new Float32Array(plane);
   for (let j = 0; j < plane; j += 1) luminance[j] = (image[j] + image[plane + j] + image[2 * plane + j]) / 3;
-  let lumaFit: Float64Array = new Float64Array(9);
+  let lumaFit: Float64Array | undefined;
   for (let pass = 0; pass < 4; pass += 1) {
     lumaFit = solveSh(luminance, normals, weights, robust, plane);
     // Residual scale from the weighted mean absolute residual; darker outliers are down-weighted harder.
