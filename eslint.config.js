@@ -15,7 +15,10 @@ export default ts.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', { selector: 'ImportExpression[source.value="electron"]', message: 'Only app/main/shell and app/preload load electron.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression[source.value="electron"]', message: 'Only app/main/shell and app/preload load electron.' },
+      ],
     },
   },
   {
@@ -40,7 +43,10 @@ export default ts.config(
         {
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a browser sandbox: no Node modules.' },
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches services only through the typed API (app/api) and its Backend.' },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer reaches services only through the typed API (app/api) and its Backend.',
+            },
           ],
         },
       ],
@@ -63,7 +69,10 @@ export default ts.config(
     files: ['app/api/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', '**/renderer/**', 'node:*'], message: 'The contract depends on nothing but zod.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/main/**', '**/renderer/**', 'node:*'], message: 'The contract depends on nothing but zod.' }] },
+      ],
     },
   },
 );

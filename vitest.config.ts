@@ -8,7 +8,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['app/main/**/*.spec.ts', 'app/api/**/*.spec.ts', 'tools/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/integration/**/*.spec.ts'],
+          include: [
+            'app/main/**/*.spec.ts',
+            'app/api/**/*.spec.ts',
+            'tools/**/*.spec.ts',
+            'bench/**/*.spec.ts',
+            'test/integration/**/*.spec.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',

@@ -52,13 +52,19 @@ export async function benchCrops(): Promise<CropBenchResult> {
     const collections = {} as Record<keyof typeof PER_IDENTITY, CollectionResult>;
     for (const [collection, perIdentity] of Object.entries(PER_IDENTITY) as [keyof typeof PER_IDENTITY, number][]) {
       const root = join(sharedFacesDir, collection);
-      const people = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      const people = readdirSync(root, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
       const ffhq: number[] = [];
       const framed: number[] = [];
       const zooms: number[] = [];
       const cosines: number[] = [];
       for (const person of people) {
-        const files = readdirSync(join(root, person)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().slice(0, perIdentity);
+        const files = readdirSync(join(root, person))
+          .filter((f) => /\.(png|jpe?g)$/i.test(f))
+          .sort()
+          .slice(0, perIdentity);
         for (const file of files) {
           const image = await decodeRgb(join(root, person, file));
           const analysis = await analyseImage(image, runtime, { embeddingModels: [DEFAULT_EMBEDDING_MODEL] });
@@ -73,7 +79,11 @@ export async function benchCrops(): Promise<CropBenchResult> {
           const valid = Float32Array.from(crop.mask, (v) => v / 255);
           const toDlibChip = dlibChipTransform(meshToTemplate(face.landmarks, transformForSize(framing, 'generator', SIZE)));
           const context = scoringContextOf(image, face.arcfaceTransform);
-          const frame = embedderFrame(planarFromInterleaved(crop.data, SIZE, 255), { toArcface, valid, context, toDlibChip }, DEFAULT_EMBEDDING_MODEL);
+          const frame = embedderFrame(
+            planarFromInterleaved(crop.data, SIZE, 255),
+            { toArcface, valid, context, toDlibChip },
+            DEFAULT_EMBEDDING_MODEL,
+          );
           const [embedding] = await embedFrames([frame], DEFAULT_EMBEDDING_MODEL, runtime);
           cosines.push(cosineSimilarity(embedding, face.embeddings[DEFAULT_EMBEDDING_MODEL]!));
         }

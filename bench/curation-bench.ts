@@ -97,7 +97,12 @@ async function openProject(dir: string, name: string): Promise<{ workspace: Work
 }
 
 /** Variant rows with spread scores; only the grid bench's rows point at files nobody reads. */
-function insertVariantRows(session: ProjectSession, images: readonly FixtureImage[], count: number, fileKey: (i: number) => string): number[] {
+function insertVariantRows(
+  session: ProjectSession,
+  images: readonly FixtureImage[],
+  count: number,
+  fileKey: (i: number) => string,
+): number[] {
   const packId = insertFixturePack(session.db);
   const insert = session.db.prepare(
     `INSERT INTO variants (source_image_id, identity_id, pack_id, ordinal, edit_kind, strength, seed, recipe, file_key,
@@ -114,8 +119,21 @@ function insertVariantRows(session: ProjectSession, images: readonly FixtureImag
       const score = Math.round((0.1 + 0.85 * random()) * 1000) / 1000;
       ids.push(
         Number(
-          insert.run(image.id, image.identityId, packId, ordinal, FIXTURE_EDITS[i % FIXTURE_EDITS.length], random(), i, '{}', fileKey(i), score, score - 0.03, random() * 0.3, now)
-            .lastInsertRowid,
+          insert.run(
+            image.id,
+            image.identityId,
+            packId,
+            ordinal,
+            FIXTURE_EDITS[i % FIXTURE_EDITS.length],
+            random(),
+            i,
+            '{}',
+            fileKey(i),
+            score,
+            score - 0.03,
+            random() * 0.3,
+            now,
+          ).lastInsertRowid,
         ),
       );
     }
@@ -131,7 +149,12 @@ async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'summar
   const query = new VariantQuery(session.db);
   const random = mulberry32(11);
   // A reviewer has already decided a fifth of them.
-  log.record('seed decisions', 'bench', () => log.planSet(ids.filter((_, i) => i % 5 === 0), 'accepted'));
+  log.record('seed decisions', 'bench', () =>
+    log.planSet(
+      ids.filter((_, i) => i % 5 === 0),
+      'accepted',
+    ),
+  );
 
   const decideAndRequery: Record<string, Timing> = {};
   const groupsMs: Record<string, Timing> = {};
@@ -190,7 +213,10 @@ async function benchExport(dir: string): Promise<CurationBenchResult['export']> 
   const looks = await Promise.all(
     images.flatMap((image) =>
       [0.7, 0.9, 1.1, 1.3].map((brightness) =>
-        sharp(join(sharedFacesDir, 'orl', image.relPath)).modulate({ brightness }).png().toBuffer(),
+        sharp(join(sharedFacesDir, 'orl', image.relPath))
+          .modulate({ brightness })
+          .png()
+          .toBuffer(),
       ),
     ),
   );
@@ -208,7 +234,11 @@ async function benchExport(dir: string): Promise<CurationBenchResult['export']> 
     return (performance.now() - start) / 1000;
   };
   const exportOnce = async (n: number): Promise<number> => {
-    const settings = ExportSettings.parse({ destination: join(dir, `export-${n}`), originals: 'none', formats: ['imagefolder', 'huggingface', 'csv'] });
+    const settings = ExportSettings.parse({
+      destination: join(dir, `export-${n}`),
+      originals: 'none',
+      formats: ['imagefolder', 'huggingface', 'csv'],
+    });
     const start = performance.now();
     await exportProject(session, settings);
     return (performance.now() - start) / 1000;

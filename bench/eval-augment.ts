@@ -23,7 +23,11 @@ import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } fro
 const SIZE = 256;
 const GALLERY: Record<'k1' | 'k3', readonly (readonly [number, number])[]> = {
   k1: [[0, 0]],
-  k3: [[0, 0], [0, 20], [0, -20]],
+  k3: [
+    [0, 0],
+    [0, 20],
+    [0, -20],
+  ],
 };
 const TUNED_ON = ['yaleB01', 'yaleB02', 'yaleB03', 'yaleB04', 'yaleB05'];
 
@@ -134,14 +138,19 @@ export async function evaluateAugment(vision: VisionRuntime) {
       Object.fromEntries(
         Object.entries(conditions).map(([name, gallery]) => [
           name,
-          { nearestNeighbour: rank1(gallery, subsetProbes, 'nearest-neighbour'), nearestCentroid: rank1(gallery, subsetProbes, 'nearest-centroid') },
+          {
+            nearestNeighbour: rank1(gallery, subsetProbes, 'nearest-neighbour'),
+            nearestCentroid: rank1(gallery, subsetProbes, 'nearest-centroid'),
+          },
         ]),
       );
     results[k] = { all: table(probes), heldOut: table(probes.filter((p) => !TUNED_ON.includes(p.person))) };
   }
   const all = [...prepared.values()];
   const gains = all.flatMap((a) => a.gains);
-  const heldOutGains = [...prepared.entries()].filter(([path]) => !TUNED_ON.some((p) => path.includes(`/${p}/`))).flatMap(([, a]) => a.gains);
+  const heldOutGains = [...prepared.entries()]
+    .filter(([path]) => !TUNED_ON.some((p) => path.includes(`/${p}/`)))
+    .flatMap(([, a]) => a.gains);
   const mean = (v: readonly number[]) => (v.length ? round(v.reduce((s, x) => s + x, 0) / v.length) : null);
   return {
     commit: commitHash(),
@@ -155,7 +164,14 @@ export async function evaluateAugment(vision: VisionRuntime) {
     relight: { options: DEFAULT_RELIGHT_OPTIONS, lights: RELIGHT_PRESETS },
     tunedOn: TUNED_ON,
     variantsWithoutFace: all.reduce((s, a) => s + a.noFace, 0),
-    gain: { relight: { mean: mean(gains), heldOut: mean(heldOutGains), variants: gains.length, positiveShare: round(gains.filter((g) => g > 0).length / Math.max(1, gains.length)) } },
+    gain: {
+      relight: {
+        mean: mean(gains),
+        heldOut: mean(heldOutGains),
+        variants: gains.length,
+        positiveShare: round(gains.filter((g) => g > 0).length / Math.max(1, gains.length)),
+      },
+    },
     msPerVariant: { render: round(renderMs / Math.max(1, renders), 2), detectAlignEmbed: round(scoreMs / Math.max(1, renders), 2) },
     rank1: results,
   };

@@ -63,7 +63,8 @@ export function listLabelledImages(root: string): LabelledImage[] {
     for (const identity of readdirSync(join(root, set.name), { withFileTypes: true })) {
       if (!identity.isDirectory()) continue;
       for (const file of readdirSync(join(root, set.name, identity.name)).sort()) {
-        if (IMAGE.test(file)) out.push({ set: set.name, identity: `${set.name}/${identity.name}`, path: join(root, set.name, identity.name, file) });
+        if (IMAGE.test(file))
+          out.push({ set: set.name, identity: `${set.name}/${identity.name}`, path: join(root, set.name, identity.name, file) });
       }
     }
   }
@@ -186,7 +187,13 @@ class AnalysisCache {
   }
 }
 
-async function analyseAll(paths: readonly string[], runtime: VisionRuntime, cache: AnalysisCache, models: readonly EmbeddingModelName[], label: string): Promise<void> {
+async function analyseAll(
+  paths: readonly string[],
+  runtime: VisionRuntime,
+  cache: AnalysisCache,
+  models: readonly EmbeddingModelName[],
+  label: string,
+): Promise<void> {
   const todo = paths.filter((p) => !cache.has(relative(sharedDir, p), models));
   if (todo.length === 0) return;
   const started = performance.now();
@@ -208,7 +215,9 @@ async function analyseAll(paths: readonly string[], runtime: VisionRuntime, cach
     cache.put(entry);
     if (++done % 250 === 0 || done === todo.length) {
       const rate = done / ((performance.now() - started) / 1000);
-      console.log(`${label}: ${done}/${todo.length} photos analysed, ${rate.toFixed(1)}/s, about ${((todo.length - done) / rate / 60).toFixed(1)} min left`);
+      console.log(
+        `${label}: ${done}/${todo.length} photos analysed, ${rate.toFixed(1)}/s, about ${((todo.length - done) / rate / 60).toFixed(1)} min left`,
+      );
     }
   }
 }
@@ -248,13 +257,24 @@ function evaluateLfw(folds: readonly (readonly LfwPair[])[], embeddings: Embeddi
   const key = (p: string) => relative(sharedDir, p);
   const raw = folds.map((fold) => fold.map((pair) => scorer.map((m) => modelScore(embeddings, m, key(pair.a), key(pair.b)))));
   const fuse = (norms: readonly ZNorm[]) =>
-    folds.map((fold, k) => fold.map((pair, i): ScoredPair => ({ same: pair.same, score: scorer.length === 1 ? raw[k][i][0] : fuseScores(raw[k][i], norms) })));
+    folds.map((fold, k) =>
+      fold.map((pair, i): ScoredPair => ({ same: pair.same, score: scorer.length === 1 ? raw[k][i][0] : fuseScores(raw[k][i], norms) })),
+    );
   const normsFrom = (foldIndices: readonly number[]) =>
     scorer.map((_, m) => impostorZNorm(foldIndices.flatMap((k) => folds[k].map((pair, i) => ({ same: pair.same, score: raw[k][i][m] })))));
   const all = folds.map((_, k) => k);
   // The fusion's normalisation is fitted on the nine training folds of each split, never on the test fold.
-  const folded: FoldedAccuracy = foldedAccuracy(fuse(normsFrom(all)), scorer.length === 1 ? undefined : (k) => fuse(normsFrom(all.filter((j) => j !== k))));
-  return { ...rocSummary(fuse(normsFrom(all)).flat()), accuracy: folded.accuracy, std: folded.std, perFold: folded.perFold, thresholds: folded.thresholds };
+  const folded: FoldedAccuracy = foldedAccuracy(
+    fuse(normsFrom(all)),
+    scorer.length === 1 ? undefined : (k) => fuse(normsFrom(all.filter((j) => j !== k))),
+  );
+  return {
+    ...rocSummary(fuse(normsFrom(all)).flat()),
+    accuracy: folded.accuracy,
+    std: folded.std,
+    perFold: folded.perFold,
+    thresholds: folded.thresholds,
+  };
 }
 
 export interface Calibration {
@@ -293,8 +313,13 @@ function calibrate(paths: readonly string[], embeddings: Embeddings, scorer: Sco
       }
     }
   }
-  const norms = perModel.map(({ sum, sumSq, n }) => (n ? { mean: sum / n, std: Math.sqrt(sumSq / n - (sum / n) ** 2) } : { mean: 0, std: 1 }));
-  const score = (i: number, j: number) => (scorer.length === 1 ? cos(0, i, j) : scorer.reduce((acc, _, m) => acc + (cos(m, i, j) - norms[m].mean) / norms[m].std, 0) / scorer.length);
+  const norms = perModel.map(({ sum, sumSq, n }) =>
+    n ? { mean: sum / n, std: Math.sqrt(sumSq / n - (sum / n) ** 2) } : { mean: 0, std: 1 },
+  );
+  const score = (i: number, j: number) =>
+    scorer.length === 1
+      ? cos(0, i, j)
+      : scorer.reduce((acc, _, m) => acc + (cos(m, i, j) - norms[m].mean) / norms[m].std, 0) / scorer.length;
   const same: number[] = [];
   const different = new Float64Array((enrolled.length * (enrolled.length - 1)) / 2);
   let n = 0;
@@ -306,12 +331,20 @@ function calibrate(paths: readonly string[], embeddings: Embeddings, scorer: Sco
   }
   const sortedDifferent = different.subarray(0, n).sort();
   same.sort((a, b) => a - b);
-  const thresholds = { far1e2: thresholdAtFar(sortedDifferent, 1e-2), far1e3: thresholdAtFar(sortedDifferent, 1e-3), far1e4: thresholdAtFar(sortedDifferent, 1e-4) };
+  const thresholds = {
+    far1e2: thresholdAtFar(sortedDifferent, 1e-2),
+    far1e3: thresholdAtFar(sortedDifferent, 1e-3),
+    far1e4: thresholdAtFar(sortedDifferent, 1e-4),
+  };
   return {
     differentPairs: n,
     samePairs: same.length,
     thresholds,
-    tar: { far1e2: acceptRate(same, thresholds.far1e2), far1e3: acceptRate(same, thresholds.far1e3), far1e4: acceptRate(same, thresholds.far1e4) },
+    tar: {
+      far1e2: acceptRate(same, thresholds.far1e2),
+      far1e3: acceptRate(same, thresholds.far1e3),
+      far1e4: acceptRate(same, thresholds.far1e4),
+    },
     ...(scorer.length > 1 ? { norms } : {}),
   };
 }
@@ -326,7 +359,12 @@ interface CollectionResult {
   readonly bySet: Record<string, RocSummary>;
 }
 
-function evaluateCollections(images: readonly LabelledImage[], embeddings: Embeddings, model: EmbeddingModelName, seed: number): CollectionResult {
+function evaluateCollections(
+  images: readonly LabelledImage[],
+  embeddings: Embeddings,
+  model: EmbeddingModelName,
+  seed: number,
+): CollectionResult {
   const enrolled = images.filter((im) => embeddings.get(relative(sharedDir, im.path))?.[model]);
   const vector = (i: number) => embeddings.get(relative(sharedDir, enrolled[i].path))?.[model] as Float32Array;
   const same: ScoredPair[] = [];
@@ -362,7 +400,13 @@ function evaluateCollections(images: readonly LabelledImage[], embeddings: Embed
     bySet[set] = rocSummary([...pairs, ...different]);
   }
   const across = draw(same.length, (a, b) => a.set !== b.set, everyone);
-  return { images: images.length, enrolled: enrolled.length, withinCollection: rocSummary([...same, ...within]), acrossCollections: rocSummary([...same, ...across]), bySet };
+  return {
+    images: images.length,
+    enrolled: enrolled.length,
+    withinCollection: rocSummary([...same, ...within]),
+    acrossCollections: rocSummary([...same, ...across]),
+    bySet,
+  };
 }
 
 interface PrimaryFaceStudy {
@@ -432,7 +476,8 @@ export async function evaluateIdentity(options: { allLfw?: boolean } = {}): Prom
   const lfwDir = join(sharedDir, 'lfw/dev');
   const pairsFile = join(sharedDir, 'lfw/pairs-dev.txt');
   const facesDir = join(sharedDir, 'faces');
-  for (const needed of [lfwDir, pairsFile, facesDir]) if (!existsSync(needed)) throw new Error(`eval:identity needs ${needed} (../shared beside the checkout)`);
+  for (const needed of [lfwDir, pairsFile, facesDir])
+    if (!existsSync(needed)) throw new Error(`eval:identity needs ${needed} (../shared beside the checkout)`);
   const started = performance.now();
   const folds = parseLfwPairs(readFileSync(pairsFile, 'utf8'), lfwDir);
   const pairPhotos = [...new Set(folds.flat().flatMap((p) => [p.a, p.b]))].sort();
@@ -445,7 +490,13 @@ export async function evaluateIdentity(options: { allLfw?: boolean } = {}): Prom
     const cache = new AnalysisCache(join(repoRoot, '.tmp/eval-identity'));
     const models = [...embeddingModelNames];
     await analyseAll(lfwPhotos, runtime, cache, models, 'lfw-dev');
-    await analyseAll(collection.map((im) => im.path), runtime, cache, models, 'faces');
+    await analyseAll(
+      collection.map((im) => im.path),
+      runtime,
+      cache,
+      models,
+      'faces',
+    );
     const embeddings = primaryEmbeddings(cache);
 
     const singles: Scorer[] = models.map((m) => [m]);
@@ -459,7 +510,10 @@ export async function evaluateIdentity(options: { allLfw?: boolean } = {}): Prom
     const calibration: Record<string, Calibration> = {};
     for (const scorer of [...singles, fusions[0]]) calibration[scorerName(scorer)] = calibrate(pairPhotos, embeddings, scorer);
 
-    const sharedFaces = Object.fromEntries(models.map((m) => [m, evaluateCollections(collection, embeddings, m, 1234)])) as Record<EmbeddingModelName, CollectionResult>;
+    const sharedFaces = Object.fromEntries(models.map((m) => [m, evaluateCollections(collection, embeddings, m, 1234)])) as Record<
+      EmbeddingModelName,
+      CollectionResult
+    >;
     const enrolled = pairPhotos.filter((p) => embeddings.has(relative(sharedDir, p))).length;
     const handle = await runtime.model('blazeface');
     return {
@@ -480,10 +534,14 @@ export async function evaluateIdentity(options: { allLfw?: boolean } = {}): Prom
 function report(result: IdentityEvaluation): void {
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const { lfwDev } = result;
-  console.log(`lfw-dev: ${lfwDev.pairs} pairs over ${lfwDev.photos} photos, ${lfwDev.failedToEnrol} failed to enrol (${result.provider}, commit ${result.commit.slice(0, 12)})`);
+  console.log(
+    `lfw-dev: ${lfwDev.pairs} pairs over ${lfwDev.photos} photos, ${lfwDev.failedToEnrol} failed to enrol (${result.provider}, commit ${result.commit.slice(0, 12)})`,
+  );
   console.log('scorer                  10-fold acc ± std     AUC      TAR@FAR1e-2  TAR@FAR1e-3');
   for (const [name, r] of Object.entries(lfwDev.scorers)) {
-    console.log(`${name.padEnd(22)}  ${pct(r.accuracy)} ± ${pct(r.std).padEnd(6)}   ${r.auc.toFixed(4)}   ${pct(r.tarAtFar1e2).padStart(7)}      ${pct(r.tarAtFar1e3).padStart(7)}`);
+    console.log(
+      `${name.padEnd(22)}  ${pct(r.accuracy)} ± ${pct(r.std).padEnd(6)}   ${r.auc.toFixed(4)}   ${pct(r.tarAtFar1e2).padStart(7)}      ${pct(r.tarAtFar1e3).padStart(7)}`,
+    );
   }
   console.log(`best on lfw-dev: ${lfwDev.best}`);
   for (const [name, c] of Object.entries(result.calibration)) {
@@ -497,11 +555,15 @@ function report(result: IdentityEvaluation): void {
     console.log(
       `faces ${model.padEnd(10)} within collections AUC ${r.withinCollection.auc.toFixed(4)} TAR@FAR1e-3 ${pct(r.withinCollection.tarAtFar1e3)}; ` +
         `across AUC ${r.acrossCollections.auc.toFixed(4)} TAR@FAR1e-3 ${pct(r.acrossCollections.tarAtFar1e3)}; ` +
-        Object.entries(r.bySet).map(([set, m]) => `${set} ${m.auc.toFixed(4)}`).join(', '),
+        Object.entries(r.bySet)
+          .map(([set, m]) => `${set} ${m.auc.toFixed(4)}`)
+          .join(', '),
     );
   }
   const p = result.primaryFace;
-  console.log(`primary face: ${p.multiFacePhotos} multi-face lfw photos, ${p.withCentroid} with a centroid, the centroid changes the choice on ${p.changed}`);
+  console.log(
+    `primary face: ${p.multiFacePhotos} multi-face lfw photos, ${p.withCentroid} with a centroid, the centroid changes the choice on ${p.changed}`,
+  );
   console.log(`${result.seconds.toFixed(0)} s`);
 }
 

@@ -64,7 +64,11 @@ function innerFaceEllipse(size: number): Float32Array {
 export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: InferenceRuntime, people?: readonly string[]) {
   const photos = listYale().filter((p) => !people || people.includes(p.person));
   const analysed = await analyseYale(photos, vision);
-  const methods = { relight: new Map<string, Accumulator>(), source: new Map<string, Accumulator>(), linear: new Map<string, Accumulator>() };
+  const methods = {
+    relight: new Map<string, Accumulator>(),
+    source: new Map<string, Accumulator>(),
+    linear: new Map<string, Accumulator>(),
+  };
   const linear = await linearRelighter(runtime);
   const linearRegion = innerFaceEllipse(linear.size);
   const add = (method: keyof typeof methods, subset: string, cosine: number | null, ssim: number, psnr: number) => {
@@ -96,15 +100,34 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: In
       renders += 1;
       const relitEmbedding = await embedAsPhoto(relit.image, vision);
       const cos = (e: Float32Array | null) => (e && real.embedding ? cosineSimilarity(e, real.embedding) : null);
-      add('relight', real.subset, cos(relitEmbedding), maskedSsim(relit.image, realCrop.image, region), maskedPsnr(relit.image, realCrop.image, region));
-      add('source', real.subset, cos(sourceEmbedding), maskedSsim(crop.image, realCrop.image, region), maskedPsnr(crop.image, realCrop.image, region));
+      add(
+        'relight',
+        real.subset,
+        cos(relitEmbedding),
+        maskedSsim(relit.image, realCrop.image, region),
+        maskedPsnr(relit.image, realCrop.image, region),
+      );
+      add(
+        'source',
+        real.subset,
+        cos(sourceEmbedding),
+        maskedSsim(crop.image, realCrop.image, region),
+        maskedPsnr(crop.image, realCrop.image, region),
+      );
       const lin = await linear.relight(person, real.azimuth, real.elevation);
-      add('linear', real.subset, cos(await embedAsPhoto(lin.relit, vision)), maskedSsim(lin.relit, lin.real, linearRegion), maskedPsnr(lin.relit, lin.real, linearRegion));
+      add(
+        'linear',
+        real.subset,
+        cos(await embedAsPhoto(lin.relit, vision)),
+        maskedSsim(lin.relit, lin.real, linearRegion),
+        maskedPsnr(lin.relit, lin.real, linearRegion),
+      );
     }
     console.log(`${person}: done`);
   }
   await linear.close();
-  const table = (method: keyof typeof methods) => Object.fromEntries(['all', ...SUBSETS].map((k) => [k, summary(methods[method].get(k) ?? empty())]));
+  const table = (method: keyof typeof methods) =>
+    Object.fromEntries(['all', ...SUBSETS].map((k) => [k, summary(methods[method].get(k) ?? empty())]));
   return {
     commit: commitHash(),
     protocol:
@@ -136,7 +159,10 @@ async function main(): Promise<void> {
     const path = writeBenchResult('relight-fidelity', result);
     for (const [method, table] of Object.entries(result.methods)) {
       console.log(method);
-      for (const [subset, s] of Object.entries(table)) console.log(`  ${subset.padEnd(4)} cos ${s.identityCosine}  SSIM ${s.ssim}  PSNR ${s.psnr}  (pairs ${s.pairs}, no face ${s.noFace})`);
+      for (const [subset, s] of Object.entries(table))
+        console.log(
+          `  ${subset.padEnd(4)} cos ${s.identityCosine}  SSIM ${s.ssim}  PSNR ${s.psnr}  (pairs ${s.pairs}, no face ${s.noFace})`,
+        );
     }
     console.log(`wrote ${path}`);
   } finally {

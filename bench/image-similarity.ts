@@ -41,7 +41,11 @@ export function maskedSsim(a: PlanarImage, b: PlanarImage, mask: Float32Array): 
     for (let x = r; x < size - r; x += 1) {
       if (!inside[y * size + x]) continue;
       let ok = true;
-      let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+      let sa = 0,
+        sb = 0,
+        saa = 0,
+        sbb = 0,
+        sab = 0;
       for (let dy = -r; dy <= r && ok; dy += 1) {
         for (let dx = -r; dx <= r; dx += 1) {
           const j = (y + dy) * size + x + dx;

@@ -36,7 +36,10 @@ export interface ImportBenchRun {
 export interface ImportBenchResult {
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly libvips: string };
   readonly files: number;
-  readonly sets: Record<string, { readonly identities: number; readonly ok: number; readonly duplicates: number; readonly problems: number }>;
+  readonly sets: Record<
+    string,
+    { readonly identities: number; readonly ok: number; readonly duplicates: number; readonly problems: number }
+  >;
   readonly concurrency: number;
   readonly importImagesPerSecond: number;
   readonly decodeImagesPerSecond: number;

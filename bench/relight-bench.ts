@@ -39,7 +39,12 @@ export interface RelightBenchResult {
   /** Render + detect → align → embed, per second. */
   readonly variantsPerSecondPhotoScoring: number;
   /** Wall-clock per variant; `renderCpu` is the CPU time rendering took, what it costs on an idle core. */
-  readonly msPerVariant: { readonly render: number; readonly renderCpu: number; readonly jobScoring: number; readonly photoScoring: number };
+  readonly msPerVariant: {
+    readonly render: number;
+    readonly renderCpu: number;
+    readonly jobScoring: number;
+    readonly photoScoring: number;
+  };
   /** 1-minute load average at the end: these machines are shared, and wall-clock rates fall with it. */
   readonly loadAverage: number;
   /** (render + job scoring) / job scoring of the same images. */
@@ -67,7 +72,9 @@ export async function benchRelight(): Promise<RelightBenchResult> {
       refineIterations: 0,
     };
     const donors = new DonorPool(faces.faces());
-    const recipes = faces.faces().flatMap((source) => Array.from({ length: VARIANTS_PER_SOURCE }, (_, o) => planRecipe(pack, request, donors, source, o)));
+    const recipes = faces
+      .faces()
+      .flatMap((source) => Array.from({ length: VARIANTS_PER_SOURCE }, (_, o) => planRecipe(pack, request, donors, source, o)));
     const scorer = visionIdentityScorer(vision, () => new Map());
     // Warm the models so load time is not counted against either side.
     const warmFace = faces.faces()[0].faceId;
@@ -79,10 +86,16 @@ export async function benchRelight(): Promise<RelightBenchResult> {
     const t1 = performance.now();
     const renderCpu = process.cpuUsage(cpu0);
     const scoring = new IdentityScoring(scorer);
-    await scoring.score(rendered, recipes.map(() => null));
+    await scoring.score(
+      rendered,
+      recipes.map(() => null),
+    );
     const t2 = performance.now();
     // The bare scoring cost of the same faces: the same images scored again, nothing rendered.
-    await new IdentityScoring(scorer).score(rendered, recipes.map(() => null));
+    await new IdentityScoring(scorer).score(
+      rendered,
+      recipes.map(() => null),
+    );
     const t3 = performance.now();
     for (const variant of rendered) {
       await analyseImage({ width: variant.image.size, height: variant.image.size, data: rgbFromPlanar(variant.image) }, vision, {
@@ -104,7 +117,12 @@ export async function benchRelight(): Promise<RelightBenchResult> {
       variants: n,
       variantsPerSecond: round(1000 / (render + (t2 - t1) / n)),
       variantsPerSecondPhotoScoring: round(1000 / (render + photoScoring)),
-      msPerVariant: { render: round(render), renderCpu: round((renderCpu.user + renderCpu.system) / 1000 / n), jobScoring: round(jobScoring), photoScoring: round(photoScoring) },
+      msPerVariant: {
+        render: round(render),
+        renderCpu: round((renderCpu.user + renderCpu.system) / 1000 / n),
+        jobScoring: round(jobScoring),
+        photoScoring: round(photoScoring),
+      },
       loadAverage: round(loadavg()[0]),
       ratioToJobScoring: round((render + (t2 - t1) / n) / jobScoring),
       ratioToPhotoScoring: round((render + photoScoring) / photoScoring),

@@ -23,7 +23,12 @@ const TILE = 160;
 const LABEL = 22;
 
 const YALE_PEOPLE = ['yaleB02', 'yaleB05', 'yaleB07', 'yaleB10'];
-const YALE_LIGHTS: readonly [number, number][] = [[50, 0], [-70, 45], [110, 15], [0, -35]];
+const YALE_LIGHTS: readonly [number, number][] = [
+  [50, 0],
+  [-70, 45],
+  [110, 15],
+  [0, -35],
+];
 const JOHNS_LIGHTS: readonly LightSpec[] = [
   { azimuth: 50, elevation: 15, ambient: 0.25, temperature: 3200 },
   { azimuth: -60, elevation: -20, ambient: 0.25, temperature: 9000 },
@@ -56,7 +61,9 @@ async function sheet(file: string, headers: readonly string[], rows: readonly Bu
 const lamp = (a: number, e: number) => `A${a >= 0 ? '+' : ''}${a}° E${e >= 0 ? '+' : ''}${e}°`;
 
 async function yaleSheet(vision: VisionRuntime): Promise<void> {
-  const photos = listYale().filter((p) => YALE_PEOPLE.includes(p.person) && (p.frontal || YALE_LIGHTS.some(([a, e]) => a === p.azimuth && e === p.elevation)));
+  const photos = listYale().filter(
+    (p) => YALE_PEOPLE.includes(p.person) && (p.frontal || YALE_LIGHTS.some(([a, e]) => a === p.azimuth && e === p.elevation)),
+  );
   const analysed = await analyseYale(photos, vision);
   const rows: Buffer[][] = [];
   for (const person of YALE_PEOPLE) {
@@ -64,14 +71,19 @@ async function yaleSheet(vision: VisionRuntime): Promise<void> {
     const crop = await yaleCrop(source, RELIGHT_CROP_SIZE, source);
     const face = prepareRelight(crop);
     const row = [await tile(crop.image)];
-    for (const [azimuth, elevation] of YALE_LIGHTS) row.push(await tile(renderRelight(face, { azimuth, elevation, ambient: 0.05, temperature: 6500 }).image));
+    for (const [azimuth, elevation] of YALE_LIGHTS)
+      row.push(await tile(renderRelight(face, { azimuth, elevation, ambient: 0.05, temperature: 6500 }).image));
     for (const [azimuth, elevation] of YALE_LIGHTS) {
       const real = analysed.find((p) => p.person === person && p.azimuth === azimuth && p.elevation === elevation)!;
       row.push(await tile((await yaleCrop(real, RELIGHT_CROP_SIZE, source)).image));
     }
     rows.push(row);
   }
-  const headers = ['source (frontal)', ...YALE_LIGHTS.map(([a, e]) => `relit ${lamp(a, e)}`), ...YALE_LIGHTS.map(([a, e]) => `real ${lamp(a, e)}`)];
+  const headers = [
+    'source (frontal)',
+    ...YALE_LIGHTS.map(([a, e]) => `relit ${lamp(a, e)}`),
+    ...YALE_LIGHTS.map(([a, e]) => `real ${lamp(a, e)}`),
+  ];
   await sheet('relight-yale.png', headers, rows);
 }
 

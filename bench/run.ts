@@ -35,7 +35,9 @@ line(
 const crops = await benchCrops();
 writeBenchResult('crop', crops);
 for (const [name, c] of Object.entries(crops.collections)) {
-  line(`crop       ${name}: ${Math.round(c.validShareFfhq * 100)} % → ${Math.round(c.validShareFramed * 100)} % photo; photo vs crop-path cosine ≥ ${c.cosineBothWaysMin}`);
+  line(
+    `crop       ${name}: ${Math.round(c.validShareFfhq * 100)} % → ${Math.round(c.validShareFramed * 100)} % photo; photo vs crop-path cosine ≥ ${c.cosineBothWaysMin}`,
+  );
 }
 
 const synthesis = await benchSynthesis();

@@ -30,14 +30,25 @@ const channels = (res: number): number => Math.min(32768 / res, 512);
 function randomGenerator(): Stylegan2 & { wAvg: Float32Array } {
   const random = new SeededRandom(256);
   const normal = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => random.normal() * scale);
-  const dense = (inF: number, out: number, bias = 0): DenseLayer => ({ inFeatures: inF, outFeatures: out, weight: normal(out * inF, 1 / Math.sqrt(inF)), bias: new Float32Array(out).fill(bias) });
+  const dense = (inF: number, out: number, bias = 0): DenseLayer => ({
+    inFeatures: inF,
+    outFeatures: out,
+    weight: normal(out * inF, 1 / Math.sqrt(inF)),
+    bias: new Float32Array(out).fill(bias),
+  });
   const filter = Float32Array.from([1, 3, 3, 1].flatMap((a) => [1, 3, 3, 1].map((b) => (a * b) / 16)));
   const convs: StyledConv[] = [];
   const toRgbs: ToRgb[] = [];
   let wIndex = 0;
   for (let res = 4; res <= RESOLUTION; res *= 2) {
     const cout = channels(res);
-    const layers = res === 4 ? [{ cin: cout, up: false }] : [{ cin: channels(res / 2), up: true }, { cin: cout, up: false }];
+    const layers =
+      res === 4
+        ? [{ cin: cout, up: false }]
+        : [
+            { cin: channels(res / 2), up: true },
+            { cin: cout, up: false },
+          ];
     for (const { cin, up } of layers) {
       convs.push({
         wIndex: wIndex++,
@@ -54,7 +65,15 @@ function randomGenerator(): Stylegan2 & { wAvg: Float32Array } {
         clamp: 256,
       });
     }
-    toRgbs.push({ wIndex, inChannels: cout, affine: dense(W, cout, 1 / Math.sqrt(cout)), weight: normal(3 * cout), bias: new Float32Array(3), clamp: 256, skipUpsample: res > 4 ? { size: 4, kernel: filter.map((v) => v * 4) } : null });
+    toRgbs.push({
+      wIndex,
+      inChannels: cout,
+      affine: dense(W, cout, 1 / Math.sqrt(cout)),
+      weight: normal(3 * cout),
+      bias: new Float32Array(3),
+      clamp: 256,
+      skipUpsample: res > 4 ? { size: 4, kernel: filter.map((v) => v * 4) } : null,
+    });
   }
   return {
     format: 'nvidia',
@@ -88,14 +107,20 @@ export async function benchStylegan(): Promise<{ summary: Record<string, unknown
     const writeSeconds = (performance.now() - writeStart) / 1000;
     const pack = await loadGeneratorPack(join(dir, 'pack'), runtime);
     const random = new SeededRandom(8);
-    const latents = Array.from({ length: 8 }, () => ({ layers: model.numWs, width: W, data: Float32Array.from({ length: model.numWs * W }, () => random.normal()) }));
+    const latents = Array.from({ length: 8 }, () => ({
+      layers: model.numWs,
+      width: W,
+      data: Float32Array.from({ length: model.numWs * W }, () => random.normal()),
+    }));
     await pack.synthesize(latents.slice(0, 1));
     const packOne = await timed(() => pack.synthesize(latents.slice(0, 1)));
     const packEight = await timed(() => pack.synthesize(latents));
     await pack.close();
 
     const session = await ort.InferenceSession.create(join(dir, 'pack', 'synthesis.onnx'), { intraOpNumThreads: cpus().length });
-    const feed = (batch: number) => ({ w_plus: new ort.Tensor('float32', new Float32Array(batch * model.numWs * W).fill(0.1), [batch, model.numWs, W]) });
+    const feed = (batch: number) => ({
+      w_plus: new ort.Tensor('float32', new Float32Array(batch * model.numWs * W).fill(0.1), [batch, model.numWs, W]),
+    });
     await session.run(feed(1));
     const bareOne = await timed(() => session.run(feed(1)));
     const bareEight = await timed(() => session.run(feed(8)));

@@ -138,7 +138,13 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
     const centroids = identityCentroids(faces, embeddings);
     const scorer: IdentityScorer = visionIdentityScorer(vision, () => centroids);
 
-    const project = openSynthesisTestProject(join(work, 'bench.likeness'), faces.map((f) => ({ ...f, path: photoOf.get(f.faceId)!.path })), source, client, scorer);
+    const project = openSynthesisTestProject(
+      join(work, 'bench.likeness'),
+      faces.map((f) => ({ ...f, path: photoOf.get(f.faceId)!.path })),
+      source,
+      client,
+      scorer,
+    );
     const pack = await loadGeneratorPack(packDir, client);
     registerPack(project.session.db, pack);
     await pack.close();
@@ -160,25 +166,42 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
     if (status.state !== 'done') throw new Error(`synthesize job ended ${status.state}: ${status.error}`);
     const jobSeconds = (performance.now() - jobStart) / 1000;
     // Steady rate: from the first committed batch to the last, so pack loading is not counted.
-    const steadyVariants = added.filter((_, i) => i % 2 === 1).slice(1).reduce((a, b) => a + b, 0);
+    const steadyVariants = added
+      .filter((_, i) => i % 2 === 1)
+      .slice(1)
+      .reduce((a, b) => a + b, 0);
     const steadySeconds = (added[added.length - 2] - added[0]) / 1000;
 
     const rows = project.session.db
-      .prepare('SELECT source_image_id, ordinal, edit_kind, file_key, id_to_source, id_to_centroid, diversity FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal')
+      .prepare(
+        'SELECT source_image_id, ordinal, edit_kind, file_key, id_to_source, id_to_centroid, diversity FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal',
+      )
       .all(jobId) as VariantRow[];
     const byEditKind: SynthesisBenchResult['synthesis']['byEditKind'] = {};
     for (const kind of new Set(rows.map((r) => r.edit_kind))) {
       const mine = rows.filter((r) => r.edit_kind === kind);
-      byEditKind[kind] = { idToSource: distribution(mine.map((r) => r.id_to_source)), diversity: distribution(mine.map((r) => r.diversity)) };
+      byEditKind[kind] = {
+        idToSource: distribution(mine.map((r) => r.id_to_source)),
+        diversity: distribution(mine.map((r) => r.diversity)),
+      };
     }
 
     const byEdit: SynthesisBenchResult['synthesis']['byEdit'] = {};
     for (const [e, edit] of EDITS.entries()) {
       const mine = rows.filter((r) => r.ordinal % EDITS.length === e);
-      byEdit[edit.title] = { idToSource: distribution(mine.map((r) => r.id_to_source)), diversity: distribution(mine.map((r) => r.diversity)) };
+      byEdit[edit.title] = {
+        idToSource: distribution(mine.map((r) => r.id_to_source)),
+        diversity: distribution(mine.map((r) => r.diversity)),
+      };
     }
 
-    const refinement = await measureRefinement(packDir, client, source, scorer, sources.slice(0, REFINE_SOURCES).map((f) => f.faceId));
+    const refinement = await measureRefinement(
+      packDir,
+      client,
+      source,
+      scorer,
+      sources.slice(0, REFINE_SOURCES).map((f) => f.faceId),
+    );
     const sheets = await drawSheets(docsDir, rows, project.session.media.pathOf.bind(project.session.media), source);
     await project.session.close();
 
@@ -237,7 +260,13 @@ interface VariantRow {
 }
 
 /** Identity refinement on the pack's raw reconstructions: the default generator's least-squares inversion, then random search. */
-async function measureRefinement(packDir: string, client: InferenceClient, source: AnalysedPhotoSource, scorer: IdentityScorer, faceIds: readonly number[]): Promise<SynthesisBenchResult['refinement']> {
+async function measureRefinement(
+  packDir: string,
+  client: InferenceClient,
+  source: AnalysedPhotoSource,
+  scorer: IdentityScorer,
+  faceIds: readonly number[],
+): Promise<SynthesisBenchResult['refinement']> {
   const pack = await loadGeneratorPack(packDir, client);
   try {
     let idBefore = 0;
@@ -274,7 +303,12 @@ const TILE = 128;
 const LABEL = 18;
 
 /** One sheet per edit: rows of [source | variants], each variant labelled with its identity cosine to the source. */
-async function drawSheets(docsDir: string, rows: readonly VariantRow[], pathOf: (key: string) => string, source: AnalysedPhotoSource): Promise<string[]> {
+async function drawSheets(
+  docsDir: string,
+  rows: readonly VariantRow[],
+  pathOf: (key: string) => string,
+  source: AnalysedPhotoSource,
+): Promise<string[]> {
   mkdirSync(docsDir, { recursive: true });
   const written: string[] = [];
   for (const [e, edit] of EDITS.entries()) {
@@ -297,7 +331,10 @@ async function drawSheets(docsDir: string, rows: readonly VariantRow[], pathOf: 
       }
     }
     tiles.push({ input: label(edit.title, columns * TILE, 13, 28), left: 0, top: 0 });
-    const file = join(docsDir, `${['relight-left-right', 'relight-top-bottom', 'relight-donor', 'hair', 'background', 'expression'][e]}.png`);
+    const file = join(
+      docsDir,
+      `${['relight-left-right', 'relight-top-bottom', 'relight-donor', 'hair', 'background', 'expression'][e]}.png`,
+    );
     await sharp({ create: { width: columns * TILE, height: 28 + picked.length * (TILE + LABEL), channels: 3, background: '#111' } })
       .composite(tiles)
       .png({ compressionLevel: 9, adaptiveFiltering: false, palette: false })
@@ -308,7 +345,9 @@ async function drawSheets(docsDir: string, rows: readonly VariantRow[], pathOf: 
 }
 
 function png(image: PlanarImage): Promise<Buffer> {
-  return sharp(rgbFromPlanar(image), { raw: { width: image.size, height: image.size, channels: 3 } }).png().toBuffer();
+  return sharp(rgbFromPlanar(image), { raw: { width: image.size, height: image.size, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function label(text: string, width: number, size = 12, height = LABEL): Buffer {
@@ -319,7 +358,10 @@ function label(text: string, width: number, size = 12, height = LABEL): Buffer {
   );
 }
 
-function identityCentroids(faces: readonly { faceId: number; identityId: number | null }[], embeddings: ReadonlyMap<number, Float32Array>): Map<number, Float32Array> {
+function identityCentroids(
+  faces: readonly { faceId: number; identityId: number | null }[],
+  embeddings: ReadonlyMap<number, Float32Array>,
+): Map<number, Float32Array> {
   const sums = new Map<number, Float32Array>();
   for (const face of faces) {
     if (face.identityId === null) continue;

@@ -19,7 +19,11 @@ describe('verification metrics', () => {
 
   it('chooses each fold’s threshold on the other folds only', () => {
     // Fold 0 alone would be separable at 0.5; the other folds put the cut near 0.75, so fold 0 loses a pair.
-    const folds = [[same(0.6), diff(0.4)], [same(0.8), diff(0.7)], [same(0.9), diff(0.72)]];
+    const folds = [
+      [same(0.6), diff(0.4)],
+      [same(0.8), diff(0.7)],
+      [same(0.9), diff(0.72)],
+    ];
     expect(foldedAccuracy(folds).perFold[0]).toBe(0.5);
   });
 
@@ -33,14 +37,33 @@ describe('verification metrics', () => {
   });
 
   it('fuses z-normalised scores and gives no score when any model lacks one', () => {
-    expect(fuseScores([0.9, 0.5], [{ mean: 0.8, std: 0.05 }, { mean: 0.3, std: 0.1 }])).toBeCloseTo(2, 12);
-    expect(fuseScores([0.9, null], [{ mean: 0.8, std: 0.05 }, { mean: 0.3, std: 0.1 }])).toBeNull();
+    expect(
+      fuseScores(
+        [0.9, 0.5],
+        [
+          { mean: 0.8, std: 0.05 },
+          { mean: 0.3, std: 0.1 },
+        ],
+      ),
+    ).toBeCloseTo(2, 12);
+    expect(
+      fuseScores(
+        [0.9, null],
+        [
+          { mean: 0.8, std: 0.05 },
+          { mean: 0.3, std: 0.1 },
+        ],
+      ),
+    ).toBeNull();
   });
 
   it('splits a restricted LFW pairs file into its folds (a same-person run, then a different-person run)', () => {
     const text = ['A\t1\t2', 'B\t1\t3', 'A\t1\tC\t2', 'D\t2\t4', 'E\t1\tF\t1', 'G\t3\tH\t1', ''].join('\n');
     const folds = parseLfwPairs(text, '/lfw');
-    expect(folds.map((f) => f.map((p) => p.same))).toEqual([[true, true, false], [true, false, false]]);
+    expect(folds.map((f) => f.map((p) => p.same))).toEqual([
+      [true, true, false],
+      [true, false, false],
+    ]);
     expect(folds[0][2]).toEqual({ a: '/lfw/A/A_0001.jpg', b: '/lfw/C/C_0002.jpg', same: false });
   });
 });

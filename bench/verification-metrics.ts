@@ -36,7 +36,10 @@ export interface FoldedAccuracy {
 const FTE_SCORE = -Infinity;
 
 function sortedScores(pairs: readonly ScoredPair[], same: boolean): number[] {
-  return pairs.filter((p) => p.same === same).map((p) => p.score ?? FTE_SCORE).sort((a, b) => a - b);
+  return pairs
+    .filter((p) => p.same === same)
+    .map((p) => p.score ?? FTE_SCORE)
+    .sort((a, b) => a - b);
 }
 
 export function lowerBound(sorted: ArrayLike<number>, value: number): number {
@@ -107,7 +110,7 @@ export function rocSummary(pairs: readonly ScoredPair[]): RocSummary {
 /** Correct decisions of "same when score > threshold"; a failure to enrol is always wrong. */
 function correctAt(pairs: readonly ScoredPair[], threshold: number): number {
   let correct = 0;
-  for (const { same, score } of pairs) if (score !== null && (score > threshold) === same) correct++;
+  for (const { same, score } of pairs) if (score !== null && score > threshold === same) correct++;
   return correct;
 }
 

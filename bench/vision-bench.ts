@@ -98,7 +98,12 @@ export async function benchVision(options: { images?: number } = {}): Promise<Vi
     const { faces } = session.db.prepare('SELECT count(*) AS faces FROM faces').get() as { faces: number };
 
     const perRun: Record<string, number> = {};
-    for (const model of ['blazeface', 'facemesh', 'selfie', ...params.embeddingModels.map((m) => embeddingSpecs[m].model)] as VisionModelName[]) {
+    for (const model of [
+      'blazeface',
+      'facemesh',
+      'selfie',
+      ...params.embeddingModels.map((m) => embeddingSpecs[m].model),
+    ] as VisionModelName[]) {
       perRun[model] = await bareRunMs(client, runtime, model);
     }
     // Per image: one detector run and, per face, one mesh, one selfie mask and one run per embedder.

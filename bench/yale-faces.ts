@@ -49,7 +49,14 @@ export function listYale(root = yaleRoot()): YalePhoto[] {
       if (!m) continue;
       const azimuth = Number(m[1]);
       const elevation = Number(m[2]);
-      photos.push({ person, path: join(root, person, file), azimuth, elevation, subset: yaleSubset({ azimuth, elevation }), frontal: azimuth === 0 && elevation === 0 });
+      photos.push({
+        person,
+        path: join(root, person, file),
+        azimuth,
+        elevation,
+        subset: yaleSubset({ azimuth, elevation }),
+        frontal: azimuth === 0 && elevation === 0,
+      });
     }
   }
   return photos;
@@ -60,7 +67,9 @@ export async function analyseYale(photos: readonly YalePhoto[], vision: VisionRu
   const cacheDir = join(repoRoot, '.tmp');
   const cacheFile = join(cacheDir, `yale-analysis-${DEFAULT_EMBEDDING_MODEL}.json`);
   type Cached = { embedding: number[] | null; landmarks: number[] | null };
-  const cache: Record<string, Cached> = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Cached>) : {};
+  const cache: Record<string, Cached> = existsSync(cacheFile)
+    ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Cached>)
+    : {};
   let dirty = false;
   const out: AnalysedPhoto[] = [];
   for (const photo of photos) {

@@ -239,19 +239,7 @@ export const CompareView = z.object({
 });
 export type CompareView = z.infer<typeof CompareView>;
 
-export const keymapActions = [
-  'left',
-  'right',
-  'up',
-  'down',
-  'accept',
-  'reject',
-  'unset',
-  'compare',
-  'undo',
-  'redo',
-  'help',
-] as const;
+export const keymapActions = ['left', 'right', 'up', 'down', 'accept', 'reject', 'unset', 'compare', 'undo', 'redo', 'help'] as const;
 export const KeymapAction = z.enum(keymapActions);
 export type KeymapAction = z.infer<typeof KeymapAction>;
 
@@ -285,12 +273,12 @@ export const curationCommands = {
     VariantPage,
   ),
   /** Where a variant sits in a view (null when the view leaves it out): the grid keeps it selected across view changes. */
-  'curation.locate': command(z.object({ view: VariantView, variantId: Id }), z.object({ groupKey: z.string(), offset: z.number().int() }).nullable()),
-  'curation.compare': command(z.object({ variantId: Id }), CompareView),
-  'curation.decide': command(
-    z.object({ variantIds: z.array(Id).min(1).max(10_000), status: TileStatus }),
-    ActionResult,
+  'curation.locate': command(
+    z.object({ view: VariantView, variantId: Id }),
+    z.object({ groupKey: z.string(), offset: z.number().int() }).nullable(),
   ),
+  'curation.compare': command(z.object({ variantId: Id }), CompareView),
+  'curation.decide': command(z.object({ variantIds: z.array(Id).min(1).max(10_000), status: TileStatus }), ActionResult),
   'curation.undo': command(z.object({}), ActionResult),
   'curation.redo': command(z.object({}), ActionResult),
   'curation.history': command(z.object({}), HistoryState),

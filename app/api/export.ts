@@ -17,7 +17,12 @@ export const SplitSettings = z
   .object({
     /** The unit that never straddles splits: all of an identity, or a source image with all its variants. */
     by: z.enum(['identity', 'source']).default('identity'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     train: z.number().min(0).max(1).default(0.8),
     val: z.number().min(0).max(1).default(0.1),
     test: z.number().min(0).max(1).default(0.1),

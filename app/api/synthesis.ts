@@ -37,7 +37,7 @@ export const EditSpec = z.discriminatedUnion('type', [
     lights: z.array(LightSpec).min(1).max(64).optional(),
     strength: StrengthRange.default([1, 1]),
   }),
-    z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
+  z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
   z.object({
     type: z.literal('mix'),
     parts: z.array(z.string().min(1).max(128)).min(1).max(8),
@@ -124,7 +124,10 @@ export const synthesisCommands = {
   /** Validates a pack folder (manifest, files, hashes, graph signatures, a probe run) and registers it. */
   'synthesis.addPack': command(z.object({ path: z.string().min(1).max(4096) }), PackSummary),
   /** Converts a StyleGAN2 checkpoint (rosinality .pt, NVIDIA .pkl; read as data, never run) into a pack beside the project, validates and registers it. */
-  'synthesis.importCheckpoint': command(z.object({ checkpoint: z.string().min(1).max(4096), truncation: z.number().gt(0).max(1).optional() }), PackSummary),
+  'synthesis.importCheckpoint': command(
+    z.object({ checkpoint: z.string().min(1).max(4096), truncation: z.number().gt(0).max(1).optional() }),
+    PackSummary,
+  ),
   'synthesis.start': command(SynthesizeRequest, JobRef),
   'synthesis.jobSummary': command(JobRef, SynthesisJobSummary),
 };

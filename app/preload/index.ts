@@ -11,7 +11,10 @@ const bridge = {
   call: (command: string, input: unknown): Promise<unknown> =>
     typeof command === 'string' && RENDERER_COMMANDS.includes(command)
       ? ipcRenderer.invoke(IPC_CALL_CHANNEL, command, input)
-      : Promise.resolve({ ok: false, error: { code: 'UNKNOWN_COMMAND', message: `${String(command).slice(0, 64)} is not available to the app window` } }),
+      : Promise.resolve({
+          ok: false,
+          error: { code: 'UNKNOWN_COMMAND', message: `${String(command).slice(0, 64)} is not available to the app window` },
+        }),
   onEvent: (handler: (event: string, payload: unknown) => void): (() => void) => {
     const listener = (_event: IpcRendererEvent, name: string, payload: unknown): void => handler(name, payload);
     ipcRenderer.on(IPC_EVENT_CHANNEL, listener);

@@ -20,7 +20,9 @@ function cli(args: readonly string[], home: string): Promise<string> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -257,7 +259,11 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       const image = el as HTMLImageElement;
       const box = image.getBoundingClientRect();
       const frame = image.parentElement!.getBoundingClientRect();
-      return { fits: box.bottom <= frame.bottom + 0.5 && box.top >= frame.top - 0.5, fit: getComputedStyle(image).objectFit, portrait: image.naturalHeight > image.naturalWidth };
+      return {
+        fits: box.bottom <= frame.bottom + 0.5 && box.top >= frame.top - 0.5,
+        fit: getComputedStyle(image).objectFit,
+        portrait: image.naturalHeight > image.naturalWidth,
+      };
     });
     expect(fit).toEqual({ fits: true, fit: 'contain', portrait: true });
     await screenshot('dataset-orl-1024.png');

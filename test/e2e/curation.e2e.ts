@@ -26,7 +26,9 @@ function cli(args: readonly string[], home: string): Promise<string> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -60,9 +62,9 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
     readProject(
       (db) =>
         new Map(
-          (db.prepare('SELECT variant_id, status FROM decisions ORDER BY variant_id').all() as { variant_id: number; status: Status }[]).map(
-            (row) => [row.variant_id, row.status],
-          ),
+          (
+            db.prepare('SELECT variant_id, status FROM decisions ORDER BY variant_id').all() as { variant_id: number; status: Status }[]
+          ).map((row) => [row.variant_id, row.status]),
         ),
     );
 
@@ -74,7 +76,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
     await cli(['analyze', projectPath], home);
     await cli(['synthesize', projectPath, '--variants', String(VARIANTS_PER_FACE), '--seed', '0'], home);
     const { faces, variants, skipped } = readProject((db) => ({
-      faces: db.prepare("SELECT count(*) FROM faces WHERE is_primary = 1").pluck().get() as number,
+      faces: db.prepare('SELECT count(*) FROM faces WHERE is_primary = 1').pluck().get() as number,
       variants: db.prepare('SELECT count(*) FROM variants').pluck().get() as number,
       skipped: db.prepare('SELECT count(*) FROM variant_skips').pluck().get() as number,
     }));
@@ -251,9 +253,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       expect(tileScores).toContain(`S ${sourceScore} C ${centroidScore}`);
       expect(await compare.getByTestId('compare-variant').getAttribute('src')).toContain(`/media/`);
       await expect
-        .poll(() =>
-          compare.locator('img').evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length),
-        )
+        .poll(() => compare.locator('img').evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length))
         .toBe(3);
       await screenshot(page, 'compare-view.png');
       // Johns photos are tight chips: the crop is partly padding, which the toggle marks on both faces.
@@ -277,7 +277,11 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
         const cells = await page.getByTestId(`export-preview-${split}`).locator('td').allTextContents();
         return { originals: Number(cells[1]!.replace(/\D/g, '')), variants: Number(cells[2]!.replace(/\D/g, '')) };
       };
-      const previewCounts = async () => ({ train: await splitCounts('train'), val: await splitCounts('val'), test: await splitCounts('test') });
+      const previewCounts = async () => ({
+        train: await splitCounts('train'),
+        val: await splitCounts('val'),
+        test: await splitCounts('test'),
+      });
       await expect.poll(async () => Object.values(await previewCounts()).reduce((sum, split) => sum + split.variants, 0)).toBe(3);
       const preview = await previewCounts();
       await page.getByTestId('export-start').click();
@@ -307,16 +311,16 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       const images = files.filter((f) => /\.(jpe?g|png)$/i.test(f));
       const splits = ['train', 'val', 'test'] as const;
       const used = splits.filter((split) => preview[split].originals + preview[split].variants > 0);
-      expect(files).toEqual(
-        [...images, 'export-report.json', 'manifest.csv', ...used.map((split) => `${split}/metadata.jsonl`)].sort(),
-      );
+      expect(files).toEqual([...images, 'export-report.json', 'manifest.csv', ...used.map((split) => `${split}/metadata.jsonl`)].sort());
       expect(images.map((f) => f.slice(f.indexOf('/') + 1)).sort()).toEqual(expectedImages);
       for (const split of splits) {
         const inSplit = images.filter((f) => f.startsWith(`${split}/`)).map((f) => f.slice(split.length + 1));
         expect(inSplit.filter((f) => /-v\d+\.png$/.test(f))).toHaveLength(preview[split].variants);
         expect(inSplit.filter((f) => !/-v\d+\.png$/.test(f))).toHaveLength(preview[split].originals);
         if (!used.includes(split)) continue;
-        const lines = readFileSync(join(exportRoot, split, 'metadata.jsonl'), 'utf8').trimEnd().split('\n');
+        const lines = readFileSync(join(exportRoot, split, 'metadata.jsonl'), 'utf8')
+          .trimEnd()
+          .split('\n');
         expect(lines).toHaveLength(inSplit.length);
         expect(lines.map((line) => (JSON.parse(line) as { file_name: string }).file_name).sort()).toEqual(inSplit.sort());
       }
@@ -330,9 +334,9 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       expect(readFileSync(join(exportRoot, 'manifest.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(1 + images.length);
       expect(checkExport(exportRoot)).toEqual([]);
       expect(images.every((f) => statSync(join(exportRoot, f)).size > 0)).toBe(true);
-      await expect.poll(() => page.getByTestId('export-result-counts').textContent()).toContain(
-        `${images.length} files: ${originals.length} originals, 3 variants`,
-      );
+      await expect
+        .poll(() => page.getByTestId('export-result-counts').textContent())
+        .toContain(`${images.length} files: ${originals.length} originals, 3 variants`);
       expect(errors).toEqual([]);
     });
   });
@@ -353,9 +357,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       await page.keyboard.press('a');
       await page.locator(`[data-testid="variant-tile"][data-variant-id="${id}"][data-status="accepted"]`).waitFor({ state: 'attached' });
       // Tiles still loading when the host dies fail to load: that is the kill, not the UI.
-      await expect
-        .poll(() => page.$$eval('main img', (imgs) => imgs.filter((img) => !(img as HTMLImageElement).complete).length))
-        .toBe(0);
+      await expect.poll(() => page.$$eval('main img', (imgs) => imgs.filter((img) => !(img as HTMLImageElement).complete).length)).toBe(0);
       server.process.kill('SIGKILL');
       await server.stop();
       expect(server.process.signalCode).toBe('SIGKILL');

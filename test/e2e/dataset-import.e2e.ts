@@ -22,7 +22,9 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
   beforeAll(async () => {
     // A second folder whose good photo sits beside a JPEG cut in half and a text file posing as one.
     const photosOf = (who: string): string[] =>
-      readdirSync(join(sharedFacesDir, 'johns', who)).sort().map((f) => join(sharedFacesDir, 'johns', who, f));
+      readdirSync(join(sharedFacesDir, 'johns', who))
+        .sort()
+        .map((f) => join(sharedFacesDir, 'johns', who, f));
     const good = photosOf('John_Simm')[0]!;
     mkdirSync(join(brokenRoot, 'Someone'), { recursive: true });
     copyFileSync(good, join(brokenRoot, 'Someone', 'good.jpg'));
@@ -65,8 +67,9 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
     await expect.poll(() => tiles.count()).toBe(11);
     await expect
       .poll(() =>
-        page.$$eval('[data-testid="grid-tile"] img', (imgs) =>
-          imgs.filter((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0).length,
+        page.$$eval(
+          '[data-testid="grid-tile"] img',
+          (imgs) => imgs.filter((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0).length,
         ),
       )
       .toBe(11);

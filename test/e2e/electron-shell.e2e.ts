@@ -23,14 +23,21 @@ if (!binary) {
 
 describe.skipIf(!binary)('Electron shell', () => {
   it('opens a locked-down window that reaches the API through the preload only', async () => {
-    const app = await electron.launch({ executablePath: binary!, args: [repoRoot], env: { ...process.env, LIKENESS_HOME: join(repoRoot, '.tmp/electron-home') } });
+    const app = await electron.launch({
+      executablePath: binary!,
+      args: [repoRoot],
+      env: { ...process.env, LIKENESS_HOME: join(repoRoot, '.tmp/electron-home') },
+    });
     const window = await app.firstWindow();
     expect(window.url()).toMatch(/^likeness-app:\/\/bundle\//);
     expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     expect(await window.evaluate(() => typeof (globalThis as { likeness?: { call?: unknown } }).likeness?.call)).toBe('function');
     // With contextIsolation + sandbox + no nodeIntegration the page sees no Node at all.
     expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
-    expect(await window.evaluate(() => Object.keys((globalThis as { likeness?: object }).likeness ?? {}).sort())).toEqual(['call', 'onEvent']);
+    expect(await window.evaluate(() => Object.keys((globalThis as { likeness?: object }).likeness ?? {}).sort())).toEqual([
+      'call',
+      'onEvent',
+    ]);
     await app.close();
   });
 });

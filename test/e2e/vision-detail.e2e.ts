@@ -139,7 +139,8 @@ describe.runIf(hasFaces)('face analysis and the image detail in Chromium through
     await expect.poll(() => page.getByTestId('vision-mislabel').textContent()).toContain('Looks more like John_Savage than John_Simm');
     expect(await page.getByTestId('vision-outlier').count()).toBe(1);
     expect(await page.getByTestId('mesh-point').count()).toBe(468);
-    for (const testid of ['vision-detail-image', 'vision-aligned-crop', 'vision-mask']) await expect.poll(() => loaded(testid)).toBeGreaterThan(0);
+    for (const testid of ['vision-detail-image', 'vision-aligned-crop', 'vision-mask'])
+      await expect.poll(() => loaded(testid)).toBeGreaterThan(0);
     await page.screenshot({ path: join(repoRoot, 'docs/image-detail.png') });
     await page.getByTestId('vision-detail-close').click();
     await expect.poll(() => page.getByTestId('vision-detail').count()).toBe(0);

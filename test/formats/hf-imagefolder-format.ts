@@ -30,7 +30,8 @@ export function checkHfImageFolder(root: string): FormatProblem[] {
     const images = listImages(join(root, split));
     const imageSet = new Set(images);
     for (const image of images) {
-      if (KEYWORD_TOKEN.test(image)) problems.push(problem(`${split}/${image}`, 'a split keyword in the path would put this file in a second split'));
+      if (KEYWORD_TOKEN.test(image))
+        problems.push(problem(`${split}/${image}`, 'a split keyword in the path would put this file in a second split'));
       if (image.split('/').some((part) => part.startsWith('.') || part.startsWith('__'))) {
         problems.push(problem(`${split}/${image}`, 'hidden or special path part (ignored by the loader)'));
       }

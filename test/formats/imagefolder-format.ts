@@ -17,12 +17,16 @@ export function checkImageFolder(root: string): FormatProblem[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) return [problem('.', 'ImageFolder root is not a folder')];
   const problems: FormatProblem[] = [];
   const entries = readdirSync(root, { withFileTypes: true });
-  const classes = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const classes = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   if (classes.length === 0) problems.push(problem('.', 'no class folders under the root (torchvision: "Couldn\'t find any class folder")'));
   for (const entry of entries) {
     if (entry.isDirectory()) continue;
     if (!entry.isFile()) problems.push(problem(entry.name, 'only folders and files belong under the root'));
-    else if (!ALLOWED_ROOT_FILES.has(entry.name)) problems.push(problem(entry.name, 'stray file directly under the root (ignored by ImageFolder)'));
+    else if (!ALLOWED_ROOT_FILES.has(entry.name))
+      problems.push(problem(entry.name, 'stray file directly under the root (ignored by ImageFolder)'));
   }
   for (const name of classes) {
     if (name.startsWith('.')) problems.push(problem(name, 'hidden class folder (would become a class nobody meant)'));
@@ -35,7 +39,8 @@ export function checkImageFolder(root: string): FormatProblem[] {
       else if (!magicMatches(join(root, path))) problems.push(problem(path, 'content is not the image format its extension names'));
       else valid += 1;
     }
-    if (valid === 0) problems.push(problem(name, 'class folder without a valid image (torchvision: "Found no valid file for the classes")'));
+    if (valid === 0)
+      problems.push(problem(name, 'class folder without a valid image (torchvision: "Found no valid file for the classes")'));
   }
   return problems;
 }

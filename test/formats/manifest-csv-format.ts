@@ -28,7 +28,8 @@ export function checkManifestCsv(root: string, required: readonly string[] = ['f
     if (record.length !== header.length) problems.push(problem(at, `${record.length} fields, header has ${header.length}`));
     const file = record[fileColumn];
     if (fileColumn < 0 || file === undefined) return;
-    if (file.startsWith('/') || file.includes('\\') || file.split('/').includes('..')) problems.push(problem(at, `${file} is not relative`));
+    if (file.startsWith('/') || file.includes('\\') || file.split('/').includes('..'))
+      problems.push(problem(at, `${file} is not relative`));
     else if (!existsSync(join(root, file))) problems.push(problem(at, `${file} does not exist`));
     if (seen.has(file)) problems.push(problem(at, `${file} listed twice`));
     seen.add(file);

@@ -107,14 +107,17 @@ describe.runIf(sharedFacesOrSkip())('one served project under load', () => {
     ]);
     await served.services().workspace.require().jobs.idle();
     const p95 = percentile(latencies, 95);
-    console.info(`API round trip during import: ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+    console.info(
+      `API round trip during import: ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+    );
     expect(latencies.length).toBeGreaterThan(20);
     expect(p95).toBeLessThan(50);
 
     // Round trips on both sockets after the job ends: every event sent before them has arrived.
     await a.call('project.current', {});
     await b.call('project.current', {});
-    const jobEvents = (c: Client) => c.events.filter((e) => e.event === 'job.updated' || e.event === 'dataset.changed').map((e) => JSON.stringify(e));
+    const jobEvents = (c: Client) =>
+      c.events.filter((e) => e.event === 'job.updated' || e.event === 'dataset.changed').map((e) => JSON.stringify(e));
     expect(jobEvents(a).length).toBeGreaterThan(2);
     expect(jobEvents(b)).toEqual(jobEvents(a));
     expect(jobEvents(a).at(-1)).toContain('"state":"done"');
@@ -131,50 +134,54 @@ describe.runIf(sharedFacesOrSkip())('one served project under load', () => {
 describe.runIf(sharedFacesOrSkip())('one served project while synthesis runs', () => {
   const served = servedProject('synthesis');
 
-  it('answers API calls with p95 under 50 ms while the default generator is fitted and variants are made', { timeout: 300_000 }, async () => {
-    const client = await Client.connect(served.host());
-    const session = served.services().workspace.require();
-    await client.call('dataset.import', { layout: 'imagefolder', root: join(sharedFacesDir, 'johns') });
-    await session.jobs.idle();
-    await client.call('vision.analyze', {});
-    await session.jobs.idle();
-    const { items } = (await client.call('dataset.images', { limit: 1 })) as { items: { id: number }[] };
-    const view = { groupBy: 'source' };
+  it(
+    'answers API calls with p95 under 50 ms while the default generator is fitted and variants are made',
+    { timeout: 300_000 },
+    async () => {
+      const client = await Client.connect(served.host());
+      const session = served.services().workspace.require();
+      await client.call('dataset.import', { layout: 'imagefolder', root: join(sharedFacesDir, 'johns') });
+      await session.jobs.idle();
+      await client.call('vision.analyze', {});
+      await session.jobs.idle();
+      const { items } = (await client.call('dataset.images', { limit: 1 })) as { items: { id: number }[] };
+      const view = { groupBy: 'source' };
 
-    const { jobId } = (await client.call('synthesis.start', {
-      sources: { kind: 'all' },
-      pack: { kind: 'default' },
-      edits: [
-        { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
-        { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.6, 1] },
-        { type: 'mix', parts: ['background'], donors: 'random', strength: [0.8, 1] },
-      ],
-      variantsPerSource: 4,
-      seed: 11,
-    })) as { jobId: number };
-    const started = performance.now();
-    // What an open curation grid asks for as variants land: the project, the groups, the first group's tiles.
-    const latencies = await roundTripsWhileRunning(client, served.services(), jobId, [
-      ['project.current', {}],
-      ['curation.groups', { view }],
-      ['curation.page', { view, segments: [{ groupKey: String(items[0]!.id), offset: 0, limit: 50 }] }],
-    ]);
-    const jobSeconds = (performance.now() - started) / 1000;
-    await session.jobs.idle();
-    const status = session.jobs.get(jobId);
-    expect(status).toMatchObject({ state: 'done', done: status.total });
-    expect(status.total).toBeGreaterThan(200);
-    const p95 = percentile(latencies, 95);
-    console.info(
-      `API round trip during synthesis (${status.done} variants, ${jobSeconds.toFixed(1)} s): ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
-    );
-    expect(latencies.length).toBeGreaterThanOrEqual(100);
-    expect(p95).toBeLessThan(50);
-    // A sequential caller sees a frozen host as one slow call, which p95 hides: the fit's encoder
-    // solve once held the main thread for 1.5 s in one piece.
-    expect(Math.max(...latencies)).toBeLessThan(500);
-    client.ws.close();
-  });
+      const { jobId } = (await client.call('synthesis.start', {
+        sources: { kind: 'all' },
+        pack: { kind: 'default' },
+        edits: [
+          { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
+          { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.6, 1] },
+          { type: 'mix', parts: ['background'], donors: 'random', strength: [0.8, 1] },
+        ],
+        variantsPerSource: 4,
+        seed: 11,
+      })) as { jobId: number };
+      const started = performance.now();
+      // What an open curation grid asks for as variants land: the project, the groups, the first group's tiles.
+      const latencies = await roundTripsWhileRunning(client, served.services(), jobId, [
+        ['project.current', {}],
+        ['curation.groups', { view }],
+        ['curation.page', { view, segments: [{ groupKey: String(items[0]!.id), offset: 0, limit: 50 }] }],
+      ]);
+      const jobSeconds = (performance.now() - started) / 1000;
+      await session.jobs.idle();
+      const status = session.jobs.get(jobId);
+      expect(status).toMatchObject({ state: 'done', done: status.total });
+      expect(status.total).toBeGreaterThan(200);
+      const p95 = percentile(latencies, 95);
+      console.info(
+        `API round trip during synthesis (${status.done} variants, ${jobSeconds.toFixed(1)} s): ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+      );
+      expect(latencies.length).toBeGreaterThanOrEqual(100);
+      expect(p95).toBeLessThan(50);
+      // A sequential caller sees a frozen host as one slow call, which p95 hides: the fit's encoder
+      // solve once held the main thread for 1.5 s in one piece.
+      expect(Math.max(...latencies)).toBeLessThan(500);
+      client.ws.close();
+    },
+  );
 });
 
 describe('a second process opening a served project', () => {

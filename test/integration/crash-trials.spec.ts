@@ -125,7 +125,14 @@ function variantSet(project: string): string[] {
            FROM variants v JOIN packs p ON p.id = v.pack_id ORDER BY v.source_image_id, v.ordinal`,
       )
       .all() as { file_key: string }[];
-    return rows.map((row) => JSON.stringify({ ...row, sha256: createHash('sha256').update(readFileSync(join(media, row.file_key))).digest('hex') }));
+    return rows.map((row) =>
+      JSON.stringify({
+        ...row,
+        sha256: createHash('sha256')
+          .update(readFileSync(join(media, row.file_key)))
+          .digest('hex'),
+      }),
+    );
   } finally {
     db.close();
   }
@@ -142,99 +149,118 @@ interface Tally {
 const tally: Record<string, Tally> = {};
 
 describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random points', () => {
-  it(`import: ${TRIALS} kills, each resumed to exactly the uninterrupted rows with no orphan thumbnails`, { timeout: 240_000 }, async () => {
-    const corpus = await seedHostileInputs(mkdtempSync(join(tmpdir(), 'likeness-crash-import-')));
-    for (const person of ['s20', 's21', 's22', 's23']) symlinkSync(join(sharedFacesDir, 'orl', person), join(corpus.root, person));
-    const settings = mkdtempSync(join(tmpdir(), 'likeness-crash-settings-'));
-    const reference = importHarness(settings);
-    await reference.workspace.open(join(mkdtempSync(join(tmpdir(), 'likeness-crash-ref-')), 'ref.likeness'), 'create');
-    await reference.importAndWait({ layout: 'imagefolder', root: corpus.root });
-    const expected = imageRows(reference.workspace.require().db);
-    await reference.workspace.close();
-    expect(expected.length).toBeGreaterThan(60);
+  it(
+    `import: ${TRIALS} kills, each resumed to exactly the uninterrupted rows with no orphan thumbnails`,
+    { timeout: 240_000 },
+    async () => {
+      const corpus = await seedHostileInputs(mkdtempSync(join(tmpdir(), 'likeness-crash-import-')));
+      for (const person of ['s20', 's21', 's22', 's23']) symlinkSync(join(sharedFacesDir, 'orl', person), join(corpus.root, person));
+      const settings = mkdtempSync(join(tmpdir(), 'likeness-crash-settings-'));
+      const reference = importHarness(settings);
+      await reference.workspace.open(join(mkdtempSync(join(tmpdir(), 'likeness-crash-ref-')), 'ref.likeness'), 'create');
+      await reference.importAndWait({ layout: 'imagefolder', root: corpus.root });
+      const expected = imageRows(reference.workspace.require().db);
+      await reference.workspace.close();
+      expect(expected.length).toBeGreaterThan(60);
 
-    const random = lcg(0x1001);
-    const stage = (tally.import = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
-    for (let trial = 0; trial < TRIALS; trial += 1) {
-      const project = join(mkdtempSync(join(tmpdir(), `likeness-crash-import-${trial}-`)), 'p.likeness');
-      const target = Math.floor(random() * expected.length);
-      const run = startChild(['import', settings, project, corpus.root]);
-      if (await killWhen(run, () => countIn(project, 'SELECT count(*) FROM images') >= target)) stage.killedMidRun += 1;
-      stage.trials += 1;
-      const failures: string[] = [];
-      if (existsSync(project) && integrity(project) !== 'ok') failures.push('integrity_check failed');
+      const random = lcg(0x1001);
+      const stage = (tally.import = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
+      for (let trial = 0; trial < TRIALS; trial += 1) {
+        const project = join(mkdtempSync(join(tmpdir(), `likeness-crash-import-${trial}-`)), 'p.likeness');
+        const target = Math.floor(random() * expected.length);
+        const run = startChild(['import', settings, project, corpus.root]);
+        if (await killWhen(run, () => countIn(project, 'SELECT count(*) FROM images') >= target)) stage.killedMidRun += 1;
+        stage.trials += 1;
+        const failures: string[] = [];
+        if (existsSync(project) && integrity(project) !== 'ok') failures.push('integrity_check failed');
 
-      const resumed = importHarness(settings);
-      await resumed.workspace.open(project, existsSync(project) ? 'open' : 'create');
-      const session = resumed.workspace.require();
-      await session.jobs.idle();
-      const jobs = session.jobs.list(50);
-      if (jobs.some((job) => job.state !== 'done')) failures.push(`jobs not done: ${JSON.stringify(jobs.map((j) => j.state))}`);
-      const rows = imageRows(session.db);
-      // Killed before its job row committed: nothing was imported, nothing may be half there.
-      const want = jobs.length === 0 ? [] : expected;
-      if (JSON.stringify(rows) !== JSON.stringify(want)) failures.push(`rows differ after resume (${rows.length} vs ${want.length})`);
-      const thumbs = mediaFiles(session.media.root, 'thumbs');
-      stage.strayTemps += thumbs.temps.length;
-      const referenced = new Set(session.db.prepare('SELECT thumb_key FROM images WHERE thumb_key IS NOT NULL').pluck().all() as string[]);
-      const orphans = thumbs.files.filter((key) => !referenced.has(key));
-      if (orphans.length > 0) failures.push(`orphan thumbnails ${orphans.join(', ')}`);
-      await resumed.workspace.close();
-      if (failures.length > 0) stage.failures += 1;
-      expect(failures, `import trial ${trial} (kill at ${target} rows)`).toEqual([]);
-    }
-    expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
-  });
+        const resumed = importHarness(settings);
+        await resumed.workspace.open(project, existsSync(project) ? 'open' : 'create');
+        const session = resumed.workspace.require();
+        await session.jobs.idle();
+        const jobs = session.jobs.list(50);
+        if (jobs.some((job) => job.state !== 'done')) failures.push(`jobs not done: ${JSON.stringify(jobs.map((j) => j.state))}`);
+        const rows = imageRows(session.db);
+        // Killed before its job row committed: nothing was imported, nothing may be half there.
+        const want = jobs.length === 0 ? [] : expected;
+        if (JSON.stringify(rows) !== JSON.stringify(want)) failures.push(`rows differ after resume (${rows.length} vs ${want.length})`);
+        const thumbs = mediaFiles(session.media.root, 'thumbs');
+        stage.strayTemps += thumbs.temps.length;
+        const referenced = new Set(
+          session.db.prepare('SELECT thumb_key FROM images WHERE thumb_key IS NOT NULL').pluck().all() as string[],
+        );
+        const orphans = thumbs.files.filter((key) => !referenced.has(key));
+        if (orphans.length > 0) failures.push(`orphan thumbnails ${orphans.join(', ')}`);
+        await resumed.workspace.close();
+        if (failures.length > 0) stage.failures += 1;
+        expect(failures, `import trial ${trial} (kill at ${target} rows)`).toEqual([]);
+      }
+      expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
+    },
+  );
 
-  it(`analysis: ${TRIALS} kills, each resumed to every image analysed with no unreferenced aligned crops`, { timeout: 300_000 }, async () => {
-    const settings = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-settings-'));
-    const base = importHarness(settings);
-    const baseDir = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-base-'));
-    await base.workspace.open(join(baseDir, 'base.likeness'), 'create');
-    // Two people (22 photos): the trial cost is mostly model loading, so more photos add little coverage.
-    const root = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-data-'));
-    for (const person of ['John_Salley', 'John_Simm']) symlinkSync(join(sharedFacesDir, 'johns', person), join(root, person));
-    await base.importAndWait({ layout: 'imagefolder', root });
-    const images = base.workspace.require().db.prepare("SELECT count(*) FROM images WHERE status = 'ok'").pluck().get() as number;
-    await base.workspace.close();
+  it(
+    `analysis: ${TRIALS} kills, each resumed to every image analysed with no unreferenced aligned crops`,
+    { timeout: 300_000 },
+    async () => {
+      const settings = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-settings-'));
+      const base = importHarness(settings);
+      const baseDir = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-base-'));
+      await base.workspace.open(join(baseDir, 'base.likeness'), 'create');
+      // Two people (22 photos): the trial cost is mostly model loading, so more photos add little coverage.
+      const root = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-data-'));
+      for (const person of ['John_Salley', 'John_Simm']) symlinkSync(join(sharedFacesDir, 'johns', person), join(root, person));
+      await base.importAndWait({ layout: 'imagefolder', root });
+      const images = base.workspace.require().db.prepare("SELECT count(*) FROM images WHERE status = 'ok'").pluck().get() as number;
+      await base.workspace.close();
 
-    const random = lcg(0xa1a1);
-    const stage = (tally.analysis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
-    for (let trial = 0; trial < TRIALS; trial += 1) {
-      const dir = mkdtempSync(join(tmpdir(), `likeness-crash-analyze-${trial}-`));
-      cpSync(baseDir, dir, { recursive: true });
-      const project = join(dir, 'base.likeness');
-      const target = Math.floor(random() * images);
-      const run = startChild(['analyze', settings, project]);
-      if (await killWhen(run, () => countIn(project, 'SELECT count(*) FROM analyses') >= target && countIn(project, "SELECT count(*) FROM jobs WHERE kind = 'analyze'") > 0)) stage.killedMidRun += 1;
-      stage.trials += 1;
-      const failures: string[] = [];
-      if (integrity(project) !== 'ok') failures.push('integrity_check failed');
+      const random = lcg(0xa1a1);
+      const stage = (tally.analysis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
+      for (let trial = 0; trial < TRIALS; trial += 1) {
+        const dir = mkdtempSync(join(tmpdir(), `likeness-crash-analyze-${trial}-`));
+        cpSync(baseDir, dir, { recursive: true });
+        const project = join(dir, 'base.likeness');
+        const target = Math.floor(random() * images);
+        const run = startChild(['analyze', settings, project]);
+        if (
+          await killWhen(
+            run,
+            () =>
+              countIn(project, 'SELECT count(*) FROM analyses') >= target &&
+              countIn(project, "SELECT count(*) FROM jobs WHERE kind = 'analyze'") > 0,
+          )
+        )
+          stage.killedMidRun += 1;
+        stage.trials += 1;
+        const failures: string[] = [];
+        if (integrity(project) !== 'ok') failures.push('integrity_check failed');
 
-      const events = new EventBus();
-      const workspace = new Workspace({ settingsDir: settings, events, jobHandlers: (session) => [analyzeJobHandler(session, events)] });
-      await workspace.open(project, 'open');
-      const session = workspace.require();
-      await session.jobs.idle();
-      const jobs = session.jobs.list(50).filter((job) => job.kind === 'analyze');
-      if (jobs.length === 0 || jobs.some((job) => job.state !== 'done')) failures.push(`analyze jobs: ${JSON.stringify(jobs.map((j) => j.state))}`);
-      const analysed = session.db.prepare('SELECT count(*) FROM analyses').pluck().get() as number;
-      if (analysed !== images) failures.push(`${analysed} of ${images} analysed`);
-      const aligned = mediaFiles(session.media.root, 'aligned');
-      stage.strayTemps += aligned.temps.length;
-      const faces = new Set(
-        (session.db.prepare('SELECT image_id, face_index FROM faces').all() as { image_id: number; face_index: number }[]).map(
-          (f) => `aligned/${f.image_id}_${f.face_index}.png`,
-        ),
-      );
-      const orphans = aligned.files.filter((key) => !faces.has(key));
-      if (orphans.length > 0) failures.push(`unreferenced aligned crops ${orphans.join(', ')}`);
-      await workspace.close();
-      if (failures.length > 0) stage.failures += 1;
-      expect(failures, `analysis trial ${trial} (kill at ${target} analyses)`).toEqual([]);
-    }
-    expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
-  });
+        const events = new EventBus();
+        const workspace = new Workspace({ settingsDir: settings, events, jobHandlers: (session) => [analyzeJobHandler(session, events)] });
+        await workspace.open(project, 'open');
+        const session = workspace.require();
+        await session.jobs.idle();
+        const jobs = session.jobs.list(50).filter((job) => job.kind === 'analyze');
+        if (jobs.length === 0 || jobs.some((job) => job.state !== 'done'))
+          failures.push(`analyze jobs: ${JSON.stringify(jobs.map((j) => j.state))}`);
+        const analysed = session.db.prepare('SELECT count(*) FROM analyses').pluck().get() as number;
+        if (analysed !== images) failures.push(`${analysed} of ${images} analysed`);
+        const aligned = mediaFiles(session.media.root, 'aligned');
+        stage.strayTemps += aligned.temps.length;
+        const faces = new Set(
+          (session.db.prepare('SELECT image_id, face_index FROM faces').all() as { image_id: number; face_index: number }[]).map(
+            (f) => `aligned/${f.image_id}_${f.face_index}.png`,
+          ),
+        );
+        const orphans = aligned.files.filter((key) => !faces.has(key));
+        if (orphans.length > 0) failures.push(`unreferenced aligned crops ${orphans.join(', ')}`);
+        await workspace.close();
+        if (failures.length > 0) stage.failures += 1;
+        expect(failures, `analysis trial ${trial} (kill at ${target} analyses)`).toEqual([]);
+      }
+      expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
+    },
+  );
 
   it(`curation decisions: ${TRIALS} kills, no decision whose call returned is lost`, { timeout: 240_000 }, async () => {
     const harness = await createHarness({ identities: 2, imagesPerIdentity: 3, variantsPerImage: 4 });
@@ -273,10 +299,11 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     const base = (destination: string) => ExportSettings.parse({ destination, originals: 'file' });
     const referenceDir = join(harness.dir, 'reference-export');
     await exportProject(harness.session(), base(referenceDir));
-    const tree = (root: string): string[] => (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[])
-      .filter((e) => e.isFile() && e.name !== 'export-report.json')
-      .map((e) => relative(root, join(e.parentPath, e.name)))
-      .sort();
+    const tree = (root: string): string[] =>
+      (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[])
+        .filter((e) => e.isFile() && e.name !== 'export-report.json')
+        .map((e) => relative(root, join(e.parentPath, e.name)))
+        .sort();
     const expectedTree = tree(referenceDir);
     await harness.close();
 
@@ -349,12 +376,18 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const root = join(work, 'data');
       for (const person of ['John_Salley', 'John_Savage', 'John_Simm']) {
         mkdirSync(join(root, person), { recursive: true });
-        for (const file of readdirSync(join(sharedFacesDir, 'johns', person)).sort().slice(0, 4)) {
+        for (const file of readdirSync(join(sharedFacesDir, 'johns', person))
+          .sort()
+          .slice(0, 4)) {
           symlinkSync(join(sharedFacesDir, 'johns', person, file), join(root, person, file));
         }
       }
       const events = new EventBus();
-      const workspace = new Workspace({ settingsDir: settings, events, jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events)] });
+      const workspace = new Workspace({
+        settingsDir: settings,
+        events,
+        jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events)],
+      });
       mkdirSync(template);
       await workspace.open(join(template, 't.likeness'), 'create');
       await datasetHandlers(workspace)['dataset.import']({ layout: 'imagefolder', root });
@@ -417,12 +450,17 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       }
 
       const events = new EventBus();
-      const workspace = new Workspace({ settingsDir: settings, events, jobHandlers: (session) => [synthesizeJobHandler(projectSynthesisDeps(session, events))] });
+      const workspace = new Workspace({
+        settingsDir: settings,
+        events,
+        jobHandlers: (session) => [synthesizeJobHandler(projectSynthesisDeps(session, events))],
+      });
       await workspace.open(project, 'open');
       const session = workspace.require();
       await session.jobs.idle();
       const jobs = session.jobs.list(50).filter((job) => job.kind === 'synthesize');
-      if (jobs.length !== 1 || jobs[0]!.state !== 'done') failures.push(`synthesize jobs: ${JSON.stringify(jobs.map((j) => [j.state, j.error]))}`);
+      if (jobs.length !== 1 || jobs[0]!.state !== 'done')
+        failures.push(`synthesize jobs: ${JSON.stringify(jobs.map((j) => [j.state, j.error]))}`);
       const onDisk = mediaFiles(session.media.root, 'variants');
       stage.strayTemps += onDisk.temps.length;
       const referenced = new Set(session.db.prepare('SELECT file_key FROM variants').pluck().all() as string[]);
@@ -430,13 +468,20 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       if (orphans.length > 0) failures.push(`unreferenced variant files ${orphans.join(', ')}`);
       // A fit killed after writing its pack but before registering it leaves a whole pack (49 MB) behind.
       const packs = `${project}.packs`;
-      const registered = new Set((session.db.prepare('SELECT path FROM packs').pluck().all() as string[]).map((path) => relative(packs, path)));
+      const registered = new Set(
+        (session.db.prepare('SELECT path FROM packs').pluck().all() as string[]).map((path) => relative(packs, path)),
+      );
       const unregistered = readdirSync(packs).filter((name) => !registered.has(name));
       if (unregistered.length > 0) failures.push(`unregistered pack folders ${unregistered.join(', ')}`);
       await workspace.close();
       const got = variantSet(project);
       if (JSON.stringify(got) !== JSON.stringify(expected)) {
-        failures.push(`variants differ from the uninterrupted run (${got.length} vs ${expected.length}): ${got.filter((v) => !expected.includes(v)).slice(0, 2).join(' | ')}`);
+        failures.push(
+          `variants differ from the uninterrupted run (${got.length} vs ${expected.length}): ${got
+            .filter((v) => !expected.includes(v))
+            .slice(0, 2)
+            .join(' | ')}`,
+        );
       }
       // Each trial holds one or two fitted packs (49 MB each); a failed one is kept to be inspected.
       if (failures.length > 0) stage.failures += 1;
@@ -444,36 +489,41 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       return failures;
     }
 
-    it(`${TRIALS} kills, each resumed to the uninterrupted run's variants, byte for byte, with no unreferenced variant files or packs`, { timeout: 300_000 }, async () => {
-      const random = lcg(0x5e7d);
-      const stage = (tally.synthesis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
-      // Seeded: four in ten over the time to the first variant file, the rest over the variant files.
-      const points: KillPoint[] = Array.from({ length: TRIALS }, () => {
-        const u = random();
-        return u < 0.4 ? { afterMs: (u / 0.4) * firstFileMs } : { afterFiles: Math.ceil(((u - 0.4) / 0.6) * expected.length) };
-      });
-      const failed: Record<string, string[]> = {};
-      // Two trials at a time: each is mostly one core of child, then one of resume, so two fill the machine.
-      await Promise.all(
-        [0, 1].map(async (lane) => {
-          for (let number = lane; number < TRIALS; number += 2) {
-            const point = points[number]!;
-            const failures = await trial(number, point, stage);
-            const at = 'afterMs' in point ? `${point.afterMs.toFixed(0)} ms after queueing` : `after ${point.afterFiles} variant files`;
-            if (failures.length > 0) failed[`trial ${number} (kill ${at})`] = failures;
-          }
-        }),
-      );
-      console.info(`synthesis trials: first variant file ${firstFileMs.toFixed(0)} ms after queueing; kills landed ${JSON.stringify(landed)}`);
-      expect(failed).toEqual({});
-      expect(stage.trials).toBe(TRIALS);
-      expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
-      rmSync(work, { recursive: true, force: true });
-    });
+    it(
+      `${TRIALS} kills, each resumed to the uninterrupted run's variants, byte for byte, with no unreferenced variant files or packs`,
+      { timeout: 300_000 },
+      async () => {
+        const random = lcg(0x5e7d);
+        const stage = (tally.synthesis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
+        // Seeded: four in ten over the time to the first variant file, the rest over the variant files.
+        const points: KillPoint[] = Array.from({ length: TRIALS }, () => {
+          const u = random();
+          return u < 0.4 ? { afterMs: (u / 0.4) * firstFileMs } : { afterFiles: Math.ceil(((u - 0.4) / 0.6) * expected.length) };
+        });
+        const failed: Record<string, string[]> = {};
+        // Two trials at a time: each is mostly one core of child, then one of resume, so two fill the machine.
+        await Promise.all(
+          [0, 1].map(async (lane) => {
+            for (let number = lane; number < TRIALS; number += 2) {
+              const point = points[number]!;
+              const failures = await trial(number, point, stage);
+              const at = 'afterMs' in point ? `${point.afterMs.toFixed(0)} ms after queueing` : `after ${point.afterFiles} variant files`;
+              if (failures.length > 0) failed[`trial ${number} (kill ${at})`] = failures;
+            }
+          }),
+        );
+        console.info(
+          `synthesis trials: first variant file ${firstFileMs.toFixed(0)} ms after queueing; kills landed ${JSON.stringify(landed)}`,
+        );
+        expect(failed).toEqual({});
+        expect(stage.trials).toBe(TRIALS);
+        expect(stage.killedMidRun).toBeGreaterThanOrEqual(TRIALS / 2);
+        rmSync(work, { recursive: true, force: true });
+      },
+    );
   });
 
   afterAll(() => {
     console.info(`crash trials: ${JSON.stringify(tally)}`);
   });
 });
-

@@ -11,10 +11,14 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 /** A build of the current sources in a temporary folder, so the check never reads a stale `out/`. */
 function buildElectron(): string {
   const outDir = mkdtempSync(join(tmpdir(), 'likeness-electron-build-'));
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--config', 'electron.config.ts', '--outDir', outDir], {
-    cwd: repoRoot,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--config', 'electron.config.ts', '--outDir', outDir],
+    {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    },
+  );
   return outDir;
 }
 
@@ -82,7 +86,14 @@ describe('the built Electron shell and preload', () => {
       disableBlinkFeatures: 'Auxclick',
     });
     const text = main.getText();
-    for (const risky of ['nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'enableBlinkFeatures', 'experimentalFeatures', 'openExternal', 'allowpopups']) {
+    for (const risky of [
+      'nodeIntegrationInWorker',
+      'nodeIntegrationInSubFrames',
+      'enableBlinkFeatures',
+      'experimentalFeatures',
+      'openExternal',
+      'allowpopups',
+    ]) {
       expect(text, risky).not.toContain(risky);
     }
   });

@@ -25,10 +25,14 @@ interface Served {
 
 /** The web host in a process of its own, over a project with 600 variants in one group. */
 async function startServer(dir: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(repoRoot, 'test/integration/support/seeded-server.ts'), dir, '600'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(repoRoot, 'test/integration/support/seeded-server.ts'), dir, '600'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const first = await new Promise<string>((done, fail) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -137,22 +141,58 @@ describe('the web host under hostile clients', () => {
       ['a stray continuation frame', frame({ opcode: 0, payload: 'x' }), { close: true }],
       ['a header claiming 1 GiB', frame({ opcode: 1, claimedLength: 2 ** 30 }), { close: true }],
       ['a header claiming 2^53 bytes', frame({ opcode: 2, claimedLength: 2 ** 53 - 1 }), { close: true }],
-      ['synthesis.start with 200,000 image ids (1.6 MB)', textFrame(call(5, 'synthesis.start', { scope: { kind: 'images', imageIds: ids(200_000) }, edits: [{ kind: 'relight' }] })), { reply: 'INVALID_INPUT' }],
-      ['a 3 MiB call, over the message limit', textFrame(call(6, 'curation.decide', { variantIds: ids(380_000) })), { reply: 'PAYLOAD_TOO_LARGE' }],
+      [
+        'synthesis.start with 200,000 image ids (1.6 MB)',
+        textFrame(call(5, 'synthesis.start', { scope: { kind: 'images', imageIds: ids(200_000) }, edits: [{ kind: 'relight' }] })),
+        { reply: 'INVALID_INPUT' },
+      ],
+      [
+        'a 3 MiB call, over the message limit',
+        textFrame(call(6, 'curation.decide', { variantIds: ids(380_000) })),
+        { reply: 'PAYLOAD_TOO_LARGE' },
+      ],
       ['a 5 MiB call, over the frame limit', textFrame(call(7, 'curation.decide', { variantIds: ids(640_000) })), { close: true }],
-      ['half a million nested arrays', textFrame(`{"type":"call","id":8,"command":"project.open","input":{"path":${'['.repeat(MiB / 2)}${']'.repeat(MiB / 2)}}}`), { reply: 'INVALID_INPUT' }],
-      ['100,000 nested objects', textFrame(`{"type":"call","id":9,"command":"project.open","input":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`), { reply: 'INVALID_INPUT' }],
+      [
+        'half a million nested arrays',
+        textFrame(`{"type":"call","id":8,"command":"project.open","input":{"path":${'['.repeat(MiB / 2)}${']'.repeat(MiB / 2)}}}`),
+        { reply: 'INVALID_INPUT' },
+      ],
+      [
+        '100,000 nested objects',
+        textFrame(`{"type":"call","id":9,"command":"project.open","input":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`),
+        { reply: 'INVALID_INPUT' },
+      ],
       ['a binary frame', frame({ opcode: 2, payload: Buffer.from(call(10, 'project.current', {})) }), { reply: 'INVALID_INPUT' }],
       ['JSON that is not a call', textFrame('[1,2,3]'), { reply: 'INVALID_INPUT' }],
       ['text that is not JSON', textFrame('{"type":"call","id":12,'), { reply: 'INVALID_INPUT' }],
       ['an unknown command', textFrame(call(13, 'fs.readFile', { path: '/etc/passwd' })), { reply: 'UNKNOWN_COMMAND' }],
-      ['a curation page of 250,000 tiles', textFrame(call(15, 'curation.page', { view: { groupBy: 'edit' }, segments: Array.from({ length: 500 }, () => ({ groupKey: 'relight', offset: 0, limit: 500 })) })), { reply: 'INVALID_INPUT' }],
+      [
+        'a curation page of 250,000 tiles',
+        textFrame(
+          call(15, 'curation.page', {
+            view: { groupBy: 'edit' },
+            segments: Array.from({ length: 500 }, () => ({ groupKey: 'relight', offset: 0, limit: 500 })),
+          }),
+        ),
+        { reply: 'INVALID_INPUT' },
+      ],
     ];
     const random = seededRandom(0x5eed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
-    const junk = (n: number) => Array.from({ length: n }, () => pick('{}[]":,.-+0123456789eEtrufalsn\\ abc\u00e9\ud83d'.split(''))).join('');
-    const commands = ['project.current', 'project.open', 'dataset.images', 'curation.page', 'curation.decide', 'synthesis.start', 'export.start', 'jobs.list', 'nope'];
+    const junk = (n: number) =>
+      Array.from({ length: n }, () => pick('{}[]":,.-+0123456789eEtrufalsn\\ abc\u00e9\ud83d'.split(''))).join('');
+    const commands = [
+      'project.current',
+      'project.open',
+      'dataset.images',
+      'curation.page',
+      'curation.decide',
+      'synthesis.start',
+      'export.start',
+      'jobs.list',
+      'nope',
+    ];
     const randomInputs: [string, Buffer][] = Array.from({ length: 240 }, (_, i) => {
       switch (i % 4) {
         case 0:
@@ -160,12 +200,21 @@ describe('the web host under hostile clients', () => {
         case 1:
           return [
             `a frame with random header bits #${i}`,
-            frame({ opcode: Math.floor(random() * 16), fin: random() < 0.5, rsv: Math.floor(random() * 8), mask: random() < 0.8, payload: bytes(Math.floor(random() * 1000)) }),
+            frame({
+              opcode: Math.floor(random() * 16),
+              fin: random() < 0.5,
+              rsv: Math.floor(random() * 8),
+              mask: random() < 0.8,
+              payload: bytes(Math.floor(random() * 1000)),
+            }),
           ];
         case 2:
           return [`a text frame of JSON-like junk #${i}`, textFrame(junk(1 + Math.floor(random() * 3000)))];
         default:
-          return [`a call with junk input #${i}`, textFrame(`{"type":"call","id":${i},"command":"${pick(commands)}","input":${junk(Math.floor(random() * 400))}}`)];
+          return [
+            `a call with junk input #${i}`,
+            textFrame(`{"type":"call","id":${i},"command":"${pick(commands)}","input":${junk(Math.floor(random() * 400))}}`),
+          ];
       }
     });
 
@@ -211,7 +260,9 @@ describe('the web host under hostile clients', () => {
   it("keeps another client's p99 under 100 ms while one client bursts 10,000 calls", { timeout: 120_000 }, async () => {
     const attacker = await Client.connect(served);
     const burst = Array.from({ length: 10_000 }, (_, i) =>
-      i % 2 === 0 ? attacker.call('project.current', {}) : attacker.call('curation.page', { view: { groupBy: 'edit' }, segments: [{ groupKey: 'relight', offset: i % 500, limit: 20 }] }),
+      i % 2 === 0
+        ? attacker.call('project.current', {})
+        : attacker.call('curation.page', { view: { groupBy: 'edit' }, segments: [{ groupKey: 'relight', offset: i % 500, limit: 20 }] }),
     );
     let answered = 0;
     for (const reply of burst) void reply.then(() => (answered += 1));
@@ -229,62 +280,66 @@ describe('the web host under hostile clients', () => {
     expectUp();
   });
 
-  it('drops clients that never read their replies, keeping memory growth under 256 MiB; what the host holds falls back once they leave, and a second wave adds nothing', { timeout: 150_000 }, async () => {
-    const readers = socketLimits.maxSockets - 1;
-    // 200 requests per socket, each for the largest page there is (1,000 tiles, about 0.3 MB of
-    // reply), never read: 0.9 GB of replies if the host kept them all.
-    const page = { view: { groupBy: 'edit' }, segments: [0, 1].map(() => ({ groupKey: 'relight', offset: 0, limit: 500 })) };
-    const request = textFrame(JSON.stringify({ type: 'call', id: 1, command: 'curation.page', input: page }));
-    const attack = async () => {
-      const sockets = await Promise.all(Array.from({ length: readers }, () => openRawSocket(served.origin, served.token)));
-      await expect(openRawSocket(served.origin, served.token)).rejects.toThrow(/503/);
-      for (const socket of sockets) {
-        socket.pause();
-        socket.on('error', () => {});
-        for (let i = 0; i < 200; i += 1) socket.write(request);
-      }
-      let peak = 0;
-      const latencies: number[] = [];
-      const started = performance.now();
-      let reopened: Socket | null = null;
-      // The host has dropped the readers once a new socket is let in again.
-      while (!reopened && performance.now() - started < 60_000) {
-        latencies.push(await victim.roundTrip());
-        peak = Math.max(peak, (await served.memory()).rss);
-        reopened = await openRawSocket(served.origin, served.token).catch(() => null);
-        await sleep(20);
-      }
-      reopened?.destroy();
-      for (const socket of sockets) socket.destroy();
-      await sleep(300);
-      return { peak, latencies, dropped: reopened !== null, seconds: (performance.now() - started) / 1000 };
-    };
-    const held = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
+  it(
+    'drops clients that never read their replies, keeping memory growth under 256 MiB; what the host holds falls back once they leave, and a second wave adds nothing',
+    { timeout: 150_000 },
+    async () => {
+      const readers = socketLimits.maxSockets - 1;
+      // 200 requests per socket, each for the largest page there is (1,000 tiles, about 0.3 MB of
+      // reply), never read: 0.9 GB of replies if the host kept them all.
+      const page = { view: { groupBy: 'edit' }, segments: [0, 1].map(() => ({ groupKey: 'relight', offset: 0, limit: 500 })) };
+      const request = textFrame(JSON.stringify({ type: 'call', id: 1, command: 'curation.page', input: page }));
+      const attack = async () => {
+        const sockets = await Promise.all(Array.from({ length: readers }, () => openRawSocket(served.origin, served.token)));
+        await expect(openRawSocket(served.origin, served.token)).rejects.toThrow(/503/);
+        for (const socket of sockets) {
+          socket.pause();
+          socket.on('error', () => {});
+          for (let i = 0; i < 200; i += 1) socket.write(request);
+        }
+        let peak = 0;
+        const latencies: number[] = [];
+        const started = performance.now();
+        let reopened: Socket | null = null;
+        // The host has dropped the readers once a new socket is let in again.
+        while (!reopened && performance.now() - started < 60_000) {
+          latencies.push(await victim.roundTrip());
+          peak = Math.max(peak, (await served.memory()).rss);
+          reopened = await openRawSocket(served.origin, served.token).catch(() => null);
+          await sleep(20);
+        }
+        reopened?.destroy();
+        for (const socket of sockets) socket.destroy();
+        await sleep(300);
+        return { peak, latencies, dropped: reopened !== null, seconds: (performance.now() - started) / 1000 };
+      };
+      const held = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
 
-    await sleep(200); // sockets of the tests before have closed on the host's side too
-    const baseline = await served.memory(true);
-    const first = await attack();
-    const between = await served.memory(true);
-    // A second wave: the memory the first left with the allocator is reused, not added to.
-    const second = await attack();
-    const after = await served.memory(true);
-    const latencies = [...first.latencies, ...second.latencies];
-    const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
-    console.info(
-      `slow readers: 2 waves of ${readers} sockets × 200 page requests of ~0.3 MB never read, dropped by the host after ${first.seconds.toFixed(1)} s and ${second.seconds.toFixed(1)} s; ` +
-        `host RSS ${mib(baseline.rss)} → peak ${mib(first.peak)} (+${mib(first.peak - baseline.rss)}) → ${mib(between.rss)} after they left → second peak ${mib(second.peak)} → ${mib(after.rss)}; ` +
-        `held by the host (heap + external + array buffers) ${mib(held(baseline))} → ${mib(held(between))} → ${mib(held(after))}; ` +
-        `other client's round trip p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
-    );
-    expect(first.dropped && second.dropped, 'the host dropped the clients that do not read').toBe(true);
-    expect(Math.max(first.peak, second.peak) - baseline.rss).toBeLessThan(RSS_BOUND);
-    expect(held(between) - held(baseline)).toBeLessThan(16 * MiB);
-    expect(held(after) - held(baseline)).toBeLessThan(16 * MiB);
-    expect(second.peak - first.peak).toBeLessThan(32 * MiB);
-    // Each of these calls is the heaviest the API allows (tens of ms on a loaded machine) and one
-    // may be running when the other client's call arrives, so the typical call waits about one of
-    // them (45–62 ms measured); the margin is for CI running other test files on the same 2 cores.
-    expect(percentile(latencies, 50)).toBeLessThan(FAIR_MS * 1.5);
-    expectUp();
-  });
+      await sleep(200); // sockets of the tests before have closed on the host's side too
+      const baseline = await served.memory(true);
+      const first = await attack();
+      const between = await served.memory(true);
+      // A second wave: the memory the first left with the allocator is reused, not added to.
+      const second = await attack();
+      const after = await served.memory(true);
+      const latencies = [...first.latencies, ...second.latencies];
+      const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
+      console.info(
+        `slow readers: 2 waves of ${readers} sockets × 200 page requests of ~0.3 MB never read, dropped by the host after ${first.seconds.toFixed(1)} s and ${second.seconds.toFixed(1)} s; ` +
+          `host RSS ${mib(baseline.rss)} → peak ${mib(first.peak)} (+${mib(first.peak - baseline.rss)}) → ${mib(between.rss)} after they left → second peak ${mib(second.peak)} → ${mib(after.rss)}; ` +
+          `held by the host (heap + external + array buffers) ${mib(held(baseline))} → ${mib(held(between))} → ${mib(held(after))}; ` +
+          `other client's round trip p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+      );
+      expect(first.dropped && second.dropped, 'the host dropped the clients that do not read').toBe(true);
+      expect(Math.max(first.peak, second.peak) - baseline.rss).toBeLessThan(RSS_BOUND);
+      expect(held(between) - held(baseline)).toBeLessThan(16 * MiB);
+      expect(held(after) - held(baseline)).toBeLessThan(16 * MiB);
+      expect(second.peak - first.peak).toBeLessThan(32 * MiB);
+      // Each of these calls is the heaviest the API allows (tens of ms on a loaded machine) and one
+      // may be running when the other client's call arrives, so the typical call waits about one of
+      // them (45–62 ms measured); the margin is for CI running other test files on the same 2 cores.
+      expect(percentile(latencies, 50)).toBeLessThan(FAIR_MS * 1.5);
+      expectUp();
+    },
+  );
 });

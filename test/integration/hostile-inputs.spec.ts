@@ -92,7 +92,9 @@ describe.runIf(sharedFacesOrSkip())('the hostile inputs corpus', () => {
   it('refuses the 20,000 × 20,000 header from the header, with peak RSS growth under the documented bound', () => {
     expect(folder.rows.get('broken/bomb.png')!.error_message).toMatch(/20000×20000 pixels, over the 100-megapixel limit/);
     const growth = folder.report.peakRss - folder.report.baselineRss;
-    console.info(`hostile import: ${folder.rows.size} rows in ${folder.report.seconds.toFixed(2)} s, peak RSS growth ${(growth / 2 ** 20).toFixed(1)} MiB`);
+    console.info(
+      `hostile import: ${folder.rows.size} rows in ${folder.report.seconds.toFixed(2)} s, peak RSS growth ${(growth / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(growth).toBeLessThan(MAX_RSS_GROWTH);
     expect(folder.report.seconds).toBeLessThan(30);
   });
@@ -144,4 +146,3 @@ describe.runIf(sharedFacesOrSkip())('the hostile inputs corpus', () => {
     });
   });
 });
-

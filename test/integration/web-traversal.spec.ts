@@ -50,7 +50,9 @@ describe.runIf(sharedFacesOrSkip())('media routes against symlinks out of the pr
     const session = services.workspace.require();
     await session.jobs.idle();
     mediaRoot = session.media.root;
-    ids = new Map((session.db.prepare('SELECT rel_path, id FROM images').all() as { rel_path: string; id: number }[]).map((r) => [r.rel_path, r.id]));
+    ids = new Map(
+      (session.db.prepare('SELECT rel_path, id FROM images').all() as { rel_path: string; id: number }[]).map((r) => [r.rel_path, r.id]),
+    );
 
     // The imported file itself replaced by a link to a file outside the dataset.
     rmSync(join(root, 'ann/1.png'));

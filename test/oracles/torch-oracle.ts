@@ -56,14 +56,31 @@ export async function f32(path: string): Promise<Float32Array> {
 
 /** A random-initialised reference generator saved in the format's own way, with a fixed W+, z and its outputs. */
 export async function makeGeneratorFixture(out: string, request: GeneratorRequest): Promise<GeneratorFixture> {
-  const args = [script, 'generator', '--format', request.format, '--resolution', String(request.resolution), '--channel-max', String(request.channelMax), '--out', out];
+  const args = [
+    script,
+    'generator',
+    '--format',
+    request.format,
+    '--resolution',
+    String(request.resolution),
+    '--channel-max',
+    String(request.channelMax),
+    '--out',
+    out,
+  ];
   if (request.legacy) args.push('--legacy');
   if (request.half) args.push('--half');
   if (request.noLatentAvg) args.push('--no-latent-avg');
   if (request.seed !== undefined) args.push('--seed', String(request.seed));
   await run(oraclePython, args, { timeout: 120_000 });
   const meta = JSON.parse(await readFile(join(out, 'meta.json'), 'utf8')) as Omit<GeneratorFixture, 'z' | 'w' | 'wPlus' | 'image'>;
-  return { ...meta, z: await f32(join(out, 'z.f32')), w: await f32(join(out, 'w.f32')), wPlus: await f32(join(out, 'wplus.f32')), image: await f32(join(out, 'image.f32')) };
+  return {
+    ...meta,
+    z: await f32(join(out, 'z.f32')),
+    w: await f32(join(out, 'w.f32')),
+    wPlus: await f32(join(out, 'wplus.f32')),
+    image: await f32(join(out, 'image.f32')),
+  };
 }
 
 /** Checkpoints that run `touch <marker>` when Python loads them: hostile-global.pkl, hostile-global.pt, hostile-persistence.pkl. */

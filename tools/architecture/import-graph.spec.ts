@@ -10,7 +10,9 @@ describe('the import graph', () => {
 
   it('keeps renderer helpers in lib/ independent of the views that use them', () => {
     const libToViews = [...graph].flatMap(([from, to]) =>
-      from.startsWith('app/renderer/src/lib/') ? [...to].filter((t) => t.startsWith('app/renderer/src/views/')).map((t) => `${from} → ${t}`) : [],
+      from.startsWith('app/renderer/src/lib/')
+        ? [...to].filter((t) => t.startsWith('app/renderer/src/views/')).map((t) => `${from} → ${t}`)
+        : [],
     );
     expect(libToViews).toEqual([]);
   });

@@ -69,5 +69,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const graph = folderGraph();
   for (const [from, to] of [...graph].sort()) console.log(`${from} → ${[...to].sort().join(', ') || '(nothing)'}`);
   const cycles = folderCycles(graph);
-  console.log(cycles.length ? `\n${cycles.length} folder-level cycles:\n${cycles.map((c) => `  ${[...c, c[0]].join(' → ')}`).join('\n')}` : '\nno folder-level cycles');
+  console.log(
+    cycles.length
+      ? `\n${cycles.length} folder-level cycles:\n${cycles.map((c) => `  ${[...c, c[0]].join(' → ')}`).join('\n')}`
+      : '\nno folder-level cycles',
+  );
 }

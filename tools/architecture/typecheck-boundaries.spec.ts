@@ -20,13 +20,21 @@ function diagnose(tsconfigFile: string, path: string, source: string): string[] 
 
 describe('the typecheck keeps the layers apart', () => {
   it('refuses a renderer module that imports node:fs or reads process', () => {
-    const errors = diagnose('tsconfig.web.json', 'app/renderer/src/lib/probe.ts', "import { readFileSync } from 'node:fs';\nexport const probe = [readFileSync, process.env];\n");
+    const errors = diagnose(
+      'tsconfig.web.json',
+      'app/renderer/src/lib/probe.ts',
+      "import { readFileSync } from 'node:fs';\nexport const probe = [readFileSync, process.env];\n",
+    );
     expect(errors.some((e) => e.includes("'node:fs'"))).toBe(true);
     expect(errors.some((e) => e.includes("'process'"))).toBe(true);
   });
 
   it('accepts the same module on the Node side, so the refusal is the boundary and not a broken config', () => {
-    const errors = diagnose('tsconfig.node.json', 'app/main/probe.ts', "import { readFileSync } from 'node:fs';\nexport const probe = [readFileSync, process.env];\n");
+    const errors = diagnose(
+      'tsconfig.node.json',
+      'app/main/probe.ts',
+      "import { readFileSync } from 'node:fs';\nexport const probe = [readFileSync, process.env];\n",
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -66,11 +66,15 @@ async function measure(model: CatalogModel): Promise<string> {
   const tfjsOutputs = await runReference(reference, input, shape, options.outputs);
   reference.dispose();
 
-  const maxDiff = Math.max(...onnxOutputs.map((out, i) => out.reduce((worst, v, k) => Math.max(worst, Math.abs(v - tfjsOutputs[i][k])), 0)));
+  const maxDiff = Math.max(
+    ...onnxOutputs.map((out, i) => out.reduce((worst, v, k) => Math.max(worst, Math.abs(v - tfjsOutputs[i][k])), 0)),
+  );
   return `| ${model.id} | ${median(conversionTimes).toFixed(0)} | ${timings[0]} | ${timings[1]} | ${tfjsTime.toFixed(2)} | ${maxDiff.toExponential(2)} |`;
 }
 
-console.log(`ONNX Runtime ${ort.env.versions.common}, CPU, ${availableParallelism()} logical cores; tfjs-wasm single-threaded (SIMD). Times in ms, medians.`);
+console.log(
+  `ONNX Runtime ${ort.env.versions.common}, CPU, ${availableParallelism()} logical cores; tfjs-wasm single-threaded (SIMD). Times in ms, medians.`,
+);
 console.log('| model | convert | onnx (default threads) | onnx (1 thread) | tfjs-wasm | max abs diff |');
 console.log('|---|---|---|---|---|---|');
 for (const model of MODELS.filter((m) => m.source.format === 'tfjs-graph')) console.log(await measure(model));

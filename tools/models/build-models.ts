@@ -31,7 +31,10 @@ function checkSource(manifest: ModelManifest, source: SourceModel): void {
   if (manifest.source.version !== source.packageVersion) {
     throw new Error(`source package is version ${source.packageVersion}, the manifest pins ${manifest.source.version}`);
   }
-  const pinned = new Map([[manifest.source.file, manifest.source.sha256], ...manifest.source.weights.map((w) => [w.file, w.sha256] as const)]);
+  const pinned = new Map([
+    [manifest.source.file, manifest.source.sha256],
+    ...manifest.source.weights.map((w) => [w.file, w.sha256] as const),
+  ]);
   for (const { file, sha256: actual } of [source.modelJson, ...source.weights]) {
     const expected = pinned.get(file);
     if (expected === undefined) throw new Error(`source file ${file} is not listed in the manifest`);
@@ -72,7 +75,9 @@ async function buildModel(model: CatalogModel, writeManifests: boolean): Promise
   const elapsed = performance.now() - started;
   const hash = sha256(bytes);
   if (manifest && hash !== manifest.onnx.sha256) {
-    throw new Error(`converted ONNX has sha256 ${hash}, the manifest pins ${manifest.onnx.sha256}; the converter output changed (${REGENERATE_HINT})`);
+    throw new Error(
+      `converted ONNX has sha256 ${hash}, the manifest pins ${manifest.onnx.sha256}; the converter output changed (${REGENERATE_HINT})`,
+    );
   }
   await writeAtomically(onnxPath, bytes);
   if (writeManifests) await writeAtomically(manifestPath, serialiseManifest(createManifest(model, source, proto, hash)));

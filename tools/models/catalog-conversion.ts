@@ -11,7 +11,11 @@ export function convertCatalogModel(model: CatalogModel, source: SourceModel): o
   const options = conversionOptions(model);
   const { files } = source;
   if (files.format === 'tfjs-graph') return convertTfjsGraph(parseTfjsGraph(files.json, files.weightData), options);
-  if (model.source.format !== 'tfjs-weights' || options.outputs.length !== 1) throw new Error(`${model.id}: a weights-only source needs a described network with one output`);
-  const weights = decodeWeights(files.manifest.flatMap((group) => group.weights), files.weightData);
+  if (model.source.format !== 'tfjs-weights' || options.outputs.length !== 1)
+    throw new Error(`${model.id}: a weights-only source needs a described network with one output`);
+  const weights = decodeWeights(
+    files.manifest.flatMap((group) => group.weights),
+    files.weightData,
+  );
   return buildDlibResnet(weights, { ...options, outputName: options.outputs[0].name });
 }

@@ -55,7 +55,8 @@ export class ConversionContext {
     const source = node.inputs[index];
     if (source === undefined) throw new Error(`${nodeLabel(node)} has no input ${index}`);
     const outputIndex = node.inputOutputIndices[index];
-    if (outputIndex !== 0) throw new Error(`${nodeLabel(node)} reads output ${outputIndex} of "${source}"; only single-output producers are supported`);
+    if (outputIndex !== 0)
+      throw new Error(`${nodeLabel(node)} reads output ${outputIndex} of "${source}"; only single-output producers are supported`);
     const value = this.values.get(source);
     if (!value) throw new Error(`${nodeLabel(node)} reads "${source}", which was not converted`);
     if (rank !== undefined && value.shape.length !== rank) {
@@ -92,7 +93,9 @@ export class ConversionContext {
     const cached = this.relaidOut.get(key);
     if (cached) return cached;
     const perm = layout === 'nchw' ? NHWC_TO_NCHW : NCHW_TO_NHWC;
-    const name = this.builder.addNode('Transpose', [value.name], `${value.name}/${layout === 'nchw' ? 'to_nchw' : 'to_nhwc'}`, { perm: { ints: perm } });
+    const name = this.builder.addNode('Transpose', [value.name], `${value.name}/${layout === 'nchw' ? 'to_nchw' : 'to_nhwc'}`, {
+      perm: { ints: perm },
+    });
     this.relaidOut.set(key, name);
     return name;
   }
@@ -147,7 +150,11 @@ export class ConversionContext {
 
   int64Initializer(base: string, values: number[]): string {
     return this.initializer(`int64\u0000${base}\u0000${values.join(',')}`, () =>
-      this.builder.addInitializer(base, BigInt64Array.from(values, (v) => BigInt(v)), [values.length]),
+      this.builder.addInitializer(
+        base,
+        BigInt64Array.from(values, (v) => BigInt(v)),
+        [values.length],
+      ),
     );
   }
 

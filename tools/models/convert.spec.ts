@@ -53,9 +53,20 @@ async function runOnnx(bytes: Uint8Array, input: Float32Array, shape: number[], 
 }
 
 /** Converts and runs a tfjs model both ways on `input`; fails on the first output out of tolerance. */
-async function expectParity(json: TfjsModelJson, weights: Uint8Array, outputs: OutputSpec[], input: Float32Array, shape: number[]): Promise<Record<string, number>> {
+async function expectParity(
+  json: TfjsModelJson,
+  weights: Uint8Array,
+  outputs: OutputSpec[],
+  input: Float32Array,
+  shape: number[],
+): Promise<Record<string, number>> {
   const bytes = convertTfjsModel(json, weights, { graphName: 'test', inputName: 'input', outputs });
-  const onnx = await runOnnx(bytes, input, shape, outputs.map((o) => o.name));
+  const onnx = await runOnnx(
+    bytes,
+    input,
+    shape,
+    outputs.map((o) => o.name),
+  );
   const reference = await runReference(await loadReferenceModel(json, weights), input, shape, outputs);
   const report: Record<string, number> = {};
   outputs.forEach((output, i) => {
@@ -74,7 +85,11 @@ class SyntheticGraph {
   private seed = 7;
 
   placeholder(name: string, shape: number[]): string {
-    this.nodes.push({ name, op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: shape.map((size) => ({ size: String(size) })) } } } });
+    this.nodes.push({
+      name,
+      op: 'Placeholder',
+      attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: shape.map((size) => ({ size: String(size) })) } } },
+    });
     return name;
   }
 
@@ -100,7 +115,11 @@ class SyntheticGraph {
 
   build(): { json: TfjsModelJson; weights: Uint8Array } {
     return {
-      json: { format: 'graph-model', modelTopology: { node: this.nodes, versions: {} }, weightsManifest: [{ paths: ['synthetic.bin'], weights: this.specs }] },
+      json: {
+        format: 'graph-model',
+        modelTopology: { node: this.nodes, versions: {} },
+        weightsManifest: [{ paths: ['synthetic.bin'], weights: this.specs }],
+      },
       weights: new Uint8Array(Buffer.concat(this.chunks)),
     };
   }
@@ -139,12 +158,21 @@ describe('tfjs → ONNX converter', () => {
         const dims = inputShapeOf(json);
         const [, height, width] = dims;
         // Dynamic-batch models run a batch of two (the face and its mirror image) to exercise the symbolic batch.
-        const images = dims[0] === -1 ? [await sampleImage(width, height), await sampleImage(width, height, true)] : [await sampleImage(width, height)];
-        if (!images[0].real) console.warn(`[models] ${model.id}: REAL FACE DATA MISSING, parity runs on a pseudo-random image: ${images[0].source}`);
+        const images =
+          dims[0] === -1 ? [await sampleImage(width, height), await sampleImage(width, height, true)] : [await sampleImage(width, height)];
+        if (!images[0].real)
+          console.warn(`[models] ${model.id}: REAL FACE DATA MISSING, parity runs on a pseudo-random image: ${images[0].source}`);
         const input = new Float32Array(images.length * height * width * 3);
         images.forEach((image, i) => input.set(normaliseInput(image.pixels, model.input), i * height * width * 3));
-        const report = await expectParity(json, source.weightData, conversionOptions(model).outputs, input, [images.length, height, width, 3]);
-        const summary = Object.entries(report).map(([name, diff]) => `${name} ${diff.toExponential(2)}`).join(', ');
+        const report = await expectParity(json, source.weightData, conversionOptions(model).outputs, input, [
+          images.length,
+          height,
+          width,
+          3,
+        ]);
+        const summary = Object.entries(report)
+          .map(([name, diff]) => `${name} ${diff.toExponential(2)}`)
+          .join(', ');
         console.log(`[models] parity ${model.id} (batch ${images.length}, ${images[0].source}): max |onnx − tfjs| ${summary}`);
       });
     }
@@ -152,7 +180,14 @@ describe('tfjs → ONNX converter', () => {
 
   it('is deterministic, matches the committed manifests, and keeps layout transposes to the unavoidable ones', async () => {
     // One at the input, one before each Reshape (which needs TF element order), one per rank-4 output.
-    const expectedTransposes: Record<string, number> = { blazeface: 5, facemesh: 4, mobileface: 2, faceres: 1, 'faceres-deep': 1, selfie: 2 };
+    const expectedTransposes: Record<string, number> = {
+      blazeface: 5,
+      facemesh: 4,
+      mobileface: 2,
+      faceres: 1,
+      'faceres-deep': 1,
+      selfie: 2,
+    };
     for (const model of GRAPH_MODELS) {
       const source = await readSourceModel(model);
       const files = graphFiles(source, model.id);
@@ -172,9 +207,9 @@ describe('tfjs → ONNX converter', () => {
     const x = graph.placeholder('x', [1, 4, 4, 3]);
     graph.op('block/erf', 'Erf', [graph.op('block/relu', 'Relu', [x])]);
     const { json, weights } = graph.build();
-    expect(() => convertTfjsModel(json, weights, { graphName: 'g', inputName: 'input', outputs: [{ name: 'y', from: ['block/erf'] }] })).toThrow(
-      'Unsupported tfjs op "Erf" at node "block/erf"',
-    );
+    expect(() =>
+      convertTfjsModel(json, weights, { graphName: 'g', inputName: 'input', outputs: [{ name: 'y', from: ['block/erf'] }] }),
+    ).toThrow('Unsupported tfjs op "Erf" at node "block/erf"');
   });
 
   it('matches tfjs on odd sizes: SAME padding, pooling, resize modes, elementwise, matmul (dynamic batch)', async () => {
@@ -183,16 +218,45 @@ describe('tfjs → ONNX converter', () => {
     const filter = g.constant('filter', [4, 3, 3, 5]);
     const bias = g.constant('bias', [5]);
     const conv = g.op('conv', 'Conv2D', [x, filter], window('SAME', [2, 2]));
-    const dilated = g.op('dilated', '_FusedConv2D', [x, filter, bias], window('SAME', [1, 1], { dilations: ints([1, 2, 2, 1]), fused_ops: texts(['BiasAdd', 'Relu6']), num_args: { i: '1' } }));
-    const prelu = g.op('prelu', '_FusedConv2D', [x, filter, bias, g.constant('alpha', [5])], window('SAME', [2, 1], { fused_ops: texts(['BiasAdd', 'Prelu']), num_args: { i: '2' } }));
-    const leaky = g.op('leaky', '_FusedConv2D', [x, filter, bias], window('VALID', [1, 2], { fused_ops: texts(['BiasAdd', 'LeakyRelu']), num_args: { i: '1' }, leakyrelu_alpha: { f: 0.1 } }));
-    const explicit = g.op('explicit', 'Conv2D', [x, filter], window('EXPLICIT', [2, 3], { explicit_paddings: ints([0, 0, 1, 2, 0, 1, 0, 0]) }));
+    const dilated = g.op(
+      'dilated',
+      '_FusedConv2D',
+      [x, filter, bias],
+      window('SAME', [1, 1], { dilations: ints([1, 2, 2, 1]), fused_ops: texts(['BiasAdd', 'Relu6']), num_args: { i: '1' } }),
+    );
+    const prelu = g.op(
+      'prelu',
+      '_FusedConv2D',
+      [x, filter, bias, g.constant('alpha', [5])],
+      window('SAME', [2, 1], { fused_ops: texts(['BiasAdd', 'Prelu']), num_args: { i: '2' } }),
+    );
+    const leaky = g.op(
+      'leaky',
+      '_FusedConv2D',
+      [x, filter, bias],
+      window('VALID', [1, 2], { fused_ops: texts(['BiasAdd', 'LeakyRelu']), num_args: { i: '1' }, leakyrelu_alpha: { f: 0.1 } }),
+    );
+    const explicit = g.op(
+      'explicit',
+      'Conv2D',
+      [x, filter],
+      window('EXPLICIT', [2, 3], { explicit_paddings: ints([0, 0, 1, 2, 0, 1, 0, 0]) }),
+    );
     const depthwise = g.op('depthwise', 'DepthwiseConv2dNative', [conv, g.constant('dw', [3, 3, 5, 2])], window('SAME', [2, 2]));
     const maxPool = g.op('maxpool', 'MaxPool', [x], window('SAME', [2, 2], { ksize: ints([1, 3, 3, 1]) }));
     const avgPool = g.op('avgpool', 'AvgPool', [x], window('SAME', [2, 2], { ksize: ints([1, 3, 2, 1]) }));
-    const halfPixel = g.op('resize_half_pixel', 'ResizeBilinear', [conv, g.ints('size_a', [7, 9])], { align_corners: { b: false }, half_pixel_centers: { b: true } });
-    const aligned = g.op('resize_aligned', 'ResizeBilinear', [conv, g.ints('size_b', [3, 5])], { align_corners: { b: true }, half_pixel_centers: { b: false } });
-    const legacy = g.op('resize_legacy', 'ResizeBilinear', [conv, g.ints('size_c', [8, 7])], { align_corners: { b: false }, half_pixel_centers: { b: false } });
+    const halfPixel = g.op('resize_half_pixel', 'ResizeBilinear', [conv, g.ints('size_a', [7, 9])], {
+      align_corners: { b: false },
+      half_pixel_centers: { b: true },
+    });
+    const aligned = g.op('resize_aligned', 'ResizeBilinear', [conv, g.ints('size_b', [3, 5])], {
+      align_corners: { b: true },
+      half_pixel_centers: { b: false },
+    });
+    const legacy = g.op('resize_legacy', 'ResizeBilinear', [conv, g.ints('size_c', [8, 7])], {
+      align_corners: { b: false },
+      half_pixel_centers: { b: false },
+    });
     const pooled = g.op('mean', 'Mean', [depthwise, g.ints('axes', [1, 2])], { keep_dims: { b: false } });
     const kept = g.op('mean_kept', 'Mean', [prelu, g.ints('axes_c', [3])], { keep_dims: { b: true } });
     const channelMean = g.op('mean_channels', 'Mean', [prelu, g.ints('axes_c2', [-1])], { keep_dims: { b: false } });
@@ -204,8 +268,13 @@ describe('tfjs → ONNX converter', () => {
     const one = g.constant('one', [], [1]);
     const channelScale = g.constant('channel_scale', [3]);
     const elementwise = g.op('rsqrt', 'Rsqrt', [g.op('add1', 'AddV2', [g.op('square', 'Square', [avgPool]), one])]);
-    const clipped = g.op('max', 'Maximum', [g.op('min', 'Minimum', [maxPool, channelScale]), g.op('sub', 'Sub', [g.op('abs', 'Abs', [avgPool]), one])]);
-    const summed = g.op('addn', 'AddN', [clipped, elementwise, g.op('sigmoid', 'Sigmoid', [g.op('mul', 'Mul', [maxPool, avgPool])])], { N: { i: '3' } });
+    const clipped = g.op('max', 'Maximum', [
+      g.op('min', 'Minimum', [maxPool, channelScale]),
+      g.op('sub', 'Sub', [g.op('abs', 'Abs', [avgPool]), one]),
+    ]);
+    const summed = g.op('addn', 'AddN', [clipped, elementwise, g.op('sigmoid', 'Sigmoid', [g.op('mul', 'Mul', [maxPool, avgPool])])], {
+      N: { i: '3' },
+    });
     const flat = g.op('flatten', 'Reshape', [depthwise, g.ints('flat_shape', [-1, 60])]);
     const dense = g.op('dense', '_FusedMatMul', [flat, g.constant('dense_w', [60, 4]), g.constant('dense_b', [4])], {
       fused_ops: texts(['BiasAdd', 'Relu']),
@@ -213,8 +282,31 @@ describe('tfjs → ONNX converter', () => {
       transpose_a: { b: false },
       transpose_b: { b: false },
     });
-    const dense2 = g.op('dense2', 'MatMul', [dense, g.constant('dense2_w', [3, 4])], { transpose_a: { b: false }, transpose_b: { b: true } });
-    const names = { explicit, dilated, prelu, leaky, depthwise, maxPool, avgPool, halfPixel, aligned, legacy, kept, channelMean, rowMean, softmax, softmax4d, padded, joined, summed, dense2 };
+    const dense2 = g.op('dense2', 'MatMul', [dense, g.constant('dense2_w', [3, 4])], {
+      transpose_a: { b: false },
+      transpose_b: { b: true },
+    });
+    const names = {
+      explicit,
+      dilated,
+      prelu,
+      leaky,
+      depthwise,
+      maxPool,
+      avgPool,
+      halfPixel,
+      aligned,
+      legacy,
+      kept,
+      channelMean,
+      rowMean,
+      softmax,
+      softmax4d,
+      padded,
+      joined,
+      summed,
+      dense2,
+    };
     const outputs = Object.entries(names).map(([name, node]) => ({ name, from: [node] }));
     const { json, weights } = g.build();
     await expectParity(json, weights, outputs, pseudoRandomInput(2 * 9 * 7 * 3), [2, 9, 7, 3]);
@@ -227,7 +319,16 @@ describe('tfjs → ONNX converter', () => {
     const same = g.op('same', 'Conv2DBackpropInput', [g.ints('sizes_same', [1, 18, 14, 4]), filter, x], window('SAME', [2, 2]));
     const valid = g.op('valid', 'Conv2DBackpropInput', [g.ints('sizes_valid', [1, 20, 16, 4]), filter, x], window('VALID', [2, 2]));
     const { json, weights } = g.build();
-    await expectParity(json, weights, [{ name: 'same', from: [same] }, { name: 'valid', from: [valid] }], pseudoRandomInput(9 * 7 * 3), [1, 9, 7, 3]);
+    await expectParity(
+      json,
+      weights,
+      [
+        { name: 'same', from: [same] },
+        { name: 'valid', from: [valid] },
+      ],
+      pseudoRandomInput(9 * 7 * 3),
+      [1, 9, 7, 3],
+    );
   });
 
   it('decodes float16 weights exactly as tfjs does, for every bit pattern', async () => {
@@ -237,7 +338,9 @@ describe('tfjs → ONNX converter', () => {
     const spec = { name: 'w', shape: [65536], dtype: 'float32' as const, quantization: { dtype: 'float16' as const } };
     const ours = decodeWeights([spec], words).get('w')?.data as Float32Array;
     const theirs = tf.io.decodeWeights(words.buffer, [spec]).w.dataSync() as Float32Array;
-    const mismatches = Array.from(ours.keys()).filter((i) => !Object.is(ours[i], theirs[i]) && !(Number.isNaN(ours[i]) && Number.isNaN(theirs[i])));
+    const mismatches = Array.from(ours.keys()).filter(
+      (i) => !Object.is(ours[i], theirs[i]) && !(Number.isNaN(ours[i]) && Number.isNaN(theirs[i])),
+    );
     expect(mismatches).toEqual([]);
   });
 

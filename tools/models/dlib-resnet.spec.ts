@@ -38,7 +38,12 @@ async function faceApiRecognitionNet(): Promise<FaceApiNet> {
 
 async function facePixels(file: string): Promise<Float32Array> {
   const path = join(SHARED_FACES_DIR, file);
-  const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').resize(SIZE, SIZE, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(path)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .resize(SIZE, SIZE, { fit: 'cover' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${file} decoded to ${info.channels} channels`);
   return Float32Array.from(data);
 }
@@ -61,7 +66,8 @@ describe('dlib face-recognition ResNet (described network, weights-only source)'
     const input = new Float32Array(images.length * SIZE * SIZE * 3);
     images.forEach((pixels, i) => input.set(normaliseInput(pixels, DLIB.input), i * SIZE * SIZE * 3));
     const session = await ort.InferenceSession.create(bytes);
-    const onnx = (await session.run({ input: new ort.Tensor('float32', input, [images.length, SIZE, SIZE, 3]) })).descriptor.data as Float32Array;
+    const onnx = (await session.run({ input: new ort.Tensor('float32', input, [images.length, SIZE, SIZE, 3]) })).descriptor
+      .data as Float32Array;
     await session.release();
 
     const net = await faceApiRecognitionNet();
@@ -79,7 +85,9 @@ describe('dlib face-recognition ResNet (described network, weights-only source)'
       }
       minNorm = Math.min(minNorm, Math.sqrt(norm));
     }
-    console.log(`[models] parity dlib (batch ${images.length}, real faces): max |onnx − face-api| ${maxAbs.toExponential(2)}, descriptor norms ≥ ${minNorm.toFixed(3)}`);
+    console.log(
+      `[models] parity dlib (batch ${images.length}, real faces): max |onnx − face-api| ${maxAbs.toExponential(2)}, descriptor norms ≥ ${minNorm.toFixed(3)}`,
+    );
     // Descriptors of real faces have norms above 1 (128 values), so 1e-3 absolute is a tight bound, not a trivial one.
     expect(minNorm).toBeGreaterThan(0.5);
     expect(maxAbs).toBeLessThanOrEqual(1e-3);
@@ -101,7 +109,10 @@ describe('dlib face-recognition ResNet (described network, weights-only source)'
     if (!DLIB) throw new Error('dlib is missing from the catalog');
     const source = await readSourceModel(DLIB);
     if (source.files.format !== 'tfjs-weights') throw new Error('dlib should come from a weights-only file');
-    const weights = decodeWeights(source.files.manifest.flatMap((group) => group.weights), source.files.weightData);
+    const weights = decodeWeights(
+      source.files.manifest.flatMap((group) => group.weights),
+      source.files.weightData,
+    );
     weights.delete('conv128_1/conv2/scale/weights');
     expect(() => buildDlibResnet(weights, { graphName: 'dlib', inputName: 'input', outputName: 'descriptor' })).toThrow(
       'dlib ResNet: weight "conv128_1/conv2/scale/weights" is missing from the weights manifest',

@@ -51,7 +51,9 @@ class DlibResnetBuilder {
     const tensor = this.weights.get(name);
     if (!tensor) throw new Error(`dlib ResNet: weight "${name}" is missing from the weights manifest`);
     if (tensor.shape.length !== rank || tensor.dtype !== 'float32') {
-      throw new Error(`dlib ResNet: weight "${name}" is ${tensor.dtype} [${tensor.shape.join(',')}], expected a rank-${rank} float32 tensor`);
+      throw new Error(
+        `dlib ResNet: weight "${name}" is ${tensor.dtype} [${tensor.shape.join(',')}], expected a rank-${rank} float32 tensor`,
+      );
     }
     return tensor;
   }
@@ -94,7 +96,8 @@ class DlibResnetBuilder {
       channels: x.channels,
       size: Math.floor(x.size / 2),
     };
-    if (shortcut.channels !== branch.channels) shortcut = this.zeroPad(shortcut, `${prefix}/pool_channels`, branch.channels - shortcut.channels, 0);
+    if (shortcut.channels !== branch.channels)
+      shortcut = this.zeroPad(shortcut, `${prefix}/pool_channels`, branch.channels - shortcut.channels, 0);
     if (branch.size !== shortcut.size) branch = this.zeroPad(branch, `${prefix}/branch_grow`, 0, shortcut.size - branch.size);
     const sum = this.builder.addNode('Add', [shortcut.name, branch.name], `${prefix}/add`);
     return { ...branch, name: this.builder.addNode('Relu', [sum], `${prefix}/relu`) };
@@ -102,8 +105,16 @@ class DlibResnetBuilder {
 
   /** Zeros appended at the end of the channel axis and/or the end of both spatial axes (NCHW). */
   private zeroPad(x: Feature, base: string, channels: number, pixels: number): Feature {
-    const pads = this.builder.addInitializer(`${base}/pads`, BigInt64Array.from([0, 0, 0, 0, 0, channels, pixels, pixels].map(BigInt)), [8]);
-    return { name: this.builder.addNode('Pad', [x.name, pads], base, { mode: { s: 'constant' } }), channels: x.channels + channels, size: x.size + pixels };
+    const pads = this.builder.addInitializer(
+      `${base}/pads`,
+      BigInt64Array.from([0, 0, 0, 0, 0, channels, pixels, pixels].map(BigInt)),
+      [8],
+    );
+    return {
+      name: this.builder.addNode('Pad', [x.name, pads], base, { mode: { s: 'constant' } }),
+      channels: x.channels + channels,
+      size: x.size + pixels,
+    };
   }
 
   build(inputName: string, outputName: string): void {
@@ -125,7 +136,8 @@ class DlibResnetBuilder {
     x = this.residualDown(x, 'conv256_down_out');
     const pooled = this.builder.addNode('ReduceMean', [x.name], 'global_pool', { axes: { ints: [2, 3] }, keepdims: { i: 0 } });
     const fc = this.weight('fc', 2);
-    if (fc.shape[0] !== x.channels || fc.shape[1] !== DESCRIPTOR_SIZE) throw new Error(`dlib ResNet: fc is [${fc.shape.join(',')}], expected [${x.channels},${DESCRIPTOR_SIZE}]`);
+    if (fc.shape[0] !== x.channels || fc.shape[1] !== DESCRIPTOR_SIZE)
+      throw new Error(`dlib ResNet: fc is [${fc.shape.join(',')}], expected [${x.channels},${DESCRIPTOR_SIZE}]`);
     const fcWeights = this.builder.addInitializer('fc', fc.data as Float32Array, fc.shape);
     this.builder.addOutputNode('MatMul', [pooled, fcWeights], outputName, ['N', DESCRIPTOR_SIZE]);
   }

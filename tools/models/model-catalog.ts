@@ -81,7 +81,8 @@ export const MODELS: readonly CatalogModel[] = [
         name: 'scores',
         from: ['Identity:0', 'Identity_1:0'],
         concatAxis: 1,
-        meaning: 'Per-anchor face logit in the same anchor order as boxes; probability = sigmoid(score). Background anchors reach logits of ±thousands.',
+        meaning:
+          'Per-anchor face logit in the same anchor order as boxes; probability = sigmoid(score). Background anchors reach logits of ±thousands.',
       },
     ],
     licence: {
@@ -104,10 +105,15 @@ export const MODELS: readonly CatalogModel[] = [
       {
         name: 'mesh',
         from: ['Identity_2:0'],
-        meaning: '468 landmarks × (x, y, z), flattened; x and y in input pixels of the 192×192 crop, z is relative depth on the same scale (smaller = closer to the camera).',
+        meaning:
+          '468 landmarks × (x, y, z), flattened; x and y in input pixels of the 192×192 crop, z is relative depth on the same scale (smaller = closer to the camera).',
       },
       { name: 'faceflag', from: ['Identity_1:0'], meaning: 'Probability (sigmoid already applied) that the crop contains a face.' },
-      { name: 'contours', from: ['Identity:0'], meaning: '133 (x, y) points in input pixels, flattened; an auxiliary contour head that @vladmandic/human does not use.' },
+      {
+        name: 'contours',
+        from: ['Identity:0'],
+        meaning: '133 (x, y) points in input pixels, flattened; an auxiliary contour head that @vladmandic/human does not use.',
+      },
     ],
     licence: {
       spdx: 'MIT',
@@ -129,13 +135,18 @@ export const MODELS: readonly CatalogModel[] = [
       {
         name: 'embedding',
         from: ['batchnorm0/add_1:0'],
-        meaning: 'Identity embedding (fc5 after batch norm, before the L2 normalisation of the upstream symbol): L2-normalise, then compare with cosine similarity.',
+        meaning:
+          'Identity embedding (fc5 after batch norm, before the L2 normalisation of the upstream symbol): L2-normalise, then compare with cosine similarity.',
       },
     ],
     licence: {
       spdx: 'MIT',
       attribution: `MobileFace by becauseofAI; ${PACKAGE_ATTRIBUTION}`,
-      upstream: { project: 'MobileFace', url: 'https://github.com/becauseofAI/MobileFace', licence: 'no licence file found upstream; verify before redistribution' },
+      upstream: {
+        project: 'MobileFace',
+        url: 'https://github.com/becauseofAI/MobileFace',
+        licence: 'no licence file found upstream; verify before redistribution',
+      },
     },
   },
   {
@@ -149,7 +160,11 @@ export const MODELS: readonly CatalogModel[] = [
       normalisation: { formula: 'x = bgr − (103.939, 116.779, 123.68)', mean: [103.939, 116.779, 123.68], std: [1, 1, 1] },
     },
     outputs: [
-      { name: 'gender', from: ['gender_pred/Sigmoid:0'], meaning: 'Probability that the face is male (upstream treats ≥ 0.6 as male, @vladmandic/human > 0.5).' },
+      {
+        name: 'gender',
+        from: ['gender_pred/Sigmoid:0'],
+        meaning: 'Probability that the face is male (upstream treats ≥ 0.6 as male, @vladmandic/human > 0.5).',
+      },
       { name: 'age', from: ['age_pred/Softmax:0'], meaning: 'Softmax over 100 age bins; bin i is age i + 1 years.' },
       {
         name: 'descriptor',
@@ -160,13 +175,18 @@ export const MODELS: readonly CatalogModel[] = [
     licence: {
       spdx: 'MIT',
       attribution: `HSE_FaceRec_tf by Andrey Savchenko (HSE); ${PACKAGE_ATTRIBUTION}`,
-      upstream: { project: 'HSE_FaceRec_tf', url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf', licence: 'no licence file found upstream; verify before redistribution' },
+      upstream: {
+        project: 'HSE_FaceRec_tf',
+        url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf',
+        licence: 'no licence file found upstream; verify before redistribution',
+      },
     },
   },
   {
     id: 'faceres-deep',
     role: 'embedding',
-    description: 'HSE FaceRes, deeper variant (A. Savchenko): VGGFace2-trained identity descriptor with age and gender heads, 224×224 face crop',
+    description:
+      'HSE FaceRes, deeper variant (A. Savchenko): VGGFace2-trained identity descriptor with age and gender heads, 224×224 face crop',
     source: { format: 'tfjs-graph', package: HUMAN_MODELS, file: 'models/faceres-deep.json' },
     input: {
       tfjsName: 'input_1',
@@ -176,12 +196,20 @@ export const MODELS: readonly CatalogModel[] = [
     outputs: [
       { name: 'gender', from: ['gender_pred/Sigmoid:0'], meaning: 'Probability that the face is male.' },
       { name: 'age', from: ['age_pred/Softmax:0'], meaning: 'Softmax over 100 age bins; bin i is age i + 1 years.' },
-      { name: 'descriptor', from: ['global_pooling/Mean:0'], meaning: 'Global-average-pooled identity descriptor; compare with cosine similarity.' },
+      {
+        name: 'descriptor',
+        from: ['global_pooling/Mean:0'],
+        meaning: 'Global-average-pooled identity descriptor; compare with cosine similarity.',
+      },
     ],
     licence: {
       spdx: 'MIT',
       attribution: `HSE_FaceRec_tf by Andrey Savchenko (HSE); ${PACKAGE_ATTRIBUTION}`,
-      upstream: { project: 'HSE_FaceRec_tf', url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf', licence: 'no licence file found upstream; verify before redistribution' },
+      upstream: {
+        project: 'HSE_FaceRec_tf',
+        url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf',
+        licence: 'no licence file found upstream; verify before redistribution',
+      },
     },
   },
   {
@@ -194,11 +222,21 @@ export const MODELS: readonly CatalogModel[] = [
       colour: 'RGB',
       normalisation: { formula: 'x = rgb / 255', mean: [0, 0, 0], std: [255, 255, 255] },
     },
-    outputs: [{ name: 'mask', from: ['activation_10:0'], meaning: 'Per-pixel probability (sigmoid already applied) that the pixel belongs to a person, at input resolution.' }],
+    outputs: [
+      {
+        name: 'mask',
+        from: ['activation_10:0'],
+        meaning: 'Per-pixel probability (sigmoid already applied) that the pixel belongs to a person, at input resolution.',
+      },
+    ],
     licence: {
       spdx: 'MIT',
       attribution: `Selfie Segmentation by Google (MediaPipe, Apache-2.0), converted to TensorFlow by PINTO0309 (PINTO_model_zoo, MIT); ${PACKAGE_ATTRIBUTION}`,
-      upstream: { project: 'MediaPipe Selfie Segmentation', url: 'https://github.com/PINTO0309/PINTO_model_zoo/tree/main/109_Selfie_Segmentation', licence: 'Apache-2.0' },
+      upstream: {
+        project: 'MediaPipe Selfie Segmentation',
+        url: 'https://github.com/PINTO0309/PINTO_model_zoo/tree/main/109_Selfie_Segmentation',
+        licence: 'Apache-2.0',
+      },
     },
   },
   {
@@ -206,7 +244,12 @@ export const MODELS: readonly CatalogModel[] = [
     role: 'embedding',
     description:
       "dlib face-recognition ResNet (dlib_face_recognition_resnet_model_v1, Davis King): 29 conv layers, 128-d identity descriptor of dlib's 150×150 five-point face chip (padding 0.25); 99.38 % on LFW as published",
-    source: { format: 'tfjs-weights', package: '@vladmandic/face-api', file: 'model/face_recognition_model-weights_manifest.json', network: 'dlib-resnet' },
+    source: {
+      format: 'tfjs-weights',
+      package: '@vladmandic/face-api',
+      file: 'model/face_recognition_model-weights_manifest.json',
+      network: 'dlib-resnet',
+    },
     input: {
       tfjsName: 'FaceRecognitionNet input (150×150 RGB chip; face-api subtracts the mean and divides by 255 itself)',
       colour: 'RGB',
@@ -216,12 +259,14 @@ export const MODELS: readonly CatalogModel[] = [
       {
         name: 'descriptor',
         from: ['fc'],
-        meaning: "128-d identity descriptor (dlib's metric space: same person when the Euclidean distance is below 0.6); L2-normalise and compare with cosine similarity.",
+        meaning:
+          "128-d identity descriptor (dlib's metric space: same person when the Euclidean distance is below 0.6); L2-normalise and compare with cosine similarity.",
       },
     ],
     licence: {
       spdx: 'MIT',
-      attribution: 'dlib face-recognition ResNet by Davis King (weights released into the public domain); tfjs weights and the network code by Vladimir Mandic, distributed in @vladmandic/face-api (MIT)',
+      attribution:
+        'dlib face-recognition ResNet by Davis King (weights released into the public domain); tfjs weights and the network code by Vladimir Mandic, distributed in @vladmandic/face-api (MIT)',
       upstream: { project: 'dlib-models', url: 'https://github.com/davisking/dlib-models', licence: 'public domain' },
     },
   },

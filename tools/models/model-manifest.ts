@@ -73,7 +73,13 @@ export function createManifest(model: CatalogModel, source: SourceModel, onnxMod
     id: model.id,
     role: model.role,
     description: model.description,
-    source: { package: model.source.package, version: source.packageVersion, file: source.modelJson.file, sha256: source.modelJson.sha256, weights: source.weights },
+    source: {
+      package: model.source.package,
+      version: source.packageVersion,
+      file: source.modelJson.file,
+      sha256: source.modelJson.sha256,
+      weights: source.weights,
+    },
     onnx: { file: onnxFileOf(model.id), sha256: onnxSha256, opset: OPSET, converter: `${PRODUCER_NAME} ${CONVERTER_VERSION}` },
     inputs: [
       {
@@ -101,6 +107,9 @@ export function createManifest(model: CatalogModel, source: SourceModel, onnxMod
 
 /** Pretty JSON with arrays of plain values (shapes, means, names) kept on one line. */
 export function serialiseManifest(manifest: ModelManifest): string {
-  const pretty = JSON.stringify(manifest, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`);
+  const pretty = JSON.stringify(manifest, null, 2).replace(
+    /\[\s+([^[\]{}]*?)\s+\]/g,
+    (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`,
+  );
   return `${pretty}\n`;
 }

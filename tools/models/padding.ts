@@ -53,7 +53,13 @@ export interface TransposedAxis {
  * it uses the forward pads and adds the rows the forward stride skipped at the
  * end as output_padding.
  */
-export function transposedAxisPadding(padding: TfPadding, inputSize: number, outputSize: number, kernel: number, stride: number): TransposedAxis {
+export function transposedAxisPadding(
+  padding: TfPadding,
+  inputSize: number,
+  outputSize: number,
+  kernel: number,
+  stride: number,
+): TransposedAxis {
   const forward = axisPadding(padding, { size: outputSize, kernel, stride, dilation: 1 });
   if (forward.output !== inputSize) {
     throw new Error(`transposed convolution: an output of ${outputSize} maps back to ${forward.output}, not to the input's ${inputSize}`);

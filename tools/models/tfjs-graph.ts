@@ -126,7 +126,8 @@ export function inputShapeOf(json: TfjsModelJson): number[] {
 }
 
 export function parseTfjsGraph(json: TfjsModelJson, weightData: Uint8Array): TfjsGraph {
-  if (json.format !== undefined && json.format !== 'graph-model') throw new Error(`expected a tfjs graph-model, got format "${json.format}"`);
+  if (json.format !== undefined && json.format !== 'graph-model')
+    throw new Error(`expected a tfjs graph-model, got format "${json.format}"`);
   const nodes = new Map<string, TfjsNode>();
   for (const nodeJson of json.modelTopology.node) nodes.set(nodeJson.name, new TfjsNode(nodeJson));
   return { nodes, weights: decodeWeights(weightSpecsOf(json), weightData) };

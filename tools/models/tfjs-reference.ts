@@ -47,22 +47,29 @@ export async function loadReferenceModel(json: TfjsModelJson, weightData: Uint8A
  * a flat array; an output built from several tfjs tensors is concatenated
  * along its axis, exactly as the converter does.
  */
-export async function runReference(model: tf.GraphModel, input: Float32Array, shape: number[], outputs: OutputSpec[]): Promise<Float32Array[]> {
+export async function runReference(
+  model: tf.GraphModel,
+  input: Float32Array,
+  shape: number[],
+  outputs: OutputSpec[],
+): Promise<Float32Array[]> {
   return Promise.all(
-    tf.tidy(() => {
-      // One execution for all outputs, so timings measure a single forward pass.
-      const names = outputs.flatMap((spec) => spec.from);
-      const result = model.execute(tf.tensor(input, shape, 'float32'), names);
-      const tensors = Array.isArray(result) ? result : [result];
-      const byName = new Map(names.map((name, i) => [name, tensors[i]]));
-      return outputs.map((spec) => {
-        const parts = spec.from.map((name) => byName.get(name) as tf.Tensor);
-        return parts.length === 1 ? parts[0] : tf.concat(parts, spec.concatAxis);
-      });
-    }).map(async (tensor) => {
-      const data = (await tensor.data()) as Float32Array;
-      tensor.dispose();
-      return data;
-    }),
+    tf
+      .tidy(() => {
+        // One execution for all outputs, so timings measure a single forward pass.
+        const names = outputs.flatMap((spec) => spec.from);
+        const result = model.execute(tf.tensor(input, shape, 'float32'), names);
+        const tensors = Array.isArray(result) ? result : [result];
+        const byName = new Map(names.map((name, i) => [name, tensors[i]]));
+        return outputs.map((spec) => {
+          const parts = spec.from.map((name) => byName.get(name) as tf.Tensor);
+          return parts.length === 1 ? parts[0] : tf.concat(parts, spec.concatAxis);
+        });
+      })
+      .map(async (tensor) => {
+        const data = (await tensor.data()) as Float32Array;
+        tensor.dispose();
+        return data;
+      }),
   );
 }

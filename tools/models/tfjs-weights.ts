@@ -84,10 +84,12 @@ function decodeOne(spec: TfjsWeightSpec, bytes: Uint8Array): WeightTensor {
   }
   const scale = quantization.scale;
   const min = quantization.min;
-  if (scale === undefined || min === undefined) throw new Error(`weight "${spec.name}": ${quantization.dtype} quantization without scale/min`);
+  if (scale === undefined || min === undefined)
+    throw new Error(`weight "${spec.name}": ${quantization.dtype} quantization without scale/min`);
   const read = quantization.dtype === 'uint8' ? (i: number) => view.getUint8(i) : (i: number) => view.getUint16(i * 2, true);
   // Same arithmetic as tfjs: the affine map is evaluated in double precision, then stored (rounded, for int32).
-  if (dtype === 'int32') return { dtype, shape: spec.shape, data: Int32Array.from({ length: count }, (_, i) => Math.round(read(i) * scale + min)) };
+  if (dtype === 'int32')
+    return { dtype, shape: spec.shape, data: Int32Array.from({ length: count }, (_, i) => Math.round(read(i) * scale + min)) };
   return { dtype, shape: spec.shape, data: Float32Array.from({ length: count }, (_, i) => read(i) * scale + min) };
 }
 

@@ -164,6 +164,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const f of result.failures) console.error(`FAILED   ${describeFinding(f)}`);
   for (const e of result.parseErrors) console.error(`UNPARSED ${e}`);
   for (const file of result.skipped) console.log(`skipped  ${file}: not parseable by electronegativity, and it never imports electron`);
-  console.log(`${result.checks} checks, ${result.findings.length} findings, ${result.allowed.length} allowed, ${result.failures.length} failing`);
+  console.log(
+    `${result.checks} checks, ${result.findings.length} findings, ${result.allowed.length} allowed, ${result.failures.length} failing`,
+  );
   process.exitCode = result.failures.length + result.parseErrors.length > 0 ? 1 : 0;
 }

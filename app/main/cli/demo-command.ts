@@ -21,7 +21,8 @@ export const demoCommand: CliCommand = {
     const folder = resolve(args.positional[0] ?? defaultFolder);
     const project = resolve(flagString(args, 'project') ?? 'demo.likeness');
     const variants = Number(flagString(args, 'variants') ?? '4');
-    if (!Number.isInteger(variants) || variants < 1 || variants > 64) throw new Error(`--variants takes 1 to 64, got "${flagString(args, 'variants')}"`);
+    if (!Number.isInteger(variants) || variants < 1 || variants > 64)
+      throw new Error(`--variants takes 1 to 64, got "${flagString(args, 'variants')}"`);
 
     const opened = existsSync(project)
       ? await client.call('project.open', { path: project })
@@ -37,11 +38,15 @@ export const demoCommand: CliCommand = {
       out(`import      skipped: the project already holds ${opened.counts.images} images`);
     }
     const current = await client.call('project.current', {});
-    out(`dataset     ${current?.counts.identities ?? 0} identities, ${current?.counts.images ?? 0} images, ${current?.counts.problems ?? 0} problems`);
+    out(
+      `dataset     ${current?.counts.identities ?? 0} identities, ${current?.counts.images ?? 0} images, ${current?.counts.problems ?? 0} problems`,
+    );
 
     await step(client, 'analyse', 'faces not analysed yet', () => client.call('vision.analyze', { imageIds: [] }));
     const vision = await client.call('vision.summary', {});
-    out(`faces       ${vision.byStatus.ok} with one face, ${vision.byStatus.multiple_faces} with several, ${vision.byStatus.no_face} without (scorer ${vision.model})`);
+    out(
+      `faces       ${vision.byStatus.ok} with one face, ${vision.byStatus.multiple_faces} with several, ${vision.byStatus.no_face} without (scorer ${vision.model})`,
+    );
 
     const before = await client.call('curation.progress', {});
     if (before.total === 0) {

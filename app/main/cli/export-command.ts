@@ -5,9 +5,12 @@ import { followJob } from './job-progress.ts';
 
 /** `--formats a,b`, `--split-by`, `--seed`, `--ratios t,v,t`, `--originals`, `--aligned-size`, `--overwrite`. */
 function exportSettings(args: ParsedArgs, destination: string): ExportSettingsInput {
-  const formats = flagString(args, 'formats')?.split(',').map((f) => ExportFormat.parse(f.trim()));
+  const formats = flagString(args, 'formats')
+    ?.split(',')
+    .map((f) => ExportFormat.parse(f.trim()));
   const ratios = flagString(args, 'ratios')?.split(',').map(Number);
-  if (ratios && (ratios.length !== 3 || ratios.some((r) => !Number.isFinite(r)))) throw new Error('--ratios: three numbers, e.g. 0.8,0.1,0.1');
+  if (ratios && (ratios.length !== 3 || ratios.some((r) => !Number.isFinite(r))))
+    throw new Error('--ratios: three numbers, e.g. 0.8,0.1,0.1');
   const seed = flagString(args, 'seed');
   const alignedSize = flagString(args, 'aligned-size');
   const by = flagString(args, 'split-by');

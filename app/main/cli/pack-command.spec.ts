@@ -27,7 +27,9 @@ describe('likeness pack import: arguments', () => {
       { name: 'smile', layers: [0, 8], edit: 'expression' },
       { name: 'age' },
     ]);
-    expect(() => parseDirections('smile=a.npy:0-8:grin')).toThrow(/edit "grin" is not one of relight, hair, background, expression, attribute/);
+    expect(() => parseDirections('smile=a.npy:0-8:grin')).toThrow(
+      /edit "grin" is not one of relight, hair, background, expression, attribute/,
+    );
     expect(() => parseDirections('Smile')).toThrow(/"Smile" is not name=file/);
   });
 });
@@ -36,7 +38,17 @@ describe.runIf(torchOracleOrSkip())('likeness pack import (CLI)', () => {
   it('imports an NVIDIA snapshot with progress, validates it and says how to use it', async () => {
     const fixture = await makeGeneratorFixture(join(root, 'nvidia'), { format: 'nvidia', resolution: 64, channelMax: 16, seed: 5 });
     const out = join(root, 'packs', 'ada');
-    const run = likeness('pack', 'import', fixture.checkpoint, '--out', out, '--truncation', '0.5', '--directions', `smile=${join(root, 'nvidia', 'boundary.npy')}:0-6:expression`);
+    const run = likeness(
+      'pack',
+      'import',
+      fixture.checkpoint,
+      '--out',
+      out,
+      '--truncation',
+      '0.5',
+      '--directions',
+      `smile=${join(root, 'nvidia', 'boundary.npy')}:0-6:expression`,
+    );
     expect(run.stderr).toMatch(/pack import 1\/5 converting weights[\s\S]*pack import 5\/5 done[\s\S]*validating/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/generator {3}64 px, W\+ 10 × 512, w_avg from the checkpoint/);
@@ -52,7 +64,9 @@ describe.runIf(torchOracleOrSkip())('likeness pack import (CLI)', () => {
     const out = join(root, 'packs', 'hostile');
     const run = likeness('pack', 'import', join(dir, 'hostile-global.pkl'), '--out', out);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`likeness pack: ${join(dir, 'hostile-global.pkl')}: refused: the file names the Python global "posix.system"`);
+    expect(run.stderr).toContain(
+      `likeness pack: ${join(dir, 'hostile-global.pkl')}: refused: the file names the Python global "posix.system"`,
+    );
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(out)).toBe(false);
   });

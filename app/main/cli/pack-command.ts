@@ -55,8 +55,12 @@ export const packCommand: CliCommand = {
     const pack = await loadGeneratorPack(result.dir, sharedInferenceClient());
     await pack.close();
     out(`pack        ${result.dir}`);
-    out(`source      ${result.format === 'nvidia' ? 'NVIDIA stylegan2-ada-pytorch snapshot (G_ema)' : 'rosinality stylegan2-pytorch checkpoint (g_ema)'}`);
-    out(`generator   ${result.resolution} px, W+ ${result.numWs} × 512, w_avg ${result.wAvgSource === 'checkpoint' ? 'from the checkpoint' : 'estimated (the checkpoint has none)'}`);
+    out(
+      `source      ${result.format === 'nvidia' ? 'NVIDIA stylegan2-ada-pytorch snapshot (G_ema)' : 'rosinality stylegan2-pytorch checkpoint (g_ema)'}`,
+    );
+    out(
+      `generator   ${result.resolution} px, W+ ${result.numWs} × 512, w_avg ${result.wAvgSource === 'checkpoint' ? 'from the checkpoint' : 'estimated (the checkpoint has none)'}`,
+    );
     out(`parts       ${result.parts.map((p) => `${p.name} [${p.layers[0]}, ${p.layers[1]})`).join(', ')}`);
     out(`directions  ${pack.manifest.directions.map((d) => `${d.name} [${d.layers[0]}, ${d.layers[1]})`).join(', ') || 'none'}`);
     out(`took        ${((Date.now() - started) / 1000).toFixed(1)} s; add it with: likeness synthesize <project> --pack ${result.dir}`);

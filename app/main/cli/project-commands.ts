@@ -29,10 +29,7 @@ export const importCommand: CliCommand = {
     if (!root || !project) throw new Error(`usage: ${this.usage}`);
     await openOrCreate(client, project);
     const csv = flagString(args, 'csv');
-    const { jobId } = await client.call(
-      'dataset.import',
-      csv ? { layout: 'csv', root, mappingCsv: csv } : { layout: 'imagefolder', root },
-    );
+    const { jobId } = await client.call('dataset.import', csv ? { layout: 'csv', root, mappingCsv: csv } : { layout: 'imagefolder', root });
     const status = await followJob(client, jobId);
     const summary = await client.call('project.current', {});
     if (summary) for (const line of describe(summary)) out(line);

@@ -41,7 +41,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(`usage: ${selected.usage}\n  ${selected.summary}\n`);
     return 0;
   }
-  const services = createAppServices({ host: selected.name === 'serve' || selected.name === 'demo' ? 'web' : 'cli', settingsDir: settingsDir() });
+  const services = createAppServices({
+    host: selected.name === 'serve' || selected.name === 'demo' ? 'web' : 'cli',
+    settingsDir: settingsDir(),
+  });
   const client = new ApiClient(inProcessTransport(services));
   try {
     return await selected.run({

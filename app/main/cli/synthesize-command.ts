@@ -87,7 +87,9 @@ export function edits(text: string): EditSpec[] {
       if (!donors.success) throw new Error(`donor policy must be one of ${DonorPolicy.options.join(', ')}, got "${rest[1]}"`);
       return [{ type, parts: rest[0].split('+'), donors: donors.data, strength: [number(rest[2]), number(rest[3])] }];
     }
-    throw new Error(`unknown edit "${item}": use ${Object.keys(presets).join(', ')}, direction:NAME:MIN:MAX or mix:PART+PART:POLICY:MIN:MAX`);
+    throw new Error(
+      `unknown edit "${item}": use ${Object.keys(presets).join(', ')}, direction:NAME:MIN:MAX or mix:PART+PART:POLICY:MIN:MAX`,
+    );
   });
 }
 

@@ -56,12 +56,15 @@ async function alignedFace(session: ProjectSession, faceId: number, width: numbe
 }
 
 function storedValidityKey(session: ProjectSession, faceId: number): string | null {
-  const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE id = ?').get(faceId) as { image_id: number; face_index: number } | undefined;
+  const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE id = ?').get(faceId) as
+    { image_id: number; face_index: number } | undefined;
   const key = face && validityMaskKey(face.image_id, face.face_index);
   return key && session.media.has(key) ? key : null;
 }
 
 async function pngDataUrl(image: RawRgb): Promise<string> {
-  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png()
+    .toBuffer();
   return `data:image/png;base64,${png.toString('base64')}`;
 }

@@ -69,7 +69,11 @@ export function curationHandlers(
       const after = status === 'unset' ? null : status;
       const verb = { accepted: 'accept', rejected: 'reject', unset: 'unset' }[status];
       const label = `${verb} ${variantIds.length === 1 ? `variant ${variantIds[0]}` : `${variantIds.length} variants`}`;
-      return finish(decisions, decisions.record(label, actor, () => decisions.planSet(variantIds, after)), 'decide');
+      return finish(
+        decisions,
+        decisions.record(label, actor, () => decisions.planSet(variantIds, after)),
+        'decide',
+      );
     },
     'curation.undo': () => {
       const { decisions } = project();
@@ -83,7 +87,11 @@ export function curationHandlers(
     'curation.rulePreview': (request) => previewRule(workspace.require().db, request),
     'curation.ruleApply': (request) => {
       const { session, decisions } = project();
-      return finish(decisions, decisions.record(ruleLabel(request), actor, () => planRule(session.db, request)), 'rule');
+      return finish(
+        decisions,
+        decisions.record(ruleLabel(request), actor, () => planRule(session.db, request)),
+        'rule',
+      );
     },
     'curation.ruleDefaults': () => ruleDefaults(),
     'curation.histogram': ({ metric, bins, identityId }) => scoreHistogram(workspace.require().db, metric, bins, identityId),

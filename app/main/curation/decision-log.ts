@@ -72,8 +72,7 @@ export class DecisionLog {
         if (changes.length === 0) return { actionId: null, label: null, variantIds: [] };
         this.#db.prepare('DELETE FROM decision_actions WHERE undone = 1').run();
         const actionId = Number(
-          this.#db.prepare('INSERT INTO decision_actions (label, actor, at) VALUES (?, ?, ?)').run(label, actor, at)
-            .lastInsertRowid,
+          this.#db.prepare('INSERT INTO decision_actions (label, actor, at) VALUES (?, ?, ?)').run(label, actor, at).lastInsertRowid,
         );
         const insertChange = this.#db.prepare(
           'INSERT INTO decision_changes (action_id, variant_id, before, after, before_by, before_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -138,14 +137,10 @@ export class DecisionLog {
   }
 
   history(): HistoryState {
-    const undo = this.#db
-      .prepare('SELECT label FROM decision_actions WHERE undone = 0 ORDER BY id DESC LIMIT 1')
-      .pluck()
-      .get() as string | undefined;
-    const redo = this.#db
-      .prepare('SELECT label FROM decision_actions WHERE undone = 1 ORDER BY id ASC LIMIT 1')
-      .pluck()
-      .get() as string | undefined;
+    const undo = this.#db.prepare('SELECT label FROM decision_actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').pluck().get() as
+      string | undefined;
+    const redo = this.#db.prepare('SELECT label FROM decision_actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').pluck().get() as
+      string | undefined;
     return { canUndo: undo !== undefined, canRedo: redo !== undefined, undoLabel: undo ?? null, redoLabel: redo ?? null };
   }
 
@@ -155,9 +150,7 @@ export class DecisionLog {
 
   #changes(actionId: number): ChangeRow[] {
     return this.#db
-      .prepare(
-        'SELECT variant_id, before, after, before_by, before_at FROM decision_changes WHERE action_id = ? ORDER BY variant_id',
-      )
+      .prepare('SELECT variant_id, before, after, before_by, before_at FROM decision_changes WHERE action_id = ? ORDER BY variant_id')
       .all(actionId) as ChangeRow[];
   }
 

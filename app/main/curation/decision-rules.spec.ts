@@ -24,7 +24,11 @@ describe.runIf(sharedFacesOrSkip())('decision rules', () => {
     ['reject identity below a threshold', { rule: { kind: 'rejectBelow', metric: 'idToSource', threshold: 0.4 }, overwrite: false }, 18],
     ['reject near-duplicates', { rule: { kind: 'rejectNearDuplicates', maxDiversity: 0.05 }, overwrite: false }, 18],
     ['accept a band', { rule: { kind: 'acceptBand', metric: 'idToSource', min: 0.45, max: 0.75 }, overwrite: false }, 18],
-    ['scope to one identity', { rule: { kind: 'rejectBelow', metric: 'idToCentroid', threshold: 0.4 }, identityId: 1, overwrite: false }, 6],
+    [
+      'scope to one identity',
+      { rule: { kind: 'rejectBelow', metric: 'idToCentroid', threshold: 0.4 }, identityId: 1, overwrite: false },
+      6,
+    ],
   ];
 
   it.each(cases)('%s: the preview counts exactly what apply changes, as one undoable action', async (_name, request, expected) => {

@@ -16,12 +16,7 @@ const MAX_SIDE = 512;
  * the generator saw it when they can; a whole photo is only resized, so there the difference also
  * shows the framing, not just the edit.
  */
-export async function differenceImage(
-  source: string | RawRgb,
-  variantPath: string,
-  width: number,
-  height: number,
-): Promise<Difference> {
+export async function differenceImage(source: string | RawRgb, variantPath: string, width: number, height: number): Promise<Difference> {
   const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
@@ -33,7 +28,9 @@ export async function differenceImage(
     total += delta;
     out[i] = Math.min(255, delta * GAIN);
   }
-  const png = await sharp(out, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  const png = await sharp(out, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
   return { dataUrl: `data:image/png;base64,${png.toString('base64')}`, mean: total / (before.length * 255) };
 }
 
@@ -47,11 +44,5 @@ export interface RawRgb {
 async function rgb(input: string | RawRgb, width: number, height: number): Promise<Buffer> {
   const image =
     typeof input === 'string' ? sharp(input) : sharp(input.data, { raw: { width: input.width, height: input.height, channels: 3 } });
-  return image
-    .rotate()
-    .resize(width, height, { fit: 'fill' })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer();
+  return image.rotate().resize(width, height, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
 }

@@ -6,12 +6,7 @@ import { scoreColumn, STATUS_SQL } from './variant-sql.ts';
 const EDGE_STEP = 0.05;
 
 /** Counts per score bin and status, so the user sees where a threshold would cut. */
-export function scoreHistogram(
-  db: ProjectDatabase,
-  metric: ScoreMetric,
-  binCount: number,
-  identityId: number | undefined,
-): ScoreHistogram {
+export function scoreHistogram(db: ProjectDatabase, metric: ScoreMetric, binCount: number, identityId: number | undefined): ScoreHistogram {
   const column = scoreColumn[metric];
   const scope = identityId === undefined ? '1' : 'v.identity_id = ?';
   const scopeParams = identityId === undefined ? [] : [identityId];

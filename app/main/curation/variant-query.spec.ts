@@ -84,7 +84,9 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
       expect(page.segments[0].items[0].id).toBe(target.id);
     }
     const otherEdit = harness.variants.find((v) => v.editKind !== target.editKind)!.editKind;
-    expect(await harness.call('curation.locate', { view: { groupBy: 'source', filter: { editKinds: [otherEdit] } }, variantId: target.id })).toBeNull();
+    expect(
+      await harness.call('curation.locate', { view: { groupBy: 'source', filter: { editKinds: [otherEdit] } }, variantId: target.id }),
+    ).toBeNull();
   });
 
   it('answers an unknown group key with an empty slice', async () => {
@@ -159,7 +161,11 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
   it('suggests the scorer’s calibrated threshold at FAR 1e-3, with every calibrated threshold for the histogram', async () => {
     const defaults = await harness.call('curation.ruleDefaults', {});
     const calibration = identityCalibration(DEFAULT_EMBEDDING_MODEL);
-    expect(defaults).toMatchObject({ identityThreshold: identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-3), identitySource: 'calibration', far: 0.001 });
+    expect(defaults).toMatchObject({
+      identityThreshold: identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-3),
+      identitySource: 'calibration',
+      far: 0.001,
+    });
     expect(defaults.identityThresholds.map((t) => t.far)).toEqual([1e-2, 1e-3, 1e-4]);
     expect(defaults.identityThresholds).toEqual(calibration.thresholds);
     expect(defaults.identityNote).toContain('LFW');

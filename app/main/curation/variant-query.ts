@@ -79,18 +79,16 @@ export class VariantQuery {
         FROM (${aggregate}) g ORDER BY g.key`,
     }[view.groupBy];
     const rows = this.#db.prepare(labelled).all(...where.params) as GroupRow[];
-    const groups = rows.map(
-      (row): VariantGroup => ({
-        key: row.key === null ? 'none' : String(row.key),
-        label: row.label ?? (view.groupBy === 'identity' ? 'No identity' : String(row.key)),
-        count: row.count,
-        accepted: row.accepted,
-        rejected: row.rejected,
-        sourceImageId: row.source_image_id,
-        sourceKey: row.source_image_id === null ? null : (row.thumb_key ?? originalKey(row.source_image_id)),
-        identityName: row.identity_name,
-      }),
-    );
+    const groups = rows.map((row): VariantGroup => ({
+      key: row.key === null ? 'none' : String(row.key),
+      label: row.label ?? (view.groupBy === 'identity' ? 'No identity' : String(row.key)),
+      count: row.count,
+      accepted: row.accepted,
+      rejected: row.rejected,
+      sourceImageId: row.source_image_id,
+      sourceKey: row.source_image_id === null ? null : (row.thumb_key ?? originalKey(row.source_image_id)),
+      identityName: row.identity_name,
+    }));
     return { total: groups.reduce((sum, g) => sum + g.count, 0), groups };
   }
 
@@ -115,9 +113,9 @@ export class VariantQuery {
   locate(view: VariantView, variantId: number): { groupKey: string; offset: number } | null {
     const filter = filterCondition(view.filter);
     const column = groupColumn[view.groupBy];
-    const found = this.#db.prepare(`SELECT ${column} AS key ${FROM_VARIANTS} WHERE v.id = ? AND (${filter.sql})`).get(variantId, ...filter.params) as
-      | { key: string | number | null }
-      | undefined;
+    const found = this.#db
+      .prepare(`SELECT ${column} AS key ${FROM_VARIANTS} WHERE v.id = ? AND (${filter.sql})`)
+      .get(variantId, ...filter.params) as { key: string | number | null } | undefined;
     if (!found) return null;
     const groupKey = found.key === null ? 'none' : String(found.key);
     const where = and(filter, groupCondition(view.groupBy, groupKey));

@@ -20,7 +20,9 @@ function seeded(images: number, people: number): ProjectDatabase {
   const db = openProjectDatabase(join(mkdtempSync(join(tmpdir(), 'likeness-queries-')), 'p.likeness'), { create: true });
   dbs.push(db);
   db.transaction(() => {
-    db.prepare("INSERT INTO datasets (root, layout, created_at) VALUES ('/data/b', 'imagefolder', 'x'), ('/data/a', 'imagefolder', 'x')").run();
+    db.prepare(
+      "INSERT INTO datasets (root, layout, created_at) VALUES ('/data/b', 'imagefolder', 'x'), ('/data/a', 'imagefolder', 'x')",
+    ).run();
     const identity = db.prepare("INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, 'x')");
     for (let i = 0; i < people; i += 1) {
       const name = `person ${String((i * 7919) % people).padStart(5, '0')}`;
@@ -29,7 +31,10 @@ function seeded(images: number, people: number): ProjectDatabase {
     const insert = db.prepare(
       "INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, error_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, 'x')",
     );
-    const image = { run: (dataset: number, identityId: number | null, path: string, status: string, code: string | null) => insert.run(dataset, identityId, path, naturalKey(path), status, code) };
+    const image = {
+      run: (dataset: number, identityId: number | null, path: string, status: string, code: string | null) =>
+        insert.run(dataset, identityId, path, naturalKey(path), status, code),
+    };
     for (let k = 0; k < images; k += 1) {
       const status: ImageStatus = k % 50 === 0 ? 'error' : k % 77 === 0 ? 'duplicate' : 'ok';
       image.run((k % 2) + 1, k % 997 === 0 ? null : (k % people) + 1, `p/${k}.jpg`, status, status === 'error' ? 'DECODE_FAILED' : null);
@@ -41,11 +46,16 @@ function seeded(images: number, people: number): ProjectDatabase {
 /** What listImages must return, computed the slow, obvious way. */
 function reference(db: ProjectDatabase, filter: ImageFilter): { total: number; ids: number[] } {
   const rows = db
-    .prepare('SELECT m.id, m.status, m.identity_id, m.dataset_id, m.rel_path, i.name FROM images m LEFT JOIN identities i ON i.id = m.identity_id')
+    .prepare(
+      'SELECT m.id, m.status, m.identity_id, m.dataset_id, m.rel_path, i.name FROM images m LEFT JOIN identities i ON i.id = m.identity_id',
+    )
     .all() as { id: number; status: ImageStatus; identity_id: number | null; dataset_id: number; rel_path: string; name: string | null }[];
   const bytes = (s: string) => Buffer.from(naturalKey(s));
   const kept = rows
-    .filter((r) => (filter.identityId === undefined || r.identity_id === filter.identityId) && (!filter.status || filter.status.includes(r.status)))
+    .filter(
+      (r) =>
+        (filter.identityId === undefined || r.identity_id === filter.identityId) && (!filter.status || filter.status.includes(r.status)),
+    )
     .sort(
       (a, b) =>
         (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) ||
@@ -80,14 +90,24 @@ describe('listImages', () => {
   it('lists identities and files in natural order: s2 before s10, 2.png before 10.png', () => {
     const db = seeded(0, 0);
     const identity = db.prepare("INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, 'x')");
-    const image = db.prepare("INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, imported_at) VALUES (1, ?, ?, ?, 'ok', 'x')");
+    const image = db.prepare(
+      "INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, imported_at) VALUES (1, ?, ?, ?, 'ok', 'x')",
+    );
     for (const name of ['s10', 's2', 's1']) {
       const id = Number(identity.run(name, naturalKey(name)).lastInsertRowid);
       for (const file of ['10.png', '1.png', '2.png']) image.run(id, `${name}/${file}`, naturalKey(`${name}/${file}`));
     }
     expect(listIdentities(db).map((i) => i.name)).toEqual(['s1', 's2', 's10']);
     expect(listImages(db, { offset: 0, limit: 100 }).items.map((i) => i.path.replace('/data/b/', ''))).toEqual([
-      's1/1.png', 's1/2.png', 's1/10.png', 's2/1.png', 's2/2.png', 's2/10.png', 's10/1.png', 's10/2.png', 's10/10.png',
+      's1/1.png',
+      's1/2.png',
+      's1/10.png',
+      's2/1.png',
+      's2/2.png',
+      's2/10.png',
+      's10/1.png',
+      's10/2.png',
+      's10/10.png',
     ]);
   });
 
@@ -121,7 +141,9 @@ describe('at 100k images', () => {
                   WHERE m.status IN ('ok') ORDER BY i.name_key, i.id, m.dataset_id, m.path_key LIMIT 10`;
     expect(plan(walk)).not.toMatch(/TEMP B-TREE/);
     expect(plan(walk)).toMatch(/images_by_identity_natural/);
-    expect(plan("SELECT m.id FROM images m WHERE m.identity_id IS NULL ORDER BY m.dataset_id, m.path_key LIMIT 10")).not.toMatch(/TEMP B-TREE/);
+    expect(plan('SELECT m.id FROM images m WHERE m.identity_id IS NULL ORDER BY m.dataset_id, m.path_key LIMIT 10')).not.toMatch(
+      /TEMP B-TREE/,
+    );
 
     const timings: Record<string, number> = {};
     const time = (name: string, query: () => unknown) => {

@@ -35,13 +35,18 @@ const columns = `m.id, m.identity_id AS identityId, m.rel_path AS relPath, d.roo
 export function listImages(db: ProjectDatabase, filter: ImageFilter): ImagePage {
   const statuses = [...new Set(filter.status ?? [])];
   if (filter.status && statuses.length === 0) return { total: 0, offset: filter.offset, items: [] };
-  const byStatus = statuses.length > 0 && statuses.length < ImageStatus.options.length ? `m.status IN (${statuses.map(() => '?').join(', ')})` : null;
+  const byStatus =
+    statuses.length > 0 && statuses.length < ImageStatus.options.length ? `m.status IN (${statuses.map(() => '?').join(', ')})` : null;
   const statusParams = byStatus ? statuses : [];
   const where = (...conditions: (string | null)[]) => {
     const kept = conditions.filter((c) => c !== null);
     return kept.length > 0 ? `WHERE ${kept.join(' AND ')}` : '';
   };
-  const count = (sql: string, ...params: unknown[]) => db.prepare(sql).pluck().get(...params) as number;
+  const count = (sql: string, ...params: unknown[]) =>
+    db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
 
   const byIdentity = filter.identityId === undefined ? null : 'm.identity_id = ?';
   const identityParams = filter.identityId === undefined ? [] : [filter.identityId];

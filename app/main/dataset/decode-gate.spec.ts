@@ -52,10 +52,12 @@ describe('DecodeGate', () => {
     const gate = new DecodeGate();
     const messages = await Promise.all(
       Array.from({ length: 24 }, () =>
-        gate.run(() => sharp(cut, { failOn: 'error' }).raw().toBuffer()).then(
-          () => 'decoded',
-          (error: Error) => error.message,
-        ),
+        gate
+          .run(() => sharp(cut, { failOn: 'error' }).raw().toBuffer())
+          .then(
+            () => 'decoded',
+            (error: Error) => error.message,
+          ),
       ),
     );
     expect(new Set(messages)).toEqual(new Set(['VipsJpeg: premature end of JPEG image']));

@@ -6,8 +6,25 @@ import { extname } from 'node:path';
  * content, not this name, decides what a file is.
  */
 const imageExtensions = new Set([
-  '.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp',
-  '.gif', '.bmp', '.tif', '.tiff', '.pgm', '.ppm', '.pbm', '.pnm', '.heic', '.heif', '.avif', '.jxl', '.jp2',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.gif',
+  '.bmp',
+  '.tif',
+  '.tiff',
+  '.pgm',
+  '.ppm',
+  '.pbm',
+  '.pnm',
+  '.heic',
+  '.heif',
+  '.avif',
+  '.jxl',
+  '.jp2',
 ]);
 
 export function hasImageExtension(name: string): boolean {

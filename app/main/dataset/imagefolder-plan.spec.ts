@@ -25,9 +25,7 @@ describe('planImageFolder', () => {
       ['top.jpg', null, 'NOT_IN_IDENTITY_FOLDER'],
       ['x.jpg', null, 'NOT_IN_IDENTITY_FOLDER'],
     ]);
-    expect(items[3]!.problem!.message).toBe(
-      'top.jpg is not inside an identity folder (expected <dataset>/<identity>/<image>)',
-    );
+    expect(items[3]!.problem!.message).toBe('top.jpg is not inside an identity folder (expected <dataset>/<identity>/<image>)');
   });
 
   it('orders by code point, not by UTF-16 unit or locale, whatever order the disk listed them in', () => {

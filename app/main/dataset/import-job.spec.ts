@@ -160,7 +160,10 @@ describe.runIf(run)('importing ../shared/faces', () => {
 describe.runIf(run)('importing one set on its own', () => {
   it('reads orl/ as ImageFolder: 28 identities of 10, ignoring ORL-README.txt', async () => {
     const h = await withProject();
-    expect(await h.importAndWait({ layout: 'imagefolder', root: join(sharedFacesDir, 'orl') })).toMatchObject({ state: 'done', total: 280 });
+    expect(await h.importAndWait({ layout: 'imagefolder', root: join(sharedFacesDir, 'orl') })).toMatchObject({
+      state: 'done',
+      total: 280,
+    });
     const identities = await h.dataset['dataset.identities']({});
     expect(identities).toHaveLength(28);
     expect(identities.every((i) => i.images === 10 && i.problems === 0)).toBe(true);
@@ -188,7 +191,12 @@ describe.runIf(run)('importing a folder of broken files', () => {
     }
     const problems = await h.dataset['dataset.problems']({ offset: 0, limit: 500 });
     // Problems lists every file not used: unreadable ones and duplicates alike.
-    expect(problems.items.map((p) => p.id).sort()).toEqual(rows.filter((r) => r.status !== 'ok').map((r) => r.id).sort());
+    expect(problems.items.map((p) => p.id).sort()).toEqual(
+      rows
+        .filter((r) => r.status !== 'ok')
+        .map((r) => r.id)
+        .sort(),
+    );
     const identities = await h.dataset['dataset.identities']({});
     expect(identities.map((i) => i.name)).toEqual(['alice', 'bob', 'carol', 'Zoë 😀 Ünïcode']);
     expect(byPath.get('alice/cut.jpg')!.errorMessage).toMatch(/^alice\/cut\.jpg is cut short.*premature end of JPEG/);
@@ -201,9 +209,9 @@ describe.runIf(run)('importing a folder of broken files', () => {
     copyFileSync(join(sharedFacesDir, 'orl/s3/9.png'), join(broken.root, 'carol/new.png'));
     expect(await h.importAndWait({ layout: 'imagefolder', root: broken.root })).toMatchObject({ state: 'done', done: rows.length + 1 });
     const after = (await h.dataset['dataset.images'](ImageQuery.parse({ limit: 2000 }))).items;
-    expect(after.filter((r) => !byPath.has(r.path.slice(broken.root.length + 1))).map((r) => [r.path.slice(broken.root.length + 1), r.status])).toEqual([
-      ['carol/new.png', 'ok'],
-    ]);
+    expect(
+      after.filter((r) => !byPath.has(r.path.slice(broken.root.length + 1))).map((r) => [r.path.slice(broken.root.length + 1), r.status]),
+    ).toEqual([['carol/new.png', 'ok']]);
     expect(h.workspace.require().db.prepare('SELECT count(*) FROM datasets').pluck().get()).toBe(1);
   });
 });
@@ -262,7 +270,9 @@ describe('dataset.import input checks', () => {
   it('refuses a missing folder, a file, an unusable mapping and a closed project, naming the path', async () => {
     const h = harness();
     const expectError = async (call: () => unknown, code: string, text: RegExp) => {
-      const error = await Promise.resolve().then(call).catch((e: unknown) => e);
+      const error = await Promise.resolve()
+        .then(call)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ code });
       expect((error as ApiError).message).toMatch(text);
@@ -276,7 +286,11 @@ describe('dataset.import input checks', () => {
     writeFileSync(join(dir, 'file.txt'), 'x');
     await expectError(start({ layout: 'imagefolder', root: join(dir, 'file.txt') }), 'INVALID_INPUT', /file\.txt is a file/);
     writeFileSync(join(dir, 'map.csv'), 'file,who\n');
-    await expectError(start({ layout: 'csv', root: dir, mappingCsv: join(dir, 'map.csv') }), 'INVALID_INPUT', /map\.csv line 1: no identity column/);
+    await expectError(
+      start({ layout: 'csv', root: dir, mappingCsv: join(dir, 'map.csv') }),
+      'INVALID_INPUT',
+      /map\.csv line 1: no identity column/,
+    );
     expect(h.workspace.require().jobs.list(10)).toEqual([]);
     expect(await h.dataset['dataset.identities']({})).toEqual([]);
   });

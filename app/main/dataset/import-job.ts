@@ -45,7 +45,9 @@ async function runImport(
   const items = await planImport(params.request, signal);
   // An import of nothing is a mistake (wrong folder, wrong level), never a success with "no problems".
   if (items.length === 0) {
-    throw new Error(`0 images found in ${root}: no image files in it or its subfolders (looked for .jpg, .png, .webp and other image names)`);
+    throw new Error(
+      `0 images found in ${root}: no image files in it or its subfolders (looked for .jpg, .png, .webp and other image names)`,
+    );
   }
   const store = new ImportStore(session.db, params.datasetId);
   const changes = new DatasetChanges(session.db, events);

@@ -34,16 +34,18 @@ export class ImportStore {
   identityIds(names: Iterable<string>): Map<string, number> {
     const insert = this.#db.prepare('INSERT OR IGNORE INTO identities (name, name_key, created_at) VALUES (?, ?, ?)');
     const select = this.#db.prepare('SELECT id FROM identities WHERE name = ?');
-    return this.#db.transaction(() => {
-      const ids = new Map<string, number>();
-      const now = new Date().toISOString();
-      for (const name of names) {
-        if (ids.has(name)) continue;
-        insert.run(name, naturalKey(name), now);
-        ids.set(name, (select.get(name) as { id: number }).id);
-      }
-      return ids;
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        const ids = new Map<string, number>();
+        const now = new Date().toISOString();
+        for (const name of names) {
+          if (ids.has(name)) continue;
+          insert.run(name, naturalKey(name), now);
+          ids.set(name, (select.get(name) as { id: number }).id);
+        }
+        return ids;
+      })
+      .immediate();
   }
 
   /** The resume key: a path this dataset already has a row for is never imported again. */
@@ -60,22 +62,24 @@ export class ImportStore {
       return;
     }
     const { image } = inspection;
-    this.#db.transaction(() => {
-      const original = this.#firstWithHash(image.hash);
-      this.#insert({
-        ...base,
-        status: original ? 'duplicate' : 'ok',
-        hash: image.hash,
-        bytes: image.bytes,
-        format: image.format,
-        width: image.width,
-        height: image.height,
-        channels: image.channels,
-        orientation: image.orientation,
-        duplicateOf: original?.id ?? null,
-        thumbKey: image.thumbKey,
-      });
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        const original = this.#firstWithHash(image.hash);
+        this.#insert({
+          ...base,
+          status: original ? 'duplicate' : 'ok',
+          hash: image.hash,
+          bytes: image.bytes,
+          format: image.format,
+          width: image.width,
+          height: image.height,
+          channels: image.channels,
+          orientation: image.orientation,
+          duplicateOf: original?.id ?? null,
+          thumbKey: image.thumbKey,
+        });
+      })
+      .immediate();
   }
 }
 

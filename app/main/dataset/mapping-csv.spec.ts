@@ -28,11 +28,17 @@ describe('readMapping', () => {
 
   it('refuses a file it cannot use, saying which column is missing, without echoing its content', async () => {
     await expectInputError('', /labels\.csv is empty; expected a header row/);
-    await expectInputError('file,person_name\na.jpg,x\n', /line 1: no identity column \(name one of identity, label.*the header has 2 columns/);
+    await expectInputError(
+      'file,person_name\na.jpg,x\n',
+      /line 1: no identity column \(name one of identity, label.*the header has 2 columns/,
+    );
     await expectInputError('name,identity\n', /no file column/);
     await expectInputError('file,path,identity\n', /more than one file column \(file, path\)/);
     await expectInputError('"file,identity\n', /header row is malformed/);
-    await expectInputError('root:$6$secret-hash:19000:0:99999:7:::\nbin:x\n', /no file column \(name one of file, path, filename, image; the header has 1 columns/);
+    await expectInputError(
+      'root:$6$secret-hash:19000:0:99999:7:::\nbin:x\n',
+      /no file column \(name one of file, path, filename, image; the header has 1 columns/,
+    );
     const secret = await readMapping(csvFile('root:$6$secret-hash:19000:0:99999:7:::\n').path).catch((e: unknown) => e);
     expect((secret as ApiError).message).not.toContain('secret-hash');
     const missing = await readMapping('/nonexistent/labels.csv').catch((e: unknown) => e);

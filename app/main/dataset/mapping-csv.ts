@@ -48,7 +48,10 @@ function findColumn(header: readonly string[], accepted: readonly string[], role
   if (matches.length === 1) return matches[0]!;
   // The header is not echoed: the path may name any file (/etc/shadow), and an error must not show its first line.
   if (matches.length === 0) {
-    throw new ApiError('INVALID_INPUT', `${where}: no ${role} column (name one of ${accepted.join(', ')}; the header has ${header.length} columns, none of them named so)`);
+    throw new ApiError(
+      'INVALID_INPUT',
+      `${where}: no ${role} column (name one of ${accepted.join(', ')}; the header has ${header.length} columns, none of them named so)`,
+    );
   }
   throw new ApiError('INVALID_INPUT', `${where}: more than one ${role} column (${matches.map((i) => header[i]).join(', ')}); keep one`);
 }

@@ -3,11 +3,7 @@
  * caller can commit them in order while decodes overlap. Stopping early (break, throw) waits for
  * the work already started, so none of it outlives the caller.
  */
-export async function* mapInOrder<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): AsyncGenerator<R> {
+export async function* mapInOrder<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): AsyncGenerator<R> {
   const pending: Promise<R>[] = [];
   let next = 0;
   try {

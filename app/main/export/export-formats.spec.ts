@@ -26,7 +26,10 @@ describe.runIf(sharedFacesOrSkip())('exports pass the format checks', () => {
     db.prepare("UPDATE identities SET name = 'Dev-Team' WHERE name = 's13'").run();
     // An original whose EXIF orientation needs a turn must be re-encoded upright.
     db.prepare('UPDATE images SET orientation = 6 WHERE id = ?').run(harness.images[0].id);
-    await harness.call('curation.decide', { variantIds: harness.variants.filter((v) => v.ordinal > 0).map((v) => v.id), status: 'accepted' });
+    await harness.call('curation.decide', {
+      variantIds: harness.variants.filter((v) => v.ordinal > 0).map((v) => v.id),
+      status: 'accepted',
+    });
   });
 
   afterAll(async () => {
@@ -35,7 +38,10 @@ describe.runIf(sharedFacesOrSkip())('exports pass the format checks', () => {
 
   it.each([['identity'], ['source']] as const)('split by %s: ImageFolder, metadata.jsonl and manifest.csv are valid', async (by) => {
     const destination = join(harness.dir, `formats-${by}`);
-    await exportProject(harness.session(), ExportSettings.parse({ destination, split: { by, seed: 5, train: 0.5, val: 0.25, test: 0.25 } }));
+    await exportProject(
+      harness.session(),
+      ExportSettings.parse({ destination, split: { by, seed: 5, train: 0.5, val: 0.25, test: 0.25 } }),
+    );
     expect(checkExport(destination)).toEqual([]);
     const folders = new Set(
       ['train', 'val', 'test'].flatMap((split) => (existsSync(join(destination, split)) ? readdirSync(join(destination, split)) : [])),
@@ -68,7 +74,9 @@ describe('the format checkers catch broken layouts', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'likeness-formats-'));
-    png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).png().toBuffer();
+    png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
   });
 
   afterAll(() => {

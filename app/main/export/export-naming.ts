@@ -72,11 +72,12 @@ export function classFolders(identities: readonly { id: number; name: string }[]
 const UNSAFE_IN_FOLDER_NAMES = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
 
 export function safeFolderName(name: string): string {
-  let folder = [...name.normalize('NFC').replace(UNSAFE_IN_FOLDER_NAMES, '_').trim()]
-    .slice(0, MAX_FOLDER_LENGTH)
-    .join('');
+  let folder = [...name.normalize('NFC').replace(UNSAFE_IN_FOLDER_NAMES, '_').trim()].slice(0, MAX_FOLDER_LENGTH).join('');
   // Loaders skip hidden (".x") and special ("__x") folders; Windows drops trailing dots and spaces.
-  folder = folder.replace(/^\.+/, '').replace(/^_{2,}/, '_').replace(/[. ]+$/, '');
+  folder = folder
+    .replace(/^\.+/, '')
+    .replace(/^_{2,}/, '_')
+    .replace(/[. ]+$/, '');
   if (folder === '') folder = '_';
   if (WINDOWS_RESERVED.test(folder)) folder = `_${folder}`;
   return folder.replace(HF_SPLIT_KEYWORD_TOKEN, (_match, before: string, keyword: string) => `${before}${keyword}~`);

@@ -138,7 +138,13 @@ interface VariantRow {
  * its unit. A variant's unit is its source's, so it always lands where its source does.
  */
 export function planExport(db: ProjectDatabase, media: MediaStore, settings: ExportSettings): ExportPlan {
-  const { originals: allOriginals, variants, notOk, leftOut, commonVariantSize } = db.transaction(() => ({
+  const {
+    originals: allOriginals,
+    variants,
+    notOk,
+    leftOut,
+    commonVariantSize,
+  } = db.transaction(() => ({
     originals:
       settings.originals === 'none'
         ? []
@@ -176,15 +182,11 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
          FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id`,
       )
       .get() as { undecided: number; rejected: number },
-    commonVariantSize: db
-      .prepare('SELECT width FROM variants GROUP BY width ORDER BY count(*) DESC, width DESC LIMIT 1')
-      .pluck()
-      .get() as number | undefined,
+    commonVariantSize: db.prepare('SELECT width FROM variants GROUP BY width ORDER BY count(*) DESC, width DESC LIMIT 1').pluck().get() as
+      number | undefined,
   }))();
-  const alignedSize =
-    settings.originals === 'aligned' ? (settings.alignedSize ?? commonVariantSize ?? DEFAULT_ALIGNED_SIZE) : null;
-  const originals =
-    alignedSize === null ? allOriginals : allOriginals.filter((row) => row.face_id !== null);
+  const alignedSize = settings.originals === 'aligned' ? (settings.alignedSize ?? commonVariantSize ?? DEFAULT_ALIGNED_SIZE) : null;
+  const originals = alignedSize === null ? allOriginals : allOriginals.filter((row) => row.face_id !== null);
 
   const identities = new Map<number, string>();
   for (const row of [...originals, ...variants]) identities.set(row.identity_id, row.identity);
@@ -216,7 +218,12 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
     const folder = folders.get(row.identity_id)!;
     drafts.push({
       slot: nameSlot(folder, { kind: 'original', id: row.id, relPath: row.rel_path, extension }),
-      size: alignedSize !== null ? { width: alignedSize, height: alignedSize } : row.width && row.height ? { width: row.width, height: row.height } : null,
+      size:
+        alignedSize !== null
+          ? { width: alignedSize, height: alignedSize }
+          : row.width && row.height
+            ? { width: row.width, height: row.height }
+            : null,
       file: {
         split: splits.get(unitOf(row))!,
         folder,

@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { splitNames, type ExportPreview, type ExportSettings, type PreflightWarning, type SplitCounts, type SplitName } from '../../api/export.ts';
+import {
+  splitNames,
+  type ExportPreview,
+  type ExportSettings,
+  type PreflightWarning,
+  type SplitCounts,
+  type SplitName,
+} from '../../api/export.ts';
 import type { ExportPlan } from './export-plan.ts';
 import { identityCounts, splitCounts } from './export-report.ts';
 
@@ -49,9 +56,18 @@ export function preflightWarnings(
     });
   }
   if (sizes.length > 1) {
-    const listed = sizes.slice(0, 4).map((s) => `${s.width}×${s.height} (${count.format(s.files)})`).join(', ');
-    const advice = settings.originals === 'file' && variantSize !== null ? ` Export originals as aligned crops to get ${variantSize}×${variantSize} throughout.` : '';
-    warnings.push({ code: 'MIXED_SIZES', message: `Class folders would mix image sizes: ${listed}${sizes.length > 4 ? ', …' : ''}.${advice}` });
+    const listed = sizes
+      .slice(0, 4)
+      .map((s) => `${s.width}×${s.height} (${count.format(s.files)})`)
+      .join(', ');
+    const advice =
+      settings.originals === 'file' && variantSize !== null
+        ? ` Export originals as aligned crops to get ${variantSize}×${variantSize} throughout.`
+        : '';
+    warnings.push({
+      code: 'MIXED_SIZES',
+      message: `Class folders would mix image sizes: ${listed}${sizes.length > 4 ? ', …' : ''}.${advice}`,
+    });
   }
   const { duplicates, unreadable, noIdentity, noFace } = plan.skipped;
   const parts = [

@@ -1,4 +1,11 @@
-import { splitNames, type ExportReport, type ExportSettings, type ReportHistogram, type SplitCounts, type SplitName } from '../../api/export.ts';
+import {
+  splitNames,
+  type ExportReport,
+  type ExportSettings,
+  type ReportHistogram,
+  type SplitCounts,
+  type SplitName,
+} from '../../api/export.ts';
 import { appVersion } from '../core/app-version.ts';
 import { compareText, type ExportPlan, type PlannedFile } from './export-plan.ts';
 
@@ -81,5 +88,7 @@ export function identityCounts(files: readonly PlannedFile[]): ExportReport['ide
     if (file.provenance.kind === 'original') entry.originals += 1;
     else entry.variants += 1;
   }
-  return [...perIdentity.values()].sort((a, b) => compareText(a.folder, b.folder) || splitNames.indexOf(a.split) - splitNames.indexOf(b.split));
+  return [...perIdentity.values()].sort(
+    (a, b) => compareText(a.folder, b.folder) || splitNames.indexOf(a.split) - splitNames.indexOf(b.split),
+  );
 }

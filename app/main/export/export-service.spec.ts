@@ -83,7 +83,9 @@ describe.runIf(sharedFacesOrSkip())('export', () => {
     expect(typeof variant.id_to_source).toBe('number');
     expect(typeof variant.decided_at).toBe('string');
     // Files keep the names a person knows: a variant is named after its source, an original keeps its own.
-    expect(String(variant.file_name)).toBe(`${variant.identity}/${String(variant.source_image).split('/')[1].replace('.png', '')}-v${variant.variant_id}.png`);
+    expect(String(variant.file_name)).toBe(
+      `${variant.identity}/${String(variant.source_image).split('/')[1].replace('.png', '')}-v${variant.variant_id}.png`,
+    );
     const original = train.find((r) => r.kind === 'original')!;
     expect(original).toMatchObject({ variant_id: null, recipe: null, decided_at: null });
     expect(original.file_name).toBe(original.source_image);
@@ -97,7 +99,10 @@ describe.runIf(sharedFacesOrSkip())('export', () => {
   it('never lets a source or its variants straddle splits', async () => {
     for (const by of ['source', 'identity'] as const) {
       const destination = join(harness.dir, `out-leak-${by}`);
-      await exportProject(harness.session(), settings({ destination, formats: ['csv'], split: { by, seed: 3, train: 0.5, val: 0.25, test: 0.25 } }));
+      await exportProject(
+        harness.session(),
+        settings({ destination, formats: ['csv'], split: { by, seed: 3, train: 0.5, val: 0.25, test: 0.25 } }),
+      );
       const [header, ...rows] = parseCsv(readFileSync(join(destination, 'manifest.csv'), 'utf8'));
       const splitsOf = new Map<string, Set<string>>();
       const key = by === 'source' ? header.indexOf('source_image_id') : header.indexOf('identity');
@@ -148,10 +153,14 @@ describe.runIf(sharedFacesOrSkip())('export', () => {
     const exportSettings = settings({ destination });
     await harness.close();
     try {
-      const proc = spawn(process.execPath, ['--import', 'tsx', child, harness.projectPath, JSON.stringify(exportSettings), join(harness.dir, 'settings')], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const proc = spawn(
+        process.execPath,
+        ['--import', 'tsx', child, harness.projectPath, JSON.stringify(exportSettings), join(harness.dir, 'settings')],
+        {
+          cwd: repoRoot,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise((resolve) => proc.on('exit', resolve));

@@ -49,6 +49,7 @@ async function exportFile(root: string, file: PlannedFile, alignedCrop: WriteOpt
   // A plain copy lets the kernel copy (or reflink) without the bytes passing through JavaScript.
   if (content.kind === 'copy') return copyFile(content.path, target);
   // Lossless and rotated upright, so the pixels match what the app showed and scored.
-  const png = content.kind === 'png' ? await sharp(content.path).rotate().png().toBuffer() : await alignedCrop(content.faceId, content.size);
+  const png =
+    content.kind === 'png' ? await sharp(content.path).rotate().png().toBuffer() : await alignedCrop(content.faceId, content.size);
   await writeFile(target, png);
 }

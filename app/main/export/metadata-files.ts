@@ -20,9 +20,7 @@ export function metadataJsonl(files: readonly PlannedFile[]): string {
 export function manifestCsv(files: readonly PlannedFile[]): string {
   const header = ['file', 'split', ...provenanceColumns].join(',');
   const rows = files.map((file) =>
-    [`${file.split}/${file.fileName}`, file.split, ...provenanceColumns.map((column) => file.provenance[column])]
-      .map(csvField)
-      .join(','),
+    [`${file.split}/${file.fileName}`, file.split, ...provenanceColumns.map((column) => file.provenance[column])].map(csvField).join(','),
   );
   return `${[header, ...rows].join('\n')}\n`;
 }

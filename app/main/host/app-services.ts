@@ -36,7 +36,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const workspace = new Workspace({
     settingsDir: options.settingsDir,
     events,
-    jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events), exportJobHandler(session), synthesizeJobHandler(projectSynthesisDeps(session, events))],
+    jobHandlers: (session) => [
+      importJobHandler(session, events),
+      analyzeJobHandler(session, events),
+      exportJobHandler(session),
+      synthesizeJobHandler(projectSynthesisDeps(session, events)),
+    ],
   });
   const handlers: Handlers = {
     ...projectHandlers(workspace),

@@ -28,9 +28,24 @@ describe('planProviders', () => {
   });
 
   it('prefers DirectML on Windows and CoreML on macOS', () => {
-    const windows = planProviders({ ...linux, platform: 'win32', backends: [{ name: 'cpu', bundled: true }, { name: 'dml', bundled: true }] });
+    const windows = planProviders({
+      ...linux,
+      platform: 'win32',
+      backends: [
+        { name: 'cpu', bundled: true },
+        { name: 'dml', bundled: true },
+      ],
+    });
     expect(windows.candidates).toEqual(['dml', 'cpu']);
-    const mac = planProviders({ ...linux, platform: 'darwin', arch: 'arm64', backends: [{ name: 'cpu', bundled: true }, { name: 'coreml', bundled: true }] });
+    const mac = planProviders({
+      ...linux,
+      platform: 'darwin',
+      arch: 'arm64',
+      backends: [
+        { name: 'cpu', bundled: true },
+        { name: 'coreml', bundled: true },
+      ],
+    });
     expect(mac.candidates).toEqual(['coreml', 'cpu']);
   });
 

@@ -46,14 +46,7 @@ function preferredAccelerators(platform: NodeJS.Platform, arch: string): string[
 export function hostFacts(env: NodeJS.ProcessEnv = process.env): HostFacts {
   const require = createRequire(import.meta.url);
   const ort = require('onnxruntime-node') as { listSupportedBackends(): { name: string; bundled: boolean }[] };
-  const binding = join(
-    dirname(require.resolve('onnxruntime-node')),
-    '..',
-    'bin',
-    'napi-v6',
-    process.platform,
-    process.arch,
-  );
+  const binding = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
   const cudaBinariesPresent = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'].every((file) =>
     existsSync(join(binding, file)),
   );
@@ -81,7 +74,10 @@ export function planProviders(facts: HostFacts): ProviderPlan {
     return null;
   };
   const wanted = facts.forced
-    ? facts.forced.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+    ? facts.forced
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean)
     : preferredAccelerators(facts.platform, facts.arch);
   const candidates: string[] = [];
   const skipped: SkippedProvider[] = [];
@@ -107,10 +103,7 @@ export interface ProviderChoice<S> {
  * Opens a session with one provider at a time, best first, so the provider that answers is the
  * one in use (ORT given several would silently place the graph on whichever accepts it).
  */
-export async function openWithFallback<S>(
-  plan: ProviderPlan,
-  open: (provider: string) => Promise<S>,
-): Promise<ProviderChoice<S>> {
+export async function openWithFallback<S>(plan: ProviderPlan, open: (provider: string) => Promise<S>): Promise<ProviderChoice<S>> {
   const skipped = plan.skipped.map((s) => s.reason);
   const failed: string[] = [];
   let lastError: unknown = null;

@@ -47,7 +47,9 @@ describe('InferenceClient', () => {
 
   it('names the model file and the reason when a model cannot load', async () => {
     const missing = join(dir, 'missing.onnx');
-    const error = await client().load(missing).catch((e: unknown) => e);
+    const error = await client()
+      .load(missing)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InferenceError);
     expect((error as InferenceError).modelPath).toBe(missing);
     expect((error as InferenceError).message).toContain(missing);

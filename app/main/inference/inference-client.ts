@@ -107,7 +107,12 @@ export class InferenceClient {
     slot.assigned++;
     try {
       await this.#ensureLoaded(slot, model);
-      const reply = await this.#send(slot, model.handle.modelPath, (id) => ({ kind: 'run', id, session: handle.id, feeds }), transferables(feeds));
+      const reply = await this.#send(
+        slot,
+        model.handle.modelPath,
+        (id) => ({ kind: 'run', id, session: handle.id, feeds }),
+        transferables(feeds),
+      );
       if (reply.kind !== 'ran') throw new InferenceError(handle.modelPath, `unexpected worker reply ${reply.kind}`);
       return reply.outputs;
     } finally {
@@ -173,7 +178,12 @@ export class InferenceClient {
   }
 
   #load(slot: Slot, id: number, modelPath: string, source: string | Uint8Array): Promise<WorkerReply> {
-    return this.#send(slot, modelPath, (requestId) => ({ kind: 'load', id: requestId, session: id, model: source, plan: this.plan, threads: this.#threads }), []);
+    return this.#send(
+      slot,
+      modelPath,
+      (requestId) => ({ kind: 'load', id: requestId, session: id, model: source, plan: this.plan, threads: this.#threads }),
+      [],
+    );
   }
 
   #ensureLoaded(slot: Slot, model: Model): Promise<void> {
@@ -217,12 +227,7 @@ export class InferenceClient {
     return worker;
   }
 
-  #send(
-    slot: Slot,
-    modelPath: string,
-    build: (id: number) => WorkerRequest,
-    transfer: ArrayBuffer[],
-  ): Promise<WorkerReply> {
+  #send(slot: Slot, modelPath: string, build: (id: number) => WorkerRequest, transfer: ArrayBuffer[]): Promise<WorkerReply> {
     return new Promise<WorkerReply>((resolve, reject) => {
       let worker: Worker;
       try {
@@ -233,8 +238,7 @@ export class InferenceClient {
       }
       const id = this.#nextId++;
       slot.pending.set(id, {
-        resolve: (reply) =>
-          reply.kind === 'failed' ? reject(new InferenceError(modelPath, reply.message)) : resolve(reply),
+        resolve: (reply) => (reply.kind === 'failed' ? reject(new InferenceError(modelPath, reply.message)) : resolve(reply)),
         reject: (error) => reject(new InferenceError(modelPath, error.message)),
       });
       worker.ref();

@@ -11,7 +11,9 @@ if (!port) throw new Error('inference-worker must run as a worker_thread');
 const sessions = new Map<number, ort.InferenceSession>();
 
 function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  return meta.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 function toOrt(tensor: TensorData): ort.Tensor {
@@ -45,7 +47,9 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
       const { model } = request;
       // `create` has separate overloads for a path and for bytes, hence the two identical-looking calls.
       const choice = await openWithFallback(request.plan, (provider) =>
-        typeof model === 'string' ? ort.InferenceSession.create(model, options(provider)) : ort.InferenceSession.create(model, options(provider)),
+        typeof model === 'string'
+          ? ort.InferenceSession.create(model, options(provider))
+          : ort.InferenceSession.create(model, options(provider)),
       );
       sessions.set(request.session, choice.session);
       return {

@@ -80,9 +80,7 @@ export class JobQueue {
     if (row.state !== 'cancelled' && row.state !== 'failed') {
       throw new ApiError('JOB_CONFLICT', `job ${id} is ${row.state}; only cancelled or failed jobs can be resumed`);
     }
-    this.#db
-      .prepare("UPDATE jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = ?")
-      .run(id);
+    this.#db.prepare("UPDATE jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = ?").run(id);
     const status = this.get(id);
     this.#emit(status);
     this.#kick();
@@ -125,9 +123,7 @@ export class JobQueue {
   async #drain(): Promise<void> {
     for (;;) {
       if (this.#closed) return;
-      const next = this.#db
-        .prepare("SELECT * FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1")
-        .get() as JobRow | undefined;
+      const next = this.#db.prepare("SELECT * FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1").get() as JobRow | undefined;
       if (!next) return;
       await this.#run(next);
     }
@@ -151,9 +147,7 @@ export class JobQueue {
       message: row.message,
     };
     this.#running = running;
-    this.#db
-      .prepare("UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?) WHERE id = ?")
-      .run(now(), row.id);
+    this.#db.prepare("UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?) WHERE id = ?").run(now(), row.id);
     this.#emit(this.get(row.id));
     try {
       const params = handler.params.parse(JSON.parse(row.params));

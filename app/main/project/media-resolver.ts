@@ -44,18 +44,16 @@ export function isMediaKey(key: string): boolean {
 
 function originalPath(session: ProjectSession, imageId: number): string {
   const row = session.db
-    .prepare(
-      "SELECT d.root, i.rel_path FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND i.status != 'error'",
-    )
+    .prepare("SELECT d.root, i.rel_path FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND i.status != 'error'")
     .get(imageId) as { root: string; rel_path: string } | undefined;
   if (!row) throw new ApiError('NOT_FOUND', `no image ${imageId}`);
   return resolve(row.root, row.rel_path);
 }
 
 function datasetRootOf(session: ProjectSession, imageId: number): string {
-  const row = session.db
-    .prepare('SELECT d.root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?')
-    .get(imageId) as { root: string };
+  const row = session.db.prepare('SELECT d.root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?').get(imageId) as {
+    root: string;
+  };
   return realpathSync(row.root);
 }
 

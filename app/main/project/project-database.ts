@@ -32,7 +32,7 @@ export function openProjectDatabase(path: string, options: OpenOptions): Project
 
 function configure(db: ProjectDatabase, readonly: boolean): void {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
-  const isEmpty = (db.prepare("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number }).n === 0;
+  const isEmpty = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n === 0;
   if (!isEmpty && applicationId !== APPLICATION_ID) {
     throw new ApiError('PROJECT_INVALID', `${db.name}: this SQLite file is not a Likeness project`);
   }

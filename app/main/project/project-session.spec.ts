@@ -98,7 +98,11 @@ describe('ProjectSession', () => {
     const db = new Database(path);
     db.exec('CREATE TABLE t (x)');
     db.close();
-    expectApiError(() => ProjectSession.open(path, 'open', deps), 'PROJECT_INVALID', /other\.db: this SQLite file is not a Likeness project/);
+    expectApiError(
+      () => ProjectSession.open(path, 'open', deps),
+      'PROJECT_INVALID',
+      /other\.db: this SQLite file is not a Likeness project/,
+    );
   });
 
   it('names the file when it is not SQLite at all', () => {

@@ -31,7 +31,10 @@ export class ProjectSession {
 
   static open(rawPath: string, mode: 'create' | 'open', deps: SessionDeps): ProjectSession {
     // A new project always gets the extension the picker and the file dialogs look for.
-    const path = projectLocation(mode === 'create' && extname(rawPath).toLowerCase() !== '.likeness' ? `${rawPath}.likeness` : rawPath, mode);
+    const path = projectLocation(
+      mode === 'create' && extname(rawPath).toLowerCase() !== '.likeness' ? `${rawPath}.likeness` : rawPath,
+      mode,
+    );
     const lock = ProjectLock.acquire(path);
     try {
       const db = openProjectDatabase(path, { create: mode === 'create' });
@@ -48,9 +51,7 @@ export class ProjectSession {
   }
 
   summary(): ProjectSummary {
-    const meta = this.db.prepare("SELECT value FROM project_meta WHERE key = 'created_at'").get() as
-      | { value: string }
-      | undefined;
+    const meta = this.db.prepare("SELECT value FROM project_meta WHERE key = 'created_at'").get() as { value: string } | undefined;
     const counts = this.db
       .prepare(
         `SELECT

@@ -35,10 +35,17 @@ export const defaultFitOptions: AppearanceFitOptions = {
 const ILLUMINATION_GRID = 16;
 
 /** Fits the default generator on a project's aligned faces. Deterministic for the same faces. */
-export async function fitAppearanceModel(source: FaceSource, faces: readonly SourceFace[], options: AppearanceFitOptions = defaultFitOptions): Promise<AppearanceModel> {
+export async function fitAppearanceModel(
+  source: FaceSource,
+  faces: readonly SourceFace[],
+  options: AppearanceFitOptions = defaultFitOptions,
+): Promise<AppearanceModel> {
   const { outputSize, fitSize } = options;
   if (outputSize % fitSize !== 0) throw new Error(`outputSize ${outputSize} must be a multiple of fitSize ${fitSize}`);
-  const sample = evenSample([...faces].sort((a, b) => a.faceId - b.faceId), options.maxFaces);
+  const sample = evenSample(
+    [...faces].sort((a, b) => a.faceId - b.faceId),
+    options.maxFaces,
+  );
   if (sample.length < 4) throw new Error(`the default generator needs at least 4 aligned faces to fit, found ${sample.length}`);
   const report = options.progress ?? (() => undefined);
   const n = sample.length;
@@ -106,7 +113,17 @@ export async function fitAppearanceModel(source: FaceSource, faces: readonly Sou
     options.signal?.throwIfAborted();
     report(0.5 + (0.3 * l) / defaultPackParts.length, `fitting ${layer.name}`);
     await yieldToEventLoop();
-    layersFit.push({ ...layer, basis: fitRegion(residuals, n, fitSize, masks[layer.name as RegionName], options.regionComponents, coarseRegions.has(layer.name) ? 2 : 1) });
+    layersFit.push({
+      ...layer,
+      basis: fitRegion(
+        residuals,
+        n,
+        fitSize,
+        masks[layer.name as RegionName],
+        options.regionComponents,
+        coarseRegions.has(layer.name) ? 2 : 1,
+      ),
+    });
   }
 
   report(0.82, 'building the encoder');
@@ -114,7 +131,12 @@ export async function fitAppearanceModel(source: FaceSource, faces: readonly Sou
   const width = Math.max(options.illuminationComponents, options.regionComponents);
   const layers: AppearanceLayer[] = [];
   for (const layer of layersFit) {
-    layers.push({ name: layer.name, edit: layer.edit, label: layer.label, basis: layer.basis.map((b) => resizePlanar({ size: fitSize, data: b }, outputSize).data) });
+    layers.push({
+      name: layer.name,
+      edit: layer.edit,
+      label: layer.label,
+      basis: layer.basis.map((b) => resizePlanar({ size: fitSize, data: b }, outputSize).data),
+    });
     await yieldToEventLoop();
   }
   const { encoder, encoderBias } = await leastSquaresEncoder(layers, width, mean, pOut);
@@ -139,7 +161,13 @@ export async function fitAppearanceModel(source: FaceSource, faces: readonly Sou
  * face's blurred deviation from its identity's mean (Yale's 64 lights per person make this
  * exactly the lighting space). Without identities it falls back to deviations from the global mean.
  */
-function fitIllumination(centred: Float32Array, faces: readonly SourceFace[], size: number, weight: Float32Array, k: number): Float32Array[] {
+function fitIllumination(
+  centred: Float32Array,
+  faces: readonly SourceFace[],
+  size: number,
+  weight: Float32Array,
+  k: number,
+): Float32Array[] {
   const n = faces.length;
   const p = 3 * size * size;
   const groups = new Map<number, number[]>();

@@ -71,7 +71,8 @@ describe.skipIf(!sharedFacesOrSkip())('default generator (linear appearance mode
   it('relights along the fitted direction: positive strength brightens the right side of the face', async () => {
     const crops = await Promise.all([5, 40, 100, 150, 250].map((id) => yaleFaces.alignedCrop(id, yale.inputSize)));
     const latents = await yale.encode(crops);
-    const lit = (strength: number) => yale.synthesize(latents.map((l) => applyOps(yale, l, [{ type: 'direction', name: 'light_left_right', strength }], () => l)));
+    const lit = (strength: number) =>
+      yale.synthesize(latents.map((l) => applyOps(yale, l, [{ type: 'direction', name: 'light_left_right', strength }], () => l)));
     const [plus, minus] = await Promise.all([lit(2), lit(-2)]);
     for (let i = 0; i < crops.length; i += 1) expect(rightMinusLeft(plus[i]) - rightMinusLeft(minus[i])).toBeGreaterThan(0.05);
   });

@@ -84,8 +84,16 @@ export async function exportDefaultPack(dir: string, model: AppearanceModel): Pr
     alignment: { template: 'generator', size },
     range: '0..1',
     compose: 'residual',
-    encoder: { file: 'encoder.onnx', input: { name: 'image', shape: ['batch', 3, size, size] }, output: { name: 'latent', shape: ['batch', layers, width] } },
-    synthesis: { file: 'synthesis.onnx', input: { name: 'latent', shape: ['batch', layers, width] }, output: { name: 'image', shape: ['batch', 3, size, size] } },
+    encoder: {
+      file: 'encoder.onnx',
+      input: { name: 'image', shape: ['batch', 3, size, size] },
+      output: { name: 'latent', shape: ['batch', layers, width] },
+    },
+    synthesis: {
+      file: 'synthesis.onnx',
+      input: { name: 'latent', shape: ['batch', layers, width] },
+      output: { name: 'image', shape: ['batch', 3, size, size] },
+    },
     parts: model.layers.map((layer, l) => ({ name: layer.name, layers: [l, l + 1], edit: layer.edit, label: layer.label })),
     directions,
   };

@@ -10,13 +10,17 @@ const SIZE = 32;
 /** Faces 1‥4: 1 all photo with a matte; 2 mostly padding; 3 all photo, no person mask; 4 photo only on its left half. */
 function faces(): FaceSource {
   const valid = (faceId: number) =>
-    Float32Array.from({ length: SIZE * SIZE }, (_, i) => (faceId === 2 ? (i < SIZE * SIZE * 0.3 ? 1 : 0) : faceId === 4 ? (i % SIZE < SIZE / 2 ? 1 : 0) : 1));
+    Float32Array.from({ length: SIZE * SIZE }, (_, i) =>
+      faceId === 2 ? (i < SIZE * SIZE * 0.3 ? 1 : 0) : faceId === 4 ? (i % SIZE < SIZE / 2 ? 1 : 0) : 1,
+    );
   // A face-sized mesh: every landmark on a ring around the centre.
   const landmarks = Float32Array.from({ length: 468 * 2 }, (_, i) => {
     const angle = (Math.floor(i / 2) / 468) * 2 * Math.PI;
     return SIZE / 2 + (i % 2 === 0 ? Math.cos(angle) : Math.sin(angle)) * SIZE * 0.2;
   });
-  const person = Float32Array.from({ length: SIZE * SIZE }, (_, i) => (Math.hypot((i % SIZE) - SIZE / 2, Math.floor(i / SIZE) - SIZE / 2) < SIZE * 0.4 ? 1 : 0));
+  const person = Float32Array.from({ length: SIZE * SIZE }, (_, i) =>
+    Math.hypot((i % SIZE) - SIZE / 2, Math.floor(i / SIZE) - SIZE / 2) < SIZE * 0.4 ? 1 : 0,
+  );
   return {
     faces: () => [],
     cropSize: SIZE,
@@ -31,7 +35,10 @@ function faces(): FaceSource {
 }
 
 function recipe(sourceFaceId: number, editKind: Recipe['editKind'], donorFaceId = 1): Recipe {
-  const op = editKind === 'relight' ? { type: 'direction' as const, name: 'light', strength: 1 } : { type: 'mix' as const, parts: [editKind], donorFaceId, strength: 1 };
+  const op =
+    editKind === 'relight'
+      ? { type: 'direction' as const, name: 'light', strength: 1 }
+      : { type: 'mix' as const, parts: [editKind], donorFaceId, strength: 1 };
   return { version: 1, pack: { hash: 'h', name: 'p', version: '1' }, sourceFaceId, seed: 1, refineIterations: 0, editKind, ops: [op] };
 }
 

@@ -47,11 +47,17 @@ export class EditGate {
   async check(recipe: Recipe): Promise<Skip | null> {
     const share = await this.#validShare(recipe.sourceFaceId);
     if (share < MIN_SOURCE_VALID_SHARE) {
-      return { reason: 'source-padding', detail: `${Math.round(share * 100)}% of the crop is photo (needs ${MIN_SOURCE_VALID_SHARE * 100}%)` };
+      return {
+        reason: 'source-padding',
+        detail: `${Math.round(share * 100)}% of the crop is photo (needs ${MIN_SOURCE_VALID_SHARE * 100}%)`,
+      };
     }
     const swap = swapOf(recipe);
     if (!swap) return null;
-    for (const [role, faceId] of [['source', recipe.sourceFaceId], ['donor', swap.donorFaceId]] as const) {
+    for (const [role, faceId] of [
+      ['source', recipe.sourceFaceId],
+      ['donor', swap.donorFaceId],
+    ] as const) {
       const matte = await this.#matte(faceId, swap.kind);
       if (!matte) return { reason: 'no-matte', detail: `the ${role} face ${faceId} has no person mask or face mesh` };
       const valid = await this.#faces.validityMask(faceId, this.#size);
@@ -90,7 +96,9 @@ export class EditGate {
       }
     }
     const share = real === 0 ? 0 : clipped / real;
-    return share > MAX_NEWLY_CLIPPED_SHARE ? { reason: 'realism-clipped', detail: `${(share * 100).toFixed(1)}% of the photo's pixels clip` } : null;
+    return share > MAX_NEWLY_CLIPPED_SHARE
+      ? { reason: 'realism-clipped', detail: `${(share * 100).toFixed(1)}% of the photo's pixels clip` }
+      : null;
   }
 
   async #validShare(faceId: number): Promise<number> {
@@ -106,7 +114,10 @@ export class EditGate {
   async #matte(faceId: number, kind: SwapKind): Promise<Float32Array | null> {
     const key = `${faceId}/${kind}`;
     if (!this.#mattes.has(key)) {
-      const [landmarks, person] = await Promise.all([this.#faces.templateLandmarks(faceId, this.#size), this.#faces.personMask(faceId, this.#size)]);
+      const [landmarks, person] = await Promise.all([
+        this.#faces.templateLandmarks(faceId, this.#size),
+        this.#faces.personMask(faceId, this.#size),
+      ]);
       this.#mattes.set(key, landmarks && person ? buildRegionMasks(this.#size, landmarks, person)[kind] : null);
     }
     return this.#mattes.get(key)!;

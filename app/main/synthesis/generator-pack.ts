@@ -80,9 +80,15 @@ export class GeneratorPack {
       if (image.size !== size) throw new Error(`encoder takes ${size}px crops, got ${image.size}px`);
     }
     const per = 3 * size * size;
-    const outputs = await this.#batched(this.#encoder, images.length, (i, into) => {
-      into.set(toPackRange(images[i].data, this.manifest.range), 0);
-    }, [3, size, size], per);
+    const outputs = await this.#batched(
+      this.#encoder,
+      images.length,
+      (i, into) => {
+        into.set(toPackRange(images[i].data, this.manifest.range), 0);
+      },
+      [3, size, size],
+      per,
+    );
     return outputs.map((data) => ({ layers: this.latentLayers, width: this.latentWidth, data }));
   }
 
@@ -105,7 +111,13 @@ export class GeneratorPack {
   /** Latents → images at `outputSize`, planar RGB in [0, 1] (not clamped: composition clamps once, at the end). */
   async synthesize(latents: readonly Latent[]): Promise<PlanarImage[]> {
     const per = this.latentLayers * this.latentWidth;
-    const outputs = await this.#batched(this.#synthesis, latents.length, (i, into) => into.set(latents[i].data), [this.latentLayers, this.latentWidth], per);
+    const outputs = await this.#batched(
+      this.#synthesis,
+      latents.length,
+      (i, into) => into.set(latents[i].data),
+      [this.latentLayers, this.latentWidth],
+      per,
+    );
     return outputs.map((data) => ({ size: this.outputSize, data: fromPackRange(data, this.manifest.range) }));
   }
 

@@ -9,7 +9,12 @@ const variant = (sourceFaceId: number, value: number): RenderedVariant => ({
   recipe: { sourceFaceId } as Recipe,
   image: image(value),
   source: image(0.5),
-  frame: { toArcface: [1, 0, 0, 0, 1, 0], valid: new Float32Array(4).fill(1), context: { width: 1, height: 1, data: new Uint8Array(3) }, toDlibChip: null },
+  frame: {
+    toArcface: [1, 0, 0, 0, 1, 0],
+    valid: new Float32Array(4).fill(1),
+    context: { width: 1, height: 1, data: new Uint8Array(3) },
+    toDlibChip: null,
+  },
   png: new Uint8Array(),
   latentDeltaNorm: 1,
   diversity: 0.1,
@@ -51,7 +56,9 @@ describe('IdentityScoring', () => {
 
   it('goes on without scores, and says why, when the embedder cannot run', async () => {
     const scoring = new IdentityScoring({ ...scorer, embed: async () => Promise.reject(new Error('faceres.onnx: model file missing')) });
-    expect(await scoring.score([variant(1, 0.2)], [1])).toEqual([{ toSource: null, toCentroid: null, nearestOtherId: null, toNearestOther: null }]);
+    expect(await scoring.score([variant(1, 0.2)], [1])).toEqual([
+      { toSource: null, toCentroid: null, nearestOtherId: null, toNearestOther: null },
+    ]);
     expect(scoring.note).toMatch(/identity scores unavailable \(faceres.onnx: model file missing\)/);
   });
 });

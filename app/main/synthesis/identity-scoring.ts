@@ -34,7 +34,11 @@ export class IdentityScoring {
     if (!this.#scorer || this.note) return empty;
     const scorer = this.#scorer;
     try {
-      const missing = [...new Map(variants.filter((v) => !this.#sourceEmbeddings.has(v.recipe.sourceFaceId)).map((v) => [v.recipe.sourceFaceId, v])).entries()];
+      const missing = [
+        ...new Map(
+          variants.filter((v) => !this.#sourceEmbeddings.has(v.recipe.sourceFaceId)).map((v) => [v.recipe.sourceFaceId, v]),
+        ).entries(),
+      ];
       const sourceEmbeddings = await scorer.embed(
         missing.map(([, v]) => v.source),
         missing.map(([, v]) => v.frame),

@@ -46,7 +46,12 @@ export async function refineLatent(pack: GeneratorPack, start: Latent, target: P
   const targetEmbedding = scoring ? (await scoring.scorer.embed([target], [scoring.frame]))[0] : null;
   const evaluate = async (latents: readonly Latent[]): Promise<LossParts[]> => {
     const images = await pack.synthesize(latents);
-    const embeddings = scoring ? await scoring.scorer.embed(images, images.map(() => scoring.frame)) : null;
+    const embeddings = scoring
+      ? await scoring.scorer.embed(
+          images,
+          images.map(() => scoring.frame),
+        )
+      : null;
     return images.map((image, i) => {
       const pixel = meanSquaredError(image, target);
       const identity = embeddings && targetEmbedding ? cosineSimilarity(embeddings[i], targetEmbedding) : null;

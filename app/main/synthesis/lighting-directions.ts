@@ -26,7 +26,7 @@ export function lightingAttributes(image: Float32Array, size: number, masks: Reg
     if (weight[j] === 0) continue;
     const luminance = 0.299 * image[j] + 0.587 * image[plane + j] + 0.114 * image[2 * plane + j];
     const w = weight[j] * luminance;
-    right += (j % size) >= cx ? w : -w;
+    right += j % size >= cx ? w : -w;
     above += Math.floor(j / size) < cy ? w : -w;
     bright += w;
   }
@@ -40,7 +40,11 @@ export function lightingAttributes(image: Float32Array, size: number, masks: Reg
  * "brighter forehead"). Strength 1 is the code change that goes with one standard deviation of
  * the attribute among the fitted faces.
  */
-export function fitLightingDirections(codes: readonly Float32Array[], attributes: readonly number[][], width: number): AppearanceDirection[] {
+export function fitLightingDirections(
+  codes: readonly Float32Array[],
+  attributes: readonly number[][],
+  width: number,
+): AppearanceDirection[] {
   const n = codes.length;
   const k = codes[0]?.length ?? 0;
   const m = defaultPackDirections.length;

@@ -51,7 +51,12 @@ export function int64Tensor(name: string, values: readonly number[]): onnx.ITens
   return { name, dims: [values.length], dataType: INT64, int64Data: [...values] };
 }
 
-export function node(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: onnx.IAttributeProto[] = []): onnx.INodeProto {
+export function node(
+  opType: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  attributes: onnx.IAttributeProto[] = [],
+): onnx.INodeProto {
   return { opType, input: [...inputs], output: [...outputs], name: `${opType}_${outputs[0]}`, attribute: attributes };
 }
 

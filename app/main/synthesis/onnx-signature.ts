@@ -39,7 +39,8 @@ export async function readModelSignature(path: string): Promise<ModelSignature> 
     model = proto.ModelProto.decode(bytes);
   } catch (error) {
     // protobufjs reports a file cut short as a bare RangeError "index out of range: offset + length > size".
-    if (error instanceof RangeError) throw new Error(`it is truncated: its ${bytes.byteLength} bytes end inside a record (${error.message})`, { cause: error });
+    if (error instanceof RangeError)
+      throw new Error(`it is truncated: its ${bytes.byteLength} bytes end inside a record (${error.message})`, { cause: error });
     throw new Error(`its bytes are not an ONNX protobuf (${(error as Error).message})`, { cause: error });
   }
   const graph = model.graph;

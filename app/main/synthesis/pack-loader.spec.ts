@@ -70,7 +70,9 @@ describe('generator pack loader', () => {
       manifest: (m) => ({ ...m, synthesis: { ...m.synthesis, output: { name: 'image', shape: ['batch', 3, 64, 64] } } }),
     });
     const problems = await problemsOf(dir);
-    expect(problems).toContainEqual(expect.stringMatching(/synthesis: output "image" has shape \[batch, 3, 32, 32\] in the model, pack.json says \[batch, 3, 64, 64\]/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/synthesis: output "image" has shape \[batch, 3, 32, 32\] in the model, pack.json says \[batch, 3, 64, 64\]/),
+    );
   });
 
   it('rejects a missing file, a ../ path and an absolute path, all in one report', async () => {
@@ -96,14 +98,18 @@ describe('generator pack loader', () => {
     copyFileSync(join(dir, 'directions/smile.f32'), outside);
     unlinkSync(join(dir, 'directions/smile.f32'));
     symlinkSync(outside, join(dir, 'directions/smile.f32'));
-    expect(await problemsOf(dir)).toEqual([`direction smile: "directions/smile.f32" links to ${realpathSync(outside)}, outside the pack folder`]);
+    expect(await problemsOf(dir)).toEqual([
+      `direction smile: "directions/smile.f32" links to ${realpathSync(outside)}, outside the pack folder`,
+    ]);
   });
 
   it('rejects a sha256 mismatch and an invalid manifest', async () => {
     const dir = join(root, 'hash');
     await writeStyleganShapedPack(dir);
     writeFileSync(join(dir, 'directions/smile.f32'), new Uint8Array(64));
-    expect(await problemsOf(dir)).toContainEqual(expect.stringMatching(/direction smile: sha256 of "directions\/smile\.f32" is [0-9a-f]{64}, pack.json says/));
+    expect(await problemsOf(dir)).toContainEqual(
+      expect.stringMatching(/direction smile: sha256 of "directions\/smile\.f32" is [0-9a-f]{64}, pack.json says/),
+    );
     writeFileSync(join(dir, 'pack.json'), JSON.stringify({ format: 'likeness-generator-pack/1', name: '' }));
     const problems = await problemsOf(dir);
     expect(problems.length).toBeGreaterThan(3);
@@ -169,7 +175,9 @@ describe('generator pack loader', () => {
     const counting = countingRuntime();
     const problems = await problemsOf(dir, counting);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^encoder: "encoder\.onnx" is not a readable ONNX model: it is truncated: its \d+ bytes end inside a record/);
+    expect(problems[0]).toMatch(
+      /^encoder: "encoder\.onnx" is not a readable ONNX model: it is truncated: its \d+ bytes end inside a record/,
+    );
     expect(problems[1]).toMatch(/^synthesis: "synthesis\.onnx" is not a readable ONNX model: its bytes are not an ONNX protobuf \(/);
     expect(counting.loads).toBe(0);
   });

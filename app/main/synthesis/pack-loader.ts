@@ -38,7 +38,10 @@ export async function loadGeneratorPack(packDir: string, runtime: InferenceRunti
   }
   const parsed = PackManifest.safeParse(raw);
   if (!parsed.success) {
-    throw packInvalid(dir, parsed.error.issues.map((issue) => `${PACK_MANIFEST_FILE} ${issue.path.join('.') || '(root)'}: ${issue.message}`));
+    throw packInvalid(
+      dir,
+      parsed.error.issues.map((issue) => `${PACK_MANIFEST_FILE} ${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
   }
   const manifest = parsed.data;
 
@@ -56,7 +59,10 @@ export async function loadGeneratorPack(packDir: string, runtime: InferenceRunti
     }
     files.set(reference, found.path);
   };
-  const models: [Role, ModelFile][] = [['encoder', manifest.encoder], ['synthesis', manifest.synthesis]];
+  const models: [Role, ModelFile][] = [
+    ['encoder', manifest.encoder],
+    ['synthesis', manifest.synthesis],
+  ];
   if (manifest.mapping) models.splice(1, 0, ['mapping', manifest.mapping]);
   for (const [role, spec] of models) await checkFile(role, spec.file, spec.sha256);
   for (const direction of manifest.directions) await checkFile(`direction ${direction.name}`, direction.file, direction.sha256);
@@ -126,14 +132,20 @@ function checkLayout(manifest: PackManifest): string[] {
   if (manifest.mapping) {
     const mIn = manifest.mapping.input.shape;
     const mOut = manifest.mapping.output.shape;
-    if (mIn.length !== 2 || typeof mIn[1] !== 'number') problems.push(`mapping input must be [batch, z_width], pack.json says ${show(mIn)}`);
-    if (mOut.length !== 2 || mOut[1] !== width) problems.push(`mapping output must be [batch, ${width}] (the latent width), pack.json says ${show(mOut)}`);
+    if (mIn.length !== 2 || typeof mIn[1] !== 'number')
+      problems.push(`mapping input must be [batch, z_width], pack.json says ${show(mIn)}`);
+    if (mOut.length !== 2 || mOut[1] !== width)
+      problems.push(`mapping output must be [batch, ${width}] (the latent width), pack.json says ${show(mOut)}`);
   }
-  for (const item of [...manifest.parts.map((p) => ({ what: `part ${p.name}`, layers: p.layers })), ...manifest.directions.map((d) => ({ what: `direction ${d.name}`, layers: d.layers }))]) {
+  for (const item of [
+    ...manifest.parts.map((p) => ({ what: `part ${p.name}`, layers: p.layers })),
+    ...manifest.directions.map((d) => ({ what: `direction ${d.name}`, layers: d.layers })),
+  ]) {
     if (item.layers[1] > layers) problems.push(`${item.what}: layers [${item.layers.join(', ')}) exceed the latent's ${layers} layers`);
   }
   const names = [...manifest.parts.map((p) => p.name), ...manifest.directions.map((d) => d.name)];
-  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`"${name}" names more than one part or direction`);
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i)))
+    problems.push(`"${name}" names more than one part or direction`);
   return problems;
 }
 
@@ -148,20 +160,27 @@ async function checkSignature(role: Role, spec: ModelFile, path: string): Promis
   const compare = (kind: 'input' | 'output', declared: TensorSpec, actual: readonly TensorSignature[]): void => {
     const match = actual.find((t) => t.name === declared.name);
     if (!match) {
-      problems.push(`${role}: pack.json names ${kind} "${declared.name}", the model's ${kind}s are ${actual.map((t) => `"${t.name}"`).join(', ') || 'none'}`);
+      problems.push(
+        `${role}: pack.json names ${kind} "${declared.name}", the model's ${kind}s are ${actual.map((t) => `"${t.name}"`).join(', ') || 'none'}`,
+      );
       return;
     }
     if (match.dtype !== 'float32') {
-      problems.push(`${role}: "${spec.file}" ${kind === 'input' ? 'takes its input' : 'gives its output'} "${declared.name}" as ${match.dtype}; packs feed and read float32 only`);
+      problems.push(
+        `${role}: "${spec.file}" ${kind === 'input' ? 'takes its input' : 'gives its output'} "${declared.name}" as ${match.dtype}; packs feed and read float32 only`,
+      );
     }
     if (!dimsAgree(declared.shape, match.dims)) {
-      problems.push(`${role}: ${kind} "${declared.name}" has shape ${show(match.dims)} in the model, pack.json says ${show(declared.shape)}`);
+      problems.push(
+        `${role}: ${kind} "${declared.name}" has shape ${show(match.dims)} in the model, pack.json says ${show(declared.shape)}`,
+      );
     }
   };
   compare('input', spec.input, signature.inputs);
   compare('output', spec.output, signature.outputs);
   const extra = signature.inputs.filter((t) => t.name !== spec.input.name);
-  if (extra.length > 0) problems.push(`${role}: the model needs inputs pack.json does not feed: ${extra.map((t) => `"${t.name}"`).join(', ')}`);
+  if (extra.length > 0)
+    problems.push(`${role}: the model needs inputs pack.json does not feed: ${extra.map((t) => `"${t.name}"`).join(', ')}`);
   return problems;
 }
 
@@ -186,7 +205,9 @@ async function readDirections(manifest: PackManifest, files: ReadonlyMap<string,
     const span = spec.layers[1] - spec.layers[0];
     const floats = bytes.byteLength / 4;
     if (bytes.byteLength % 4 !== 0 || (floats !== width && floats !== span * width)) {
-      problems.push(`direction ${spec.name}: "${spec.file}" holds ${bytes.byteLength} bytes; expected ${width * 4} ([${width}] float32) or ${span * width * 4} ([${span}, ${width}] float32)`);
+      problems.push(
+        `direction ${spec.name}: "${spec.file}" holds ${bytes.byteLength} bytes; expected ${width * 4} ([${width}] float32) or ${span * width * 4} ([${span}, ${width}] float32)`,
+      );
       continue;
     }
     const raw = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

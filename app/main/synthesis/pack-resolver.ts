@@ -65,9 +65,10 @@ export async function resolveJobPack(choice: PackChoice, context: PackResolveCon
 }
 
 export function latestDefaultPack(db: ProjectDatabase): { id: number; path: string } | null {
-  return (db.prepare('SELECT id, path FROM packs WHERE name = ? ORDER BY id DESC LIMIT 1').get(DEFAULT_PACK_NAME) as
-    | { id: number; path: string }
-    | undefined) ?? null;
+  return (
+    (db.prepare('SELECT id, path FROM packs WHERE name = ? ORDER BY id DESC LIMIT 1').get(DEFAULT_PACK_NAME) as
+      { id: number; path: string } | undefined) ?? null
+  );
 }
 
 /** How the folders fitDefaultPack and writePack create under the packs folder are named. */

@@ -56,7 +56,11 @@ export class ProjectFaceSource implements FaceSource {
     const row = this.#geometry(faceId);
     const key = row && alignedCropKey(row.image_id, row.face_index);
     if (key && this.#session.media.has(key)) {
-      const { data, info } = await sharp(this.#session.media.pathOf(key)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(this.#session.media.pathOf(key))
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       if (info.width === info.height && info.channels === 3 && info.width % size === 0) {
         const stored = planarFromInterleaved(data, info.width, 255);
         return info.width === size ? stored : { size, data: boxDownsample(stored.data, info.width, size) };
@@ -70,7 +74,9 @@ export class ProjectFaceSource implements FaceSource {
     const row = this.#geometry(faceId);
     const toTemplate = row && generatorTransform(row, size);
     if (!row?.landmarks || !toTemplate) return null;
-    const source = new Float32Array(row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength));
+    const source = new Float32Array(
+      row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength),
+    );
     const points = new Float32Array((source.length / 3) * 2);
     for (let p = 0; p < points.length / 2; p += 1) {
       const [x, y] = applyAffine(toTemplate, [source[p * 3], source[p * 3 + 1]]);
@@ -84,7 +90,9 @@ export class ProjectFaceSource implements FaceSource {
     const row = this.#geometry(faceId);
     const toTemplate = row && generatorTransform(row, size);
     if (!row?.landmarks || !toTemplate) return null;
-    const source = new Float32Array(row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength));
+    const source = new Float32Array(
+      row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength),
+    );
     return meshToTemplate(source, toTemplate);
   }
 

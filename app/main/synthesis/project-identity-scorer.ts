@@ -18,7 +18,12 @@ export function visionIdentityScorer(
 ): IdentityScorer {
   return {
     model,
-    embed: (images, frames) => embedFrames(images.map((image, i) => embedderFrame(image, frames[i], model)), model, vision),
+    embed: (images, frames) =>
+      embedFrames(
+        images.map((image, i) => embedderFrame(image, frames[i], model)),
+        model,
+        vision,
+      ),
     centroid: (identityId) => centroids().get(identityId) ?? null,
     centroids,
   };
@@ -61,12 +66,23 @@ export function embedderFrame(image: PlanarImage, frame: CropFrame, model: Embed
 }
 
 /** Identity centroids the project's analysis computed, for one embedding model, read once per job. */
-export function projectCentroids(db: ProjectDatabase, model: EmbeddingModelName = DEFAULT_EMBEDDING_MODEL): () => ReadonlyMap<number, Float32Array> {
+export function projectCentroids(
+  db: ProjectDatabase,
+  model: EmbeddingModelName = DEFAULT_EMBEDDING_MODEL,
+): () => ReadonlyMap<number, Float32Array> {
   let table: Map<number, Float32Array> | null = null;
   return () => {
     if (!table) {
-      const rows = db.prepare('SELECT identity_id, vector FROM identity_centroids WHERE model = ?').all(model) as { identity_id: number; vector: Buffer }[];
-      table = new Map(rows.map((row) => [row.identity_id, new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength))]));
+      const rows = db.prepare('SELECT identity_id, vector FROM identity_centroids WHERE model = ?').all(model) as {
+        identity_id: number;
+        vector: Buffer;
+      }[];
+      table = new Map(
+        rows.map((row) => [
+          row.identity_id,
+          new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength)),
+        ]),
+      );
     }
     return table;
   };

@@ -15,7 +15,8 @@ describe('randomizedPca', () => {
     for (let i = 0; i < n; i += 1) for (let j = 0; j < p; j += 1) mean[j] += rows[i * p + j] / n;
     for (let i = 0; i < n; i += 1) for (let j = 0; j < p; j += 1) rows[i * p + j] -= mean[j];
     const covariance = new Float64Array(p * p);
-    for (let i = 0; i < n; i += 1) for (let a = 0; a < p; a += 1) for (let b = 0; b < p; b += 1) covariance[a * p + b] += (rows[i * p + a] * rows[i * p + b]) / n;
+    for (let i = 0; i < n; i += 1)
+      for (let a = 0; a < p; a += 1) for (let b = 0; b < p; b += 1) covariance[a * p + b] += (rows[i * p + a] * rows[i * p + b]) / n;
     const exact = symmetricEigen(covariance, p);
 
     const { components, variances } = randomizedPca(rows, n, p, 5);

@@ -40,11 +40,14 @@ export function checkEdits(pack: GeneratorPack, edits: readonly EditSpec[]): str
   const problems: string[] = [];
   for (const edit of edits) {
     if (edit.type === 'direction' && !pack.directions.has(edit.name)) {
-      problems.push(`pack "${pack.manifest.name}" has no direction "${edit.name}" (it has: ${[...pack.directions.keys()].join(', ') || 'none'})`);
+      problems.push(
+        `pack "${pack.manifest.name}" has no direction "${edit.name}" (it has: ${[...pack.directions.keys()].join(', ') || 'none'})`,
+      );
     }
     if (edit.type === 'mix') {
       for (const part of edit.parts) {
-        if (!pack.parts.has(part)) problems.push(`pack "${pack.manifest.name}" has no part "${part}" (it has: ${[...pack.parts.keys()].join(', ') || 'none'})`);
+        if (!pack.parts.has(part))
+          problems.push(`pack "${pack.manifest.name}" has no part "${part}" (it has: ${[...pack.parts.keys()].join(', ') || 'none'})`);
       }
     }
   }
@@ -56,7 +59,13 @@ export function checkEdits(pack: GeneratorPack, edits: readonly EditSpec[]): str
  * come from a seed derived from the job seed, the source image and the ordinal, so any variant
  * can be planned alone (on resume, say) and comes out the same.
  */
-export function planRecipe(pack: GeneratorPack, request: SynthesizeRequest, donors: DonorPool, source: SourceFace, ordinal: number): Recipe {
+export function planRecipe(
+  pack: GeneratorPack,
+  request: SynthesizeRequest,
+  donors: DonorPool,
+  source: SourceFace,
+  ordinal: number,
+): Recipe {
   const seed = deriveSeed(request.seed, source.imageId, ordinal);
   const random = new SeededRandom(seed);
   const edit = request.edits[ordinal % request.edits.length];

@@ -25,7 +25,15 @@ interface FaceOutline {
 export function buildRegionMasks(size: number, meanLandmarks: Float32Array | null, meanPersonMask: Float32Array | null): RegionMasks {
   const outline = meanLandmarks ? outlineFromMesh(meanLandmarks) : nominalOutline(size);
   const sigma = size / 48;
-  const soft = (polygons: Point[][], grow: number): Float32Array => blur(rasterize(size, polygons.map((p) => scaleAbout(hull(p), grow))), size, sigma);
+  const soft = (polygons: Point[][], grow: number): Float32Array =>
+    blur(
+      rasterize(
+        size,
+        polygons.map((p) => scaleAbout(hull(p), grow)),
+      ),
+      size,
+      sigma,
+    );
   const eyes = soft(outline.eyes, 1.7);
   const brows = soft(outline.brows, 1.35);
   const nose = soft([outline.nose], 1.1);

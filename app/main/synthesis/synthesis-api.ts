@@ -45,13 +45,21 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
     'synthesis.previewRelight': async ({ identityId, light, size }) => {
       const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
       const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
-      if (!face) throw new ApiError('NOT_FOUND', identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`);
+      if (!face)
+        throw new ApiError(
+          'NOT_FOUND',
+          identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`,
+        );
       const mesh = await faces.templateMesh(face.faceId, size);
       if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
       const prepared = prepareRelight({ image: await faces.alignedCrop(face.faceId, size), landmarks: mesh });
       const png = await encodeVariantPng(renderRelight(prepared, light).image);
       const { azimuth, elevation, ambient } = prepared.estimated;
-      return { imageId: face.imageId, image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, estimated: { azimuth, elevation, ambient } };
+      return {
+        imageId: face.imageId,
+        image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`,
+        estimated: { azimuth, elevation, ambient },
+      };
     },
     'synthesis.start': (request) => {
       const session = workspace.require();
@@ -78,7 +86,8 @@ async function addPackFolder(session: ProjectSession, path: string): Promise<Pac
 }
 
 export function jobSummary(db: ProjectDatabase, jobId: number): SynthesisJobSummary {
-  if (!db.prepare("SELECT 1 FROM jobs WHERE id = ? AND kind = 'synthesize'").get(jobId)) throw new ApiError('NOT_FOUND', `no synthesize job ${jobId}`);
+  if (!db.prepare("SELECT 1 FROM jobs WHERE id = ? AND kind = 'synthesize'").get(jobId))
+    throw new ApiError('NOT_FOUND', `no synthesize job ${jobId}`);
   const made = (db.prepare('SELECT count(*) AS n FROM variants WHERE job_id = ?').get(jobId) as { n: number }).n;
   const skipped = skipCounts(db, jobId).map(({ reason, count }) => ({
     reason,
@@ -119,12 +128,18 @@ export function listPacks(db: ProjectDatabase): PackSummary[] {
         parts: [...defaultPackParts],
         directions: [...defaultPackDirections],
       };
-  const installed = parsed.filter((p) => p.row.name !== DEFAULT_PACK_NAME).map((p) => summarise(p.row.id, 'installed', p.manifest, p.row.hash, p.row.path));
+  const installed = parsed
+    .filter((p) => p.row.name !== DEFAULT_PACK_NAME)
+    .map((p) => summarise(p.row.id, 'installed', p.manifest, p.row.hash, p.row.path));
   return [defaultSummary, ...installed];
 }
 
 function summarise(id: number, kind: PackSummary['kind'], manifest: PackManifest, hash: string, path: string): PackSummary {
-  const edit = (entry: { name: string; label?: string; edit: PackEdit['edit'] }): PackEdit => ({ name: entry.name, label: entry.label ?? entry.name, edit: entry.edit });
+  const edit = (entry: { name: string; label?: string; edit: PackEdit['edit'] }): PackEdit => ({
+    name: entry.name,
+    label: entry.label ?? entry.name,
+    edit: entry.edit,
+  });
   return {
     id,
     kind,

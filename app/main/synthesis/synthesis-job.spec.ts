@@ -47,7 +47,9 @@ function skippedOf(jobId: number): number {
 }
 
 function variantsOf(jobId: number): VariantRecord[] {
-  return project.session.db.prepare('SELECT * FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal').all(jobId) as VariantRecord[];
+  return project.session.db
+    .prepare('SELECT * FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal')
+    .all(jobId) as VariantRecord[];
 }
 
 function sha(bytes: Uint8Array): string {
@@ -109,7 +111,10 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
     // Every edit changes the picture; relighting and hair, which cover large areas, clearly.
     expect(Math.min(...variants.map((v) => v.diversity))).toBeGreaterThan(0.001);
     const median = (kind: string): number => {
-      const sorted = variants.filter((v) => v.edit_kind === kind).map((v) => v.diversity).sort((a, b) => a - b);
+      const sorted = variants
+        .filter((v) => v.edit_kind === kind)
+        .map((v) => v.diversity)
+        .sort((a, b) => a - b);
       return sorted[Math.floor(sorted.length / 2)];
     };
     expect(median('relight')).toBeGreaterThan(0.02);
@@ -157,7 +162,9 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
     const after = variantsOf(jobId);
     expect(after).toHaveLength(before.length);
     expect(after.length + skippedOf(jobId)).toBe(18);
-    expect(after.filter((v) => v.source_image_id !== 3).map((v) => v.id)).toEqual(before.filter((v) => v.source_image_id !== 3).map((v) => v.id));
+    expect(after.filter((v) => v.source_image_id !== 3).map((v) => v.id)).toEqual(
+      before.filter((v) => v.source_image_id !== 3).map((v) => v.id),
+    );
     for (const v of after) expect(sha(readFileSync(project.session.media.pathOf(v.file_key)))).toBe(hashes.get(v.file_key));
     expect(project.session.jobs.get(jobId)).toMatchObject({ state: 'done', done: 18 });
   });
@@ -230,7 +237,12 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
     expect(refitted.id).toBe(fitted.id);
     expect(existsSync(refitted.path)).toBe(true);
     // The old folder was still registered when the refit cleared the others; the next fit clears it.
-    expect(readdirSync(packs).sort()).toEqual([fitted.path, refitted.path].map((p) => p.slice(packs.length + 1)).concat('my-notes').sort());
+    expect(readdirSync(packs).sort()).toEqual(
+      [fitted.path, refitted.path]
+        .map((p) => p.slice(packs.length + 1))
+        .concat('my-notes')
+        .sort(),
+    );
   });
 
   it('fails a job whose edits name parts the pack does not have, saying which exist', async () => {

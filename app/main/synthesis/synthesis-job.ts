@@ -57,7 +57,8 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     if (problems.length > 0) throw new Error(problems.join('; '));
     const donors = new DonorPool(allFaces);
     const renderer = new VariantRenderer(pack, deps.faces, deps.scorer, {
-      onRefine: (faceId, iteration, iterations) => context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
+      onRefine: (faceId, iteration, iterations) =>
+        context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
     });
     const scoring = new IdentityScoring(deps.scorer);
     const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
@@ -66,19 +67,35 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       const planned = pending.splice(0, pending.length);
       const skips: SkipRow[] = [];
       const skip = (p: (typeof planned)[number], reason: SkipRow['reason'], detail: string) =>
-        skips.push({ jobId: context.jobId, sourceImageId: p.source.imageId, ordinal: p.ordinal, editKind: p.recipe.editKind, reason, detail });
+        skips.push({
+          jobId: context.jobId,
+          sourceImageId: p.source.imageId,
+          ordinal: p.ordinal,
+          editKind: p.recipe.editKind,
+          reason,
+          detail,
+        });
       const batch: typeof planned = [];
       for (const p of planned) {
         const refused = await renderer.gate.check(p.recipe);
         if (refused) skip(p, refused.reason, refused.detail);
         else batch.push(p);
       }
-      const drafts = batch.length > 0 ? await renderer.render(batch.map((p) => p.recipe), context.signal) : [];
+      const drafts =
+        batch.length > 0
+          ? await renderer.render(
+              batch.map((p) => p.recipe),
+              context.signal,
+            )
+          : [];
       const realistic = drafts.map((variant) => renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
       realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
       const kept = batch.filter((_, i) => !realistic[i]);
       const rendered = drafts.filter((_, i) => !realistic[i]);
-      const scores = await scoring.score(rendered, kept.map((p) => p.source.identityId));
+      const scores = await scoring.score(
+        rendered,
+        kept.map((p) => p.source.identityId),
+      );
       const rows: VariantRow[] = [];
       for (const [i, variant] of rendered.entries()) {
         const { source, ordinal, recipe } = kept[i];
@@ -125,7 +142,11 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     }
     if (!context.signal.aborted) {
       await flush();
-      context.progress(done, total, [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${pack.manifest.name}`);
+      context.progress(
+        done,
+        total,
+        [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${pack.manifest.name}`,
+      );
     }
   } finally {
     await pack.close();

@@ -67,7 +67,9 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
     const status = session.jobs.get(jobId);
     expect(status).toMatchObject({ state: 'done', total: 22, done: 22 });
     const rows = session.db
-      .prepare('SELECT edit_kind, identity_id, id_to_source, id_to_centroid, nearest_other_identity_id, id_to_nearest_other, file_key FROM variants WHERE job_id = ?')
+      .prepare(
+        'SELECT edit_kind, identity_id, id_to_source, id_to_centroid, nearest_other_identity_id, id_to_nearest_other, file_key FROM variants WHERE job_id = ?',
+      )
       .all(jobId) as Row[];
     // Whatever was not made is in the summary with its reason; made + skipped is the plan.
     const summary = await client.call('synthesis.jobSummary', { jobId });
@@ -86,9 +88,12 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
     }
     const [after] = await client.call('synthesis.packs', {});
     expect(after.id).toEqual(expect.any(Number));
-    await expect(client.call('synthesis.start', { sources: { kind: 'images', imageIds: [999_999] }, edits: [{ type: 'mix', parts: ['hair'], donors: 'random', strength: [1, 1] }] })).rejects.toThrow(
-      /no analysed faces match the chosen sources/,
-    );
+    await expect(
+      client.call('synthesis.start', {
+        sources: { kind: 'images', imageIds: [999_999] },
+        edits: [{ type: 'mix', parts: ['hair'], donors: 'random', strength: [1, 1] }],
+      }),
+    ).rejects.toThrow(/no analysed faces match the chosen sources/);
   });
 
   it('scores a photo through the variant path on the scale of analysis (cosine ≥ 0.99 for every johns photo)', async () => {
@@ -96,7 +101,9 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
     const faces = new ProjectFaceSource(session, defaultVisionRuntime());
     const scorer = visionIdentityScorer(defaultVisionRuntime(), projectCentroids(session.db));
     const photos = session.db
-      .prepare("SELECT e.face_id AS faceId, e.vector FROM embeddings e JOIN faces f ON f.id = e.face_id WHERE f.is_primary = 1 AND e.model = ? ORDER BY e.face_id")
+      .prepare(
+        'SELECT e.face_id AS faceId, e.vector FROM embeddings e JOIN faces f ON f.id = e.face_id WHERE f.is_primary = 1 AND e.model = ? ORDER BY e.face_id',
+      )
       .all(DEFAULT_EMBEDDING_MODEL) as { faceId: number; vector: Buffer }[];
     expect(photos.length).toBeGreaterThan(50);
     const size = faces.cropSize;
@@ -109,7 +116,10 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
 
   it('stores each crop’s validity mask and serves it through the media route', async () => {
     const session = services.workspace.require();
-    const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE is_primary = 1 ORDER BY id LIMIT 1').get() as { image_id: number; face_index: number };
+    const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE is_primary = 1 ORDER BY id LIMIT 1').get() as {
+      image_id: number;
+      face_index: number;
+    };
     const key = validityMaskKey(face.image_id, face.face_index);
     const served = resolveMedia(session, key);
     expect(served.contentType).toBe('image/png');
@@ -121,7 +131,9 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
     const share = data.reduce((n, v) => n + (v === 255 ? 1 : 0), 0) / data.length;
     expect(share).toBeGreaterThan(0.6);
     expect(share).toBeLessThan(1);
-    const compare = await client.call('curation.compare', { variantId: (session.db.prepare('SELECT id FROM variants LIMIT 1').get() as { id: number }).id });
+    const compare = await client.call('curation.compare', {
+      variantId: (session.db.prepare('SELECT id FROM variants LIMIT 1').get() as { id: number }).id,
+    });
     expect(compare.validityKey).toMatch(/^masks\/valid-/);
   });
 });

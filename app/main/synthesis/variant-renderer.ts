@@ -55,7 +55,12 @@ export class VariantRenderer {
   readonly gate: EditGate;
 
   /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
-  constructor(pack: GeneratorPack, faces: FaceSource, scorer: IdentityScorer | null, options: { cacheLimit?: number; onRefine?: RefineProgress } = {}) {
+  constructor(
+    pack: GeneratorPack,
+    faces: FaceSource,
+    scorer: IdentityScorer | null,
+    options: { cacheLimit?: number; onRefine?: RefineProgress } = {},
+  ) {
     const cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
     this.#pack = pack;
     this.#faces = faces;
@@ -72,7 +77,10 @@ export class VariantRenderer {
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
     const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight');
-    const latent = await this.#renderLatent(recipes.filter((r) => !isRelight(r)), signal);
+    const latent = await this.#renderLatent(
+      recipes.filter((r) => !isRelight(r)),
+      signal,
+    );
     const results: RenderedVariant[] = [];
     for (const recipe of recipes) {
       signal?.throwIfAborted();
@@ -94,7 +102,8 @@ export class VariantRenderer {
       this.#relightFaces.set(recipe.sourceFaceId, face);
     }
     let image = source;
-    for (const op of recipe.ops) if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
+    for (const op of recipe.ops)
+      if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
     image = quantise(image);
     return {
       recipe,
@@ -111,7 +120,8 @@ export class VariantRenderer {
     if (recipes.length === 0) return [];
     const pack = this.#pack;
     for (const recipe of recipes) {
-      if (recipe.pack.hash !== pack.hash) throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);
+      if (recipe.pack.hash !== pack.hash)
+        throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);
     }
     const faceIds = new Set<number>();
     for (const recipe of recipes) {

@@ -67,9 +67,10 @@ export function committedOrdinals(db: ProjectDatabase, jobId: number): Map<numbe
 
 /** The pack a job already produced variants with: a resumed job keeps using it. */
 export function packOfJob(db: ProjectDatabase, jobId: number): { id: number; path: string } | null {
-  return (db.prepare('SELECT p.id, p.path FROM variants v JOIN packs p ON p.id = v.pack_id WHERE v.job_id = ? LIMIT 1').get(jobId) as
-    | { id: number; path: string }
-    | undefined) ?? null;
+  return (
+    (db.prepare('SELECT p.id, p.path FROM variants v JOIN packs p ON p.id = v.pack_id WHERE v.job_id = ? LIMIT 1').get(jobId) as
+      { id: number; path: string } | undefined) ?? null
+  );
 }
 
 /** One batch's variants and skips, in one transaction. */

@@ -30,7 +30,8 @@ function streaks(data: Uint8Array, mask: Uint8Array, size: number): number {
   let found = 0;
   const pixel = (x: number, y: number) => (y * size + x) * 3;
   const same = (a: number, b: number) => data[a] === data[b] && data[a + 1] === data[b + 1] && data[a + 2] === data[b + 2];
-  const textured = (a: number, b: number) => Math.max(Math.abs(data[a] - data[b]), Math.abs(data[a + 1] - data[b + 1]), Math.abs(data[a + 2] - data[b + 2])) >= 4;
+  const textured = (a: number, b: number) =>
+    Math.max(Math.abs(data[a] - data[b]), Math.abs(data[a + 1] - data[b + 1]), Math.abs(data[a + 2] - data[b + 2])) >= 4;
   const scan = (at: (i: number, j: number) => [number, number]) => {
     for (let j = 0; j < size; j++) {
       for (const dir of [1, -1]) {
@@ -68,21 +69,25 @@ describe.runIf(sharedFacesOrSkip())('aligned crop on ../shared/faces', () => {
     ['yale', 64],
   ];
 
-  it.each(collections)('pads %s crops by blurred reflection: no padded row or column copies the border', async (collection, perIdentity) => {
-    const chips = sharedFaceChips([collection], perIdentity).filter((_, i) => collection !== 'yale' || i % 4 === 0);
-    let padded = 0;
-    for (const chip of chips) {
-      const image = await decodeRgb(chip.path);
-      const ffhq = chipAlignment(chip, image);
-      for (const reference of [ffhq, generatorFraming(ffhq, image)]) {
-        const crop = await alignCrop(image, reference, { template: 'generator', size: SIZE });
-        if (crop.validShare === 1) continue;
-        padded++;
-        expect(streaks(crop.data, crop.mask, SIZE), `${chip.path}: stretched border`).toBe(0);
+  it.each(collections)(
+    'pads %s crops by blurred reflection: no padded row or column copies the border',
+    async (collection, perIdentity) => {
+      const chips = sharedFaceChips([collection], perIdentity).filter((_, i) => collection !== 'yale' || i % 4 === 0);
+      let padded = 0;
+      for (const chip of chips) {
+        const image = await decodeRgb(chip.path);
+        const ffhq = chipAlignment(chip, image);
+        for (const reference of [ffhq, generatorFraming(ffhq, image)]) {
+          const crop = await alignCrop(image, reference, { template: 'generator', size: SIZE });
+          if (crop.validShare === 1) continue;
+          padded++;
+          expect(streaks(crop.data, crop.mask, SIZE), `${chip.path}: stretched border`).toBe(0);
+        }
       }
-    }
-    expect(padded).toBeGreaterThan(chips.length / 2);
-  }, 120_000);
+      expect(padded).toBeGreaterThan(chips.length / 2);
+    },
+    120_000,
+  );
 
   it('would catch a stretched border (edge replication fails the same check)', async () => {
     const [chip] = sharedFaceChips(['orl'], 1);

@@ -35,8 +35,16 @@ export interface AlignedCrop<D extends Uint8Array | Float32Array = Uint8Array | 
   readonly validShare: number;
 }
 
-export function loadAlignedCrop(session: ProjectSession, faceId: number, options: AlignedCropOptions & { format: 'float32' }): Promise<AlignedCrop<Float32Array>>;
-export function loadAlignedCrop(session: ProjectSession, faceId: number, options: AlignedCropOptions & { format?: 'uint8' }): Promise<AlignedCrop<Uint8Array>>;
+export function loadAlignedCrop(
+  session: ProjectSession,
+  faceId: number,
+  options: AlignedCropOptions & { format: 'float32' },
+): Promise<AlignedCrop<Float32Array>>;
+export function loadAlignedCrop(
+  session: ProjectSession,
+  faceId: number,
+  options: AlignedCropOptions & { format?: 'uint8' },
+): Promise<AlignedCrop<Uint8Array>>;
 /**
  * A face of an analysed image, aligned to the ArcFace or generator template at `size`, decoded from
  * the original file (never from a stored crop, so any size is full quality). The generator framing
@@ -49,12 +57,15 @@ export async function loadAlignedCrop(session: ProjectSession, faceId: number, o
 }
 
 /** The face's image and its stored source → template (reference size) transform. */
-export function storedReference(session: ProjectSession, faceId: number, template: AlignmentTemplate): { imageId: number; reference: Affine } {
+export function storedReference(
+  session: ProjectSession,
+  faceId: number,
+  template: AlignmentTemplate,
+): { imageId: number; reference: Affine } {
   const row = session.db
     .prepare('SELECT image_id, five_points, arcface_transform, generator_transform FROM faces WHERE id = ?')
     .get(faceId) as
-    | { image_id: number; five_points: string | null; arcface_transform: string | null; generator_transform: string | null }
-    | undefined;
+    { image_id: number; five_points: string | null; arcface_transform: string | null; generator_transform: string | null } | undefined;
   if (!row) throw new ApiError('NOT_FOUND', `no face ${faceId}`);
   const stored = template === 'arcface' ? row.arcface_transform : row.generator_transform;
   if (stored) return { imageId: row.image_id, reference: affineFromRows(JSON.parse(stored) as number[][]) };
@@ -62,8 +73,16 @@ export function storedReference(session: ProjectSession, faceId: number, templat
   throw new ApiError('NOT_FOUND', `face ${faceId} has no landmarks to align by`);
 }
 
-export function alignCrop(image: RgbImage, reference: Affine, options: AlignedCropOptions & { format: 'float32' }): Promise<AlignedCrop<Float32Array>>;
-export function alignCrop(image: RgbImage, reference: Affine, options: AlignedCropOptions & { format?: 'uint8' }): Promise<AlignedCrop<Uint8Array>>;
+export function alignCrop(
+  image: RgbImage,
+  reference: Affine,
+  options: AlignedCropOptions & { format: 'float32' },
+): Promise<AlignedCrop<Float32Array>>;
+export function alignCrop(
+  image: RgbImage,
+  reference: Affine,
+  options: AlignedCropOptions & { format?: 'uint8' },
+): Promise<AlignedCrop<Uint8Array>>;
 export function alignCrop(image: RgbImage, reference: Affine, options: AlignedCropOptions): Promise<AlignedCrop>;
 /**
  * Aligns a face in an already decoded image, given its reference-size transform for
@@ -115,7 +134,12 @@ export function validityMask(image: { width: number; height: number }, toCrop: A
 /** Source-pixel box the `size`×`size` crop covers. */
 function frameBounds(toCrop: Affine, size: number): { x0: number; y0: number; x1: number; y1: number } {
   const inverse = invertAffine(toCrop);
-  const corners = [applyAffine(inverse, [0, 0]), applyAffine(inverse, [size, 0]), applyAffine(inverse, [0, size]), applyAffine(inverse, [size, size])];
+  const corners = [
+    applyAffine(inverse, [0, 0]),
+    applyAffine(inverse, [size, 0]),
+    applyAffine(inverse, [0, size]),
+    applyAffine(inverse, [size, size]),
+  ];
   return {
     x0: Math.min(...corners.map((c) => c[0])),
     y0: Math.min(...corners.map((c) => c[1])),

@@ -65,9 +65,14 @@ describe.runIf(sharedFacesOrSkip())('analyze job on the johns photos', () => {
 
   it('builds a centroid per identity, and the detail view finds the image’s own identity nearest', async () => {
     const session = workspace.require();
-    const centroids = session.db.prepare('SELECT count(*) AS n FROM identity_centroids WHERE model = ?').get(DEFAULT_EMBEDDING_MODEL) as { n: number };
+    const centroids = session.db.prepare('SELECT count(*) AS n FROM identity_centroids WHERE model = ?').get(DEFAULT_EMBEDDING_MODEL) as {
+      n: number;
+    };
     expect(centroids.n).toBe(5);
-    const someImage = session.db.prepare('SELECT id, identity_id FROM images ORDER BY id LIMIT 1').get() as { id: number; identity_id: number };
+    const someImage = session.db.prepare('SELECT id, identity_id FROM images ORDER BY id LIMIT 1').get() as {
+      id: number;
+      identity_id: number;
+    };
     const detail = await vision['vision.imageDetail']({ imageId: someImage.id });
     expect(detail.analysis?.status).toBe('ok');
     expect(detail.faces).toHaveLength(1);

@@ -54,7 +54,12 @@ export function analyzeJobHandler(
       } finally {
         // Single-face photos first give each identity a centroid; multi-face photos then pick the face that matches it.
         recomputeCentroids(session.db);
-        const repicked = preferIdentityFaces(session.db, analysed, DEFAULT_EMBEDDING_MODEL, identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-2));
+        const repicked = preferIdentityFaces(
+          session.db,
+          analysed,
+          DEFAULT_EMBEDDING_MODEL,
+          identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-2),
+        );
         if (repicked.length > 0) recomputeCentroids(session.db);
         events.emit('vision.changed', changedCounts(session));
       }
@@ -106,7 +111,10 @@ async function analyseOne(session: ProjectSession, runtime: VisionRuntime, image
     return { imageId, error: `unreadable image: ${(error as Error).message}` };
   }
   const analysed = await analyseImage(image, runtime, { embeddingModels: params.embeddingModels });
-  const analysis = { ...analysed, faces: analysed.faces.map((face) => ({ ...face, generatorTransform: generatorFraming(face.generatorTransform, image) })) };
+  const analysis = {
+    ...analysed,
+    faces: analysed.faces.map((face) => ({ ...face, generatorTransform: generatorFraming(face.generatorTransform, image) })),
+  };
   for (const [index, face] of analysis.faces.entries()) {
     const size = params.generatorSize;
     const crop = await alignCrop(image, face.generatorTransform, { template: 'generator', size });

@@ -33,7 +33,10 @@ const MESH_INDICES = [263, 362, 33, 133, 2] as const;
  * coordinates; +0.5 moves it to the continuous convention of `affine.ts`.
  */
 export function dlibChipPoints(size: number = DLIB_CHIP_SIZE, padding: number = DLIB_CHIP_PADDING): Point[] {
-  return DLIB_MEAN_FIVE.map(([x, y]) => [((padding + x) / (2 * padding + 1)) * size + 0.5, ((padding + y) / (2 * padding + 1)) * size + 0.5]);
+  return DLIB_MEAN_FIVE.map(([x, y]) => [
+    ((padding + x) / (2 * padding + 1)) * size + 0.5,
+    ((padding + y) / (2 * padding + 1)) * size + 0.5,
+  ]);
 }
 
 export function dlibPointsFromMesh(landmarks: Float32Array): Point[] {

@@ -66,7 +66,10 @@ export async function analyseImage(original: RgbImage, runtime: VisionRuntime, o
     options.embeddingModels.map(async (model) => {
       const spec = embeddingSpecs[model];
       const frames = faces.map((face) => {
-        const toFrame = spec.frame === 'dlib-chip' ? dlibChipTransform(face.landmarks, spec.inputSize) : composeAffine(arcfaceToModelFrame(spec), face.arcfaceTransform);
+        const toFrame =
+          spec.frame === 'dlib-chip'
+            ? dlibChipTransform(face.landmarks, spec.inputSize)
+            : composeAffine(arcfaceToModelFrame(spec), face.arcfaceTransform);
         return warpAffine(image, toFrame, spec.inputSize, spec.inputSize, 'black');
       });
       return [model, await embedFrames(frames, model, runtime)] as const;
@@ -80,7 +83,11 @@ export async function analyseImage(original: RgbImage, runtime: VisionRuntime, o
   return { status, faces: analysed, primary: choosePrimaryFace(analysed, image) };
 }
 
-async function findFaces(image: RgbImage, runtime: VisionRuntime, options: AnalyseOptions): Promise<{ detection: Detection; mesh: FaceMesh }[]> {
+async function findFaces(
+  image: RgbImage,
+  runtime: VisionRuntime,
+  options: AnalyseOptions,
+): Promise<{ detection: Detection; mesh: FaceMesh }[]> {
   const detections = await detectFaces(image, runtime, { maxFaces: options.maxFaces ?? 10 });
   const meshes = await meshFaces(image, detections, runtime);
   return detections.map((detection, i) => ({ detection, mesh: meshes[i] })).filter(({ mesh }) => mesh.faceScore >= MIN_MESH_SCORE);

@@ -30,7 +30,10 @@ describe.runIf(sharedFacesOrSkip())('face pipeline on real photos', () => {
     client = new InferenceClient();
     const runtime = new VisionRuntime(client);
     for (const image of sample(listLabelledImages(sharedFacesDir))) {
-      results.push({ image, analysis: await analyseImage(await decodeRgb(image.path), runtime, { embeddingModels: ['mobileface', 'faceres'] }) });
+      results.push({
+        image,
+        analysis: await analyseImage(await decodeRgb(image.path), runtime, { embeddingModels: ['mobileface', 'faceres'] }),
+      });
     }
   }, 300_000);
 

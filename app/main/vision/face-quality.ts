@@ -39,12 +39,17 @@ const CHIN = 152;
  */
 export function headPose(landmarks: Float32Array): { yaw: number; pitch: number } {
   const at = (i: number) => [landmarks[i * 3], landmarks[i * 3 + 1], landmarks[i * 3 + 2]] as const;
-  const angle = (a: readonly number[], b: readonly number[]) => (Math.atan2(b[2] - a[2], Math.hypot(b[0] - a[0], b[1] - a[1])) * 180) / Math.PI;
+  const angle = (a: readonly number[], b: readonly number[]) =>
+    (Math.atan2(b[2] - a[2], Math.hypot(b[0] - a[0], b[1] - a[1])) * 180) / Math.PI;
   return { yaw: angle(at(EYE_OUTER[0]), at(EYE_OUTER[1])), pitch: angle(at(FOREHEAD), at(CHIN)) };
 }
 
 /** The flags of a face, from its mesh, five points and quality factors. */
-export function qualityReport(landmarks: Float32Array, points: FivePoints, parts: Pick<QualityParts, 'detector' | 'sharpness'>): QualityReport {
+export function qualityReport(
+  landmarks: Float32Array,
+  points: FivePoints,
+  parts: Pick<QualityParts, 'detector' | 'sharpness'>,
+): QualityReport {
   const { yaw, pitch } = headPose(landmarks);
   const flags: QualityFlag[] = [];
   if (Math.abs(yaw) > QUALITY_LIMITS.yawDegrees) flags.push('profile');

@@ -18,8 +18,7 @@ interface PrimaryEmbedding {
  * changed); without it every identity is redone.
  */
 export function recomputeCentroids(db: ProjectDatabase, identityIds?: readonly number[]): void {
-  const ids =
-    identityIds ?? (db.prepare('SELECT id FROM identities ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+  const ids = identityIds ?? (db.prepare('SELECT id FROM identities ORDER BY id').all() as { id: number }[]).map((r) => r.id);
   const embeddingsOf = db.prepare(
     `SELECT f.id AS face_id, i.identity_id, e.model, e.vector
      FROM faces f JOIN images i ON i.id = f.image_id JOIN embeddings e ON e.face_id = f.id

@@ -35,7 +35,12 @@ describe.runIf(sharedFacesOrSkip())('embedAligned', () => {
     ['dlib', 0.99],
   ] as const)('gives the analysis embedding back from a stored-style crop of either template (%s)', async (model, arcfaceMin) => {
     // Black outside the photo, as analysis samples it; the chip is tight, so the crops reach past its edges.
-    const generator = await alignCrop(image, face.generatorTransform, { template: 'generator', size: 256, format: 'float32', border: 'black' });
+    const generator = await alignCrop(image, face.generatorTransform, {
+      template: 'generator',
+      size: 256,
+      format: 'float32',
+      border: 'black',
+    });
     const arcface = await alignCrop(image, face.arcfaceTransform, { template: 'arcface', size: 112, border: 'black' });
     const [fromGenerator, fromArcface] = await embedAlignedBatch(
       [

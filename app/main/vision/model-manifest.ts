@@ -33,7 +33,9 @@ export function readModelManifest(name: VisionModelName, dir: string = modelsDir
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`${path}: cannot read the model manifest (${(error as Error).message}); build it with \`npm run models\``, { cause: error });
+      throw new Error(`${path}: cannot read the model manifest (${(error as Error).message}); build it with \`npm run models\``, {
+        cause: error,
+      });
     }
     manifest = Manifest.parse(raw);
     cache.set(path, manifest);

@@ -52,7 +52,10 @@ export async function paddedCanvas(image: RgbImage, frame: SourceBox, frameSize:
     .toBuffer({ resolveWithObject: true });
   const cw = mirrored.info.width;
   const ch = mirrored.info.height;
-  const blurred = await sharp(mirrored.data, { raw: { width: cw, height: ch, channels: 3 } }).blur(sigma).raw().toBuffer();
+  const blurred = await sharp(mirrored.data, { raw: { width: cw, height: ch, channels: 3 } })
+    .blur(sigma)
+    .raw()
+    .toBuffer();
   const median = channelMedians(image, rx0, ry0, rx1, ry1);
 
   const offsetX = left - rx0;

@@ -25,7 +25,11 @@ export function choosePrimaryFace(
 }
 
 /** The face most similar to the centroid of `references` above `minSimilarity`, or null. */
-export function faceMatchingIdentity(faces: readonly PrimaryCandidate[], references: readonly Float32Array[], minSimilarity = -1): number | null {
+export function faceMatchingIdentity(
+  faces: readonly PrimaryCandidate[],
+  references: readonly Float32Array[],
+  minSimilarity = -1,
+): number | null {
   if (references.length === 0) return null;
   const centroid = meanDirection(references);
   let best: number | null = null;

@@ -51,7 +51,10 @@ export function preferIdentityFaces(db: ProjectDatabase, imageIds: readonly numb
       }
       if (refs.length === 0) continue;
       const faces = facesOf.all(model, imageId) as { id: number; box: string; is_primary: number; vector: Buffer | null }[];
-      const candidates: PrimaryCandidate[] = faces.map((f) => ({ box: JSON.parse(f.box) as FaceBox, embedding: f.vector ? vectorFromBlob(f.vector) : undefined }));
+      const candidates: PrimaryCandidate[] = faces.map((f) => ({
+        box: JSON.parse(f.box) as FaceBox,
+        embedding: f.vector ? vectorFromBlob(f.vector) : undefined,
+      }));
       const choice = faceMatchingIdentity(candidates, refs, minSimilarity);
       const current = faces.findIndex((f) => f.is_primary === 1);
       if (choice === null || choice === current) continue;

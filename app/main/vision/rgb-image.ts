@@ -23,7 +23,11 @@ export async function decodeRgb(input: string | Uint8Array): Promise<RgbImage> {
 }
 
 /** PNG of interleaved 8-bit pixels: RGB, or one channel (a mask) when the data holds one value per pixel. */
-export async function encodePng(image: { readonly width: number; readonly height: number; readonly data: Uint8Array }): Promise<Uint8Array> {
+export async function encodePng(image: {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}): Promise<Uint8Array> {
   const channels = image.data.length / (image.width * image.height) === 1 ? 1 : 3;
   const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels } })
     .png({ compressionLevel: 6 })

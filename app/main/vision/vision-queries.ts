@@ -33,12 +33,18 @@ export function imageDetail(db: ProjectDatabase, media: MediaStore, imageId: num
        FROM images i LEFT JOIN identities n ON n.id = i.identity_id WHERE i.id = ?`,
     )
     .get(imageId) as
-    | { id: number; identity_id: number | null; identity_name: string | null; rel_path: string; width: number | null; height: number | null }
+    | {
+        id: number;
+        identity_id: number | null;
+        identity_name: string | null;
+        rel_path: string;
+        width: number | null;
+        height: number | null;
+      }
     | undefined;
   if (!image) throw new ApiError('NOT_FOUND', `no image ${imageId}`);
   const analysis = db.prepare('SELECT status, face_count, error, models, analyzed_at FROM analyses WHERE image_id = ?').get(imageId) as
-    | { status: AnalysisStatus; face_count: number; error: string | null; models: string; analyzed_at: string }
-    | undefined;
+    { status: AnalysisStatus; face_count: number; error: string | null; models: string; analyzed_at: string } | undefined;
   const rows = db
     .prepare(
       `SELECT id, face_index, box, score, quality, is_primary, landmarks, five_points, centroid_similarity, outlier
@@ -107,8 +113,7 @@ function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetai
 function nearestIdentities(db: ProjectDatabase, faceId: number | null): ImageDetail['nearestIdentities'] {
   if (faceId === null) return [];
   const row = db.prepare('SELECT vector FROM embeddings WHERE face_id = ? AND model = ?').get(faceId, DEFAULT_EMBEDDING_MODEL) as
-    | { vector: Buffer }
-    | undefined;
+    { vector: Buffer } | undefined;
   if (!row) return [];
   const embedding = vectorFromBlob(row.vector);
   return loadCentroids(db, DEFAULT_EMBEDDING_MODEL)
@@ -173,7 +178,8 @@ export function imageBadges(db: ProjectDatabase, imageIds: readonly number[]): I
      FROM analyses a LEFT JOIN faces f ON f.image_id = a.image_id AND f.is_primary = 1 WHERE a.image_id = ?`,
   );
   return imageIds.map((imageId) => {
-    const row = query.get(imageId) as { status: AnalysisStatus; face_count: number; quality: number | null; outlier: number | null } | undefined;
+    const row = query.get(imageId) as
+      { status: AnalysisStatus; face_count: number; quality: number | null; outlier: number | null } | undefined;
     return {
       imageId,
       status: row?.status ?? null,

@@ -21,7 +21,12 @@ process.on('message', (message: { type: string; path?: string; at?: number }) =>
         session = ProjectSession.open(message.path!, 'open', deps);
         process.send!({ type: 'result', held: true });
       } catch (error) {
-        process.send!({ type: 'result', held: false, code: error instanceof ApiError ? error.code : 'THROWN', message: (error as Error).message });
+        process.send!({
+          type: 'result',
+          held: false,
+          code: error instanceof ApiError ? error.code : 'THROWN',
+          message: (error as Error).message,
+        });
       }
     };
     setTimeout(go, Math.max(0, at - Date.now() - 1));

@@ -21,7 +21,9 @@ db.transaction(() => {
     `INSERT INTO images (id, dataset_id, identity_id, rel_path, status, content_hash, bytes, format, width, height, channels, orientation, imported_at)
      VALUES (1, 1, 1, 'ann/1.png', 'ok', 'h', 1, 'png', 92, 112, 1, 1, ?)`,
   ).run(now);
-  db.prepare("INSERT INTO packs (id, name, version, hash, path, manifest, created_at) VALUES (1, 'seed', '1', 'sha256:seed', '/nonexistent', '{}', ?)").run(now);
+  db.prepare(
+    "INSERT INTO packs (id, name, version, hash, path, manifest, created_at) VALUES (1, 'seed', '1', 'sha256:seed', '/nonexistent', '{}', ?)",
+  ).run(now);
   const insert = db.prepare(
     `INSERT INTO variants (source_image_id, identity_id, pack_id, ordinal, edit_kind, strength, seed, recipe, file_key, width, height,
        id_to_source, id_to_centroid, diversity, created_at)
@@ -41,6 +43,9 @@ process.on('message', (message: { type: string; gc?: boolean }) => {
   process.send!({ type: 'memory', usage: process.memoryUsage() });
 });
 process.once('SIGTERM', () => {
-  void host.close().then(() => services.shutdown()).then(() => process.exit(0));
+  void host
+    .close()
+    .then(() => services.shutdown())
+    .then(() => process.exit(0));
 });
 process.stdout.write(`${JSON.stringify({ origin: host.origin, token: host.token })}\n`);

@@ -6,7 +6,9 @@ import type { TfjsNode } from '../tfjs-graph.ts';
 export function mean(node: TfjsNode, ctx: ConversionContext): void {
   const x = ctx.runtimeInput(node, 0);
   const rank = x.shape.length;
-  const axes = [...new Set(ctx.constantInts(node, 1, 'reduction_indices').map((a) => normaliseAxis(a, rank, nodeLabel(node))))].sort((a, b) => a - b);
+  const axes = [...new Set(ctx.constantInts(node, 1, 'reduction_indices').map((a) => normaliseAxis(a, rank, nodeLabel(node))))].sort(
+    (a, b) => a - b,
+  );
   const keepDims = node.bool('keep_dims', false);
   if (axes.length === 0) {
     ctx.define(node.name, x);
@@ -17,7 +19,10 @@ export function mean(node: TfjsNode, ctx: ConversionContext): void {
   const nchwKeepsOrder = kept.map(nchwAxis).every((p, i, all) => i === 0 || all[i - 1] < p);
   const layout = rank === 4 && x.layout === 'nchw' && (keepDims || nchwKeepsOrder) ? 'nchw' : 'tf';
   const onnxAxes = layout === 'nchw' ? axes.map(nchwAxis) : axes;
-  const output = ctx.builder.addNode('ReduceMean', [ctx.inLayout(x, layout)], node.name, { axes: { ints: onnxAxes }, keepdims: { i: keepDims ? 1 : 0 } });
+  const output = ctx.builder.addNode('ReduceMean', [ctx.inLayout(x, layout)], node.name, {
+    axes: { ints: onnxAxes },
+    keepdims: { i: keepDims ? 1 : 0 },
+  });
   const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => x.shape[i]);
   ctx.defineTensor(node, output, shape, layout);
 }

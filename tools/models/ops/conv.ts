@@ -12,11 +12,20 @@ import { assertNhwc, spatialAttribute } from './nhwc-attributes.ts';
 
 type ConvKind = 'conv' | 'depthwise';
 
-function spatialPadding(node: TfjsNode, size: [number, number], kernel: [number, number], strides: [number, number], dilations: [number, number]): [AxisPadding, AxisPadding] {
+function spatialPadding(
+  node: TfjsNode,
+  size: [number, number],
+  kernel: [number, number],
+  strides: [number, number],
+  dilations: [number, number],
+): [AxisPadding, AxisPadding] {
   const padding = parsePadding(node.string('padding'), nodeLabel(node));
   const explicit = padding === 'EXPLICIT' ? node.ints('explicit_paddings') : [];
   return [0, 1].map((axis) =>
-    axisPadding(padding, { size: size[axis], kernel: kernel[axis], stride: strides[axis], dilation: dilations[axis] }, [explicit[2 + 2 * axis] ?? 0, explicit[3 + 2 * axis] ?? 0]),
+    axisPadding(padding, { size: size[axis], kernel: kernel[axis], stride: strides[axis], dilation: dilations[axis] }, [
+      explicit[2 + 2 * axis] ?? 0,
+      explicit[3 + 2 * axis] ?? 0,
+    ]),
   ) as [AxisPadding, AxisPadding];
 }
 
@@ -89,7 +98,12 @@ export function conv2dBackpropInput(node: TfjsNode, ctx: ConversionContext): voi
 
   const filterName = node.inputs[1];
   const weights = ctx.initializer(`weights\u0000${filterName}\u0000transposed`, () =>
-    ctx.builder.addInitializer(`${filterName}/iohw`, transposeData(filter.data as Float32Array, filter.shape, [3, 2, 0, 1]), [inChannels, outChannels, kh, kw]),
+    ctx.builder.addInitializer(`${filterName}/iohw`, transposeData(filter.data as Float32Array, filter.shape, [3, 2, 0, 1]), [
+      inChannels,
+      outChannels,
+      kh,
+      kw,
+    ]),
   );
   const output = ctx.builder.addNode('ConvTranspose', [ctx.inLayout(x, 'nchw'), weights], node.name, {
     kernel_shape: { ints: [kh, kw] },

@@ -17,21 +17,30 @@ function outputShape(node: TfjsNode, values: GraphValue[]): number[] {
 /** Emits `onnxOp` over all inputs of `node`, in the layout their runtime operands favour. */
 function elementwise(node: TfjsNode, ctx: ConversionContext, onnxOp: string): void {
   const values = operands(node, ctx);
-  if (values.every((v) => v.kind === 'constant')) throw new Error(`${nodeLabel(node)} has only constant inputs; constant folding is not supported`);
+  if (values.every((v) => v.kind === 'constant'))
+    throw new Error(`${nodeLabel(node)} has only constant inputs; constant folding is not supported`);
   const layout = ctx.elementwiseLayout(values);
-  const output = ctx.builder.addNode(onnxOp, values.map((v) => ctx.operand(v, layout)), node.name);
+  const output = ctx.builder.addNode(
+    onnxOp,
+    values.map((v) => ctx.operand(v, layout)),
+    node.name,
+  );
   ctx.defineTensor(node, output, outputShape(node, values), layout);
 }
 
-export const binary = (onnxOp: 'Add' | 'Sub' | 'Mul' | 'Max' | 'Min' | 'PRelu') => (node: TfjsNode, ctx: ConversionContext): void => {
-  if (node.inputs.length !== 2) throw new Error(`${nodeLabel(node)} expects 2 inputs, has ${node.inputs.length}`);
-  elementwise(node, ctx, onnxOp);
-};
+export const binary =
+  (onnxOp: 'Add' | 'Sub' | 'Mul' | 'Max' | 'Min' | 'PRelu') =>
+  (node: TfjsNode, ctx: ConversionContext): void => {
+    if (node.inputs.length !== 2) throw new Error(`${nodeLabel(node)} expects 2 inputs, has ${node.inputs.length}`);
+    elementwise(node, ctx, onnxOp);
+  };
 
-export const unary = (onnxOp: 'Relu' | 'Sigmoid' | 'Abs') => (node: TfjsNode, ctx: ConversionContext): void => {
-  if (node.inputs.length !== 1) throw new Error(`${nodeLabel(node)} expects 1 input, has ${node.inputs.length}`);
-  elementwise(node, ctx, onnxOp);
-};
+export const unary =
+  (onnxOp: 'Relu' | 'Sigmoid' | 'Abs') =>
+  (node: TfjsNode, ctx: ConversionContext): void => {
+    if (node.inputs.length !== 1) throw new Error(`${nodeLabel(node)} expects 1 input, has ${node.inputs.length}`);
+    elementwise(node, ctx, onnxOp);
+  };
 
 /** AddN → Sum (ONNX Sum is variadic with broadcasting, a superset of AddN). */
 export function addN(node: TfjsNode, ctx: ConversionContext): void {

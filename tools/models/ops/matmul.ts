@@ -13,7 +13,8 @@ function gemm(node: TfjsNode, ctx: ConversionContext, fused: FusedOps | undefine
   const rows = transA ? a.shape[1] : a.shape[0];
   const columns = transB ? b.shape[0] : b.shape[1];
   const inner = [transA ? a.shape[0] : a.shape[1], transB ? b.shape[1] : b.shape[0]];
-  if (inner[0] !== inner[1] && !inner.includes(-1)) throw new Error(`${nodeLabel(node)} multiplies [${a.shape.join(',')}] by [${b.shape.join(',')}]`);
+  if (inner[0] !== inner[1] && !inner.includes(-1))
+    throw new Error(`${nodeLabel(node)} multiplies [${a.shape.join(',')}] by [${b.shape.join(',')}]`);
   const product = ctx.builder.addNode('Gemm', inputs, fused?.activation ? `${node.name}/gemm` : node.name, {
     transA: { i: transA ? 1 : 0 },
     transB: { i: transB ? 1 : 0 },

@@ -15,7 +15,9 @@ function pool(node: TfjsNode, ctx: ConversionContext, onnxOp: 'MaxPool' | 'Avera
   const padding = parsePadding(node.string('padding'), nodeLabel(node));
   if (padding === 'EXPLICIT') throw new Error(`${nodeLabel(node)}: EXPLICIT padding is not supported for pooling`);
   const [n, h, w, c] = x.shape;
-  const [ph, pw] = [0, 1].map((axis) => axisPadding(padding, { size: [h, w][axis], kernel: kernel[axis], stride: strides[axis], dilation: 1 }));
+  const [ph, pw] = [0, 1].map((axis) =>
+    axisPadding(padding, { size: [h, w][axis], kernel: kernel[axis], stride: strides[axis], dilation: 1 }),
+  );
   const attributes = {
     kernel_shape: { ints: kernel },
     strides: { ints: strides },

@@ -17,7 +17,15 @@ export function resizeBilinear(node: TfjsNode, ctx: ConversionContext): void {
   // Sizes rather than scales: scale·size can round below the integer size TF asks for.
   const sizes =
     n === -1
-      ? ctx.builder.addNode('Concat', [ctx.builder.addNode('Shape', [input], `${node.name}/batch_channels`, { start: { i: 0 }, end: { i: 2 } }), ctx.int64Initializer(`${node.name}/size`, [height, width])], `${node.name}/sizes`, { axis: { i: 0 } })
+      ? ctx.builder.addNode(
+          'Concat',
+          [
+            ctx.builder.addNode('Shape', [input], `${node.name}/batch_channels`, { start: { i: 0 }, end: { i: 2 } }),
+            ctx.int64Initializer(`${node.name}/size`, [height, width]),
+          ],
+          `${node.name}/sizes`,
+          { axis: { i: 0 } },
+        )
       : ctx.int64Initializer(`${node.name}/sizes`, [n, c, height, width]);
   const output = ctx.builder.addNode('Resize', [input, '', '', sizes], node.name, {
     mode: { s: 'linear' },

@@ -26,7 +26,9 @@ export function reshape(node: TfjsNode, ctx: ConversionContext): void {
   const target = ctx.constantInts(node, 1, 'shape');
   const shape = reshapedShape(node, x.shape, target);
   // allowzero=1: a 0 in a TF shape is a real zero-sized dimension, not ONNX's "copy this dimension".
-  const output = ctx.builder.addNode('Reshape', [ctx.inLayout(x, 'tf'), ctx.int64Initializer(`${node.name}/shape`, target)], node.name, { allowzero: { i: 1 } });
+  const output = ctx.builder.addNode('Reshape', [ctx.inLayout(x, 'tf'), ctx.int64Initializer(`${node.name}/shape`, target)], node.name, {
+    allowzero: { i: 1 },
+  });
   ctx.defineTensor(node, output, shape, 'tf');
 }
 
@@ -38,7 +40,9 @@ export function pad(node: TfjsNode, ctx: ConversionContext): void {
   const pairs = Array.from({ length: rank }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
   const stored = x.layout === 'nchw' ? permute(pairs, NHWC_TO_NCHW) : pairs;
   const pads = [...stored.map((p) => p[0]), ...stored.map((p) => p[1])];
-  const output = ctx.builder.addNode('Pad', [x.name, ctx.int64Initializer(`${node.name}/pads`, pads)], node.name, { mode: { s: 'constant' } });
+  const output = ctx.builder.addNode('Pad', [x.name, ctx.int64Initializer(`${node.name}/pads`, pads)], node.name, {
+    mode: { s: 'constant' },
+  });
   const shape = x.shape.map((d, i) => (d === -1 ? -1 : d + pairs[i][0] + pairs[i][1]));
   ctx.defineTensor(node, output, shape, x.layout);
 }
@@ -50,7 +54,14 @@ export function concat(node: TfjsNode, ctx: ConversionContext): void {
   if (values.some((v) => v.shape.length !== rank)) throw new Error(`${nodeLabel(node)} concatenates tensors of different ranks`);
   const axis = normaliseAxis(ctx.constantInts(node, count, 'axis')[0], rank, nodeLabel(node));
   const layout = rank === 4 && values.some((v) => v.kind === 'tensor' && v.layout === 'nchw') ? 'nchw' : 'tf';
-  const output = ctx.builder.addNode('Concat', values.map((v) => ctx.inLayout(v, layout)), node.name, { axis: { i: layout === 'nchw' ? nchwAxis(axis) : axis } });
-  const shape = values[0].shape.map((d, i) => (i !== axis ? d : values.some((v) => v.shape[i] === -1) ? -1 : values.reduce((sum, v) => sum + v.shape[i], 0)));
+  const output = ctx.builder.addNode(
+    'Concat',
+    values.map((v) => ctx.inLayout(v, layout)),
+    node.name,
+    { axis: { i: layout === 'nchw' ? nchwAxis(axis) : axis } },
+  );
+  const shape = values[0].shape.map((d, i) =>
+    i !== axis ? d : values.some((v) => v.shape[i] === -1) ? -1 : values.reduce((sum, v) => sum + v.shape[i], 0),
+  );
   ctx.defineTensor(node, output, shape, layout);
 }

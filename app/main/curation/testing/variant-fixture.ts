@@ -43,7 +43,8 @@ export function importSharedFaces(db: ProjectDatabase, identities: number, image
   for (let s = 0; s < identities; s += 1) {
     const identity = `s${11 + s}`;
     const identityId = Number(
-      db.prepare('INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, ?)').run(identity, naturalKey(identity), now).lastInsertRowid,
+      db.prepare('INSERT INTO identities (name, name_key, created_at) VALUES (?, ?, ?)').run(identity, naturalKey(identity), now)
+        .lastInsertRowid,
     );
     for (let n = 1; n <= imagesPerIdentity; n += 1) {
       const relPath = `${identity}/${n}.png`;
@@ -100,7 +101,10 @@ export async function writeFixtureVariants(
     for (let k = 0; k < perImage; k += 1) {
       const brightness = 0.5 + k / Math.max(1, perImage - 1);
       const key = `variants/fixture-${image.id}-${k}.png`;
-      const png = await sharp(join(sharedFacesDir, 'orl', image.relPath)).modulate({ brightness }).png().toBuffer();
+      const png = await sharp(join(sharedFacesDir, 'orl', image.relPath))
+        .modulate({ brightness })
+        .png()
+        .toBuffer();
       await media.write(key, png);
       const editKind = FIXTURE_EDITS[k % FIXTURE_EDITS.length];
       const idToSource = round(0.1 + (0.8 * k) / Math.max(1, perImage - 1));
@@ -109,10 +113,32 @@ export async function writeFixtureVariants(
       const seed = image.id * 1000 + k;
       const recipe = JSON.stringify({ edit: editKind, brightness, seed });
       const id = Number(
-        insert.run(image.id, image.identityId, packId, k, editKind, brightness, seed, recipe, key, idToSource, idToCentroid, diversity, new Date().toISOString())
-          .lastInsertRowid,
+        insert.run(
+          image.id,
+          image.identityId,
+          packId,
+          k,
+          editKind,
+          brightness,
+          seed,
+          recipe,
+          key,
+          idToSource,
+          idToCentroid,
+          diversity,
+          new Date().toISOString(),
+        ).lastInsertRowid,
       );
-      variants.push({ id, sourceImageId: image.id, identityId: image.identityId, ordinal: k, editKind, idToSource, idToCentroid, diversity });
+      variants.push({
+        id,
+        sourceImageId: image.id,
+        identityId: image.identityId,
+        ordinal: k,
+        editKind,
+        idToSource,
+        idToCentroid,
+        diversity,
+      });
     }
   }
   return variants;

@@ -47,7 +47,10 @@ export function serveApiSocket(ws: WebSocket, context: ApiSocketContext): void {
       text = JSON.stringify({
         type: 'reply',
         id,
-        reply: failure('PAYLOAD_TOO_LARGE', `the reply is ${megabytes} MiB, over the ${limits.maxReplyBytes >> 20} MiB limit; ask for fewer items`),
+        reply: failure(
+          'PAYLOAD_TOO_LARGE',
+          `the reply is ${megabytes} MiB, over the ${limits.maxReplyBytes >> 20} MiB limit; ask for fewer items`,
+        ),
       } satisfies HostFrame);
     }
     ws.send(text);

@@ -10,17 +10,34 @@ const positiveIds = (n: number) => Array.from({ length: n }, () => Number.MAX_SA
 
 /** The largest input each list-taking command accepts: every list at its maximum, every number and string at its longest. */
 const largestInputs: [CommandName, unknown][] = [
-  ['synthesis.start', {
-    sources: { kind: 'images', imageIds: ids(100_000) },
-    edits: Array.from({ length: 32 }, () => ({ type: 'mix', parts: Array.from({ length: 8 }, () => longestString(128)), donors: 'random', strength: [-10, 10] })),
-  }],
-  ['synthesis.start', { sources: { kind: 'identities', identityIds: ids(100_000) }, edits: [{ type: 'direction', name: longestString(128), strength: [-10, 10] }] }],
+  [
+    'synthesis.start',
+    {
+      sources: { kind: 'images', imageIds: ids(100_000) },
+      edits: Array.from({ length: 32 }, () => ({
+        type: 'mix',
+        parts: Array.from({ length: 8 }, () => longestString(128)),
+        donors: 'random',
+        strength: [-10, 10],
+      })),
+    },
+  ],
+  [
+    'synthesis.start',
+    {
+      sources: { kind: 'identities', identityIds: ids(100_000) },
+      edits: [{ type: 'direction', name: longestString(128), strength: [-10, 10] }],
+    },
+  ],
   ['vision.analyze', { imageIds: ids(100_000) }],
   ['curation.decide', { variantIds: positiveIds(10_000), status: 'accepted' }],
-  ['curation.page', {
-    view: { filter: { keepIds: positiveIds(50_000), editKinds: Array.from({ length: 64 }, () => longestString(64)) } },
-    segments: Array.from({ length: 500 }, () => ({ groupKey: longestString(128), offset: Number.MAX_SAFE_INTEGER, limit: 2 })),
-  }],
+  [
+    'curation.page',
+    {
+      view: { filter: { keepIds: positiveIds(50_000), editKinds: Array.from({ length: 64 }, () => longestString(64)) } },
+      segments: Array.from({ length: 500 }, () => ({ groupKey: longestString(128), offset: Number.MAX_SAFE_INTEGER, limit: 2 })),
+    },
+  ],
 ];
 
 describe('the web host message limit', () => {

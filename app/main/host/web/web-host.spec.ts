@@ -148,7 +148,10 @@ describe('web host', () => {
         const check = (): void => (replies.length >= 2 ? done() : void setTimeout(check, 5));
         check();
       });
-      expect(replies.find((r) => r.id === 1)!.reply.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/ask for fewer items/) });
+      expect(replies.find((r) => r.id === 1)!.reply.error).toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: expect.stringMatching(/ask for fewer items/),
+      });
       expect(replies.find((r) => r.id === 2)!.reply).toEqual({ ok: true, output: [] });
       ws.close();
     } finally {

@@ -116,12 +116,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-async function handleHttp(
-  request: IncomingMessage,
-  response: ServerResponse,
-  options: WebHostOptions,
-  auth: WebAuth,
-): Promise<void> {
+async function handleHttp(request: IncomingMessage, response: ServerResponse, options: WebHostOptions, auth: WebAuth): Promise<void> {
   if (!auth.hostAllowed(request)) return sendText(response, 421, 'wrong host');
   if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed');
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -188,12 +183,7 @@ function safeDecode(value: string): string | null {
   }
 }
 
-async function closeAll(
-  server: Server,
-  wss: WebSocketServer,
-  sockets: Set<WebSocket>,
-  unsubscribe: () => void,
-): Promise<void> {
+async function closeAll(server: Server, wss: WebSocketServer, sockets: Set<WebSocket>, unsubscribe: () => void): Promise<void> {
   unsubscribe();
   for (const ws of sockets) ws.terminate();
   await new Promise<void>((done) => wss.close(() => done()));

@@ -14,4 +14,14 @@ import { naturalOrderSchema } from './v17-natural-order.ts';
  * above the last (15 shipped straight after 6, so the next is 16; migrations.spec.ts enforces the
  * order and upgrades the snapshot of the last release in test/fixtures/releases).
  */
-export const migrations: readonly Migration[] = [coreSchema, visionSchema, synthesisSchema, curationSchema, datasetIndexesSchema, visionOutliersSchema, decisionProvenanceSchema, variantScaleSchema, naturalOrderSchema];
+export const migrations: readonly Migration[] = [
+  coreSchema,
+  visionSchema,
+  synthesisSchema,
+  curationSchema,
+  datasetIndexesSchema,
+  visionOutliersSchema,
+  decisionProvenanceSchema,
+  variantScaleSchema,
+  naturalOrderSchema,
+];

@@ -15,9 +15,11 @@ export const naturalOrderSchema: Migration = {
       ALTER TABLE images ADD COLUMN path_key TEXT NOT NULL DEFAULT '';
     `);
     const identities = db.prepare('UPDATE identities SET name_key = ? WHERE id = ?');
-    for (const row of db.prepare('SELECT id, name FROM identities').all() as { id: number; name: string }[]) identities.run(naturalKey(row.name), row.id);
+    for (const row of db.prepare('SELECT id, name FROM identities').all() as { id: number; name: string }[])
+      identities.run(naturalKey(row.name), row.id);
     const images = db.prepare('UPDATE images SET path_key = ? WHERE id = ?');
-    for (const row of db.prepare('SELECT id, rel_path FROM images').all() as { id: number; rel_path: string }[]) images.run(naturalKey(row.rel_path), row.id);
+    for (const row of db.prepare('SELECT id, rel_path FROM images').all() as { id: number; rel_path: string }[])
+      images.run(naturalKey(row.rel_path), row.id);
     db.exec(`
       CREATE INDEX identities_by_name_key ON identities (name_key);
       CREATE INDEX images_by_identity_natural ON images (identity_id, dataset_id, path_key, status);

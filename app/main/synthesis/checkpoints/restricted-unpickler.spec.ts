@@ -21,12 +21,61 @@ describe('restricted unpickler', () => {
   it('reads plain containers: dict, list, tuple, numbers, strings, bytes', async () => {
     // {'a': [1, -2, 3.5], 'b': ('x', b'yz'), 'c': None, 'd': True}, protocol 2.
     const bytes = [
-      0x80, 0x02, 0x7d, 0x28,
-      0x58, 1, 0, 0, 0, ...latin1('a'), 0x5d, 0x28, 0x4b, 1, 0x4a, ...[0xfe, 0xff, 0xff, 0xff], 0x47, 0x40, 0x0c, 0, 0, 0, 0, 0, 0, 0x65,
-      0x58, 1, 0, 0, 0, ...latin1('b'), 0x8c, 1, ...latin1('x'), 0x43, 2, ...latin1('yz'), 0x86,
-      0x58, 1, 0, 0, 0, ...latin1('c'), 0x4e,
-      0x58, 1, 0, 0, 0, ...latin1('d'), 0x88,
-      0x75, 0x2e,
+      0x80,
+      0x02,
+      0x7d,
+      0x28,
+      0x58,
+      1,
+      0,
+      0,
+      0,
+      ...latin1('a'),
+      0x5d,
+      0x28,
+      0x4b,
+      1,
+      0x4a,
+      ...[0xfe, 0xff, 0xff, 0xff],
+      0x47,
+      0x40,
+      0x0c,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0x65,
+      0x58,
+      1,
+      0,
+      0,
+      0,
+      ...latin1('b'),
+      0x8c,
+      1,
+      ...latin1('x'),
+      0x43,
+      2,
+      ...latin1('yz'),
+      0x86,
+      0x58,
+      1,
+      0,
+      0,
+      0,
+      ...latin1('c'),
+      0x4e,
+      0x58,
+      1,
+      0,
+      0,
+      0,
+      ...latin1('d'),
+      0x88,
+      0x75,
+      0x2e,
     ];
     const value = (await readTorchCheckpoint(pickleFile('plain.pkl', bytes))) as Map<string, unknown>;
     expect(value.get('a')).toEqual([1, -2, 3.5]);
@@ -37,9 +86,21 @@ describe('restricted unpickler', () => {
   });
 
   it.each([
-    ['GLOBAL posix.system + REDUCE', [0x80, 0x02, 0x63, ...latin1('posix\nsystem\n'), 0x8c, 4, ...latin1('true'), 0x85, 0x52, 0x2e], 'posix.system'],
-    ['STACK_GLOBAL builtins.eval', [0x80, 0x04, 0x8c, 8, ...latin1('builtins'), 0x8c, 4, ...latin1('eval'), 0x93, 0x8c, 1, ...latin1('1'), 0x85, 0x52, 0x2e], 'builtins.eval'],
-    ['INST subprocess.Popen', [0x28, 0x8c, 4, ...latin1('true'), 0x69, ...latin1('subprocess\nPopen\n'), 0x2e].map((b, i) => (i === 0 ? 0x28 : b)), 'subprocess.Popen'],
+    [
+      'GLOBAL posix.system + REDUCE',
+      [0x80, 0x02, 0x63, ...latin1('posix\nsystem\n'), 0x8c, 4, ...latin1('true'), 0x85, 0x52, 0x2e],
+      'posix.system',
+    ],
+    [
+      'STACK_GLOBAL builtins.eval',
+      [0x80, 0x04, 0x8c, 8, ...latin1('builtins'), 0x8c, 4, ...latin1('eval'), 0x93, 0x8c, 1, ...latin1('1'), 0x85, 0x52, 0x2e],
+      'builtins.eval',
+    ],
+    [
+      'INST subprocess.Popen',
+      [0x28, 0x8c, 4, ...latin1('true'), 0x69, ...latin1('subprocess\nPopen\n'), 0x2e].map((b, i) => (i === 0 ? 0x28 : b)),
+      'subprocess.Popen',
+    ],
   ])('refuses %s, naming the global and the file', async (_, bytes, global) => {
     const path = pickleFile(`hostile-${global}.pkl`, [0x80, 0x02, ...(bytes as number[]).slice((bytes as number[])[0] === 0x80 ? 2 : 0)]);
     const error = await readTorchCheckpoint(path).catch((e: unknown) => e);
@@ -49,8 +110,12 @@ describe('restricted unpickler', () => {
   });
 
   it('refuses truncated files and unknown opcodes with the byte offset', async () => {
-    await expect(readTorchCheckpoint(pickleFile('truncated.pkl', [0x80, 0x02, 0x58, 9, 0, 0, 0, 0x61]))).rejects.toThrow(/truncated pickle/);
-    await expect(readTorchCheckpoint(pickleFile('unknown.pkl', [0x80, 0x02, 0xff]))).rejects.toThrow(/unknown pickle opcode 0xff \(at byte 3\)/);
+    await expect(readTorchCheckpoint(pickleFile('truncated.pkl', [0x80, 0x02, 0x58, 9, 0, 0, 0, 0x61]))).rejects.toThrow(
+      /truncated pickle/,
+    );
+    await expect(readTorchCheckpoint(pickleFile('unknown.pkl', [0x80, 0x02, 0xff]))).rejects.toThrow(
+      /unknown pickle opcode 0xff \(at byte 3\)/,
+    );
     await expect(readTorchCheckpoint(pickleFile('not-a-checkpoint.bin', latin1('hello')))).rejects.toThrow(/not a PyTorch checkpoint/);
   });
 });

@@ -45,7 +45,8 @@ export async function readTorchCheckpoint(path: string): Promise<unknown> {
   }
   try {
     if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) return await readZipCheckpoint(path);
-    if (bytes[0] !== 0x80) throw new CheckpointError(`${path}: not a PyTorch checkpoint or pickle (it starts with neither a zip nor a pickle header)`);
+    if (bytes[0] !== 0x80)
+      throw new CheckpointError(`${path}: not a PyTorch checkpoint or pickle (it starts with neither a zip nor a pickle header)`);
     return readPickleStream(bytes, path);
   } catch (error) {
     if (error instanceof PickleRefused || error instanceof CheckpointError) throw error;
@@ -89,7 +90,8 @@ function readLegacyTorch(bytes: Uint8Array, start: number, source: string): unkn
         storage = { kind: 'storage', dtype, bytes: new Uint8Array(0) };
         storages.set(id, storage);
       }
-      if (view !== null && view !== undefined) throw new CheckpointError(`${source}: storage views (torch < 0.4) are not supported; re-save the checkpoint`);
+      if (view !== null && view !== undefined)
+        throw new CheckpointError(`${source}: storage views (torch < 0.4) are not supported; re-save the checkpoint`);
       return storage;
     },
   });
@@ -104,7 +106,8 @@ function readLegacyTorch(bytes: Uint8Array, start: number, source: string): unkn
     const count = Number(view.getBigInt64(pos, true));
     const length = count * ELEMENT_SIZE[storage.dtype];
     pos += 8;
-    if (count < 0 || pos + length > bytes.length) throw new CheckpointError(`${source}: truncated: storage "${String(key)}" needs ${length} bytes`);
+    if (count < 0 || pos + length > bytes.length)
+      throw new CheckpointError(`${source}: truncated: storage "${String(key)}" needs ${length} bytes`);
     storage.bytes = bytes.subarray(pos, pos + length);
     pos += length;
   }
@@ -133,7 +136,8 @@ async function readZipCheckpoint(path: string): Promise<unknown> {
       const bytes = entries.get(`${prefix}data/${id}`);
       if (!bytes) throw new CheckpointError(`${path}: storage data/${id} is missing from the archive`);
       const dtype = storageDtype(type, path);
-      if (bytes.length % ELEMENT_SIZE[dtype] !== 0) throw new CheckpointError(`${path}: storage data/${id} is not a whole number of ${dtype} values`);
+      if (bytes.length % ELEMENT_SIZE[dtype] !== 0)
+        throw new CheckpointError(`${path}: storage data/${id} is not a whole number of ${dtype} values`);
       const storage: CheckpointStorage = { kind: 'storage', dtype, bytes };
       storages.set(id, storage);
       return storage;
@@ -156,7 +160,9 @@ function readZipEntries(path: string): Promise<Map<string, Uint8Array>> {
         total += entry.uncompressedSize;
         if (total > MAX_ZIP_BYTES) {
           zip.close();
-          return reject(new CheckpointError(`${path}: the archive inflates to more than ${MAX_ZIP_BYTES / 2 ** 30} GiB; refusing to read it`));
+          return reject(
+            new CheckpointError(`${path}: the archive inflates to more than ${MAX_ZIP_BYTES / 2 ** 30} GiB; refusing to read it`),
+          );
         }
         zip.openReadStream(entry, (streamError, stream) => {
           if (streamError || !stream) return reject(new CheckpointError(`${path}: ${entry.fileName}: ${streamError?.message}`));
@@ -201,7 +207,12 @@ function refusal(source: string, global: string): PickleRefused {
 }
 
 function constructor(global: string, construct: DataConstructor['construct'], build?: DataConstructor['build']): DataConstructor {
-  const self: DataConstructor = { kind: 'constructor', global, construct: (args) => madeBy(construct(args), self), ...(build ? { build } : {}) };
+  const self: DataConstructor = {
+    kind: 'constructor',
+    global,
+    construct: (args) => madeBy(construct(args), self),
+    ...(build ? { build } : {}),
+  };
   return self;
 }
 
@@ -218,11 +229,25 @@ function asNumbers(value: unknown, what: string): number[] {
 function rebuildTensor(global: string): DataConstructor {
   return constructor(global, ([storage, offset, size, stride]) => {
     if ((storage as CheckpointStorage | null)?.kind !== 'storage') throw new CheckpointError(`${global}: first argument is not a storage`);
-    return new CheckpointTensor(storage as CheckpointStorage, asNumber(offset, 'storage offset'), asNumbers(size, 'tensor size'), asNumbers(stride, 'tensor stride'));
+    return new CheckpointTensor(
+      storage as CheckpointStorage,
+      asNumber(offset, 'storage offset'),
+      asNumbers(size, 'tensor size'),
+      asNumbers(stride, 'tensor stride'),
+    );
   });
 }
 
-const NUMPY_DTYPES: Readonly<Record<string, string>> = { f4: 'float32', f8: 'float64', f2: 'float16', i8: 'int64', i4: 'int32', u1: 'uint8', i1: 'int8', b1: 'bool' };
+const NUMPY_DTYPES: Readonly<Record<string, string>> = {
+  f4: 'float32',
+  f8: 'float64',
+  f2: 'float16',
+  i8: 'int64',
+  i4: 'int32',
+  u1: 'uint8',
+  i1: 'int8',
+  b1: 'bool',
+};
 
 interface NumpyDtype {
   readonly kind: 'dtype';
@@ -282,7 +307,8 @@ function allowedGlobals(source: string): (module: string, name: string) => DataC
     constructor('torch.storage._load_from_bytes', ([bytes]) => {
       if (!(bytes instanceof Uint8Array)) throw new CheckpointError(`${source}: _load_from_bytes without bytes`);
       const storage = readPickleStream(bytes, `${source} (embedded storage)`);
-      if ((storage as CheckpointStorage | null)?.kind !== 'storage') throw new CheckpointError(`${source}: embedded storage is not a storage`);
+      if ((storage as CheckpointStorage | null)?.kind !== 'storage')
+        throw new CheckpointError(`${source}: embedded storage is not a storage`);
       return storage;
     }),
   );
@@ -303,7 +329,8 @@ function allowedGlobals(source: string): (module: string, name: string) => DataC
       ),
     );
   }
-  for (const name of ['builtins.set', 'builtins.frozenset']) add(constructor(name, ([items]) => new Set(Array.isArray(items) ? items : [])));
+  for (const name of ['builtins.set', 'builtins.frozenset'])
+    add(constructor(name, ([items]) => new Set(Array.isArray(items) ? items : [])));
   add(
     constructor('torch_utils.persistence._reconstruct_persistent_obj', ([meta]): PersistentRecord => {
       if (!(meta instanceof Map) || meta.get('type') !== 'class' || !(meta.get('state') instanceof Map)) {
@@ -314,7 +341,8 @@ function allowedGlobals(source: string): (module: string, name: string) => DataC
   );
   add(
     constructor('_codecs.encode', ([text, encoding]) => {
-      if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) throw new CheckpointError(`${source}: _codecs.encode only decodes latin1 text`);
+      if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1'))
+        throw new CheckpointError(`${source}: _codecs.encode only decodes latin1 text`);
       return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
     }),
   );

@@ -22,7 +22,12 @@ export function fitDominantLight(luminance: Float32Array, normals: Float32Array,
   for (let j = 0; j < plane; j += stride) if (weights[j] > 0) samples.push(j);
   const evaluate = (azimuth: number, elevation: number) => {
     const [lx, ly, lz] = lightDirection({ azimuth, elevation });
-    let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    let sw = 0,
+      sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0,
+      syy = 0;
     for (const j of samples) {
       const w = weights[j];
       const x = Math.max(0, normals[j] * lx + normals[plane + j] * ly + normals[2 * plane + j] * lz);
@@ -44,7 +49,8 @@ export function fitDominantLight(luminance: Float32Array, normals: Float32Array,
       ambient = Math.max(0, (sy - intensity * sx) / sw);
       if (ambient === 0 && sxx > 0) intensity = Math.max(0, sxy / sxx);
     }
-    const error = syy - 2 * intensity * sxy - 2 * ambient * sy + intensity * intensity * sxx + 2 * intensity * ambient * sx + ambient * ambient * sw;
+    const error =
+      syy - 2 * intensity * sxy - 2 * ambient * sy + intensity * intensity * sxx + 2 * intensity * ambient * sx + ambient * ambient * sw;
     return { error, intensity, ambient };
   };
   let best = { azimuth: 0, elevation: 0, ...evaluate(0, 0) };
@@ -56,7 +62,8 @@ export function fitDominantLight(luminance: Float32Array, normals: Float32Array,
       }
     }
   };
-  const range = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+  const range = (from: number, to: number, step: number) =>
+    Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
   search(range(-130, 130, 10), range(-60, 90, 10));
   const { azimuth, elevation } = best;
   search(range(azimuth - 9, azimuth + 9, 1.5), range(Math.max(-90, elevation - 9), Math.min(90, elevation + 9), 1.5));

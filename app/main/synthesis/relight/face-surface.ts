@@ -66,7 +66,12 @@ export function rasteriseFace(landmarks: Float32Array, size: number, depthScale 
   const covered = new Float32Array(plane);
   for (let t = 0; t < triangles.length; t += 3) {
     const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
-    const ax = vx[a], ay = -vy[a], bx = vx[b], by = -vy[b], cx = vx[c], cy = -vy[c];
+    const ax = vx[a],
+      ay = -vy[a],
+      bx = vx[b],
+      by = -vy[b],
+      cx = vx[c],
+      cy = -vy[c];
     const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
     if (Math.abs(area) < 1e-9) continue;
     const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx)));
@@ -95,7 +100,9 @@ export function rasteriseFace(landmarks: Float32Array, size: number, depthScale 
   for (let j = 0; j < plane; j += 1) {
     if (!covered[j]) continue;
     coverage[j] = Math.max(0, 2 * feathered[j] - 1);
-    const nx = meshNormals[j], ny = meshNormals[plane + j], nz = meshNormals[2 * plane + j];
+    const nx = meshNormals[j],
+      ny = meshNormals[plane + j],
+      nz = meshNormals[2 * plane + j];
     const n = Math.hypot(nx, ny, nz) || 1;
     normals[j] = nx / n;
     normals[plane + j] = ny / n;

@@ -58,7 +58,12 @@ describe('physically-based relighting', () => {
   const landmarks = dome();
 
   it('estimates the direction of the lamp a face was lit by', () => {
-    for (const [azimuth, elevation] of [[0, 0], [35, 15], [-50, 0], [20, -30]] as const) {
+    for (const [azimuth, elevation] of [
+      [0, 0],
+      [35, 15],
+      [-50, 0],
+      [20, -30],
+    ] as const) {
       const face = prepareRelight({ image: { size: SIZE, data: render(landmarks, lamp(azimuth, elevation)) }, landmarks });
       expect(Math.abs(face.estimated.azimuth - azimuth)).toBeLessThan(3);
       expect(Math.abs(face.estimated.elevation - elevation)).toBeLessThan(3);
@@ -69,7 +74,12 @@ describe('physically-based relighting', () => {
 
   it('relit from one lamp to another, a face matches a render under the other lamp', () => {
     const face = prepareRelight({ image: { size: SIZE, data: render(landmarks, lamp(0, 0)) }, landmarks });
-    for (const [azimuth, elevation] of [[50, 0], [-35, 40], [0, -35], [70, 20]] as const) {
+    for (const [azimuth, elevation] of [
+      [50, 0],
+      [-35, 40],
+      [0, -35],
+      [70, 20],
+    ] as const) {
       const relit = renderRelight(face, lamp(azimuth, elevation), { shadowStrength: 0 });
       const truth = render(landmarks, lamp(azimuth, elevation));
       const unedited = psnrOver(face.image.data, truth, face.surface.coverage);

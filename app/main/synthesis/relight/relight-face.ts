@@ -111,7 +111,8 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
   const [dx, dy, dz] = lightDirection(lamp);
   let lambertMean = 0;
   for (let j = 0; j < plane; j += 1) {
-    if (weights[j] > 0) lambertMean += Math.max(0, surface.normals[j] * dx + surface.normals[plane + j] * dy + surface.normals[2 * plane + j] * dz);
+    if (weights[j] > 0)
+      lambertMean += Math.max(0, surface.normals[j] * dx + surface.normals[plane + j] * dy + surface.normals[2 * plane + j] * dz);
   }
   lambertMean /= Math.max(1, count);
   const lumaMean = (meanShading[0] + meanShading[1] + meanShading[2]) / 3 / Math.max(1, count);
@@ -246,7 +247,11 @@ function extendOutward(ratio: Float32Array, coverage: Float32Array, size: number
 }
 
 /** One-shot relighting of a source to one light; prefer prepare + render for many lights. */
-export function relightFace(source: RelightSource, light: LightSpec, options: RelightOptions = {}): RelitFace & { estimated: EstimatedLight } {
+export function relightFace(
+  source: RelightSource,
+  light: LightSpec,
+  options: RelightOptions = {},
+): RelitFace & { estimated: EstimatedLight } {
   const prepared = prepareRelight(source, options);
   return { ...renderRelight(prepared, light, options), estimated: prepared.estimated };
 }

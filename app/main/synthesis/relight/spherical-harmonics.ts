@@ -1,7 +1,12 @@
 import { invertSpd } from '../dense-linear-algebra.ts';
 
 /** Real spherical harmonics up to order 2 at a unit normal (Ramamoorthi & Hanrahan's ordering). */
-export function shBasis(x: number, y: number, z: number, out: Float64Array | Float32Array = new Float64Array(9)): Float64Array | Float32Array {
+export function shBasis(
+  x: number,
+  y: number,
+  z: number,
+  out: Float64Array | Float32Array = new Float64Array(9),
+): Float64Array | Float32Array {
   out[0] = 0.282095;
   out[1] = 0.488603 * y;
   out[2] = 0.488603 * z;

@@ -36,12 +36,19 @@ function readNpy(bytes: Uint8Array, path: string): Float32Array {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shape === undefined) throw new Error(`${path}: malformed .npy header`);
-  const dims = shape.split(',').map((d) => d.trim()).filter(Boolean).map(Number);
-  if (fortran === 'True' && dims.filter((d) => d > 1).length > 1) throw new Error(`${path}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
+  const dims = shape
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (fortran === 'True' && dims.filter((d) => d > 1).length > 1)
+    throw new Error(`${path}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
   const count = dims.reduce((a, b) => a * b, 1);
   const data = start + headerLength;
   const size = descr === '<f4' ? 4 : descr === '<f8' ? 8 : 0;
   if (size === 0) throw new Error(`${path}: dtype ${descr} is not supported; save as float32 or float64 (little-endian)`);
   if (data + count * size > bytes.length) throw new Error(`${path}: truncated .npy data`);
-  return Float32Array.from({ length: count }, (_, i) => (size === 4 ? view.getFloat32(data + 4 * i, true) : view.getFloat64(data + 8 * i, true)));
+  return Float32Array.from({ length: count }, (_, i) =>
+    size === 4 ? view.getFloat32(data + 4 * i, true) : view.getFloat64(data + 8 * i, true),
+  );
 }

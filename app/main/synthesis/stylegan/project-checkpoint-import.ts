@@ -12,7 +12,11 @@ import { StyleganFormatError } from './stylegan2-weights.ts';
  * and a file that is refused or is no StyleGAN2 comes back as INVALID_INPUT naming the file.
  */
 export async function importCheckpointBesideProject(projectPath: string, checkpoint: string, truncation?: number): Promise<string> {
-  const stem = basename(checkpoint).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'checkpoint';
+  const stem =
+    basename(checkpoint)
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .slice(0, 40) || 'checkpoint';
   const dir = join(defaultPacksDir(projectPath), `stylegan2-${stem}-${randomBytes(3).toString('hex')}`);
   try {
     await importStylegan2(resolve(checkpoint), dir, truncation === undefined ? {} : { truncation });

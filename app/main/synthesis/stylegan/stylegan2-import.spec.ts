@@ -2,7 +2,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { f32, loadWithPython, makeGeneratorFixture, makeHostileCheckpoints, torchOracleOrSkip, type GeneratorFixture, type GeneratorRequest } from '../../../../test/oracles/torch-oracle.ts';
+import {
+  f32,
+  loadWithPython,
+  makeGeneratorFixture,
+  makeHostileCheckpoints,
+  torchOracleOrSkip,
+  type GeneratorFixture,
+  type GeneratorRequest,
+} from '../../../../test/oracles/torch-oracle.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
 import { readTorchCheckpoint, type PersistentRecord } from '../checkpoints/torch-checkpoint.ts';
 import { PickleRefused } from '../checkpoints/restricted-unpickler.ts';
@@ -38,7 +46,11 @@ async function parity(name: string, request: GeneratorRequest): Promise<{ image:
   const pack = await loadGeneratorPack(packDir, runtime);
   try {
     const { numWs, wDim, resolution, batch } = fixture;
-    const latents = Array.from({ length: batch }, (_, b) => ({ layers: numWs, width: wDim, data: fixture.wPlus.slice(b * numWs * wDim, (b + 1) * numWs * wDim) }));
+    const latents = Array.from({ length: batch }, (_, b) => ({
+      layers: numWs,
+      width: wDim,
+      data: fixture.wPlus.slice(b * numWs * wDim, (b + 1) * numWs * wDim),
+    }));
     const images = await pack.synthesize(latents);
     expect(images[0]!.size).toBe(resolution);
     // The pack hands images out in 0‥1; the generator's own range is −1‥1.
@@ -54,14 +66,19 @@ async function parity(name: string, request: GeneratorRequest): Promise<{ image:
 describe.runIf(hasOracle)('StyleGAN2 import agrees with PyTorch', () => {
   const cases: [string, GeneratorRequest][] = [
     ['rosinality .pt (zip, a strided tensor), 64 px', { format: 'rosinality', resolution: 64, channelMax: 32 }],
-    ['rosinality .pt (legacy torch file, float16 weights), 64 px', { format: 'rosinality', resolution: 64, channelMax: 32, legacy: true, half: true, seed: 2 }],
+    [
+      'rosinality .pt (legacy torch file, float16 weights), 64 px',
+      { format: 'rosinality', resolution: 64, channelMax: 32, legacy: true, half: true, seed: 2 },
+    ],
     ['NVIDIA stylegan2-ada .pkl (persistence records), 64 px', { format: 'nvidia', resolution: 64, channelMax: 32 }],
     ['rosinality .pt, 256 px', { format: 'rosinality', resolution: 256, channelMax: 32, seed: 3 }],
     ['NVIDIA .pkl, 256 px', { format: 'nvidia', resolution: 256, channelMax: 32, seed: 4 }],
   ];
   it.each(cases)('%s: synthesis and mapping within 1e-3', async (label, request) => {
     const { image, mapping, fixture } = await parity(label.replace(/\W+/g, '-'), request);
-    console.info(`parity ${label}: synthesis max |Δ| ${image.toExponential(2)} over ${fixture.image.length} values, mapping (ψ ${fixture.psi}) max |Δ| ${mapping.toExponential(2)}`);
+    console.info(
+      `parity ${label}: synthesis max |Δ| ${image.toExponential(2)} over ${fixture.image.length} values, mapping (ψ ${fixture.psi}) max |Δ| ${mapping.toExponential(2)}`,
+    );
     expect(image).toBeLessThan(TOLERANCE);
     expect(mapping).toBeLessThan(TOLERANCE);
     // The comparison means something only if the generator's output is far from flat.
@@ -83,7 +100,12 @@ describe.runIf(hasOracle)('a checkpoint without latent_avg', () => {
       const [latent] = await pack.encode([{ size, data: new Float32Array(3 * size * size).fill(0.5) }]);
       const [torchAvg, torchStd] = [await f32(join(dir, 'w_avg.f32')), await f32(join(dir, 'w_std.f32'))];
       // Two independent means of 4096 samples: their difference has σ·√(2/4096); allow 5 of those.
-      const worst = Math.max(...Array.from(torchAvg, (v, i) => Math.abs(latent!.data[(fixture.numWs - 1) * 512 + i]! - v) / (torchStd[i]! * Math.sqrt(2 / 4096))));
+      const worst = Math.max(
+        ...Array.from(
+          torchAvg,
+          (v, i) => Math.abs(latent!.data[(fixture.numWs - 1) * 512 + i]! - v) / (torchStd[i]! * Math.sqrt(2 / 4096)),
+        ),
+      );
       expect(worst).toBeLessThan(5);
     } finally {
       await pack.close();

@@ -61,7 +61,9 @@ export async function importStylegan2(checkpointPath: string, outDir: string, op
     (options.directions ?? []).map(async (d) => {
       const layers = d.layers ?? [0, Math.min(8, model.numWs)];
       if (!(layers[0] >= 0 && layers[1] > layers[0] && layers[1] <= model.numWs)) {
-        throw new Error(`direction ${d.name}: layers [${layers[0]}, ${layers[1]}) must lie inside the generator's ${model.numWs} W+ layers`);
+        throw new Error(
+          `direction ${d.name}: layers [${layers[0]}, ${layers[1]}) must lie inside the generator's ${model.numWs} W+ layers`,
+        );
       }
       return { ...d, layers, vector: await readDirectionFile(d.file, model.wDim, layers[1] - layers[0]) };
     }),
@@ -93,7 +95,11 @@ export interface PackOptions {
 }
 
 /** Writes a converted generator as a pack (graphs, average-latent encoder, parts); returns the parts. */
-export async function writeStylegan2Pack(model: Stylegan2 & { wAvg: Float32Array }, outDir: string, options: PackOptions): Promise<PartSpec[]> {
+export async function writeStylegan2Pack(
+  model: Stylegan2 & { wAvg: Float32Array },
+  outDir: string,
+  options: PackOptions,
+): Promise<PartSpec[]> {
   const noise = options.noise ?? 'const';
 
   options.onProgress?.('building mapping graph', 2, STEPS);
@@ -120,9 +126,17 @@ export async function writeStylegan2Pack(model: Stylegan2 & { wAvg: Float32Array
     alignment: { template: 'generator', size: alignment },
     range: '-1..1',
     compose: 'direct',
-    encoder: { file: 'encoder.onnx', input: { name: 'image', shape: ['batch', 3, alignment, alignment] }, output: { name: 'w_plus', shape: ['batch', numWs, wDim] } },
+    encoder: {
+      file: 'encoder.onnx',
+      input: { name: 'image', shape: ['batch', 3, alignment, alignment] },
+      output: { name: 'w_plus', shape: ['batch', numWs, wDim] },
+    },
     mapping: { file: 'mapping.onnx', input: { name: 'z', shape: ['batch', zDim] }, output: { name: 'w', shape: ['batch', wDim] } },
-    synthesis: { file: 'synthesis.onnx', input: { name: 'w_plus', shape: ['batch', numWs, wDim] }, output: { name: 'image', shape: ['batch', 3, resolution, resolution] } },
+    synthesis: {
+      file: 'synthesis.onnx',
+      input: { name: 'w_plus', shape: ['batch', numWs, wDim] },
+      output: { name: 'image', shape: ['batch', 3, resolution, resolution] },
+    },
     parts,
     directions: (options.directions ?? []).map((d) => ({
       name: d.name,
@@ -138,15 +152,19 @@ export async function writeStylegan2Pack(model: Stylegan2 & { wAvg: Float32Array
     ['mapping.onnx', mapping],
     ['synthesis.onnx', synthesis],
   ]);
-  for (const d of options.directions ?? []) files.set(`directions/${d.name}.f32`, new Uint8Array(d.vector.buffer, d.vector.byteOffset, d.vector.byteLength));
+  for (const d of options.directions ?? [])
+    files.set(`directions/${d.name}.f32`, new Uint8Array(d.vector.buffer, d.vector.byteOffset, d.vector.byteLength));
   await writePack(outDir, manifest, files);
   return parts;
 }
 
 /** StyleGAN's usual split of W+: coarse (4–8 px: pose, shape), middle (16–32 px: features), fine (the rest: colour, light). */
 export function partsFor(numWs: number): PartSpec[] {
-  const parts: PartSpec[] = [{ name: 'coarse', layers: [0, Math.min(4, numWs)], edit: 'attribute', label: 'Face shape, pose (style mixing)' }];
-  if (numWs > 4) parts.push({ name: 'middle', layers: [4, Math.min(8, numWs)], edit: 'expression', label: 'Features, expression, hair style' });
+  const parts: PartSpec[] = [
+    { name: 'coarse', layers: [0, Math.min(4, numWs)], edit: 'attribute', label: 'Face shape, pose (style mixing)' },
+  ];
+  if (numWs > 4)
+    parts.push({ name: 'middle', layers: [4, Math.min(8, numWs)], edit: 'expression', label: 'Features, expression, hair style' });
   if (numWs > 8) parts.push({ name: 'fine', layers: [8, numWs], edit: 'relight', label: 'Colour, lighting, micro-texture' });
   return parts;
 }

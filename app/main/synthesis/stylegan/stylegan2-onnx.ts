@@ -148,20 +148,29 @@ export function buildSynthesisModel(model: Stylegan2, options: SynthesisOptions)
     if (layer.blur) {
       const transposed = new Float32Array(layer.weight.length);
       for (let o = 0; o < cout; o += 1) {
-        for (let i = 0; i < cin; i += 1) transposed.set(layer.weight.subarray((o * cin + i) * k * k, (o * cin + i + 1) * k * k), (i * cout + o) * k * k);
+        for (let i = 0; i < cin; i += 1)
+          transposed.set(layer.weight.subarray((o * cin + i) * k * k, (o * cin + i + 1) * k * k), (i * cout + o) * k * k);
       }
-      const up = g.op('ConvTranspose', [modulated, g.constant('conv_t_w', [cin, cout, k, k], transposed)], [ints('strides', [2, 2]), ints('kernel_shape', [k, k])]);
+      const up = g.op(
+        'ConvTranspose',
+        [modulated, g.constant('conv_t_w', [cin, cout, k, k], transposed)],
+        [ints('strides', [2, 2]), ints('kernel_shape', [k, k])],
+      );
       // The transposed conv gives 2R + k − 2 pixels; the blur pads so that 2R remain.
       const f = layer.blur.size;
       const p = f - 2 - (k - 1);
       const [pad0, pad1] = [Math.floor((p + 1) / 2) + 1, Math.floor(p / 2) + 1];
-      y = g.op('Conv', [up, g.constant('blur', [cout, 1, f, f], depthwise(layer.blur.kernel, f, cout))], [
-        ints('pads', [pad0, pad0, pad1, pad1]),
-        int('group', cout),
-        ints('kernel_shape', [f, f]),
-      ]);
+      y = g.op(
+        'Conv',
+        [up, g.constant('blur', [cout, 1, f, f], depthwise(layer.blur.kernel, f, cout))],
+        [ints('pads', [pad0, pad0, pad1, pad1]), int('group', cout), ints('kernel_shape', [f, f])],
+      );
     } else {
-      y = g.op('Conv', [modulated, g.constant('conv_w', [cout, cin, k, k], layer.weight)], [ints('pads', Array(4).fill(Math.floor(k / 2))), ints('kernel_shape', [k, k])]);
+      y = g.op(
+        'Conv',
+        [modulated, g.constant('conv_w', [cout, cin, k, k], layer.weight)],
+        [ints('pads', Array(4).fill(Math.floor(k / 2))), ints('kernel_shape', [k, k])],
+      );
     }
     const weightSquares = new Float32Array(cin * cout);
     for (let o = 0; o < cout; o += 1) {
@@ -174,7 +183,8 @@ export function buildSynthesisModel(model: Stylegan2, options: SynthesisOptions)
     const energy = g.op('MatMul', [g.op('Mul', [styles, styles]), g.constant('w_sq', [cin, cout], weightSquares)]);
     const demod = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [energy, g.scalar(1e-8)])])]);
     y = g.op('Mul', [y, g.perChannel(demod, cout)]);
-    if (layer.noise && options.noise === 'const') y = g.op('Add', [y, g.constant('noise', [1, 1, layer.resolution, layer.resolution], layer.noise)]);
+    if (layer.noise && options.noise === 'const')
+      y = g.op('Add', [y, g.constant('noise', [1, 1, layer.resolution, layer.resolution], layer.noise)]);
     y = g.op('Add', [y, g.constant('bias', [1, cout, 1, 1], layer.bias)]);
     return g.clamp(g.leakyRelu(y, layer.gain), layer.clamp);
   };
@@ -190,12 +200,11 @@ export function buildSynthesisModel(model: Stylegan2, options: SynthesisOptions)
     // upfirdn2d(up 2, pad ((f−1)//2 + 1, (f−2)//2)) is a stride-2 transposed conv with the same kernel.
     const begin = f - 1 - (Math.floor((f - 1) / 2) + 1);
     const end = f - 2 - begin;
-    const upsampled = g.op('ConvTranspose', [skip, g.constant('skip_up', [3, 1, f, f], depthwise(layer.skipUpsample.kernel, f, 3))], [
-      ints('strides', [2, 2]),
-      ints('pads', [begin, begin, end, end]),
-      int('group', 3),
-      ints('kernel_shape', [f, f]),
-    ]);
+    const upsampled = g.op(
+      'ConvTranspose',
+      [skip, g.constant('skip_up', [3, 1, f, f], depthwise(layer.skipUpsample.kernel, f, 3))],
+      [ints('strides', [2, 2]), ints('pads', [begin, begin, end, end]), int('group', 3), ints('kernel_shape', [f, f])],
+    );
     return g.op('Add', [upsampled, y]);
   };
 
@@ -207,7 +216,8 @@ export function buildSynthesisModel(model: Stylegan2, options: SynthesisOptions)
     for (let c = 0; c < blockConvs; c += 1) x = styledConv(x, model.convs[conv++]!);
     image = toRgb(x, rgb, image);
   }
-  if (conv !== model.convs.length) throw new Error(`synthesis has ${model.convs.length} convolutions but ${model.toRgbs.length} ToRGB layers`);
+  if (conv !== model.convs.length)
+    throw new Error(`synthesis has ${model.convs.length} convolutions but ${model.toRgbs.length} ToRGB layers`);
   g.nodes.push(node('Identity', [image!], ['image']));
   return encodeModel({
     name: 'stylegan2_synthesis',

@@ -34,7 +34,11 @@ describe.runIf(torchOracleOrSkip() && sharedFacesOrSkip())('an imported StyleGAN
     const smile = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
     expect(smile.length).toBe(512);
     expect(Math.hypot(...smile)).toBeCloseTo(1, 5);
-    expect(pack.manifest.parts.map((p) => [p.name, p.layers])).toEqual([['coarse', [0, 4]], ['middle', [4, 8]], ['fine', [8, 10]]]);
+    expect(pack.manifest.parts.map((p) => [p.name, p.layers])).toEqual([
+      ['coarse', [0, 4]],
+      ['middle', [4, 8]],
+      ['fine', [8, 10]],
+    ]);
 
     const chips = sharedFaceChips(['johns'], 3);
     const faces = new FaceChipSource(chips);
@@ -59,9 +63,14 @@ describe.runIf(torchOracleOrSkip() && sharedFacesOrSkip())('an imported StyleGAN
       // A random-init generator draws no face, so the realism gate may refuse what it renders: every
       // planned variant is either made or skipped for that reason, after rendering (never before).
       const variants = project.session.db
-        .prepare('SELECT edit_kind, width, pack_id, latent_delta_norm, recipe FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal')
+        .prepare(
+          'SELECT edit_kind, width, pack_id, latent_delta_norm, recipe FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal',
+        )
         .all(id) as { edit_kind: string; width: number; pack_id: number; latent_delta_norm: number; recipe: string }[];
-      const skips = project.session.db.prepare('SELECT edit_kind, reason FROM variant_skips WHERE job_id = ?').all(id) as { edit_kind: string; reason: string }[];
+      const skips = project.session.db.prepare('SELECT edit_kind, reason FROM variant_skips WHERE job_id = ?').all(id) as {
+        edit_kind: string;
+        reason: string;
+      }[];
       expect(variants.length + skips.length).toBe(6);
       expect(skips.every((s) => s.reason === 'realism-clipped')).toBe(true);
       expect(new Set([...variants, ...skips].map((v) => v.edit_kind))).toEqual(new Set(['expression', 'attribute', 'relight']));
@@ -70,7 +79,8 @@ describe.runIf(torchOracleOrSkip() && sharedFacesOrSkip())('an imported StyleGAN
       const identityOf = new Map(chips.map((c) => [c.faceId, c.identityId]));
       for (const v of variants) {
         const recipe = Recipe.parse(JSON.parse(v.recipe));
-        for (const op of recipe.ops) if (op.type === 'mix') expect(identityOf.get(op.donorFaceId)).toBe(identityOf.get(recipe.sourceFaceId));
+        for (const op of recipe.ops)
+          if (op.type === 'mix') expect(identityOf.get(op.donorFaceId)).toBe(identityOf.get(recipe.sourceFaceId));
       }
     } finally {
       await project.session.close();

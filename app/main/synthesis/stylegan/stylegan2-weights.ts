@@ -98,7 +98,9 @@ function tensorFrom(map: Map<unknown, unknown>, key: string, source: string, sha
   const value = map.get(key);
   if (!(value instanceof CheckpointTensor)) throw new StyleganFormatError(`${source}: "${key}" is missing or not a tensor`);
   if (shape && (shape.length !== value.shape.length || shape.some((d, i) => d !== null && d !== value.shape[i]))) {
-    throw new StyleganFormatError(`${source}: "${key}" has shape [${value.shape.join(', ')}], expected [${shape.map((d) => d ?? '*').join(', ')}]`);
+    throw new StyleganFormatError(
+      `${source}: "${key}" has shape [${value.shape.join(', ')}], expected [${shape.map((d) => d ?? '*').join(', ')}]`,
+    );
   }
   return value;
 }
@@ -116,7 +118,8 @@ function flipped(kernel: Float32Array, size: number): Float32Array {
 
 function squareFilter(tensor: CheckpointTensor, gain: number, what: string): { size: number; kernel: Float32Array } {
   const [h, w] = tensor.shape;
-  if (tensor.shape.length !== 2 || h !== w) throw new StyleganFormatError(`${what}: FIR filter must be square 2-D, got [${tensor.shape.join(', ')}]`);
+  if (tensor.shape.length !== 2 || h !== w)
+    throw new StyleganFormatError(`${what}: FIR filter must be square 2-D, got [${tensor.shape.join(', ')}]`);
   return { size: h!, kernel: scaled(tensor.toFloat32(), gain) };
 }
 
@@ -144,7 +147,12 @@ function fromRosinality(state: Map<unknown, unknown>, latentAvg: unknown, source
   const modulation = (prefix: string, extraGain: number): DenseLayer => {
     const weight = t(`${prefix}.modulation.weight`, [null, wDim]);
     const out = weight.shape[0]!;
-    return { inFeatures: wDim, outFeatures: out, weight: scaled(weight.toFloat32(), extraGain / Math.sqrt(wDim)), bias: scaled(t(`${prefix}.modulation.bias`, [out]).toFloat32(), extraGain) };
+    return {
+      inFeatures: wDim,
+      outFeatures: out,
+      weight: scaled(weight.toFloat32(), extraGain / Math.sqrt(wDim)),
+      bias: scaled(t(`${prefix}.modulation.bias`, [out]).toFloat32(), extraGain),
+    };
   };
   const noiseOf = (layer: string, index: number, resolution: number): Float32Array => {
     const strength = t(`${layer}.noise.weight`, [1]).toFloat32()[0]!;
@@ -161,7 +169,9 @@ function fromRosinality(state: Map<unknown, unknown>, latentAvg: unknown, source
       kernel,
       affine: modulation(`${layer}.conv`, 1),
       weight: weight.toFloat32(),
-      blur: up ? (({ size, kernel: k }) => ({ size, kernel: flipped(k, size) }))(squareFilter(t(`${layer}.conv.blur.kernel`), 1, layer)) : null,
+      blur: up
+        ? (({ size, kernel: k }) => ({ size, kernel: flipped(k, size) }))(squareFilter(t(`${layer}.conv.blur.kernel`), 1, layer))
+        : null,
       noise: noiseOf(layer, noiseIndex, resolution),
       bias: t(`${layer}.activate.bias`, [outChannels]).toFloat32(),
       gain: SQRT2,
@@ -219,7 +229,8 @@ function fromNvidia(generator: PersistentRecord, source: string): Stylegan2 {
     if (!isRecord(value)) throw new StyleganFormatError(`${source}: ${record.className} has no submodule "${name}"`);
     return value;
   };
-  const hasChild = (record: PersistentRecord, name: string): boolean => isRecord((record.state.get('_modules') as Map<unknown, unknown> | undefined)?.get(name));
+  const hasChild = (record: PersistentRecord, name: string): boolean =>
+    isRecord((record.state.get('_modules') as Map<unknown, unknown> | undefined)?.get(name));
   const tensor = (record: PersistentRecord, name: string, shape?: readonly (number | null)[]): CheckpointTensor => {
     for (const group of ['_parameters', '_buffers']) {
       const map = record.state.get(group) as Map<unknown, unknown> | undefined;
@@ -245,15 +256,19 @@ function fromNvidia(generator: PersistentRecord, source: string): Stylegan2 {
     };
   };
 
-  if (generator.className !== 'Generator') throw new StyleganFormatError(`${source}: G_ema is a ${generator.className}, not a StyleGAN2 Generator`);
-  if ((number(generator, 'c_dim', 0) ?? 0) > 0) throw new StyleganFormatError(`${source}: conditional generators (c_dim > 0) are not supported`);
+  if (generator.className !== 'Generator')
+    throw new StyleganFormatError(`${source}: G_ema is a ${generator.className}, not a StyleGAN2 Generator`);
+  if ((number(generator, 'c_dim', 0) ?? 0) > 0)
+    throw new StyleganFormatError(`${source}: conditional generators (c_dim > 0) are not supported`);
   const mappingNet = child(generator, 'mapping');
   const synthesis = child(generator, 'synthesis');
-  if (!hasChild(synthesis, 'b4')) throw new StyleganFormatError(`${source}: the synthesis network has no b4 block; StyleGAN3 (alias-free) generators are not supported`);
+  if (!hasChild(synthesis, 'b4'))
+    throw new StyleganFormatError(`${source}: the synthesis network has no b4 block; StyleGAN3 (alias-free) generators are not supported`);
   const mapping: DenseLayer[] = [];
   for (let i = 0; hasChild(mappingNet, `fc${i}`); i += 1) {
     const fc = child(mappingNet, `fc${i}`);
-    if (fc.state.get('activation') !== 'lrelu') throw new StyleganFormatError(`${source}: mapping fc${i} activation "${String(fc.state.get('activation'))}" is not lrelu`);
+    if (fc.state.get('activation') !== 'lrelu')
+      throw new StyleganFormatError(`${source}: mapping fc${i} activation "${String(fc.state.get('activation'))}" is not lrelu`);
     mapping.push(dense(fc));
   }
   const wDim = number(generator, 'w_dim')!;
@@ -266,7 +281,10 @@ function fromNvidia(generator: PersistentRecord, source: string): Stylegan2 {
   let wIndex = 0;
   for (let res = 4; res <= resolution; res *= 2) {
     const block = child(synthesis, `b${res}`);
-    if (block.state.get('architecture') !== 'skip') throw new StyleganFormatError(`${source}: block b${res} uses architecture "${String(block.state.get('architecture'))}"; only "skip" is supported`);
+    if (block.state.get('architecture') !== 'skip')
+      throw new StyleganFormatError(
+        `${source}: block b${res} uses architecture "${String(block.state.get('architecture'))}"; only "skip" is supported`,
+      );
     const layerNames = hasChild(block, 'conv0') ? ['conv0', 'conv1'] : ['conv1'];
     if (res === 4) constInput = tensor(block, 'const', [null, 4, 4]);
     for (const name of layerNames) {
@@ -283,8 +301,14 @@ function fromNvidia(generator: PersistentRecord, source: string): Stylegan2 {
         kernel,
         affine: dense(child(layer, 'affine')),
         weight: weight.toFloat32(),
-        blur: up ? (({ size, kernel: k }) => ({ size, kernel: flipped(k, size) }))(squareFilter(tensor(layer, 'resample_filter'), 4, `b${res}.${name}`)) : null,
-        noise: useNoise ? scaled(tensor(layer, 'noise_const', [res, res]).toFloat32(), tensor(layer, 'noise_strength').toFloat32()[0]!) : null,
+        blur: up
+          ? (({ size, kernel: k }) => ({ size, kernel: flipped(k, size) }))(
+              squareFilter(tensor(layer, 'resample_filter'), 4, `b${res}.${name}`),
+            )
+          : null,
+        noise: useNoise
+          ? scaled(tensor(layer, 'noise_const', [res, res]).toFloat32(), tensor(layer, 'noise_strength').toFloat32()[0]!)
+          : null,
         bias: tensor(layer, 'bias', [outChannels]).toFloat32(),
         gain: number(layer, 'act_gain', SQRT2)!,
         clamp: number(layer, 'conv_clamp', null),

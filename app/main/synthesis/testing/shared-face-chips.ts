@@ -26,10 +26,16 @@ export function sharedFaceChips(collections: readonly SharedCollection[], perIde
   let faceId = 0;
   for (const collection of collections) {
     const root = join(sharedFacesDir, collection);
-    const people = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const people = readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     for (const person of people) {
       identityId += 1;
-      const files = readdirSync(join(root, person)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().slice(0, perIdentity);
+      const files = readdirSync(join(root, person))
+        .filter((f) => /\.(png|jpe?g)$/i.test(f))
+        .sort()
+        .slice(0, perIdentity);
       for (const file of files) {
         faceId += 1;
         chips.push({ faceId, imageId: faceId, identityId, path: join(root, person, file), layout: chipLayouts[collection] });

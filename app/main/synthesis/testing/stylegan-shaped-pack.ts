@@ -23,7 +23,11 @@ export interface StyleganPackOverrides {
   readonly files?: (files: Map<string, Uint8Array>) => Map<string, Uint8Array>;
 }
 
-export async function writeStyleganShapedPack(dir: string, shape = tinyStyleganShape, overrides: StyleganPackOverrides = {}): Promise<void> {
+export async function writeStyleganShapedPack(
+  dir: string,
+  shape = tinyStyleganShape,
+  overrides: StyleganPackOverrides = {},
+): Promise<void> {
   const { size, layers, width, zWidth } = shape;
   const pixels = 3 * size * size;
   const latent = layers * width;
@@ -55,7 +59,10 @@ export async function writeStyleganShapedPack(dir: string, shape = tinyStyleganS
     name: 'mapping',
     inputs: [{ name: 'z', dims: ['batch', zWidth] }],
     outputs: [{ name: 'w', dims: ['batch', width] }],
-    initializers: [floatTensor('map_w1', [zWidth, width], weights(zWidth, width)), floatTensor('map_w2', [width, width], weights(width, width))],
+    initializers: [
+      floatTensor('map_w1', [zWidth, width], weights(zWidth, width)),
+      floatTensor('map_w2', [width, width], weights(width, width)),
+    ],
     nodes: [
       node('MatMul', ['z', 'map_w1'], ['h']),
       node('LeakyRelu', ['h'], ['h_act'], [floatAttribute('alpha', 0.2)]),
@@ -91,9 +98,17 @@ export async function writeStyleganShapedPack(dir: string, shape = tinyStyleganS
     alignment: { template: 'generator', size },
     range: '-1..1',
     compose: 'direct',
-    encoder: { file: 'encoder.onnx', input: { name: 'image', shape: ['batch', 3, size, size] }, output: { name: 'w_plus', shape: ['batch', layers, width] } },
+    encoder: {
+      file: 'encoder.onnx',
+      input: { name: 'image', shape: ['batch', 3, size, size] },
+      output: { name: 'w_plus', shape: ['batch', layers, width] },
+    },
     mapping: { file: 'mapping.onnx', input: { name: 'z', shape: ['batch', zWidth] }, output: { name: 'w', shape: ['batch', width] } },
-    synthesis: { file: 'synthesis.onnx', input: { name: 'w_plus', shape: ['batch', layers, width] }, output: { name: 'image', shape: ['batch', 3, size, size] } },
+    synthesis: {
+      file: 'synthesis.onnx',
+      input: { name: 'w_plus', shape: ['batch', layers, width] },
+      output: { name: 'image', shape: ['batch', 3, size, size] },
+    },
     parts: [{ name: 'fine_style', layers: [8, layers], edit: 'relight' }],
     directions: [
       { name: 'smile', file: 'directions/smile.f32', layers: [4, 6], edit: 'expression', scale: 2 },

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ImageBadge } from '../../../api/vision.ts';
 import { faceStatus, faceStatusText, faceStatusTitle, qualityBand } from './vision-format.ts';
 
-const badge = (status: ImageBadge['status'], faceCount: number): ImageBadge => ({ imageId: 1, status, faceCount, quality: null, outlier: false });
+const badge = (status: ImageBadge['status'], faceCount: number): ImageBadge => ({
+  imageId: 1,
+  status,
+  faceCount,
+  quality: null,
+  outlier: false,
+});
 
 describe('vision format', () => {
   it('says what a tile’s face badge means', () => {

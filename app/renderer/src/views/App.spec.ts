@@ -11,7 +11,13 @@ import App from './App.svelte';
 function badgeOf(imageId: number, analysed: boolean): ImageBadge {
   if (!analysed || imageId === 1) return { imageId, status: null, faceCount: 0, quality: null, outlier: false };
   if (imageId === 2) return { imageId, status: 'no_face', faceCount: 0, quality: null, outlier: false };
-  return { imageId, status: imageId === 3 ? 'multiple_faces' : 'ok', faceCount: imageId === 3 ? 2 : 1, quality: 0.8, outlier: imageId === 4 };
+  return {
+    imageId,
+    status: imageId === 3 ? 'multiple_faces' : 'ok',
+    faceCount: imageId === 3 ? 2 : 1,
+    quality: 0.8,
+    outlier: imageId === 4,
+  };
 }
 
 function detailOf(imageId: number): ImageDetail {
@@ -154,7 +160,10 @@ describe('App', () => {
 
   beforeEach(async () => {
     // happy-dom has no layout; virtual lists need a viewport size to render anything.
-    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+    for (const [name, value] of [
+      ['clientWidth', 1_000],
+      ['clientHeight', 600],
+    ] as const) {
       const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
       Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
       restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
@@ -333,7 +342,11 @@ describe('App', () => {
     expect(faces.map((f) => f.dataset.distance)).toEqual(['0.6100', '0.1200', '0.0800']);
     expect(faces.map((f) => f.dataset.outlier)).toEqual(['true', 'false', 'false']);
     // One convention across views: a similarity (higher = same person), as the tiles and the detail show it.
-    expect(faces.map((f) => f.querySelector('[data-testid="vision-identity-similarity"]')?.textContent)).toEqual(['0.390', '0.880', '0.920']);
+    expect(faces.map((f) => f.querySelector('[data-testid="vision-identity-similarity"]')?.textContent)).toEqual([
+      '0.390',
+      '0.880',
+      '0.920',
+    ]);
     expect(text('vision-identity-summary')).toContain('similarity to the centroid');
     expect(text('vision-identity-summary')).toContain('1 outlier');
 

@@ -109,9 +109,7 @@ class SocketTransport implements Transport {
       const timer = setTimeout(() => {
         this.#queue = this.#queue.filter((queued) => queued.frame.id !== frame.id);
         reject(
-          new ConnectionLostError(
-            `${command}: could not reach the Likeness host within ${Math.round(this.#queueTimeoutMs / 1000)} s`,
-          ),
+          new ConnectionLostError(`${command}: could not reach the Likeness host within ${Math.round(this.#queueTimeoutMs / 1000)} s`),
         );
       }, this.#queueTimeoutMs);
       this.#queue.push({ ...pending, frame, timer });

@@ -36,8 +36,27 @@ describe('LightGlyph', () => {
 
   it('shows a relight variant’s light on its tile instead of a strength', () => {
     const tile: Tile = {
-      id: 5, sourceImageId: 2, sourceKey: 'originals/2', identityId: 1, identityName: 'A', ordinal: 0, editKind: 'relight', strength: 1, seed: 3,
-      fileKey: 'variants/x.png', width: 256, height: 256, idToSource: 0.9, idToCentroid: 0.8, nearestOtherIdentityId: null, nearestOtherName: null, idToNearestOther: null, diversity: 0.1, status: 'unset', decidedBy: null, decidedAt: null,
+      id: 5,
+      sourceImageId: 2,
+      sourceKey: 'originals/2',
+      identityId: 1,
+      identityName: 'A',
+      ordinal: 0,
+      editKind: 'relight',
+      strength: 1,
+      seed: 3,
+      fileKey: 'variants/x.png',
+      width: 256,
+      height: 256,
+      idToSource: 0.9,
+      idToCentroid: 0.8,
+      nearestOtherIdentityId: null,
+      nearestOtherName: null,
+      idToNearestOther: null,
+      diversity: 0.1,
+      status: 'unset',
+      decidedBy: null,
+      decidedAt: null,
       light: { azimuth: -70, elevation: 45, ambient: 0.25, temperature: 6500 },
     };
     const target = render(VariantTile, { tile, src: null, index: 0, selected: false, onselect: () => undefined, onopen: () => undefined });

@@ -39,7 +39,13 @@ describe('VirtualGrid', () => {
     const ranges: [number, number][] = [];
     component = mount(VirtualGrid, {
       target,
-      props: { ...props, label: 'Test grid', testid: 'grid', item: tile, onrange: (start: number, end: number) => ranges.push([start, end]) },
+      props: {
+        ...props,
+        label: 'Test grid',
+        testid: 'grid',
+        item: tile,
+        onrange: (start: number, end: number) => ranges.push([start, end]),
+      },
     });
     flushSync();
     const viewport = target.querySelector<HTMLElement>('[data-testid=grid]')!;

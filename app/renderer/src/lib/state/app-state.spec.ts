@@ -22,8 +22,16 @@ function host() {
       outliers: 0,
       model: 'faceres',
     }),
-    'vision.imageBadges': ({ imageIds }) => imageIds.map((imageId) => ({ imageId, status: 'ok', faceCount: 1, quality: 0.8, outlier: false })),
-    'vision.identityFaces': ({ identityId }) => ({ identityId, name: `person-${identityId}`, model: 'faceres', centroidFaces: 0, outliers: 0, faces: [] }),
+    'vision.imageBadges': ({ imageIds }) =>
+      imageIds.map((imageId) => ({ imageId, status: 'ok', faceCount: 1, quality: 0.8, outlier: false })),
+    'vision.identityFaces': ({ identityId }) => ({
+      identityId,
+      name: `person-${identityId}`,
+      model: 'faceres',
+      centroidFaces: 0,
+      outliers: 0,
+      faces: [],
+    }),
   });
 }
 

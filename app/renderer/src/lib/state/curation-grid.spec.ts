@@ -53,7 +53,11 @@ function host(holdGroups: (answer: () => unknown) => unknown = (answer) => answe
   return fakeHost({
     'curation.groups': () => holdGroups(() => ({ total: 5, groups: [group('10'), group('20')] })),
     'curation.page': ({ segments }: { segments: PageSegment[] }) => ({
-      segments: segments.map((s) => ({ groupKey: s.groupKey, offset: s.offset, items: tiles.get(s.groupKey)!.slice(s.offset, s.offset + s.limit) })),
+      segments: segments.map((s) => ({
+        groupKey: s.groupKey,
+        offset: s.offset,
+        items: tiles.get(s.groupKey)!.slice(s.offset, s.offset + s.limit),
+      })),
     }),
     'curation.history': () => history,
     'curation.decide': ({ variantIds, status }: { variantIds: number[]; status: TileStatus }) => {

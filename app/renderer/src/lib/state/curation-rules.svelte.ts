@@ -64,7 +64,12 @@ export class CurationRules {
         return { rule: { kind: 'rejectNearDuplicates', maxDiversity: this.maxDiversity }, overwrite: this.overwrite, ...scope };
       case 'acceptBand':
         return {
-          rule: { kind: 'acceptBand', metric: this.metric, min: Math.min(this.bandMin, this.bandMax), max: Math.max(this.bandMin, this.bandMax) },
+          rule: {
+            kind: 'acceptBand',
+            metric: this.metric,
+            min: Math.min(this.bandMin, this.bandMax),
+            max: Math.max(this.bandMin, this.bandMax),
+          },
           overwrite: this.overwrite,
           ...scope,
         };

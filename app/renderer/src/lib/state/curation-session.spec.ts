@@ -47,7 +47,18 @@ function session(projectPath = '/data/faces.likeness') {
 }
 
 function job(state: JobStatus['state']): JobStatus {
-  return { id: 9, kind: 'export', state, done: 3, total: 3, message: null, error: null, etaSeconds: null, createdAt: 'x', finishedAt: null };
+  return {
+    id: 9,
+    kind: 'export',
+    state,
+    done: 3,
+    total: 3,
+    message: null,
+    error: null,
+    etaSeconds: null,
+    createdAt: 'x',
+    finishedAt: null,
+  };
 }
 
 describe('CurationSession', () => {
@@ -56,7 +67,11 @@ describe('CurationSession', () => {
     const stop = curation.start();
     await vi.waitFor(() => expect(curation.rules.threshold).toBe(0.42));
     await vi.waitFor(() => expect(curation.rules.preview?.changes).toBe(5));
-    expect(curation.rules.request(3)).toEqual({ rule: { kind: 'rejectBelow', metric: 'idToSource', threshold: 0.42 }, overwrite: false, identityId: 3 });
+    expect(curation.rules.request(3)).toEqual({
+      rule: { kind: 'rejectBelow', metric: 'idToSource', threshold: 0.42 },
+      overwrite: false,
+      identityId: 3,
+    });
     stop();
   });
 
@@ -98,11 +113,36 @@ describe('CurationSession', () => {
   });
 
   it('moves the reviewed counter as soon as the host commits a decision, before the throttled recount', async () => {
-    progress = { total: 5, accepted: 0, rejected: 0, reviewed: 0, identities: [{ identityId: 1, name: 's1', total: 5, accepted: 0, rejected: 0, reviewed: 0 }] };
+    progress = {
+      total: 5,
+      accepted: 0,
+      rejected: 0,
+      reviewed: 0,
+      identities: [{ identityId: 1, name: 's1', total: 5, accepted: 0, rejected: 0, reviewed: 0 }],
+    };
     const { curation, fake } = session();
     const stop = curation.start();
     await vi.waitFor(() => expect(curation.progress.progress?.total).toBe(5));
-    const variant = { id: 1, sourceImageId: 10, sourceKey: 'originals/10', identityId: 1, identityName: 's1', ordinal: 1, editKind: 'relight', strength: 0.5, seed: 1, fileKey: 'v1.png', width: 8, height: 8, idToSource: 0.5, idToCentroid: 0.5, diversity: 0.1, status: 'unset' as const, decidedBy: null, decidedAt: null };
+    const variant = {
+      id: 1,
+      sourceImageId: 10,
+      sourceKey: 'originals/10',
+      identityId: 1,
+      identityName: 's1',
+      ordinal: 1,
+      editKind: 'relight',
+      strength: 0.5,
+      seed: 1,
+      fileKey: 'v1.png',
+      width: 8,
+      height: 8,
+      idToSource: 0.5,
+      idToCentroid: 0.5,
+      diversity: 0.1,
+      status: 'unset' as const,
+      decidedBy: null,
+      decidedAt: null,
+    };
     Object.defineProperty(curation.grid, 'current', { get: () => variant });
     const loadsBefore = fake.calls.filter((c) => c.command === 'curation.progress').length;
     await curation.grid.decide('accepted');

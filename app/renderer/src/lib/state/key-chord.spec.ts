@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { defaultKeymap } from '../../../../api/curation.ts';
 import { actionFor, chordOf, isTextEntry } from './key-chord.ts';
 
-const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...mods,
+});
 
 describe('key chords', () => {
   it('names key presses the way the keymap stores them', () => {

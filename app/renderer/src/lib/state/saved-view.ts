@@ -46,7 +46,10 @@ export function viewFromParams(params: URLSearchParams): Partial<GridViewSetting
     return Number.isFinite(value) ? value : undefined;
   };
   const [min, max] = [bound('min'), bound('max')];
-  view.score = metric.success && (min !== undefined || max !== undefined) ? { metric: metric.data, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) } : null;
+  view.score =
+    metric.success && (min !== undefined || max !== undefined)
+      ? { metric: metric.data, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }
+      : null;
   return view;
 }
 

@@ -65,15 +65,24 @@ describe('synthesis form', () => {
   });
 
   it('gives every relight variant the one custom light when asked', () => {
-    const relight = { ...defaultRelightForm(), lights: 'custom' as const, light: { azimuth: -70, elevation: 30, ambient: 0.1, temperature: 3200 } };
+    const relight = {
+      ...defaultRelightForm(),
+      lights: 'custom' as const,
+      light: { azimuth: -70, elevation: 30, ambient: 0.1, temperature: 3200 },
+    };
     const built = buildRequest(form({ relight }), [defaultPack]);
     expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: [relight.light], strength: [1, 1] });
   });
 
   it('says why it cannot start', () => {
-    const noEdits = form({ relight: { ...defaultRelightForm(), enabled: false }, rows: rowsFor(defaultPack).map((r) => ({ ...r, enabled: false })) });
+    const noEdits = form({
+      relight: { ...defaultRelightForm(), enabled: false },
+      rows: rowsFor(defaultPack).map((r) => ({ ...r, enabled: false })),
+    });
     expect(buildRequest(noEdits, [defaultPack])).toEqual({ problem: 'Switch on at least one edit.' });
-    expect(buildRequest(form({ sources: 'identities' }), [defaultPack])).toEqual({ problem: 'Pick at least one identity, or use all faces.' });
+    expect(buildRequest(form({ sources: 'identities' }), [defaultPack])).toEqual({
+      problem: 'Pick at least one identity, or use all faces.',
+    });
     expect(buildRequest(form({ packKey: 'installed:4' }), [defaultPack])).toEqual({ problem: 'Choose a generator.' });
   });
 });

@@ -105,14 +105,16 @@ export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[])
   const relight: EditSpec[] = form.relight.enabled
     ? [{ type: 'relight', lights: form.relight.lights === 'custom' ? [{ ...form.relight.light }] : undefined, strength: [1, 1] }]
     : [];
-  const edits: EditSpec[] = relight.concat(form.rows
-    .filter((row) => row.enabled)
-    .map((row) => {
-      const strength: [number, number] = [Math.min(row.min, row.max), Math.max(row.min, row.max)];
-      return row.type === 'direction'
-        ? { type: 'direction', name: row.name, strength }
-        : { type: 'mix', parts: [row.name], donors: row.donors, strength };
-    }));
+  const edits: EditSpec[] = relight.concat(
+    form.rows
+      .filter((row) => row.enabled)
+      .map((row) => {
+        const strength: [number, number] = [Math.min(row.min, row.max), Math.max(row.min, row.max)];
+        return row.type === 'direction'
+          ? { type: 'direction', name: row.name, strength }
+          : { type: 'mix', parts: [row.name], donors: row.donors, strength };
+      }),
+  );
   if (edits.length === 0) return { problem: 'Switch on at least one edit.' };
   if (form.sources === 'identities' && form.identityIds.length === 0) return { problem: 'Pick at least one identity, or use all faces.' };
   return {

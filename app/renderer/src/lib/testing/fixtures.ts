@@ -6,7 +6,10 @@ import type { ProjectSummary } from '../../../../api/project.ts';
 export function projectSummary(path = '/data/faces.likeness', images = 0): ProjectSummary {
   return {
     path,
-    name: path.split('/').pop()!.replace(/\.likeness$/, ''),
+    name: path
+      .split('/')
+      .pop()!
+      .replace(/\.likeness$/, ''),
     createdAt: '2025-01-01T00:00:00.000Z',
     schemaVersion: 4,
     counts: { identities: 0, images, problems: 0, duplicates: 0 },

@@ -29,7 +29,11 @@ describe('CurationView', () => {
     await flush();
   }
 
-  async function press(key: string, init: KeyboardEventInit = {}, on: EventTarget = document.activeElement ?? document.body): Promise<void> {
+  async function press(
+    key: string,
+    init: KeyboardEventInit = {},
+    on: EventTarget = document.activeElement ?? document.body,
+  ): Promise<void> {
     on.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
     await flush();
   }
@@ -38,7 +42,10 @@ describe('CurationView', () => {
   const cursorId = () => Number(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
 
   beforeEach(async () => {
-    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+    for (const [name, value] of [
+      ['clientWidth', 1_000],
+      ['clientHeight', 600],
+    ] as const) {
       const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
       Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
       restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
@@ -104,7 +111,10 @@ describe('CurationView multi-select', () => {
   const restore: (() => void)[] = [];
   const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
   const tile = (id: number) => target.querySelector<HTMLElement>(`[data-testid="variant-tile"][data-variant-id="${id}"]`)!;
-  const selectedIds = () => all('variant-tile').filter((t) => t.classList.contains('multi')).map((t) => Number(t.dataset.variantId));
+  const selectedIds = () =>
+    all('variant-tile')
+      .filter((t) => t.classList.contains('multi'))
+      .map((t) => Number(t.dataset.variantId));
 
   async function flush(): Promise<void> {
     flushSync();
@@ -123,7 +133,10 @@ describe('CurationView multi-select', () => {
   }
 
   beforeEach(async () => {
-    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+    for (const [name, value] of [
+      ['clientWidth', 1_000],
+      ['clientHeight', 600],
+    ] as const) {
       const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
       Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
       restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
@@ -189,7 +202,10 @@ describe('CurationView multi-select', () => {
 
 describe('CurationView saved views', () => {
   it('keeps group, sort and filter across a reload of the window', async () => {
-    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+    for (const [name, value] of [
+      ['clientWidth', 1_000],
+      ['clientHeight', 600],
+    ] as const) {
       Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
     }
     sessionStorage.clear();
@@ -233,7 +249,10 @@ describe('CurationView saved views', () => {
 
 describe('CurationView zoom', () => {
   it('opens full size on Enter or double-click, flips source | variant | difference by key, zooms and pans without moving the grid', async () => {
-    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+    for (const [name, value] of [
+      ['clientWidth', 1_000],
+      ['clientHeight', 600],
+    ] as const) {
       Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
     }
     sessionStorage.clear();
@@ -281,7 +300,9 @@ describe('CurationView zoom', () => {
     await press('Escape');
     expect(zoom()).toBeNull();
     expect(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId).toBe('2');
-    target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="5"]')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    target
+      .querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="5"]')!
+      .dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
     await flush();
     expect(zoom()?.dataset.layer).toBe('variant');
     expect(image()?.getAttribute('src')).toBe('/media/variants/v5.png');
@@ -293,7 +314,10 @@ describe('CurationView zoom', () => {
 
 describe('CurationView per-person review', () => {
   it('pins the identity’s real photos above its variants and steps through identities with [ and ]', async () => {
-    for (const [name, value] of [['clientWidth', 1_000], ['clientHeight', 600]] as const) {
+    for (const [name, value] of [
+      ['clientWidth', 1_000],
+      ['clientHeight', 600],
+    ] as const) {
       Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
     }
     sessionStorage.clear();

@@ -14,12 +14,21 @@ function previewFor(originals: string): ExportPreview {
     skippedOriginals: 1,
     skipped: { duplicates: 1, unreadable: 0, noIdentity: 0, noFace: 0 },
     leftOutVariants: { undecided: 70, rejected: 4 },
-    splits: { train: { identities: 3, originals: 30, variants: 70 }, val: { identities: 1, originals: 10, variants: 20 }, test: { identities: 0, originals: 0, variants: 0 } },
+    splits: {
+      train: { identities: 3, originals: 30, variants: 70 },
+      val: { identities: 1, originals: 10, variants: 20 },
+      test: { identities: 0, originals: 0, variants: 0 },
+    },
     identities: [
       { identity: 's1', folder: 's1', split: 'train', originals: 10, variants: 30 },
       { identity: 's2', folder: 's2', split: 'val', originals: 10, variants: 20 },
     ],
-    sizes: mixed ? [{ width: 128, height: 128, files: 90 }, { width: 92, height: 112, files: 40 }] : [{ width: 128, height: 128, files: 130 }],
+    sizes: mixed
+      ? [
+          { width: 128, height: 128, files: 90 },
+          { width: 92, height: 112, files: 40 },
+        ]
+      : [{ width: 128, height: 128, files: 130 }],
     variantSize: 128,
     warnings: [
       { code: 'EMPTY_SPLIT', message: 'test gets no files although 10% was asked for: too few identities to split this way.' },

@@ -35,7 +35,11 @@ describe('SynthesisPanel', () => {
     backend = new FakeBackend({
       'project.current': () => projectSummary('/data/faces.likeness', 20),
       'project.recent': () => [],
-      'system.info': () => ({ version: '0.1.0', host: 'web', executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null } }),
+      'system.info': () => ({
+        version: '0.1.0',
+        host: 'web',
+        executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null },
+      }),
       'dataset.identities': () => [identity(1, 12), identity(2, 8)],
       'dataset.images': ({ offset = 0, limit = 200 }) => pageOf(20, offset, limit),
       'dataset.problems': ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
@@ -86,9 +90,19 @@ describe('SynthesisPanel', () => {
   });
 
   it('imports a StyleGAN2 checkpoint through the API when the path is a .pt or .pkl, and selects the new pack', async () => {
-    const imported: PackSummary = { ...defaultPack, id: 3, kind: 'installed', name: 'StyleGAN2 256px (ffhq.pkl)', hash: 'ab', path: '/p/stylegan2-ffhq', parts: [{ name: 'coarse', label: 'Face shape', edit: 'attribute' }], directions: [] };
+    const imported: PackSummary = {
+      ...defaultPack,
+      id: 3,
+      kind: 'installed',
+      name: 'StyleGAN2 256px (ffhq.pkl)',
+      hash: 'ab',
+      path: '/p/stylegan2-ffhq',
+      parts: [{ name: 'coarse', label: 'Face shape', edit: 'attribute' }],
+      directions: [],
+    };
     backend.handlers['synthesis.importCheckpoint'] = () => imported;
-    backend.handlers['synthesis.packs'] = () => (backend.callsOf('synthesis.importCheckpoint').length > 0 ? [defaultPack, imported] : [defaultPack]);
+    backend.handlers['synthesis.packs'] = () =>
+      backend.callsOf('synthesis.importCheckpoint').length > 0 ? [defaultPack, imported] : [defaultPack];
     const panel = q('synthesis-panel') as HTMLDetailsElement;
     panel.open = true;
     panel.dispatchEvent(new Event('toggle'));

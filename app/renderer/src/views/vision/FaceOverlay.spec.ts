@@ -40,7 +40,13 @@ describe('FaceOverlay', () => {
     const selected: number[] = [];
     component = mount(FaceOverlay, {
       target: document.body,
-      props: { width: 200, height: 100, faces: [face(1, true, 10), face(2, false, 120)], selectedFaceId: 1, onselect: (id: number) => selected.push(id) },
+      props: {
+        width: 200,
+        height: 100,
+        faces: [face(1, true, 10), face(2, false, 120)],
+        selectedFaceId: 1,
+        onselect: (id: number) => selected.push(id),
+      },
     });
     flushSync();
     const svg = document.querySelector('[data-testid="vision-overlay"]')!;

@@ -58,7 +58,9 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
     tiles
       .filter((t) => !view.filter?.identityId || t.identityId === view.filter.identityId)
       .filter((t) => !view.filter?.statuses?.length || view.filter.statuses.includes(t.status) || view.filter.keepIds?.includes(t.id))
-      .sort((a, b) => (view.sort === 'idToSource' ? (a.idToSource! - b.idToSource!) * (view.direction === 'desc' ? -1 : 1) : 0) || a.id - b.id);
+      .sort(
+        (a, b) => (view.sort === 'idToSource' ? (a.idToSource! - b.idToSource!) * (view.direction === 'desc' ? -1 : 1) : 0) || a.id - b.id,
+      );
   const groupsOf = (view: View) => {
     const keys = [...new Set(inView(view).map((t) => String(t.sourceImageId)))].sort((a, b) => Number(a) - Number(b));
     return keys.map((key) => {
@@ -89,14 +91,28 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
   const backend = new FakeBackend({
     'project.current': () => projectSummary('/data/faces.likeness', 20),
     'project.recent': () => [],
-    'system.info': () => ({ version: '0.1.0', host: 'web', executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null } }),
+    'system.info': () => ({
+      version: '0.1.0',
+      host: 'web',
+      executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null },
+    }),
     'dataset.identities': () => [identity(1, 12), identity(2, 8)],
     'dataset.images': ({ offset = 0, limit = 200, identityId }) =>
-      pageOf(identityId === 2 ? 8 : 12, offset, limit, (i) => image(i + 1 + (identityId === 2 ? 100 : 0), { identityId: identityId ?? 1, thumb: `thumbs/p${identityId ?? 1}-${i + 1}.webp` })),
+      pageOf(identityId === 2 ? 8 : 12, offset, limit, (i) =>
+        image(i + 1 + (identityId === 2 ? 100 : 0), { identityId: identityId ?? 1, thumb: `thumbs/p${identityId ?? 1}-${i + 1}.webp` }),
+      ),
     'dataset.problems': ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
     'jobs.list': () => [],
-    'vision.summary': () => ({ images: 20, analyzed: 20, pending: 0, byStatus: { ok: 20, no_face: 0, multiple_faces: 0, error: 0 }, outliers: 0, model: 'faceres' }),
-    'vision.imageBadges': ({ imageIds }) => imageIds.map((imageId) => ({ imageId, status: 'ok' as const, faceCount: 1, quality: 0.8, outlier: false })),
+    'vision.summary': () => ({
+      images: 20,
+      analyzed: 20,
+      pending: 0,
+      byStatus: { ok: 20, no_face: 0, multiple_faces: 0, error: 0 },
+      outliers: 0,
+      model: 'faceres',
+    }),
+    'vision.imageBadges': ({ imageIds }) =>
+      imageIds.map((imageId) => ({ imageId, status: 'ok' as const, faceCount: 1, quality: 0.8, outlier: false })),
     'synthesis.packs': () => [],
     'export.list': () => [],
     'curation.keymap': () => defaultKeymap,
@@ -134,7 +150,12 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
       const tile = inView(view as View).find((t) => t.id === variantId);
       if (!tile) return null;
       const groupKey = String(tile.sourceImageId);
-      return { groupKey, offset: inView(view as View).filter((t) => String(t.sourceImageId) === groupKey).indexOf(tile) };
+      return {
+        groupKey,
+        offset: inView(view as View)
+          .filter((t) => String(t.sourceImageId) === groupKey)
+          .indexOf(tile),
+      };
     },
     'curation.decide': ({ variantIds, status }) => {
       decided.push({ variantIds: [...variantIds], status });
@@ -142,7 +163,13 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
       undoStack.push({ variantIds: touched.map((t) => t.id), before: touched.map((t) => t.status) });
       for (const t of touched) t.status = status;
       backend.emit('curation.changed', { actionId: undoStack.length, reason: 'decide', variantIds: [...variantIds], actor: 'me' });
-      return { actionId: undoStack.length, label: 'decide', changed: touched.length, focusVariantId: variantIds.length === 1 ? variantIds[0] : null, history: history() };
+      return {
+        actionId: undoStack.length,
+        label: 'decide',
+        changed: touched.length,
+        focusVariantId: variantIds.length === 1 ? variantIds[0] : null,
+        history: history(),
+      };
     },
     'curation.compare': ({ variantId }) => ({
       variant: { ...tiles.find((t) => t.id === variantId)! },
