@@ -6,6 +6,7 @@
  *  - exporting 10k accepted variants, as a ratio to a plain `cp -r` of the same files.
  * Run alone: npx tsx bench/curation-bench.ts, or with the others: npm run bench (writes bench/results/curation.json)
  */
+import { seededUniform } from '../app/main/synthesis/seeded-random.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -109,7 +110,7 @@ function insertVariantRows(
        width, height, id_to_source, id_to_centroid, diversity, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 92, 112, ?, ?, ?, ?)`,
   );
-  const random = mulberry32(7);
+  const random = seededUniform(7);
   const ids: number[] = [];
   const now = new Date().toISOString();
   session.db.transaction(() => {
@@ -147,7 +148,7 @@ async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'summar
   const ids = insertVariantRows(session, images, VARIANTS, (i) => `variants/bench-${i}.png`);
   const log = new DecisionLog(session.db);
   const query = new VariantQuery(session.db);
-  const random = mulberry32(11);
+  const random = seededUniform(11);
   // A reviewer has already decided a fifth of them.
   log.record('seed decisions', 'bench', () =>
     log.planSet(
@@ -277,18 +278,6 @@ function median(values: readonly number[]): number {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-/** Small seeded PRNG, so every run picks the same tiles and positions. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -15,6 +15,7 @@
  * Embeddings are cached under .tmp/eval-identity/ (keyed by a hash of the pipeline's code and model
  * files), so a rerun only scores. Writes bench/results/identity.json.
  */
+import { seededUniform } from '../app/main/synthesis/seeded-random.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -69,18 +70,6 @@ export function listLabelledImages(root: string): LabelledImage[] {
     }
   }
   return out;
-}
-
-/** A small deterministic PRNG (mulberry32), so sampled pairs are the same every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface LfwPair {
@@ -377,7 +366,7 @@ function evaluateCollections(
       sameBySet.set(enrolled[i].set, [...(sameBySet.get(enrolled[i].set) ?? []), pair]);
     }
   }
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   const draw = (count: number, accept: (a: LabelledImage, b: LabelledImage) => boolean, pool: readonly number[]): ScoredPair[] => {
     const out: ScoredPair[] = [];
     const seen = new Set<string>();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { WebSocket } from 'ws';
 import { socketLimits } from '../../app/main/host/web/socket-limits.ts';
 import { collectTextFrames, frame, openRawSocket, textFrame } from './support/raw-socket.ts';
-import { seededRandom } from './support/seeded-random.ts';
+import { seededUniform } from '../../app/main/synthesis/seeded-random.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 /** What another client's call may take while one client attacks: the issue's bound. */
@@ -177,7 +177,7 @@ describe('the web host under hostile clients', () => {
         { reply: 'INVALID_INPUT' },
       ],
     ];
-    const random = seededRandom(0x5eed);
+    const random = seededUniform(0x5eed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
     const junk = (n: number) =>

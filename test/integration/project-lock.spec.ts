@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProjectSession } from '../../app/main/project/project-session.ts';
 import { runCli, startAppServer } from '../e2e/support/app-server.ts';
-import { seededRandom } from './support/seeded-random.ts';
+import { seededUniform } from '../../app/main/synthesis/seeded-random.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const RACES = 100;
@@ -66,7 +66,7 @@ describe('the project lock', () => {
     const deadPid = crashed.child.pid!;
 
     const [a, b] = [await contender(), await contender()];
-    const random = seededRandom(0x10c4);
+    const random = seededUniform(0x10c4);
     const outcomes = { races: 0, oneHolder: 0, legacyStale: 0, inUseMessages: 0 };
     for (let race = 0; race < RACES; race += 1) {
       // Every other race starts from a stale lock in the JSON format of earlier builds, whose holder is dead.

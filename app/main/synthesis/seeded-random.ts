@@ -71,3 +71,9 @@ export function deriveSeed(...parts: readonly number[]): number {
   h ^= h >>> 13;
   return h >>> 0;
 }
+
+/** `SeededRandom.next` as a plain function, for code that only needs uniform draws. */
+export function seededUniform(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
+}
