@@ -72,13 +72,21 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
 
   keepEvidenceOfFailures(dir, () => ({ page, errors, serverOutput: server?.output() }));
 
+  // The printed sign-in link works once: later windows reuse the first one's login cookie.
+  let signedIn: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
+
   async function openAt(viewport: { width: number; height: number }, search = ''): Promise<void> {
     await context?.close();
-    context = await browser.newContext({ viewport });
+    context = await browser.newContext({ viewport, storageState: signedIn });
     page = await context.newPage();
     errors = watchPageErrors(page);
-    await page.goto(server.url);
-    if (search) await page.goto(`${server.origin}/${search}`);
+    if (signedIn) {
+      await page.goto(`${server.origin}/${search}`);
+    } else {
+      await page.goto(server.url);
+      signedIn = await context.storageState();
+      if (search) await page.goto(`${server.origin}/${search}`);
+    }
   }
 
   async function curate(): Promise<void> {
@@ -117,8 +125,17 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await page.keyboard.press('Shift+ArrowRight');
     await expect.poll(() => page.locator('[data-testid="variant-tile"][data-multi="true"]').count()).toBe(3);
     await page.keyboard.press('Control+a');
-    const groupSize = Number(await page.locator('[data-testid="variant-tile"][data-multi="true"]').count());
-    expect(groupSize).toBe(4);
+    // The group is every variant of tile 1's source that was made (the edit gate may skip some).
+    const cursorId = Number(await tile(1).getAttribute('data-variant-id'));
+    const groupSize = readProject(
+      (db) =>
+        db
+          .prepare('SELECT count(*) FROM variants WHERE source_image_id = (SELECT source_image_id FROM variants WHERE id = ?)')
+          .pluck()
+          .get(cursorId) as number,
+    );
+    expect(groupSize).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('[data-testid="variant-tile"][data-multi="true"]').count()).toBe(groupSize);
     expect(errors).toEqual([]);
   });
 

@@ -125,7 +125,7 @@ function variantSet(project: string): string[] {
            FROM variants v JOIN packs p ON p.id = v.pack_id ORDER BY v.source_image_id, v.ordinal`,
       )
       .all() as { file_key: string }[];
-    return rows.map((row) =>
+    const made = rows.map((row) =>
       JSON.stringify({
         ...row,
         sha256: createHash('sha256')
@@ -133,6 +133,13 @@ function variantSet(project: string): string[] {
           .digest('hex'),
       }),
     );
+    // A planned variant the edit gate refused is recorded with its reason; a resumed run must refuse
+    // exactly the same ones.
+    const skipped = db
+      .prepare('SELECT source_image_id, ordinal, edit_kind, reason FROM variant_skips ORDER BY source_image_id, ordinal')
+      .all()
+      .map((row) => JSON.stringify({ skipped: row }));
+    return [...made, ...skipped];
   } finally {
     db.close();
   }
@@ -345,7 +352,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
   });
 
   describe('synthesis', () => {
-    // 12 photos of 3 people, 3 variants each: 36 variants, committed as a 32-variant batch and then 4,
+    // 12 photos of 3 people, 3 variants each: 36 variants made or skipped, committed as a 32-variant batch and then 4,
     // so a kill lands in the default generator's fit, between its pack being written and registered,
     // among a batch's files before its commit, or between the two commits.
     const request: SynthesizeRequest = {
