@@ -41,7 +41,15 @@ export class ProjectLock {
       } catch (error) {
         db.close();
         const code = (error as { code?: string }).code;
-        if (code === 'SQLITE_BUSY') throw inUse(projectPath, readOwner(`${path}-owner`));
+        if (code === 'SQLITE_BUSY') {
+          // Two openers racing can both lose: in EXCLUSIVE mode the loser keeps its shared lock until it
+          // closes, and a slow close outlasts the winner's wait. Without a live owner nobody holds the
+          // project yet, so back off for a random moment and try again.
+          const owner = readOwner(`${path}-owner`);
+          if ((owner && isAlive(owner)) || attempt >= CONTENDED_ATTEMPTS) throw inUse(projectPath, owner);
+          pause(5 + Math.random() * 45);
+          continue;
+        }
         if (code === 'SQLITE_NOTADB' && attempt < 3) {
           clearLegacyLock(projectPath, path);
           continue;
@@ -75,6 +83,13 @@ export class ProjectLock {
     this.#db.close();
     this.#db = null;
   }
+}
+
+/** Tries while no live process owns the lock: about a second of backing off under contention. */
+const CONTENDED_ATTEMPTS = 40;
+
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function openLockFile(projectPath: string, path: string): Database.Database {
