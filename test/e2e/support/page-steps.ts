@@ -4,11 +4,22 @@ import { afterEach, expect } from 'vitest';
 
 /** Imports a folder in ImageFolder layout through the dataset view's import form, and waits for the job to end. */
 export async function importFolder(page: Page, root: string): Promise<void> {
-  // The empty dataset shows the form at once, a filled one behind its toggle: wait for whichever the
-  // page renders first instead of sampling visibility before the first paint.
+  // The empty dataset shows the form at once, a filled one behind its toggle, and the first paint may
+  // show the toolbar before the project's counts arrive: open the form until it stays visible.
   const form = page.getByTestId('import-form');
-  await form.or(page.getByTestId('import-toggle')).first().waitFor();
-  if (!(await form.isVisible())) await page.getByTestId('import-toggle').click();
+  await expect
+    .poll(
+      async () => {
+        if (await form.isVisible()) return true;
+        await page
+          .getByTestId('import-toggle')
+          .click({ timeout: 1_000 })
+          .catch(() => undefined);
+        return form.isVisible();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   await page.getByTestId('import-layout-imagefolder').check();
   await page.getByTestId('import-root-input').fill(root);
   await page.getByTestId('import-submit').click();
