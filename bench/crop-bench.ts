@@ -14,8 +14,8 @@ import { frameValidShare, generatorFraming, transformForSize } from '../app/main
 import { cosineSimilarity, embedFrames } from '../app/main/vision/identity-embedder.ts';
 import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { planarFromInterleaved } from '../app/main/synthesis/image-tensor.ts';
-import { embedderFrame, scoringContextOf } from '../app/main/synthesis/project-identity-scorer.ts';
+import { planarFromInterleaved } from '../app/main/synthesis/packs/image-tensor.ts';
+import { embedderFrame, scoringContextOf } from '../app/main/synthesis/sources/project-identity-scorer.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 
 /** Photos per person: enough to cover each collection's framing without analysing all 975. */

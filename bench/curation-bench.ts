@@ -6,15 +6,15 @@
  *  - exporting 10k accepted variants, as a ratio to a plain `cp -r` of the same files.
  * Run alone: npx tsx bench/curation-bench.ts, or with the others: npm run bench (writes bench/results/curation.json)
  */
-import { seededUniform } from '../app/main/synthesis/seeded-random.ts';
+import { seededUniform } from '../app/main/core/seeded-random.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { PageSegment, VariantGroups, VariantViewInput } from '../app/api/curation.ts';
-import { VariantView as VariantViewSchema } from '../app/api/curation.ts';
-import { ExportSettings } from '../app/api/export.ts';
+import type { PageSegment, VariantGroups, VariantViewInput } from '#api/curation.ts';
+import { VariantView as VariantViewSchema } from '#api/curation.ts';
+import { ExportSettings } from '#api/export.ts';
 import { curationProgress } from '../app/main/curation/curation-progress.ts';
 import { DecisionLog } from '../app/main/curation/decision-log.ts';
 import { FIXTURE_EDITS, importSharedFaces, insertFixturePack, type FixtureImage } from '../app/main/curation/testing/variant-fixture.ts';

@@ -15,7 +15,7 @@
  * Embeddings are cached under .tmp/eval-identity/ (keyed by a hash of the pipeline's code and model
  * files), so a rerun only scores. Writes bench/results/identity.json.
  */
-import { seededUniform } from '../app/main/synthesis/seeded-random.ts';
+import { seededUniform } from '../app/main/core/seeded-random.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';

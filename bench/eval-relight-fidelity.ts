@@ -16,7 +16,7 @@ import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 import { maskedPsnr, maskedSsim } from './image-similarity.ts';
 import { linearRelighter } from './linear-relight-baseline.ts';
-import type { InferenceRuntime } from '../app/main/synthesis/inference-runtime.ts';
+import type { InferenceRuntime } from '../app/main/synthesis/packs/inference-runtime.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop } from './yale-faces.ts';
 
 const SIZE = 256;

@@ -1,4 +1,4 @@
-import type { PlanarImage } from '../app/main/synthesis/image-tensor.ts';
+import type { PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 
 function luminance(image: PlanarImage): Float32Array {
   const plane = image.size * image.size;

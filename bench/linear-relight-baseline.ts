@@ -8,17 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultFitOptions, fitAppearanceModel } from '../app/main/synthesis/appearance-model-fit.ts';
-import { exportDefaultPack } from '../app/main/synthesis/default-pack-export.ts';
-import type { Recipe } from '../app/main/synthesis/edit-recipe.ts';
-import { FaceChipSource } from '../app/main/synthesis/face-chip-source.ts';
-import type { GeneratorPack, Latent } from '../app/main/synthesis/generator-pack.ts';
-import type { PlanarImage } from '../app/main/synthesis/image-tensor.ts';
-import type { InferenceRuntime } from '../app/main/synthesis/inference-runtime.ts';
-import { applyOps } from '../app/main/synthesis/latent-edit.ts';
-import { loadGeneratorPack } from '../app/main/synthesis/pack-loader.ts';
+import { defaultFitOptions, fitAppearanceModel } from '../app/main/synthesis/default-generator/appearance-model-fit.ts';
+import { exportDefaultPack } from '../app/main/synthesis/default-generator/default-pack-export.ts';
+import type { Recipe } from '../app/main/synthesis/edits/edit-recipe.ts';
+import { FaceChipSource } from '../app/main/synthesis/sources/face-chip-source.ts';
+import type { GeneratorPack, Latent } from '../app/main/synthesis/packs/generator-pack.ts';
+import type { PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
+import type { InferenceRuntime } from '../app/main/synthesis/packs/inference-runtime.ts';
+import { applyOps } from '../app/main/synthesis/edits/latent-edit.ts';
+import { loadGeneratorPack } from '../app/main/synthesis/packs/pack-loader.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
-import { VariantRenderer } from '../app/main/synthesis/variant-renderer.ts';
+import { VariantRenderer } from '../app/main/synthesis/variants/variant-renderer.ts';
 
 const NAME = /yaleB(\d+)_P00A([+-]\d{3})E([+-]\d{2})\.png$/;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type OverlayOptions } from 'sharp';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
-import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/image-tensor.ts';
+import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import type { LightSpec } from '../app/main/synthesis/relight/light-spec.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight } from '../app/main/synthesis/relight/relight-face.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';

@@ -12,7 +12,7 @@ import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts'
 import { analyseImage } from '../app/main/vision/face-analysis.ts';
 import { decodeRgb, type RgbImage } from '../app/main/vision/rgb-image.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/image-tensor.ts';
+import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import { yaleSubset, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { meshToTemplate } from '../app/main/synthesis/relight/template-mesh.ts';
 

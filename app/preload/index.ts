@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../api/channels.ts';
-import { RENDERER_COMMANDS } from '../api/renderer-commands.ts';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '#api/channels.ts';
+import { RENDERER_COMMANDS } from '#api/renderer-commands.ts';
 
 /**
  * The renderer's whole view of the desktop host: two functions, no Node, no ipcRenderer, and only

@@ -9,12 +9,12 @@ import { createHarness } from '../../app/main/curation/testing/curation-harness.
 import { datasetHandlers } from '../../app/main/dataset/dataset-api.ts';
 import { importJobHandler } from '../../app/main/dataset/import-job.ts';
 import { exportProject } from '../../app/main/export/export-service.ts';
-import { ExportSettings } from '../../app/api/export.ts';
-import type { SynthesizeRequest } from '../../app/api/synthesis.ts';
+import { ExportSettings } from '#api/export.ts';
+import type { SynthesizeRequest } from '#api/synthesis.ts';
 import { EventBus } from '../../app/main/core/event-bus.ts';
 import { Workspace } from '../../app/main/project/workspace.ts';
 import { projectSynthesisDeps } from '../../app/main/synthesis/synthesis-api.ts';
-import { synthesizeJobHandler } from '../../app/main/synthesis/synthesis-job.ts';
+import { synthesizeJobHandler } from '../../app/main/synthesis/variants/synthesis-job.ts';
 import { analyzeJobHandler } from '../../app/main/vision/analyze-job.ts';
 import { visionHandlers } from '../../app/main/vision/vision-api.ts';
 import { checkExport } from '../formats/check-export.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { WebSocket } from 'ws';
 import { socketLimits } from '../../app/main/host/web/socket-limits.ts';
 import { collectTextFrames, frame, openRawSocket, textFrame } from './support/raw-socket.ts';
-import { seededUniform } from '../../app/main/synthesis/seeded-random.ts';
+import { seededUniform } from '../../app/main/core/seeded-random.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 /** What another client's call may take while one client attacks: the issue's bound. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageBadge } from '../../app/api/vision.ts';
+import type { ImageBadge } from '#api/vision.ts';
 import { createAppServices, type AppServices } from '../../app/main/host/app-services.ts';
 import { longName, seedHostileInputs, type HostileCorpus, type HostileExpectation } from '../fixtures/hostile-inputs.ts';
 import { sharedFacesOrSkip } from '../fixtures/shared-faces.ts';

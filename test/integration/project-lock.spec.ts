@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProjectSession } from '../../app/main/project/project-session.ts';
 import { runCli, startAppServer } from '../e2e/support/app-server.ts';
-import { seededUniform } from '../../app/main/synthesis/seeded-random.ts';
+import { seededUniform } from '../../app/main/core/seeded-random.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const RACES = 100;

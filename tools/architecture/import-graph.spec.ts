@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { folderCycles, folderGraph } from './import-graph.ts';
+import { folderCycles, folderGraph, synthesisPartOf } from './import-graph.ts';
 
 describe('the import graph', () => {
   const graph = folderGraph();
 
   it('has no cycles between capability folders, so each can be read, tested and moved on its own', () => {
     expect(folderCycles(graph).map((cycle) => [...cycle, cycle[0]].join(' → '))).toEqual([]);
+  });
+
+  it('layers the parts of synthesis (packs and math at the bottom, variants and the API on top) without cycles', () => {
+    const parts = folderGraph(synthesisPartOf);
+    expect(parts.size).toBeGreaterThanOrEqual(8);
+    expect(folderCycles(parts).map((cycle) => [...cycle, cycle[0]].join(' → '))).toEqual([]);
   });
 
   it('keeps renderer helpers in lib/ independent of the views that use them', () => {

@@ -30,6 +30,13 @@ export const capabilityOf: FolderOf = (file) => {
   return parts.length > 2 ? `app/${parts[1]}` : undefined;
 };
 
+/** Synthesis's own parts (packs, sources, edits, default generator, variants, …), for the layering check inside it. */
+export const synthesisPartOf: FolderOf = (file) => {
+  const parts = relative(root, file).split('/');
+  if (parts.slice(0, 3).join('/') !== 'app/main/synthesis') return undefined;
+  return parts.length > 4 ? parts.slice(0, 4).join('/') : 'app/main/synthesis';
+};
+
 /** Folder → folders it imports from (production code only: specs and test fixtures are left out). */
 export function folderGraph(folderOf: FolderOf = capabilityOf): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
@@ -41,8 +48,13 @@ export function folderGraph(folderOf: FolderOf = capabilityOf): Map<string, Set<
     graph.set(from, edges);
     for (const match of readFileSync(file, 'utf8').matchAll(importPattern)) {
       const spec = match[1] ?? match[2];
-      if (!spec.startsWith('.')) continue;
-      const to = folderOf(resolve(dirname(file), spec));
+      const target = spec.startsWith('#api/')
+        ? join(root, 'app/api', spec.slice(5))
+        : spec.startsWith('.')
+          ? resolve(dirname(file), spec)
+          : undefined;
+      if (!target) continue;
+      const to = folderOf(target);
       if (to && to !== from) edges.add(to);
     }
   }

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../api/client.ts';
+import type { ApiClient } from '#api/client.ts';
 import type { AppServices } from '../host/app-services.ts';
 import type { ParsedArgs } from './cli-args.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ApiClient } from '../../api/client.ts';
-import type { JobStatus } from '../../api/jobs.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { JobStatus } from '#api/jobs.ts';
 import { flagString } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';

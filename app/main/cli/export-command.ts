@@ -1,4 +1,4 @@
-import { ExportFormat, OriginalsMode, type ExportSettingsInput } from '../../api/export.ts';
+import { ExportFormat, OriginalsMode, type ExportSettingsInput } from '#api/export.ts';
 import { flagString, type ParsedArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { sharedInferenceClient } from '../inference/shared-inference-client.ts';
-import { loadGeneratorPack } from '../synthesis/pack-loader.ts';
-import { EditKind } from '../synthesis/pack-manifest.ts';
+import { loadGeneratorPack } from '../synthesis/packs/pack-loader.ts';
+import { EditKind } from '../synthesis/packs/pack-manifest.ts';
 import { importStylegan2, type DirectionImport } from '../synthesis/stylegan/stylegan2-import.ts';
 import { flagString } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { ApiClient } from '../../api/client.ts';
-import type { ProjectSummary } from '../../api/project.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { ProjectSummary } from '#api/project.ts';
 import { flagString } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';

@@ -1,5 +1,5 @@
-import { ApiClient } from '../../api/client.ts';
-import { ApiError } from '../../api/errors.ts';
+import { ApiClient } from '#api/client.ts';
+import { ApiError } from '#api/errors.ts';
 import { createAppServices } from '../host/app-services.ts';
 import { inProcessTransport } from '../host/in-process-transport.ts';
 import { settingsDir } from '../host/settings-dir.ts';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DonorPolicy, type EditSpec, type PackChoice, type SourceSelection } from '../../api/synthesis.ts';
+import { DonorPolicy, type EditSpec, type PackChoice, type SourceSelection } from '#api/synthesis.ts';
 import { flagString, type ParsedArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';

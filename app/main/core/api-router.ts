@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { commands, isCommandName, type CommandName, type Output, type ParsedInput } from '../../api/contract.ts';
-import { ApiError } from '../../api/errors.ts';
-import type { Reply } from '../../api/wire.ts';
+import { commands, isCommandName, type CommandName, type Output, type ParsedInput } from '#api/contract.ts';
+import { ApiError } from '#api/errors.ts';
+import type { Reply } from '#api/wire.ts';
 
 export type Handlers = {
   [K in CommandName]: (input: ParsedInput<K>) => Promise<Output<K>> | Output<K>;

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../api/contract.ts';
+import type { EventName, EventPayload } from '#api/contract.ts';
 
 type Listener = (event: EventName, payload: unknown) => void;
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import type { CompareView } from '../../api/curation.ts';
-import { ApiError } from '../../api/errors.ts';
+import type { CompareView } from '#api/curation.ts';
+import { ApiError } from '#api/errors.ts';
 import { resolveMedia } from '../project/media-resolver.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { loadAlignedCrop } from '../vision/aligned-crop.ts';

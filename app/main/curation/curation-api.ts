@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { ActionResult, curationCommands, CurationChanged } from '../../api/curation.ts';
+import type { ActionResult, curationCommands, CurationChanged } from '#api/curation.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { ProjectSession } from '../project/project-session.ts';

@@ -1,4 +1,4 @@
-import type { CurationProgress, ProgressCounts } from '../../api/curation.ts';
+import type { CurationProgress, ProgressCounts } from '#api/curation.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 
 interface Row {

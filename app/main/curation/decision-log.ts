@@ -1,4 +1,4 @@
-import type { DecisionStatus, HistoryState } from '../../api/curation.ts';
+import type { DecisionStatus, HistoryState } from '#api/curation.ts';
 import type Database from 'better-sqlite3';
 import type { ProjectDatabase } from '../project/project-database.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RuleRequest } from '../../api/curation.ts';
+import type { RuleRequest } from '#api/curation.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { createHarness, eventsOf, type Harness } from './testing/curation-harness.ts';
 

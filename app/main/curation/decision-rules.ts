@@ -1,4 +1,4 @@
-import type { DecisionRule, DecisionStatus, RulePreview, RuleRequest } from '../../api/curation.ts';
+import type { DecisionRule, DecisionStatus, RulePreview, RuleRequest } from '#api/curation.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { PlannedChange } from './decision-log.ts';
 import { and, scoreColumn, type SqlCondition } from './variant-sql.ts';

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defaultKeymap, KeyChord, type Keymap, KeymapAction, keymapActions } from '../../api/curation.ts';
-import { ApiError } from '../../api/errors.ts';
+import { defaultKeymap, KeyChord, type Keymap, KeymapAction, keymapActions } from '#api/curation.ts';
+import { ApiError } from '#api/errors.ts';
 
 const StoredKeymap = z.partialRecord(KeymapAction, z.array(KeyChord).max(4));
 

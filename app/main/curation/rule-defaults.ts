@@ -1,4 +1,4 @@
-import type { RuleDefaults } from '../../api/curation.ts';
+import type { RuleDefaults } from '#api/curation.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 import { identityCalibration } from '../vision/identity-calibration.ts';
 

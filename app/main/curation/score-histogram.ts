@@ -1,4 +1,4 @@
-import type { HistogramBin, ScoreHistogram, ScoreMetric } from '../../api/curation.ts';
+import type { HistogramBin, ScoreHistogram, ScoreMetric } from '#api/curation.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { scoreColumn, STATUS_SQL } from './variant-sql.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultKeymap } from '../../api/curation.ts';
+import { defaultKeymap } from '#api/curation.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 import { identityCalibration, identityThreshold } from '../vision/identity-calibration.ts';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '../../api/curation.ts';
-import { LightSpec } from '../../api/synthesis.ts';
+import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '#api/curation.ts';
+import { LightSpec } from '#api/synthesis.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { and, filterCondition, groupColumn, groupCondition, orderBy, STATUS_SQL } from './variant-sql.ts';
 

@@ -1,4 +1,4 @@
-import type { GroupBy, ScoreMetric, SortKey, VariantFilter } from '../../api/curation.ts';
+import type { GroupBy, ScoreMetric, SortKey, VariantFilter } from '#api/curation.ts';
 
 /** A WHERE fragment and its bound values, always combined with AND. */
 export interface SqlCondition {

@@ -1,4 +1,4 @@
-import type { datasetCommands } from '../../api/dataset.ts';
+import type { datasetCommands } from '#api/dataset.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { listIdentities, listImages } from './dataset-queries.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImageStatus } from '../../api/dataset.ts';
+import type { ImageStatus } from '#api/dataset.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../project/project-database.ts';
 import { listIdentities, listImages, type ImageFilter } from './dataset-queries.ts';
 import { naturalKey } from '../project/natural-order.ts';

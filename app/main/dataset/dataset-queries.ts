@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ImageStatus, type IdentitySummary, type ImagePage, type ImageSummary } from '../../api/dataset.ts';
+import { ImageStatus, type IdentitySummary, type ImagePage, type ImageSummary } from '#api/dataset.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 
 export interface ImageFilter {

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { problemFromFsError } from './fs-problems.ts';
 import { hasImageExtension, isHidden } from './image-files.ts';
 import type { ImportProblem } from './import-item.ts';

@@ -1,4 +1,4 @@
-import type { ImageErrorCode } from '../../api/dataset.ts';
+import type { ImageErrorCode } from '#api/dataset.ts';
 
 export interface ImportProblem {
   readonly code: ImageErrorCode;

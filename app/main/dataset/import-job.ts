@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ImportRequest } from '../../api/dataset.ts';
+import { ImportRequest } from '#api/dataset.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectSession } from '../project/project-session.ts';

@@ -1,4 +1,4 @@
-import type { ImportRequest } from '../../api/dataset.ts';
+import type { ImportRequest } from '#api/dataset.ts';
 import { scanFolder } from './folder-scan.ts';
 import { planImageFolder } from './imagefolder-plan.ts';
 import type { ImportItem } from './import-item.ts';

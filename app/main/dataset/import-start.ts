@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ImportRequest } from '../../api/dataset.ts';
-import { ApiError } from '../../api/errors.ts';
+import type { ImportRequest } from '#api/dataset.ts';
+import { ApiError } from '#api/errors.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { ImportJobParams } from './import-job.ts';

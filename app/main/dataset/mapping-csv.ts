@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { parseCsv, type CsvRecord } from './csv-parse.ts';
 import type { ImportItem, ImportProblem } from './import-item.ts';
 import { sortByPath } from './path-order.ts';

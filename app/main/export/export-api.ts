@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ExportReport, type exportCommands, type ExportRecord } from '../../api/export.ts';
+import { ExportReport, type exportCommands, type ExportRecord } from '#api/export.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { checkDestination, previewExport } from './export-service.ts';

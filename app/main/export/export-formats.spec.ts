@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportSettings } from '../../api/export.ts';
+import { ExportSettings } from '#api/export.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { checkExport } from '../../../test/formats/check-export.ts';
 import { checkHfImageFolder } from '../../../test/formats/hf-imagefolder-format.ts';

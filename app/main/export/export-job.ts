@@ -1,4 +1,4 @@
-import { ExportSettings } from '../../api/export.ts';
+import { ExportSettings } from '#api/export.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { exportProject } from './export-service.ts';

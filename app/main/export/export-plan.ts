@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { splitNames, type ExportSettings, type SplitName } from '../../api/export.ts';
+import { splitNames, type ExportSettings, type SplitName } from '#api/export.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { acceptedExtension, classFolders, fileNamesInFolder, type NamedFile } from './export-naming.ts';

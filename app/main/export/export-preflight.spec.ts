@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExportSettings } from '../../api/export.ts';
+import { ExportSettings } from '#api/export.ts';
 import { preflightWarnings } from './export-preflight.ts';
 
 const settings = ExportSettings.parse({ destination: '/out', originals: 'file' });

@@ -7,7 +7,7 @@ import {
   type PreflightWarning,
   type SplitCounts,
   type SplitName,
-} from '../../api/export.ts';
+} from '#api/export.ts';
 import type { ExportPlan } from './export-plan.ts';
 import { identityCounts, splitCounts } from './export-report.ts';
 

@@ -1,11 +1,4 @@
-import {
-  splitNames,
-  type ExportReport,
-  type ExportSettings,
-  type ReportHistogram,
-  type SplitCounts,
-  type SplitName,
-} from '../../api/export.ts';
+import { splitNames, type ExportReport, type ExportSettings, type ReportHistogram, type SplitCounts, type SplitName } from '#api/export.ts';
 import { appVersion } from '../core/app-version.ts';
 import { compareText, type ExportPlan, type PlannedFile } from './export-plan.ts';
 

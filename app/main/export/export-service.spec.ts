@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportSettings, type ExportSettingsInput } from '../../api/export.ts';
+import { ExportSettings, type ExportSettingsInput } from '#api/export.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { parseCsv } from '../../../test/formats/manifest-csv-format.ts';
 import { createHarness, type Harness } from '../curation/testing/curation-harness.ts';

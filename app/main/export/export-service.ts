@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
-import type { ExportPreview, ExportReport, ExportSettings } from '../../api/export.ts';
+import { ApiError } from '#api/errors.ts';
+import type { ExportPreview, ExportReport, ExportSettings } from '#api/export.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { alignedOriginalPng } from './aligned-original.ts';

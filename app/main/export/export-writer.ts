@@ -1,7 +1,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ExportFormat } from '../../api/export.ts';
+import type { ExportFormat } from '#api/export.ts';
 import type { ExportPlan, PlannedFile } from './export-plan.ts';
 import { filesBySplit, manifestCsv, metadataJsonl } from './metadata-files.ts';
 

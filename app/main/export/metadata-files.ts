@@ -1,4 +1,4 @@
-import type { SplitName } from '../../api/export.ts';
+import type { SplitName } from '#api/export.ts';
 import { provenanceColumns, type PlannedFile } from './export-plan.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SplitSettings } from '../../api/export.ts';
+import { SplitSettings } from '#api/export.ts';
 import { apportion, assignSplits, type SplitUnit } from './split-assignment.ts';
 
 const units = (identities: number, sources: number): SplitUnit[] =>

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { splitNames, type SplitName, type SplitSettings } from '../../api/export.ts';
+import { splitNames, type SplitName, type SplitSettings } from '#api/export.ts';
 
 /** What is kept together: everything sharing a `key` lands in one split. */
 export interface SplitUnit {

@@ -1,4 +1,4 @@
-import type { SystemInfo } from '../../api/system.ts';
+import type { SystemInfo } from '#api/system.ts';
 import { curationHandlers } from '../curation/curation-api.ts';
 import { datasetHandlers } from '../dataset/dataset-api.ts';
 import { importJobHandler } from '../dataset/import-job.ts';
@@ -7,7 +7,7 @@ import { exportJobHandler } from '../export/export-job.ts';
 import { jobHandlers } from '../jobs/jobs-api.ts';
 import { projectHandlers } from '../project/project-api.ts';
 import { projectSynthesisDeps, synthesisHandlers } from '../synthesis/synthesis-api.ts';
-import { synthesizeJobHandler } from '../synthesis/synthesis-job.ts';
+import { synthesizeJobHandler } from '../synthesis/variants/synthesis-job.ts';
 import { Workspace } from '../project/workspace.ts';
 import { closeSharedInferenceClient, sharedInferenceClient } from '../inference/shared-inference-client.ts';
 import { analyzeJobHandler } from '../vision/analyze-job.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 
 /** The built renderer sits at `out/renderer`, reached from `out/main/*.js` or from the sources under tsx. */
 export function rendererDir(): string {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { JobKind } from '../../api/jobs.ts';
+import type { JobKind } from '#api/jobs.ts';
 
 export interface JobContext<P> {
   readonly jobId: number;

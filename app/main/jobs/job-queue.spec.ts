@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { JobStatus } from '../../api/jobs.ts';
+import type { JobStatus } from '#api/jobs.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../project/project-database.ts';
 import type { JobHandler } from './job-handler.ts';
 import { JobQueue } from './job-queue.ts';

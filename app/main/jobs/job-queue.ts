@@ -1,5 +1,5 @@
-import { ApiError } from '../../api/errors.ts';
-import type { JobKind, JobState, JobStatus } from '../../api/jobs.ts';
+import { ApiError } from '#api/errors.ts';
+import type { JobKind, JobState, JobStatus } from '#api/jobs.ts';
 import type Database from 'better-sqlite3';
 import type { JobHandler } from './job-handler.ts';
 

@@ -1,4 +1,4 @@
-import type { jobCommands } from '../../api/jobs.ts';
+import type { jobCommands } from '#api/jobs.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { JobQueue } from './job-queue.ts';
 

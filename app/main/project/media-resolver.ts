@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import type { ProjectSession } from './project-session.ts';
 import { MediaStore } from '../media/media-store.ts';
 

@@ -1,4 +1,4 @@
-import type { projectCommands } from '../../api/project.ts';
+import type { projectCommands } from '#api/project.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from './workspace.ts';
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { migrations } from './schema/index.ts';
 import type { Migration } from './schema/migration.ts';
 

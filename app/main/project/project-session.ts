@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
-import type { JobStatus } from '../../api/jobs.ts';
-import type { ProjectSummary } from '../../api/project.ts';
+import type { JobStatus } from '#api/jobs.ts';
+import type { ProjectSummary } from '#api/project.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { MediaStore } from '../media/media-store.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import type { RecentProject } from '../../api/project.ts';
+import type { RecentProject } from '#api/project.ts';
 
 const RecentFile = z.array(z.object({ path: z.string(), openedAt: z.string() }));
 const MAX_RECENT = 12;

@@ -1,5 +1,5 @@
-import { ApiError } from '../../api/errors.ts';
-import type { ProjectSummary } from '../../api/project.ts';
+import { ApiError } from '#api/errors.ts';
+import type { ProjectSummary } from '#api/project.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
 import { sameProjectPath } from './project-location.ts';

@@ -1,4 +1,4 @@
-import { APP_SCHEME } from '../../api/channels.ts';
+import { APP_SCHEME } from '#api/channels.ts';
 
 // Kept free of Electron so it can be tested in plain Node: the shell decides with these alone.
 export const APP_HOST = 'bundle';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { APP_SCHEME, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME } from '../../api/channels.ts';
-import { RENDERER_COMMANDS } from '../../api/renderer-commands.ts';
+import { APP_SCHEME, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME } from '#api/channels.ts';
+import { RENDERER_COMMANDS } from '#api/renderer-commands.ts';
 import { createAppServices } from '../host/app-services.ts';
 import { rendererDir } from '../host/renderer-location.ts';
 import { settingsDir } from '../host/settings-dir.ts';

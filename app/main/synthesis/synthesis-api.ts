@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
-import type { PackEdit, PackSummary, SynthesisJobSummary, synthesisCommands } from '../../api/synthesis.ts';
+import { ApiError } from '#api/errors.ts';
+import type { PackEdit, PackSummary, SynthesisJobSummary, synthesisCommands } from '#api/synthesis.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import { sharedInferenceClient } from '../inference/shared-inference-client.ts';
@@ -8,19 +8,19 @@ import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { Workspace } from '../project/workspace.ts';
 import { defaultVisionRuntime } from '../vision/vision-runtime.ts';
-import { DEFAULT_PACK_DESCRIPTION, defaultPackDirections, defaultPackParts } from './default-pack-layout.ts';
-import { DEFAULT_PACK_NAME, DEFAULT_PACK_VERSION } from './default-pack-export.ts';
-import { defaultFitOptions } from './appearance-model-fit.ts';
-import { loadGeneratorPack } from './pack-loader.ts';
-import { PackManifest } from './pack-manifest.ts';
-import { encodeVariantPng } from './png-encoding.ts';
+import { DEFAULT_PACK_DESCRIPTION, defaultPackDirections, defaultPackParts } from './default-generator/default-pack-layout.ts';
+import { DEFAULT_PACK_NAME, DEFAULT_PACK_VERSION } from './default-generator/default-pack-export.ts';
+import { defaultFitOptions } from './default-generator/appearance-model-fit.ts';
+import { loadGeneratorPack } from './packs/pack-loader.ts';
+import { PackManifest } from './packs/pack-manifest.ts';
+import { encodeVariantPng } from './variants/png-encoding.ts';
 import { prepareRelight, renderRelight } from './relight/relight-face.ts';
-import { ProjectFaceSource } from './project-face-source.ts';
-import { projectCentroids, visionIdentityScorer } from './project-identity-scorer.ts';
+import { ProjectFaceSource } from './sources/project-face-source.ts';
+import { projectCentroids, visionIdentityScorer } from './sources/project-identity-scorer.ts';
 import { importCheckpointBesideProject } from './stylegan/project-checkpoint-import.ts';
-import { selectSources, type SynthesisJobDeps } from './synthesis-job.ts';
-import { skipReasons } from './edit-gate.ts';
-import { registerPack, skipCounts } from './variant-store.ts';
+import { selectSources, type SynthesisJobDeps } from './variants/synthesis-job.ts';
+import { skipReasons } from './edits/edit-gate.ts';
+import { registerPack, skipCounts } from './variants/variant-store.ts';
 
 /** What the synthesize job needs in an open project: its faces, the shared inference worker, the vision embedder. */
 export function projectSynthesisDeps(session: ProjectSession, events: EventBus): SynthesisJobDeps {

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { affineFromRows, applyAffine, composeAffine, invertAffine, sourcePixelsPerOutputPixel, type Affine } from './affine.ts';
 import { toRgbBytes, warpAffine } from './bilinear-warp.ts';

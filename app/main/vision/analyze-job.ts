@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmbeddingModel } from '../../api/vision.ts';
+import { EmbeddingModel } from '#api/vision.ts';
 import { mapInOrder } from '../dataset/ordered-pool.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';

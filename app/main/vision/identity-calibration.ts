@@ -1,5 +1,5 @@
-import type { CalibratedThreshold, IdentityCalibration } from '../../api/vision.ts';
-import { formatFar } from '../../api/score-bands.ts';
+import type { CalibratedThreshold, IdentityCalibration } from '#api/vision.ts';
+import { formatFar } from '#api/score-bands.ts';
 import type { EmbeddingModelName } from './embedding-models.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { vectorFromBlob } from './analysis-store.ts';
 import type { FaceBox } from './face-box.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 
 /** The file an imported image was read from: its dataset's root joined with its relative path. */

@@ -1,4 +1,4 @@
-import type { visionCommands } from '../../api/vision.ts';
+import type { visionCommands } from '#api/vision.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { Handlers } from '../core/api-router.ts';
 import type { Workspace } from '../project/workspace.ts';

@@ -1,5 +1,5 @@
-import { ApiError } from '../../api/errors.ts';
-import type { AnalysisStatus, FaceDetail, IdentityFaces, ImageBadge, ImageDetail, VisionSummary } from '../../api/vision.ts';
+import { ApiError } from '#api/errors.ts';
+import type { AnalysisStatus, FaceDetail, IdentityFaces, ImageBadge, ImageDetail, VisionSummary } from '#api/vision.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { analysisCounts, vectorFromBlob } from './analysis-store.ts';

@@ -4,7 +4,7 @@
  * {held} (or the error it got); {type:'release'} closes it again; {type:'hold-and-die'} opens it
  * and is then killed by the parent, leaving the lock stale the way a crash does.
  */
-import { ApiError } from '../../../app/api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { ProjectSession } from '../../../app/main/project/project-session.ts';
 
 const deps = { jobHandlers: () => [], onJobUpdate: () => {} };

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commands, type EventName, type EventPayload, type Input, type Output } from '../../../api/contract.ts';
+import { commands, type EventName, type EventPayload, type Input, type Output } from '#api/contract.ts';
 import { exportHandlers } from '../../export/export-api.ts';
 import { exportJobHandler } from '../../export/export-job.ts';
 import { EventBus } from '../../core/event-bus.ts';

@@ -2,7 +2,7 @@
  * TEST FIXTURE — never shipped. Run as a child process by the export spec: starts an export, says
  * "paused" on stdout after a few files and stalls there, so the spec can SIGKILL it mid-way.
  */
-import { ExportSettings } from '../../../api/export.ts';
+import { ExportSettings } from '#api/export.ts';
 import { EventBus } from '../../core/event-bus.ts';
 import { Workspace } from '../../project/workspace.ts';
 import { exportProject } from '../export-service.ts';

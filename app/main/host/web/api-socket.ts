@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
-import { ApiError, type ErrorCode } from '../../../api/errors.ts';
-import { ClientFrame, type HostFrame, type Reply } from '../../../api/wire.ts';
+import { ApiError, type ErrorCode } from '#api/errors.ts';
+import { ClientFrame, type HostFrame, type Reply } from '#api/wire.ts';
 import type { Router } from '../../core/api-router.ts';
 import type { FairScheduler } from './fair-scheduler.ts';
 import { nestsDeeperThan } from './json-nesting.ts';

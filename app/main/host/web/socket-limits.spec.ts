@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commands, type CommandName } from '../../../api/contract.ts';
+import { commands, type CommandName } from '#api/contract.ts';
 import { socketLimits } from './socket-limits.ts';
 
 /** The longest JSON a safe integer can take, and the longest a string character can (a \u escape). */

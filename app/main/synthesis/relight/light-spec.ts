@@ -1,6 +1,6 @@
-import type { LightSpec } from '../../../api/synthesis.ts';
+import type { LightSpec } from '#api/synthesis.ts';
 
-export { LightSpec } from '../../../api/synthesis.ts';
+export { LightSpec } from '#api/synthesis.ts';
 
 /** Unit vector toward the lamp in view coordinates (X right in the image, Y up, Z toward the viewer). */
 export function lightDirection(light: Pick<LightSpec, 'azimuth' | 'elevation'>): [number, number, number] {

@@ -1,4 +1,4 @@
-import type { PlanarImage } from '../image-tensor.ts';
+import type { PlanarImage } from '../packs/image-tensor.ts';
 import { castShadows } from './cast-shadows.ts';
 import { boxBlur, rasteriseFace, type FaceSurface } from './face-surface.ts';
 import { fitDominantLight } from './dominant-light.ts';

@@ -1,4 +1,4 @@
-import { invertSpd } from '../dense-linear-algebra.ts';
+import { invertSpd } from '../math/dense-linear-algebra.ts';
 
 /** Real spherical harmonics up to order 2 at a unit normal (Ramamoorthi & Hanrahan's ordering). */
 export function shBasis(

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../../api/client.ts';
-import { ApiError } from '../../../api/errors.ts';
+import { ApiClient } from '#api/client.ts';
+import { ApiError } from '#api/errors.ts';
 import { makeGeneratorFixture, makeHostileCheckpoints, torchOracleOrSkip } from '../../../../test/oracles/torch-oracle.ts';
 import { createAppServices, type AppServices } from '../../host/app-services.ts';
 import { inProcessTransport } from '../../host/in-process-transport.ts';
 import { closeSharedInferenceClient } from '../../inference/shared-inference-client.ts';
-import { defaultPacksDir } from '../pack-resolver.ts';
+import { defaultPacksDir } from '../packs/project-packs-folder.ts';
 
 /** The UI's path: synthesis.importCheckpoint through the typed API into an open project. */
 describe.runIf(torchOracleOrSkip())('synthesis.importCheckpoint', () => {

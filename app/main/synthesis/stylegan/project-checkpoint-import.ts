@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
-import { ApiError } from '../../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { CheckpointError } from '../checkpoints/torch-checkpoint.ts';
 import { PickleRefused } from '../checkpoints/restricted-unpickler.ts';
-import { defaultPacksDir } from '../pack-resolver.ts';
+import { defaultPacksDir } from '../packs/project-packs-folder.ts';
 import { importStylegan2 } from './stylegan2-import.ts';
 import { StyleganFormatError } from './stylegan2-weights.ts';
 

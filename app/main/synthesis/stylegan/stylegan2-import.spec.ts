@@ -14,7 +14,7 @@ import {
 import { InferenceClient } from '../../inference/inference-client.ts';
 import { readTorchCheckpoint, type PersistentRecord } from '../checkpoints/torch-checkpoint.ts';
 import { PickleRefused } from '../checkpoints/restricted-unpickler.ts';
-import { loadGeneratorPack } from '../pack-loader.ts';
+import { loadGeneratorPack } from '../packs/pack-loader.ts';
 import { importStylegan2 } from './stylegan2-import.ts';
 import { StyleganFormatError } from './stylegan2-weights.ts';
 

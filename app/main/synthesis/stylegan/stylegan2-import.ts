@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readTorchCheckpoint } from '../checkpoints/torch-checkpoint.ts';
-import { yieldToEventLoop } from '../event-loop.ts';
-import type { EditKind, PartSpec } from '../pack-manifest.ts';
+import { yieldToEventLoop } from '../../core/event-loop.ts';
+import type { EditKind, PartSpec } from '../packs/pack-manifest.ts';
 import { readDirectionFile } from './direction-file.ts';
-import { writePack, type UnhashedManifest } from '../pack-writer.ts';
-import { SeededRandom } from '../seeded-random.ts';
+import { writePack, type UnhashedManifest } from '../packs/pack-writer.ts';
+import { SeededRandom } from '../../core/seeded-random.ts';
 import { buildAverageLatentEncoder, buildMappingModel, buildSynthesisModel } from './stylegan2-onnx.ts';
 import { stylegan2FromCheckpoint, type Stylegan2 } from './stylegan2-weights.ts';
 

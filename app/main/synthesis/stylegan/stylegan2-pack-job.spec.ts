@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { makeGeneratorFixture, torchOracleOrSkip } from '../../../../test/oracles/torch-oracle.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
-import { Recipe } from '../edit-recipe.ts';
-import { FaceChipSource } from '../face-chip-source.ts';
-import { loadGeneratorPack } from '../pack-loader.ts';
+import { Recipe } from '../edits/edit-recipe.ts';
+import { FaceChipSource } from '../sources/face-chip-source.ts';
+import { loadGeneratorPack } from '../packs/pack-loader.ts';
 import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
-import { registerPack } from '../variant-store.ts';
+import { registerPack } from '../variants/variant-store.ts';
 import { importStylegan2 } from './stylegan2-import.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'likeness-stylegan-job-'));

@@ -5,10 +5,10 @@ import { generatorFraming, transformForSize } from '../../vision/face-templates.
 import { personMask } from '../../vision/person-mask.ts';
 import { decodeRgb, type RgbImage } from '../../vision/rgb-image.ts';
 import type { VisionRuntime } from '../../vision/vision-runtime.ts';
-import type { FaceSource, SourceFace } from '../face-source.ts';
+import type { FaceSource, SourceFace } from '../sources/face-source.ts';
 import { meshToTemplate } from '../relight/template-mesh.ts';
-import { planarFromInterleaved, type PlanarImage } from '../image-tensor.ts';
-import { scoringContextOf } from '../project-identity-scorer.ts';
+import { planarFromInterleaved, type PlanarImage } from '../packs/image-tensor.ts';
+import { scoringContextOf } from '../sources/project-identity-scorer.ts';
 
 interface Analysed extends SourceFace {
   readonly image: RgbImage;

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedFacesDir } from '../../../../test/fixtures/shared-faces.ts';
-import type { ChipLayout, FaceChip } from '../face-chip-source.ts';
+import type { ChipLayout, FaceChip } from '../sources/face-chip-source.ts';
 
 export type SharedCollection = 'yale' | 'orl' | 'johns';
 

@@ -1,6 +1,6 @@
-import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../onnx-graph.ts';
-import { writePack, type UnhashedManifest } from '../pack-writer.ts';
-import { SeededRandom } from '../seeded-random.ts';
+import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../packs/onnx-graph.ts';
+import { writePack, type UnhashedManifest } from '../packs/pack-writer.ts';
+import { SeededRandom } from '../../core/seeded-random.ts';
 
 /**
  * A pack with StyleGAN's tensor names and layouts (encoder image → W+ [batch, layers, width],

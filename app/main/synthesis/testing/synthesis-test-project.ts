@@ -1,9 +1,9 @@
 import { dirname, relative } from 'node:path';
 import { EventBus } from '../../core/event-bus.ts';
 import { ProjectSession } from '../../project/project-session.ts';
-import type { FaceSource, IdentityScorer, SourceFace } from '../face-source.ts';
-import type { InferenceRuntime } from '../inference-runtime.ts';
-import { synthesizeJobHandler } from '../synthesis-job.ts';
+import type { FaceSource, IdentityScorer, SourceFace } from '../sources/face-source.ts';
+import type { InferenceRuntime } from '../packs/inference-runtime.ts';
+import { synthesizeJobHandler } from '../variants/synthesis-job.ts';
 
 export interface SynthesisTestProject {
   readonly session: ProjectSession;

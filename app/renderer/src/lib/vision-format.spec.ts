@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageBadge } from '../../../api/vision.ts';
+import type { ImageBadge } from '#api/vision.ts';
 import { faceStatus, faceStatusText, faceStatusTitle, qualityBand } from './vision-format.ts';
 
 const badge = (status: ImageBadge['status'], faceCount: number): ImageBadge => ({

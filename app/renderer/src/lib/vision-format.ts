@@ -1,4 +1,4 @@
-import type { AnalysisStatus, ImageBadge } from '../../../api/vision.ts';
+import type { AnalysisStatus, ImageBadge } from '#api/vision.ts';
 
 /** What a tile's face badge says: the analysis status, or that there is none yet. */
 export type FaceStatus = AnalysisStatus | 'unanalysed';

@@ -1,7 +1,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../api/errors.ts';
-import type { ImageBadge, ImageDetail } from '../../../api/vision.ts';
+import { ApiError } from '#api/errors.ts';
+import type { ImageBadge, ImageDetail } from '#api/vision.ts';
 import { AppState } from '../lib/state/app-state.svelte.ts';
 import { FakeBackend, settle } from '../lib/testing/fake-backend.ts';
 import { identity, image, job, pageOf, projectSummary } from '../lib/testing/fixtures.ts';

@@ -1,5 +1,5 @@
 import type { Readable } from 'svelte/store';
-import type { ApiClient } from '../../../../api/client.ts';
+import type { ApiClient } from '#api/client.ts';
 
 /**
  * The link to the host. `epoch` counts successful opens, so a consumer can tell a reconnect

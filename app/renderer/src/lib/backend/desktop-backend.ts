@@ -1,6 +1,6 @@
 import { readable } from 'svelte/store';
-import { ApiClient } from '../../../../api/client.ts';
-import { MEDIA_SCHEME } from '../../../../api/channels.ts';
+import { ApiClient } from '#api/client.ts';
+import { MEDIA_SCHEME } from '#api/channels.ts';
 import { encodeMediaKey, type Backend, type ConnectionState } from './backend.ts';
 import type { LikenessBridge } from './preload-bridge.d.ts';
 

@@ -1,6 +1,6 @@
 import { get } from 'svelte/store';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { ConnectionLostError } from './backend.ts';
 import { defaultSocketUrl, WebBackend, type HostProbe } from './web-backend.ts';
 

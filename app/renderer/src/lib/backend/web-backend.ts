@@ -1,6 +1,6 @@
 import { writable, type Readable } from 'svelte/store';
-import { ApiClient, type Transport } from '../../../../api/client.ts';
-import { HostFrame, type ClientFrame } from '../../../../api/wire.ts';
+import { ApiClient, type Transport } from '#api/client.ts';
+import { HostFrame, type ClientFrame } from '#api/wire.ts';
 import { ConnectionLostError, encodeMediaKey, type Backend, type ConnectionState } from './backend.ts';
 
 export interface WebBackendOptions {

@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount, type Component } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VariantTile as Tile } from '../../../../api/curation.ts';
+import type { VariantTile as Tile } from '#api/curation.ts';
 import VariantTile from '../../views/curation/VariantTile.svelte';
 import LightGlyph from './LightGlyph.svelte';
 

@@ -1,4 +1,4 @@
-import type { ProjectSummary } from '../../../../api/project.ts';
+import type { ProjectSummary } from '#api/project.ts';
 import type { Backend, ConnectionState } from '../backend/backend.ts';
 import { throttle } from '../throttle.ts';
 import { DatasetState } from './dataset-state.svelte.ts';

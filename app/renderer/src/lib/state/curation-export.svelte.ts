@@ -1,6 +1,6 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { ExportFormat, ExportPreview, ExportRecord, ExportSettingsInput, OriginalsMode } from '../../../../api/export.ts';
-import type { JobStatus } from '../../../../api/jobs.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { ExportFormat, ExportPreview, ExportRecord, ExportSettingsInput, OriginalsMode } from '#api/export.ts';
+import type { JobStatus } from '#api/jobs.ts';
 import { summarizeError, type ErrorSummary, type Notices } from './notices.svelte.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PageSegment, TileStatus, VariantTile } from '../../../../api/curation.ts';
+import type { PageSegment, TileStatus, VariantTile } from '#api/curation.ts';
 import { CurationGrid } from './curation-grid.svelte.ts';
 import { fakeHost } from '../../views/curation/testing/fake-host.ts';
 import { Notices } from './notices.svelte.ts';

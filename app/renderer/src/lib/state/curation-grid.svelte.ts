@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../../../api/client.ts';
+import type { ApiClient } from '#api/client.ts';
 import type {
   ActionResult,
   CompareView,
@@ -10,7 +10,7 @@ import type {
   VariantGroup,
   VariantTile,
   VariantViewInput,
-} from '../../../../api/curation.ts';
+} from '#api/curation.ts';
 import { GridLayout } from './grid-layout.ts';
 import type { DecidedChange } from './curation-progress.svelte.ts';
 import type { Notices } from './notices.svelte.ts';

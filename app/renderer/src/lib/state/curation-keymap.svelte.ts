@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import { defaultKeymap, type Keymap, type KeymapAction } from '../../../../api/curation.ts';
+import type { ApiClient } from '#api/client.ts';
+import { defaultKeymap, type Keymap, type KeymapAction } from '#api/curation.ts';
 import { actionFor } from './key-chord.ts';
 import type { Notices } from './notices.svelte.ts';
 

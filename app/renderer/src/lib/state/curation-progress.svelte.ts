@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { CurationProgress, ProgressCounts, TileStatus } from '../../../../api/curation.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { CurationProgress, ProgressCounts, TileStatus } from '#api/curation.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export function reviewedFraction(counts: { total: number; reviewed: number }): number {

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { IdentityMetric, RuleDefaults, RulePreview, RuleRequest, ScoreHistogram, VariantTile } from '../../../../api/curation.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { IdentityMetric, RuleDefaults, RulePreview, RuleRequest, ScoreHistogram, VariantTile } from '#api/curation.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export type RuleKind = RuleRequest['rule']['kind'];

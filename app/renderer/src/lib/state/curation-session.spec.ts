@@ -1,7 +1,7 @@
 import { readable } from 'svelte/store';
 import { describe, expect, it, vi } from 'vitest';
-import { defaultKeymap, type CurationProgress } from '../../../../api/curation.ts';
-import type { JobStatus } from '../../../../api/jobs.ts';
+import { defaultKeymap, type CurationProgress } from '#api/curation.ts';
+import type { JobStatus } from '#api/jobs.ts';
 import type { Backend } from '../backend/backend.ts';
 import { fakeHost } from '../../views/curation/testing/fake-host.ts';
 import { CurationSession } from './curation-session.svelte.ts';

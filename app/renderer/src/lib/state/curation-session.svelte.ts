@@ -1,4 +1,4 @@
-import type { CurationFacets } from '../../../../api/curation.ts';
+import type { CurationFacets } from '#api/curation.ts';
 import type { Backend } from '../backend/backend.ts';
 import { throttle } from '../throttle.ts';
 import { CurationExport } from './curation-export.svelte.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Input } from '../../../../api/contract.ts';
-import { ApiError } from '../../../../api/errors.ts';
+import type { Input } from '#api/contract.ts';
+import { ApiError } from '#api/errors.ts';
 import { FakeBackend, settle } from '../testing/fake-backend.ts';
 import { identity, pageOf } from '../testing/fixtures.ts';
 import { DatasetState } from './dataset-state.svelte.ts';

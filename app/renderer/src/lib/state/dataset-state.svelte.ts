@@ -1,6 +1,6 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { EventPayload } from '../../../../api/contract.ts';
-import type { IdentitySummary, ImageStatus, ImageSummary, ImportRequest } from '../../../../api/dataset.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { EventPayload } from '#api/contract.ts';
+import type { IdentitySummary, ImageStatus, ImageSummary, ImportRequest } from '#api/dataset.ts';
 import type { Notices } from './notices.svelte.ts';
 import { PagedWindow } from './paged-window.svelte.ts';
 

@@ -1,4 +1,4 @@
-import type { PageSegment } from '../../../../api/curation.ts';
+import type { PageSegment } from '#api/curation.ts';
 
 export interface LayoutGroup {
   readonly key: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { FakeBackend } from '../testing/fake-backend.ts';
 import { job } from '../testing/fixtures.ts';
 import { JobsState, isResumable, jobFraction } from './jobs-state.svelte.ts';

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { JobStatus } from '../../../../api/jobs.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { JobStatus } from '#api/jobs.ts';
 import type { Notices } from './notices.svelte.ts';
 
 const LIST_LIMIT = 50;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultKeymap } from '../../../../api/curation.ts';
+import { defaultKeymap } from '#api/curation.ts';
 import { actionFor, chordOf, isTextEntry } from './key-chord.ts';
 
 const key = (k: string, mods: Partial<KeyboardEvent> = {}) => ({

@@ -1,4 +1,4 @@
-import type { Keymap, KeymapAction } from '../../../../api/curation.ts';
+import type { Keymap, KeymapAction } from '#api/curation.ts';
 
 /** What a key press is called in a keymap: `[Ctrl+][Alt+][Shift+]key`, see the Keymap schema. */
 export function chordOf(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string | null {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError } from '../../../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { ConnectionLostError } from '../backend/backend.ts';
 import { Notices, summarizeError } from './notices.svelte.ts';
 

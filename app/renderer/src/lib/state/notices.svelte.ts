@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { ApiError } from '../../../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { ConnectionLostError } from '../backend/backend.ts';
 
 export interface ErrorSummary {

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { ImageSummary } from '../../../../api/dataset.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { ImageSummary } from '#api/dataset.ts';
 import type { Notices } from './notices.svelte.ts';
 import { PagedWindow } from './paged-window.svelte.ts';
 

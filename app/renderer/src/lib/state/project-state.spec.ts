@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../../../api/errors.ts';
+import { ApiError } from '#api/errors.ts';
 import { FakeBackend } from '../testing/fake-backend.ts';
 import { projectSummary } from '../testing/fixtures.ts';
 import { Notices } from './notices.svelte.ts';

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { ProjectSummary, RecentProject } from '../../../../api/project.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { ProjectSummary, RecentProject } from '#api/project.ts';
 import { summarizeError, type ErrorSummary, type Notices } from './notices.svelte.ts';
 
 export type ProjectAction = 'open' | 'create' | 'close';

@@ -1,4 +1,4 @@
-import { GroupBy, ScoreMetric, SortKey, TileStatus } from '../../../../api/curation.ts';
+import { GroupBy, ScoreMetric, SortKey, TileStatus } from '#api/curation.ts';
 import type { GridViewSettings } from './curation-grid.svelte.ts';
 
 /**

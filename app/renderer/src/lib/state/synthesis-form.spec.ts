@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PackSummary } from '../../../../api/synthesis.ts';
+import type { PackSummary } from '#api/synthesis.ts';
 import { buildRequest, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 const defaultPack: PackSummary = {

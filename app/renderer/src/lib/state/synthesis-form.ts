@@ -1,4 +1,4 @@
-import type { DonorPolicy, EditSpec, LightSpec, PackSummary, SynthesizeRequest } from '../../../../api/synthesis.ts';
+import type { DonorPolicy, EditSpec, LightSpec, PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 
 /** One line of the edit list: a pack direction or part, on or off, with its strength range. */
 export interface EditRow {

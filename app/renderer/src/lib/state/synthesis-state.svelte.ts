@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { PackSummary, RelightPreview } from '../../../../api/synthesis.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { PackSummary, RelightPreview } from '#api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
 import { buildRequest, defaultRelightForm, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 

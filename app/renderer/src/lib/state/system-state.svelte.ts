@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { SystemInfo } from '../../../../api/system.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { SystemInfo } from '#api/system.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export class SystemState {

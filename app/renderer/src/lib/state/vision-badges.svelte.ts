@@ -1,6 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { ApiClient } from '../../../../api/client.ts';
-import type { ImageBadge } from '../../../../api/vision.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { ImageBadge } from '#api/vision.ts';
 import type { Notices } from './notices.svelte.ts';
 
 /** The most ids one `vision.imageBadges` call may carry (the contract's limit). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../../api/errors.ts';
-import type { IdentityFaces, ImageDetail, VisionSummary } from '../../../../api/vision.ts';
+import { ApiError } from '#api/errors.ts';
+import type { IdentityFaces, ImageDetail, VisionSummary } from '#api/vision.ts';
 import { FakeBackend, settle } from '../testing/fake-backend.ts';
 import { Notices } from './notices.svelte.ts';
 import { VisionState } from './vision-state.svelte.ts';

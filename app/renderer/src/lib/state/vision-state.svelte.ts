@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../../../api/client.ts';
-import type { IdentityFaces, ImageDetail, VisionSummary } from '../../../../api/vision.ts';
+import type { ApiClient } from '#api/client.ts';
+import type { IdentityFaces, ImageDetail, VisionSummary } from '#api/vision.ts';
 import type { Notices } from './notices.svelte.ts';
 
 export type FaceOrder = 'farthest' | 'nearest';

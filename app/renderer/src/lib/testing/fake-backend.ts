@@ -1,7 +1,7 @@
 import { writable } from 'svelte/store';
-import { ApiClient } from '../../../../api/client.ts';
-import type { CommandName, EventName, EventPayload, Input, Output } from '../../../../api/contract.ts';
-import { ApiError } from '../../../../api/errors.ts';
+import { ApiClient } from '#api/client.ts';
+import type { CommandName, EventName, EventPayload, Input, Output } from '#api/contract.ts';
+import { ApiError } from '#api/errors.ts';
 import type { Backend, ConnectionState } from '../backend/backend.ts';
 
 type Handler<K extends CommandName> = (input: Input<K>) => Output<K> | Promise<Output<K>>;

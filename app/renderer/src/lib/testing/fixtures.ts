@@ -1,6 +1,6 @@
-import type { IdentitySummary, ImageSummary } from '../../../../api/dataset.ts';
-import type { JobStatus } from '../../../../api/jobs.ts';
-import type { ProjectSummary } from '../../../../api/project.ts';
+import type { IdentitySummary, ImageSummary } from '#api/dataset.ts';
+import type { JobStatus } from '#api/jobs.ts';
+import type { ProjectSummary } from '#api/project.ts';
 
 /** Plain sample values for specs; all shapes follow the contract. */
 export function projectSummary(path = '/data/faces.likeness', images = 0): ProjectSummary {

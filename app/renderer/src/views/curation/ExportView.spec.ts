@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import type { ExportPreview } from '../../../../api/export.ts';
+import type { ExportPreview } from '#api/export.ts';
 import { CurationExport } from '../../lib/state/curation-export.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import ExportView from './ExportView.svelte';

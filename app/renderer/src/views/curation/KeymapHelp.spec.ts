@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultKeymap, type Keymap } from '../../../../api/curation.ts';
+import { defaultKeymap, type Keymap } from '#api/curation.ts';
 import { CurationKeymap } from '../../lib/state/curation-keymap.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import KeymapHelp from './KeymapHelp.svelte';

@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ScoreHistogram as Histogram, VariantTile } from '../../../../api/curation.ts';
+import type { ScoreHistogram as Histogram, VariantTile } from '#api/curation.ts';
 import { CurationRules, ruleWouldChange } from '../../lib/state/curation-rules.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import ScoreHistogram from './ScoreHistogram.svelte';

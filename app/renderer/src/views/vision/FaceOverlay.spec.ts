@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FaceDetail } from '../../../../api/vision.ts';
+import type { FaceDetail } from '#api/vision.ts';
 import FaceOverlay from './FaceOverlay.svelte';
 
 function face(id: number, isPrimary: boolean, x: number): FaceDetail {

@@ -3,8 +3,8 @@
  * of two identities, `perSource` variants each, and the curation commands over them: groups by
  * source, paging, locate, decisions with one undo step per call, progress and history.
  */
-import type { HistoryState, PageSegment, TileStatus, VariantTile } from '../../../../../api/curation.ts';
-import { defaultKeymap } from '../../../../../api/curation.ts';
+import type { HistoryState, PageSegment, TileStatus, VariantTile } from '#api/curation.ts';
+import { defaultKeymap } from '#api/curation.ts';
 import { FakeBackend } from '../../../lib/testing/fake-backend.ts';
 import { identity, image, pageOf, projectSummary } from '../../../lib/testing/fixtures.ts';
 

@@ -2,7 +2,7 @@
  * TEST FIXTURE — never shipped. An ApiClient over a scripted host: each command answers from a
  * function of its input (a promise holds the answer back until it settles); `emit` plays a host event.
  */
-import { ApiClient, type Transport } from '../../../../../api/client.ts';
+import { ApiClient, type Transport } from '#api/client.ts';
 
 type Answer = (input: never) => unknown;
 

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Recipe } from './edit-recipe.ts';
+import { EditGate, MIN_SOURCE_VALID_SHARE } from './edit-gate.ts';
+import type { FaceSource } from '../sources/face-source.ts';
+import type { PlanarImage } from '../packs/image-tensor.ts';
+import { multibandBlend } from './multiband-blend.ts';
+
+const SIZE = 32;
+
+/** Faces 1‥4: 1 all photo with a matte; 2 mostly padding; 3 all photo, no person mask; 4 photo only on its left half. */
+function faces(): FaceSource {
+  const valid = (faceId: number) =>
+    Float32Array.from({ length: SIZE * SIZE }, (_, i) =>
+      faceId === 2 ? (i < SIZE * SIZE * 0.3 ? 1 : 0) : faceId === 4 ? (i % SIZE < SIZE / 2 ? 1 : 0) : 1,
+    );
+  // A face-sized mesh: every landmark on a ring around the centre.
+  const landmarks = Float32Array.from({ length: 468 * 2 }, (_, i) => {
+    const angle = (Math.floor(i / 2) / 468) * 2 * Math.PI;
+    return SIZE / 2 + (i % 2 === 0 ? Math.cos(angle) : Math.sin(angle)) * SIZE * 0.2;
+  });
+  const person = Float32Array.from({ length: SIZE * SIZE }, (_, i) =>
+    Math.hypot((i % SIZE) - SIZE / 2, Math.floor(i / SIZE) - SIZE / 2) < SIZE * 0.4 ? 1 : 0,
+  );
+  return {
+    faces: () => [],
+    cropSize: SIZE,
+    alignedCrop: async () => ({ size: SIZE, data: new Float32Array(3 * SIZE * SIZE) }),
+    templateLandmarks: async () => landmarks,
+    templateMesh: async () => null,
+    personMask: async (faceId) => (faceId === 3 ? null : person),
+    validityMask: async (faceId) => valid(faceId),
+    scoringFrame: async () => [1, 0, 0, 0, 1, 0],
+    scoringContext: async () => ({ width: 1, height: 1, data: new Uint8Array(3) }),
+  };
+}
+
+function recipe(sourceFaceId: number, editKind: Recipe['editKind'], donorFaceId = 1): Recipe {
+  const op =
+    editKind === 'relight'
+      ? { type: 'direction' as const, name: 'light', strength: 1 }
+      : { type: 'mix' as const, parts: [editKind], donorFaceId, strength: 1 };
+  return { version: 1, pack: { hash: 'h', name: 'p', version: '1' }, sourceFaceId, seed: 1, refineIterations: 0, editKind, ops: [op] };
+}
+
+const flat = (value: number): PlanarImage => ({ size: SIZE, data: new Float32Array(3 * SIZE * SIZE).fill(value) });
+
+describe('EditGate', () => {
+  it('refuses a source that is mostly padding, whatever the edit', async () => {
+    const gate = new EditGate(faces(), SIZE);
+    expect(await gate.check(recipe(1, 'relight'))).toBeNull();
+    const skip = await gate.check(recipe(2, 'relight'));
+    expect(skip?.reason).toBe('source-padding');
+    expect(skip?.detail).toContain(`${MIN_SOURCE_VALID_SHARE * 100}%`);
+  });
+
+  it('allows hair and background swaps only with a matte and real pixels under it on both sides', async () => {
+    const gate = new EditGate(faces(), SIZE);
+    expect(await gate.check(recipe(1, 'hair', 1))).toBeNull();
+    expect(await gate.check(recipe(1, 'background', 1))).toBeNull();
+    expect((await gate.check(recipe(3, 'hair', 1)))?.reason).toBe('no-matte');
+    expect((await gate.check(recipe(1, 'hair', 3)))?.detail).toMatch(/donor face 3/);
+    expect((await gate.check(recipe(1, 'background', 4)))?.reason).toBe('region-padding');
+    // Relighting needs no matte.
+    expect(await gate.check(recipe(3, 'relight'))).toBeNull();
+  });
+
+  it('blends a swap into the source along the matte, leaving the rest of the source as it was', async () => {
+    const gate = new EditGate(faces(), SIZE);
+    const source = flat(0.4);
+    const out = await gate.composite(recipe(1, 'background', 1), source, flat(0.8));
+    const corner = out.data[0];
+    const centre = out.data[(SIZE / 2) * SIZE + SIZE / 2];
+    expect(corner).toBeGreaterThan(0.7);
+    expect(centre).toBeCloseTo(0.4, 1);
+    expect(await gate.composite(recipe(1, 'relight'), source, flat(0.8))).toEqual(flat(0.8));
+  });
+
+  it('fails a result that clips where the photo did not', () => {
+    const gate = new EditGate(faces(), SIZE);
+    const valid = new Float32Array(SIZE * SIZE).fill(1);
+    const blown = flat(0.5);
+    blown.data.fill(1, 0, SIZE * SIZE * 0.5);
+    expect(gate.realism(flat(0.5), blown, valid)?.reason).toBe('realism-clipped');
+    expect(gate.realism(flat(0.5), flat(0.7), valid)).toBeNull();
+    // Clipping only over padding does not count.
+    const paddedOnly = new Float32Array(SIZE * SIZE).fill(1).fill(0, 0, SIZE * SIZE * 0.5);
+    expect(gate.realism(flat(0.5), blown, paddedOnly)).toBeNull();
+  });
+});
+
+describe('multibandBlend', () => {
+  it('is the outside image where the matte is 0, the inside where it is 1, and meets without a step', () => {
+    const size = 64;
+    const outside = { size, data: Float32Array.from({ length: 3 * size * size }, (_, i) => 0.2 + 0.1 * Math.sin(i)) };
+    const inside = { size, data: new Float32Array(3 * size * size).fill(0.9) };
+    const zeros = new Float32Array(size * size);
+    const ones = new Float32Array(size * size).fill(1);
+    expect(Math.max(...multibandBlend(outside, inside, zeros).data.map((v, i) => Math.abs(v - outside.data[i])))).toBeLessThan(1e-5);
+    expect(Math.max(...multibandBlend(outside, inside, ones).data.map((v) => Math.abs(v - 0.9)))).toBeLessThan(1e-5);
+    const half = Float32Array.from({ length: size * size }, (_, i) => (i % size < size / 2 ? 0 : 1));
+    const flatOutside = { size, data: new Float32Array(3 * size * size).fill(0.2) };
+    const blended = multibandBlend(flatOutside, inside, half);
+    const row = Array.from({ length: size }, (_, x) => blended.data[(size / 2) * size + x]);
+    const steps = row.slice(1).map((v, x) => Math.abs(v - row[x]));
+    // 0.2 → 0.9 across the seam, spread over several pixels rather than one jump.
+    expect(row[0]).toBeCloseTo(0.2, 2);
+    expect(row[size - 1]).toBeCloseTo(0.9, 2);
+    expect(Math.max(...steps)).toBeLessThan(0.4);
+  });
+});

@@ -1,0 +1,141 @@
+import type { Recipe } from './edit-recipe.ts';
+import type { FaceSource } from '../sources/face-source.ts';
+import type { PlanarImage } from '../packs/image-tensor.ts';
+import { multibandBlend } from './multiband-blend.ts';
+import { buildRegionMasks } from './region-masks.ts';
+
+/** Why a planned variant was not produced; counted per job and shown in its summary. */
+export const skipReasons = {
+  'source-padding': 'the source crop is mostly padding, not photo',
+  'no-matte': 'hair/background swap without a person matte on both faces',
+  'region-padding': 'the swapped region is padding on the source or the donor',
+  'realism-clipped': 'the result clips to black or white where the photo does not',
+} as const;
+export type SkipReason = keyof typeof skipReasons;
+
+export interface Skip {
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
+
+/** A source crop must be at least this share real photo for any variant to be made of it. */
+export const MIN_SOURCE_VALID_SHARE = 0.5;
+/** A swapped region (hair, background) must be at least this share real photo on both sides. */
+export const MIN_REGION_VALID_SHARE = 0.8;
+/** More than this share of real pixels newly clipped to 0 or 1 is not a realistic photo. */
+export const MAX_NEWLY_CLIPPED_SHARE = 0.03;
+
+type SwapKind = 'hair' | 'background';
+
+/**
+ * Only realistic edits: a source that is mostly padding gives no variants; a hair or background
+ * swap needs each face's own matte (person mask minus face, from its mesh) with real pixels under
+ * it on both sides, and is blended into the source along that matte (multiband, so no seam); a
+ * result that clips where the photo did not is dropped. Every refusal is a `Skip` with its reason.
+ */
+export class EditGate {
+  readonly #faces: FaceSource;
+  readonly #size: number;
+  readonly #validShares = new Map<number, number>();
+  readonly #mattes = new Map<string, Float32Array | null>();
+
+  constructor(faces: FaceSource, size: number) {
+    this.#faces = faces;
+    this.#size = size;
+  }
+
+  async check(recipe: Recipe): Promise<Skip | null> {
+    const share = await this.#validShare(recipe.sourceFaceId);
+    if (share < MIN_SOURCE_VALID_SHARE) {
+      return {
+        reason: 'source-padding',
+        detail: `${Math.round(share * 100)}% of the crop is photo (needs ${MIN_SOURCE_VALID_SHARE * 100}%)`,
+      };
+    }
+    const swap = swapOf(recipe);
+    if (!swap) return null;
+    for (const [role, faceId] of [
+      ['source', recipe.sourceFaceId],
+      ['donor', swap.donorFaceId],
+    ] as const) {
+      const matte = await this.#matte(faceId, swap.kind);
+      if (!matte) return { reason: 'no-matte', detail: `the ${role} face ${faceId} has no person mask or face mesh` };
+      const valid = await this.#faces.validityMask(faceId, this.#size);
+      const real = weightedShare(matte, valid);
+      if (real < MIN_REGION_VALID_SHARE) {
+        return { reason: 'region-padding', detail: `${Math.round(real * 100)}% of the ${role}'s ${swap.kind} region is photo` };
+      }
+    }
+    return null;
+  }
+
+  /** A swap's result blended into the source along the source's own matte; other edits unchanged. */
+  async composite(recipe: Recipe, source: PlanarImage, edited: PlanarImage): Promise<PlanarImage> {
+    const swap = swapOf(recipe);
+    if (!swap || source.size !== this.#size) return edited;
+    const matte = await this.#matte(recipe.sourceFaceId, swap.kind);
+    if (!matte) return edited;
+    return multibandBlend(source, edited, matte);
+  }
+
+  /** The realism check on a finished variant, over the source's real pixels. */
+  realism(source: PlanarImage, variant: PlanarImage, valid: Float32Array): Skip | null {
+    const plane = variant.size * variant.size;
+    let real = 0;
+    let clipped = 0;
+    for (let i = 0; i < plane; i++) {
+      if (valid[i] < 0.5) continue;
+      real++;
+      for (let c = 0; c < 3; c++) {
+        const v = variant.data[c * plane + i];
+        const s = source.data[c * plane + i];
+        if ((v <= 0.5 / 255 && s > 2 / 255) || (v >= 254.5 / 255 && s < 253 / 255)) {
+          clipped++;
+          break;
+        }
+      }
+    }
+    const share = real === 0 ? 0 : clipped / real;
+    return share > MAX_NEWLY_CLIPPED_SHARE
+      ? { reason: 'realism-clipped', detail: `${(share * 100).toFixed(1)}% of the photo's pixels clip` }
+      : null;
+  }
+
+  async #validShare(faceId: number): Promise<number> {
+    let share = this.#validShares.get(faceId);
+    if (share === undefined) {
+      const valid = await this.#faces.validityMask(faceId, this.#size);
+      share = valid.reduce((s, v) => s + v, 0) / valid.length;
+      this.#validShares.set(faceId, share);
+    }
+    return share;
+  }
+
+  async #matte(faceId: number, kind: SwapKind): Promise<Float32Array | null> {
+    const key = `${faceId}/${kind}`;
+    if (!this.#mattes.has(key)) {
+      const [landmarks, person] = await Promise.all([
+        this.#faces.templateLandmarks(faceId, this.#size),
+        this.#faces.personMask(faceId, this.#size),
+      ]);
+      this.#mattes.set(key, landmarks && person ? buildRegionMasks(this.#size, landmarks, person)[kind] : null);
+    }
+    return this.#mattes.get(key)!;
+  }
+}
+
+function swapOf(recipe: Recipe): { kind: SwapKind; donorFaceId: number } | null {
+  if (recipe.editKind !== 'hair' && recipe.editKind !== 'background') return null;
+  const mix = recipe.ops.find((op) => op.type === 'mix');
+  return mix && mix.type === 'mix' ? { kind: recipe.editKind, donorFaceId: mix.donorFaceId } : null;
+}
+
+function weightedShare(weights: Float32Array, valid: Float32Array): number {
+  let total = 0;
+  let real = 0;
+  for (let i = 0; i < weights.length; i++) {
+    total += weights[i];
+    real += weights[i] * valid[i];
+  }
+  return total > 0 ? real / total : 0;
+}

@@ -1,0 +1,40 @@
+import { boxDownsample, resizePlanar, type PlanarImage } from '../packs/image-tensor.ts';
+
+/**
+ * Burt–Adelson multiband blending: `inside` where `matte` is 1, `outside` where it is 0, each
+ * frequency band mixed over a transition as wide as the band, so coarse colour meets without a
+ * seam and fine texture without a halo. `matte` is one value per pixel (size × size).
+ */
+export function multibandBlend(outside: PlanarImage, inside: PlanarImage, matte: Float32Array): PlanarImage {
+  const size = outside.size;
+  if (inside.size !== size || matte.length !== size * size) throw new Error('multiband blend needs images and matte of one size');
+  const plane = size * size;
+  const matte3 = new Float32Array(plane * 3);
+  for (let c = 0; c < 3; c++) matte3.set(matte, c * plane);
+  let a: PlanarImage = outside;
+  let b: PlanarImage = inside;
+  let m: PlanarImage = { size, data: matte3 };
+  const bands: PlanarImage[] = [];
+  while (a.size % 2 === 0 && a.size >= 16) {
+    const half = a.size / 2;
+    const a2 = { size: half, data: boxDownsample(a.data, a.size, half) };
+    const b2 = { size: half, data: boxDownsample(b.data, b.size, half) };
+    const aUp = resizePlanar(a2, a.size).data;
+    const bUp = resizePlanar(b2, b.size).data;
+    const band = new Float32Array(a.data.length);
+    for (let i = 0; i < band.length; i++) band[i] = (a.data[i] - aUp[i]) * (1 - m.data[i]) + (b.data[i] - bUp[i]) * m.data[i];
+    bands.push({ size: a.size, data: band });
+    a = a2;
+    b = b2;
+    m = { size: half, data: boxDownsample(m.data, m.size, half) };
+  }
+  let out = new Float32Array(a.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = a.data[i] * (1 - m.data[i]) + b.data[i] * m.data[i];
+  let level: PlanarImage = { size: a.size, data: out };
+  for (const band of bands.reverse()) {
+    out = resizePlanar(level, band.size).data.slice();
+    for (let i = 0; i < out.length; i++) out[i] += band.data[i];
+    level = { size: band.size, data: out };
+  }
+  return level;
+}

@@ -1,0 +1,159 @@
+import type { Point } from '../../vision/affine.ts';
+import { templatePoints } from '../../vision/face-templates.ts';
+import { meshGroups } from './face-mesh-groups.ts';
+
+export const regionNames = ['skin', 'eyes', 'brows', 'nose', 'mouth', 'hair', 'background'] as const;
+export type RegionName = (typeof regionNames)[number];
+
+/** Soft masks in [0, 1] on the aligned template, one per region, size × size. */
+export type RegionMasks = Record<RegionName, Float32Array>;
+
+interface FaceOutline {
+  readonly faceOval: Point[];
+  readonly eyes: Point[][];
+  readonly brows: Point[][];
+  readonly nose: Point[];
+  readonly mouth: Point[];
+}
+
+/**
+ * Region masks for the default generator. The regions are fixed for a fitted pack (a linear
+ * model needs one layout), so they come from landmarks averaged over the project's aligned faces,
+ * or from the template's nominal layout when no face mesh is available. Hair and background come
+ * from the averaged person mask minus the face, or from a head-shaped prior without one.
+ */
+export function buildRegionMasks(size: number, meanLandmarks: Float32Array | null, meanPersonMask: Float32Array | null): RegionMasks {
+  const outline = meanLandmarks ? outlineFromMesh(meanLandmarks) : nominalOutline(size);
+  const sigma = size / 48;
+  const soft = (polygons: Point[][], grow: number): Float32Array =>
+    blur(
+      rasterize(
+        size,
+        polygons.map((p) => scaleAbout(hull(p), grow)),
+      ),
+      size,
+      sigma,
+    );
+  const eyes = soft(outline.eyes, 1.7);
+  const brows = soft(outline.brows, 1.35);
+  const nose = soft([outline.nose], 1.1);
+  const mouth = soft([outline.mouth], 1.3);
+  const face = soft([outline.faceOval], 1.0);
+  const skin = new Float32Array(size * size);
+  for (let i = 0; i < skin.length; i += 1) skin[i] = Math.max(0, face[i] - Math.max(eyes[i], brows[i], nose[i], mouth[i]));
+  const person = meanPersonMask ?? blur(rasterize(size, [scaleAbout(hull(outline.faceOval), 1.45)]), size, sigma * 3);
+  const head = soft([outline.faceOval], 1.05);
+  const hair = new Float32Array(size * size);
+  const background = new Float32Array(size * size);
+  // The face itself is never background, whatever the averaged person mask says at its edges.
+  const faceGuard = soft([outline.faceOval], 1.15);
+  for (let i = 0; i < hair.length; i += 1) {
+    hair[i] = Math.max(0, person[i] - head[i]);
+    background[i] = Math.max(0, 1 - Math.max(person[i], faceGuard[i]));
+  }
+  return { skin, eyes, brows, nose, mouth, hair, background };
+}
+
+function outlineFromMesh(points: Float32Array): FaceOutline {
+  const pick = (indices: readonly number[]): Point[] => indices.map((i) => [points[i * 2], points[i * 2 + 1]] as const);
+  return {
+    faceOval: pick(meshGroups.faceOval),
+    eyes: [pick(meshGroups.leftEye), pick(meshGroups.rightEye)],
+    brows: [pick(meshGroups.leftBrow), pick(meshGroups.rightBrow)],
+    nose: pick(meshGroups.nose),
+    mouth: pick(meshGroups.lips),
+  };
+}
+
+/**
+ * The template's nominal regions, as ellipses placed from its five points in units of the eye
+ * distance (FFHQ framing: forehead to chin, hair and background around). Used when faces carry no mesh.
+ */
+function nominalOutline(size: number): FaceOutline {
+  const [eyeL, eyeR, nose, mouthL, mouthR] = templatePoints('generator', size);
+  const e = Math.hypot(eyeR[0] - eyeL[0], eyeR[1] - eyeL[1]);
+  const eyeY = (eyeL[1] + eyeR[1]) / 2;
+  const midX = (eyeL[0] + eyeR[0]) / 2;
+  const mouth: Point = [(mouthL[0] + mouthR[0]) / 2, (mouthL[1] + mouthR[1]) / 2];
+  const ellipse = ([cx, cy]: Point, rx: number, ry: number): Point[] =>
+    Array.from({ length: 32 }, (_, i) => {
+      const a = (i / 32) * 2 * Math.PI;
+      return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)] as const;
+    });
+  return {
+    faceOval: ellipse([midX, eyeY + 0.41 * e], 1.0 * e, 1.22 * e),
+    eyes: [ellipse(eyeL, 0.22 * e, 0.1 * e), ellipse(eyeR, 0.22 * e, 0.1 * e)],
+    brows: [ellipse([eyeL[0], eyeL[1] - 0.26 * e], 0.3 * e, 0.08 * e), ellipse([eyeR[0], eyeR[1] - 0.26 * e], 0.3 * e, 0.08 * e)],
+    nose: ellipse([nose[0], (eyeY + nose[1]) / 2 + 0.05 * e], 0.22 * e, (nose[1] - eyeY) / 2 + 0.1 * e),
+    mouth: ellipse(mouth, Math.hypot(mouthR[0] - mouthL[0], mouthR[1] - mouthL[1]) / 2 + 0.1 * e, 0.2 * e),
+  };
+}
+
+function hull(points: readonly Point[]): Point[] {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cross = (o: Point, a: Point, b: Point): number => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: Point[] = [];
+  for (const p of sorted) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: Point[] = [];
+  for (const p of [...sorted].reverse()) {
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
+}
+
+function scaleAbout(polygon: Point[], factor: number): Point[] {
+  const cx = polygon.reduce((s, p) => s + p[0], 0) / polygon.length;
+  const cy = polygon.reduce((s, p) => s + p[1], 0) / polygon.length;
+  return polygon.map(([x, y]) => [cx + (x - cx) * factor, cy + (y - cy) * factor] as const);
+}
+
+/** 1 inside any polygon (pixel centres, even-odd rule), 0 outside. */
+function rasterize(size: number, polygons: Point[][]): Float32Array {
+  const mask = new Float32Array(size * size);
+  for (const polygon of polygons) {
+    for (let y = 0; y < size; y += 1) {
+      for (let x = 0; x < size; x += 1) {
+        if (inside(polygon, x + 0.5, y + 0.5)) mask[y * size + x] = 1;
+      }
+    }
+  }
+  return mask;
+}
+
+function inside(polygon: Point[], x: number, y: number): boolean {
+  let result = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) result = !result;
+  }
+  return result;
+}
+
+/** Separable Gaussian blur with clamped edges: turns hard region edges into the soft seams masks need. */
+export function blur(mask: Float32Array, size: number, sigma: number): Float32Array {
+  const radius = Math.max(1, Math.ceil(sigma * 3));
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
+  const total = kernel.reduce((a, b) => a + b, 0);
+  const k = kernel.map((v) => v / total);
+  const pass = (src: Float32Array, horizontal: boolean): Float32Array => {
+    const out = new Float32Array(src.length);
+    for (let y = 0; y < size; y += 1) {
+      for (let x = 0; x < size; x += 1) {
+        let s = 0;
+        for (let t = -radius; t <= radius; t += 1) {
+          const xx = horizontal ? Math.min(size - 1, Math.max(0, x + t)) : x;
+          const yy = horizontal ? y : Math.min(size - 1, Math.max(0, y + t));
+          s += k[t + radius] * src[yy * size + xx];
+        }
+        out[y * size + x] = s;
+      }
+    }
+    return out;
+  };
+  return pass(pass(mask, true), false);
+}

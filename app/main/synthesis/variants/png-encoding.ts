@@ -1,0 +1,13 @@
+import sharp from 'sharp';
+import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
+
+/**
+ * PNG with every encoder choice pinned (compression level, no adaptive filtering, no palette),
+ * so the same pixels always give the same bytes: a recipe's reproduction can be checked by hash.
+ */
+export async function encodeVariantPng(image: PlanarImage): Promise<Uint8Array> {
+  const png = await sharp(rgbFromPlanar(image), { raw: { width: image.size, height: image.size, channels: 3 } })
+    .png({ compressionLevel: 9, adaptiveFiltering: false, palette: false, progressive: false })
+    .toBuffer();
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}

@@ -1,0 +1,172 @@
+import { SynthesizeRequest, type SourceSelection } from '#api/synthesis.ts';
+import type { EventBus } from '../../core/event-bus.ts';
+import type { JobContext, JobHandler } from '../../jobs/job-handler.ts';
+import type { ProjectSession } from '../../project/project-session.ts';
+import type { FaceSource, IdentityScorer, SourceFace } from '../sources/face-source.ts';
+import { IdentityScoring } from './identity-scoring.ts';
+import type { InferenceRuntime } from '../packs/inference-runtime.ts';
+import { resolveJobPack } from './pack-resolver.ts';
+import { checkEdits, DonorPool, planRecipe } from '../edits/recipe-planner.ts';
+import type { Recipe } from '../edits/edit-recipe.ts';
+import { VariantRenderer } from './variant-renderer.ts';
+import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
+
+export interface SynthesisJobDeps {
+  readonly session: ProjectSession;
+  readonly events: EventBus;
+  readonly runtime: InferenceRuntime;
+  readonly faces: FaceSource;
+  /** Null where no identity model is available: variants are still made, their scores left empty. */
+  readonly scorer: IdentityScorer | null;
+}
+
+/** Variants rendered, scored and committed together: one inference batch, one transaction. */
+const BATCH = 32;
+
+export function synthesizeJobHandler(deps: SynthesisJobDeps): JobHandler<SynthesizeRequest> {
+  return { kind: 'synthesize', params: SynthesizeRequest, run: (context) => runSynthesis(deps, context) };
+}
+
+/**
+ * Resumable by construction: a variant is identified by (job, source image, ordinal) and its
+ * recipe follows from the job's params alone, so a rerun plans the same recipes and renders only
+ * the ordinals not yet committed.
+ */
+export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<SynthesizeRequest>): Promise<void> {
+  const { session, events } = deps;
+  const request = context.params;
+  const allFaces = deps.faces.faces();
+  const sources = selectSources(allFaces, request.sources);
+  const total = sources.length * request.variantsPerSource;
+  const committed = committedOrdinals(session.db, context.jobId);
+  let done = [...committed.values()].reduce((n, set) => n + set.size, 0);
+  if (sources.length === 0) throw new Error('no analysed faces match the chosen sources; run face analysis first');
+  context.progress(done, total, 'loading the generator');
+
+  const { pack, packId } = await resolveJobPack(request.pack, {
+    db: session.db,
+    projectPath: session.path,
+    runtime: deps.runtime,
+    faces: deps.faces,
+    jobId: context.jobId,
+    signal: context.signal,
+    progress: (_, message) => context.progress(done, total, message),
+  });
+  try {
+    const problems = checkEdits(pack, request.edits);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    const donors = new DonorPool(allFaces);
+    const renderer = new VariantRenderer(pack, deps.faces, deps.scorer, {
+      onRefine: (faceId, iteration, iterations) =>
+        context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
+    });
+    const scoring = new IdentityScoring(deps.scorer);
+    const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
+    const flush = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      const planned = pending.splice(0, pending.length);
+      const skips: SkipRow[] = [];
+      const skip = (p: (typeof planned)[number], reason: SkipRow['reason'], detail: string) =>
+        skips.push({
+          jobId: context.jobId,
+          sourceImageId: p.source.imageId,
+          ordinal: p.ordinal,
+          editKind: p.recipe.editKind,
+          reason,
+          detail,
+        });
+      const batch: typeof planned = [];
+      for (const p of planned) {
+        const refused = await renderer.gate.check(p.recipe);
+        if (refused) skip(p, refused.reason, refused.detail);
+        else batch.push(p);
+      }
+      const drafts =
+        batch.length > 0
+          ? await renderer.render(
+              batch.map((p) => p.recipe),
+              context.signal,
+            )
+          : [];
+      const realistic = drafts.map((variant) => renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+      realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
+      const kept = batch.filter((_, i) => !realistic[i]);
+      const rendered = drafts.filter((_, i) => !realistic[i]);
+      const scores = await scoring.score(
+        rendered,
+        kept.map((p) => p.source.identityId),
+      );
+      const rows: VariantRow[] = [];
+      for (const [i, variant] of rendered.entries()) {
+        const { source, ordinal, recipe } = kept[i];
+        const fileKey = `variants/j${context.jobId}-i${source.imageId}-o${ordinal}.png`;
+        await session.media.write(fileKey, variant.png);
+        rows.push({
+          jobId: context.jobId,
+          sourceImageId: source.imageId,
+          sourceFaceId: source.faceId,
+          identityId: source.identityId,
+          packId,
+          ordinal,
+          editKind: recipe.editKind,
+          strength: recipe.ops[0].strength,
+          seed: recipe.seed,
+          recipe: JSON.stringify(recipe),
+          fileKey,
+          width: variant.image.size,
+          height: variant.image.size,
+          latentDeltaNorm: variant.latentDeltaNorm,
+          idToSource: scores[i].toSource,
+          idToCentroid: scores[i].toCentroid,
+          nearestOtherIdentityId: scores[i].nearestOtherId,
+          idToNearestOther: scores[i].toNearestOther,
+          diversity: variant.diversity,
+        });
+      }
+      insertVariants(session.db, rows, skips);
+      done += rows.length + skips.length;
+      events.emit('synthesis.variantsAdded', { jobId: context.jobId, added: rows.length, total: done });
+      context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${pack.manifest.name}`);
+    };
+
+    for (const source of sources) {
+      const have = committed.get(source.imageId);
+      for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
+        if (have?.has(ordinal)) continue;
+        pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
+        if (pending.length >= BATCH) {
+          if (context.signal.aborted) return;
+          await flush();
+        }
+      }
+    }
+    if (!context.signal.aborted) {
+      await flush();
+      context.progress(
+        done,
+        total,
+        [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${pack.manifest.name}`,
+      );
+    }
+  } finally {
+    await pack.close();
+  }
+}
+
+/** "3 skipped: 2 no-matte, 1 realism-clipped" — what the job's status line says about variants it did not make. */
+function skipNote(session: ProjectSession, jobId: number): string | null {
+  const counts = skipCounts(session.db, jobId);
+  if (counts.length === 0) return null;
+  const total = counts.reduce((n, c) => n + c.count, 0);
+  return `${total} skipped: ${counts.map((c) => `${c.count} ${c.reason}`).join(', ')}`;
+}
+
+export function selectSources(faces: readonly SourceFace[], selection: SourceSelection): SourceFace[] {
+  if (selection.kind === 'all') return [...faces];
+  if (selection.kind === 'identities') {
+    const wanted = new Set(selection.identityIds);
+    return faces.filter((f) => f.identityId !== null && wanted.has(f.identityId));
+  }
+  const wanted = new Set(selection.imageIds);
+  return faces.filter((f) => wanted.has(f.imageId));
+}

@@ -1,0 +1,285 @@
+import type { Recipe } from '../edits/edit-recipe.ts';
+import { EditGate } from '../edits/edit-gate.ts';
+import type { CropFrame, FaceSource, IdentityScorer } from '../sources/face-source.ts';
+import type { GeneratorPack, Latent } from '../packs/generator-pack.ts';
+import { resizePlanar, type PlanarImage } from '../packs/image-tensor.ts';
+import { applyOps, latentDistance } from '../edits/latent-edit.ts';
+import { refineLatent } from '../default-generator/latent-refiner.ts';
+import { encodeVariantPng } from './png-encoding.ts';
+import { cropFrame } from '../sources/project-identity-scorer.ts';
+import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
+import { deriveSeed } from '../../core/seeded-random.ts';
+
+export interface RenderedVariant {
+  readonly recipe: Recipe;
+  /**
+   * The variant as encoded (quantised to 8 bits): at the faces' crop size for residual packs (the
+   * edit is upsampled onto the full-resolution crop), else at the pack's output size.
+   */
+  readonly image: PlanarImage;
+  readonly png: Uint8Array;
+  /** The source's aligned crop at the same size, what identity and diversity are measured against. */
+  readonly source: PlanarImage;
+  /** How source and variant sit on the ArcFace template, and which of their pixels are real photo. */
+  readonly frame: CropFrame;
+  /** Latent distance of the edit; null for pixel-space edits (relighting) that use no latent. */
+  readonly latentDeltaNorm: number | null;
+  /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
+  readonly diversity: number;
+}
+
+const CACHE_LIMIT = 256;
+
+/** Refinement runs many forward passes per source: the job reports them so progress never stalls silently. */
+export type RefineProgress = (sourceFaceId: number, iteration: number, iterations: number) => void;
+
+/**
+ * Turns recipes into images through a pack: invert every face involved (batched, cached), refine
+ * sources when asked, apply the ops, synthesize (batched), compose. Composition follows the pack:
+ * direct output, or residual (source + decode(edited) − decode(source)) to keep the photo's detail.
+ */
+export class VariantRenderer {
+  readonly #pack: GeneratorPack;
+  readonly #faces: FaceSource;
+  readonly #scorer: IdentityScorer | null;
+  readonly #latents: BoundedCache<string, Latent>;
+  readonly #crops: BoundedCache<string, PlanarImage>;
+  readonly #frames: BoundedCache<string, CropFrame>;
+  readonly #reconstructions: BoundedCache<string, PlanarImage>;
+  readonly #relightFaces: BoundedCache<number, PreparedFace>;
+
+  readonly #onRefine: RefineProgress | undefined;
+  /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
+  readonly outputSize: number;
+  /** What may be made, and how swaps are blended: at `outputSize`. */
+  readonly gate: EditGate;
+
+  /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
+  constructor(
+    pack: GeneratorPack,
+    faces: FaceSource,
+    scorer: IdentityScorer | null,
+    options: { cacheLimit?: number; onRefine?: RefineProgress } = {},
+  ) {
+    const cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
+    this.#pack = pack;
+    this.#faces = faces;
+    this.#scorer = scorer;
+    this.#onRefine = options.onRefine;
+    this.#latents = new BoundedCache(cacheLimit);
+    this.#crops = new BoundedCache(cacheLimit);
+    this.#frames = new BoundedCache(cacheLimit);
+    this.#reconstructions = new BoundedCache(cacheLimit);
+    this.#relightFaces = new BoundedCache(cacheLimit);
+    this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
+    this.gate = new EditGate(faces, this.outputSize);
+  }
+
+  async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
+    const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight');
+    const latent = await this.#renderLatent(
+      recipes.filter((r) => !isRelight(r)),
+      signal,
+    );
+    const results: RenderedVariant[] = [];
+    for (const recipe of recipes) {
+      signal?.throwIfAborted();
+      results.push(isRelight(recipe) ? await this.#renderRelight(recipe) : latent.shift()!);
+    }
+    return results;
+  }
+
+  /** Physically-based relighting of the source crop: no generator pass, at the relight crop size. */
+  async #renderRelight(recipe: Recipe): Promise<RenderedVariant> {
+    const size = RELIGHT_CROP_SIZE;
+    const source = await this.#crop(recipe.sourceFaceId, size);
+    let face = this.#relightFaces.get(recipe.sourceFaceId);
+    if (!face) {
+      const mesh = await this.#faces.templateMesh(recipe.sourceFaceId, size);
+      if (!mesh) throw new Error(`face ${recipe.sourceFaceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
+      // Padding is not photo: the lighting fit must not read it.
+      face = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(recipe.sourceFaceId, size) });
+      this.#relightFaces.set(recipe.sourceFaceId, face);
+    }
+    let image = source;
+    for (const op of recipe.ops)
+      if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
+    image = quantise(image);
+    return {
+      recipe,
+      image,
+      png: await encodeVariantPng(image),
+      source,
+      frame: await this.#frame(recipe.sourceFaceId, size),
+      latentDeltaNorm: null,
+      diversity: meanAbsoluteDifference(image, quantise(source)),
+    };
+  }
+
+  async #renderLatent(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
+    if (recipes.length === 0) return [];
+    const pack = this.#pack;
+    for (const recipe of recipes) {
+      if (recipe.pack.hash !== pack.hash)
+        throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);
+    }
+    const faceIds = new Set<number>();
+    for (const recipe of recipes) {
+      faceIds.add(recipe.sourceFaceId);
+      for (const op of recipe.ops) if (op.type === 'mix') faceIds.add(op.donorFaceId);
+    }
+    // Everything one call needs is held in local maps: the caches may forget entries meanwhile.
+    const latents = await this.#invert([...faceIds]);
+    const starts = new Map<string, Latent>();
+    for (const recipe of recipes) {
+      signal?.throwIfAborted();
+      const key = startKey(recipe);
+      if (!starts.has(key)) starts.set(key, await this.#start(recipe, latents.get(recipe.sourceFaceId)!, signal));
+    }
+    const edited = recipes.map((recipe) => applyOps(pack, starts.get(startKey(recipe))!, recipe.ops, (faceId) => latents.get(faceId)!));
+    const synthesized = await pack.synthesize(edited);
+    const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct([...starts.entries()]) : null;
+
+    const size = this.outputSize;
+    const results: RenderedVariant[] = [];
+    for (const [i, recipe] of recipes.entries()) {
+      const source = await this.#crop(recipe.sourceFaceId, size);
+      const composed =
+        pack.manifest.compose === 'residual' ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!) : synthesized[i];
+      const image = quantise(await this.gate.composite(recipe, source, composed));
+      results.push({
+        recipe,
+        image,
+        png: await encodeVariantPng(image),
+        source,
+        frame: await this.#frame(recipe.sourceFaceId, size),
+        latentDeltaNorm: latentDistance(edited[i], starts.get(startKey(recipe))!),
+        diversity: meanAbsoluteDifference(image, quantise(source)),
+      });
+    }
+    return results;
+  }
+
+  async #invert(faceIds: readonly number[]): Promise<Map<number, Latent>> {
+    const latents = new Map<number, Latent>();
+    const missing: number[] = [];
+    for (const id of faceIds) {
+      const cached = this.#latents.get(`${id}`);
+      if (cached) latents.set(id, cached);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const crops = await Promise.all(missing.map((id) => this.#crop(id, this.#pack.inputSize)));
+      const encoded = await this.#pack.encode(crops);
+      missing.forEach((id, i) => {
+        latents.set(id, encoded[i]);
+        this.#latents.set(`${id}`, encoded[i]);
+      });
+    }
+    return latents;
+  }
+
+  /** The latent a recipe edits: the inversion, refined against the source when the recipe says so. */
+  async #start(recipe: Recipe, inverted: Latent, signal?: AbortSignal): Promise<Latent> {
+    if (recipe.refineIterations === 0) return inverted;
+    const key = startKey(recipe);
+    const cached = this.#latents.get(key);
+    if (cached) return cached;
+    const target = await this.#crop(recipe.sourceFaceId, this.#pack.outputSize);
+    const { latent } = await refineLatent(this.#pack, inverted, target, {
+      iterations: recipe.refineIterations,
+      seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
+      scorer: this.#scorer,
+      frame: await this.#frame(recipe.sourceFaceId, this.#pack.outputSize),
+      signal,
+      onIteration: (done, total) => this.#onRefine?.(recipe.sourceFaceId, done, total),
+    });
+    this.#latents.set(key, latent);
+    return latent;
+  }
+
+  async #reconstruct(starts: readonly [string, Latent][]): Promise<Map<string, PlanarImage>> {
+    const images = new Map<string, PlanarImage>();
+    const missing: [string, Latent][] = [];
+    for (const [key, latent] of starts) {
+      const cached = this.#reconstructions.get(key);
+      if (cached) images.set(key, cached);
+      else missing.push([key, latent]);
+    }
+    if (missing.length > 0) {
+      const decoded = await this.#pack.synthesize(missing.map(([, latent]) => latent));
+      missing.forEach(([key], i) => {
+        images.set(key, decoded[i]);
+        this.#reconstructions.set(key, decoded[i]);
+      });
+    }
+    return images;
+  }
+
+  async #frame(faceId: number, size: number): Promise<CropFrame> {
+    const key = `${faceId}@${size}`;
+    let frame = this.#frames.get(key);
+    if (!frame) {
+      frame = await cropFrame(this.#faces, faceId, size);
+      this.#frames.set(key, frame);
+    }
+    return frame;
+  }
+
+  async #crop(faceId: number, size: number): Promise<PlanarImage> {
+    const key = `${faceId}@${size}`;
+    let crop = this.#crops.get(key);
+    if (!crop) {
+      crop = await this.#faces.alignedCrop(faceId, size);
+      this.#crops.set(key, crop);
+    }
+    return crop;
+  }
+}
+
+function startKey(recipe: Recipe): string {
+  return recipe.refineIterations === 0 ? `${recipe.sourceFaceId}` : `${recipe.sourceFaceId}/refined${recipe.refineIterations}`;
+}
+
+/** The edit as a difference at the pack's resolution, upsampled once onto the full-resolution source. */
+function residual(source: PlanarImage, edited: PlanarImage, reconstruction: PlanarImage): PlanarImage {
+  const delta = new Float32Array(edited.data.length);
+  for (let i = 0; i < delta.length; i += 1) delta[i] = edited.data[i] - reconstruction.data[i];
+  const up = resizePlanar({ size: edited.size, data: delta }, source.size).data;
+  const out = new Float32Array(source.data.length);
+  for (let i = 0; i < out.length; i += 1) out[i] = source.data[i] + up[i];
+  return { size: source.size, data: out };
+}
+
+/** Clamps to 0‥1 and rounds to 8-bit levels, exactly as the PNG will hold it. */
+function quantise(image: PlanarImage): PlanarImage {
+  const data = new Float32Array(image.data.length);
+  for (let i = 0; i < data.length; i += 1) data[i] = Math.min(255, Math.max(0, Math.round(image.data[i] * 255))) / 255;
+  return { size: image.size, data };
+}
+
+function meanAbsoluteDifference(a: PlanarImage, b: PlanarImage): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i += 1) s += Math.abs(a.data[i] - b.data[i]);
+  return s / a.data.length;
+}
+
+/** Insertion-ordered map that forgets its oldest entries past `limit`. */
+class BoundedCache<K, V> {
+  readonly #map = new Map<K, V>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(key: K): V | undefined {
+    return this.#map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    while (this.#map.size > this.#limit) this.#map.delete(this.#map.keys().next().value as K);
+  }
+}
