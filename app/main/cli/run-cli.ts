@@ -8,6 +8,7 @@ import { demoCommand } from './demo-command.ts';
 import { parseArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { exportCommand } from './export-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { packCommand } from './pack-command.ts';
 import { importCommand, infoCommand } from './project-commands.ts';
 import { serveCommand } from './serve-command.ts';
@@ -20,6 +21,7 @@ const cliCommands: readonly CliCommand[] = [
   serveCommand,
   infoCommand,
   synthesizeCommand,
+  mergeCommand,
   exportCommand,
   packCommand,
 ];

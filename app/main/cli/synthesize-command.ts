@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
-import { DonorPolicy, type EditSpec, type PackChoice, type SourceSelection } from '#api/synthesis.ts';
+import { DonorPolicy, SynthesizeRequest, type EditSpec, type PackChoice, type SourceSelection } from '#api/synthesis.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import { projectSynthesisDeps } from '../synthesis/synthesis-api.ts';
+import { latestDefaultPack, resolveJobPack } from '../synthesis/variants/pack-resolver.ts';
+import { selectSources } from '../synthesis/variants/synthesis-job.ts';
+import type { EventBus } from '../core/event-bus.ts';
 import { flagString, type ParsedArgs } from './cli-args.ts';
 import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';
+import { runShardWorker, shardUsage, type ShardJob } from './shard-worker.ts';
 
 /** Named edit sets for the default generator, so the common case needs no edit syntax. */
 const presets: Record<string, readonly EditSpec[]> = {
@@ -30,16 +36,50 @@ export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
   usage:
     'likeness synthesize <file.likeness> [--identities 1,2 | --images 5,6] [--pack <folder> | --pack-id <n>] [--refit] ' +
-    '[--edits relight,hair,background,expression,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0]',
-  summary: 'make identity-preserving variants of a project’s faces with the default generator or a generator pack',
-  switches: ['refit'],
-  async run({ args, client, out }) {
+    '[--edits relight,hair,background,expression,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0] ' +
+    `[--fit-only | ${shardUsage}]`,
+  summary:
+    'make identity-preserving variants of a project’s faces with the default generator or a generator pack; --fit-only fits ' +
+    'the default generator and stops; with --shard, worker i of N renders its slice (content hash mod N) into a shard folder ' +
+    'without writing the project, for `likeness merge` (seeds follow the job seed, image and ordinal, never the layout)',
+  switches: ['refit', 'fit-only'],
+  async run(context) {
+    const { args, client, services, out } = context;
     const path = args.positional[0];
     if (!path || !existsSync(path)) throw new Error(`usage: ${this.usage}`);
-    await client.call('project.open', { path });
     let pack: PackChoice = { kind: 'default', refit: args.flags.get('refit') === true };
     const folder = flagString(args, 'pack');
     const packId = flagString(args, 'pack-id');
+    const request = () =>
+      SynthesizeRequest.parse({
+        sources: sources(args),
+        pack,
+        edits: edits(flagString(args, 'edits') ?? allPresets),
+        variantsPerSource: integer(flagString(args, 'variants') ?? '8', '--variants'),
+        seed: integer(flagString(args, 'seed') ?? '0', '--seed'),
+        refineIterations: integer(flagString(args, 'refine') ?? '0', '--refine'),
+      });
+    if (args.flags.has('shard')) {
+      if (folder) throw new Error('a worker only reads the project: add the pack once with `likeness pack` or --pack, then give --pack-id');
+      if (packId) pack = { kind: 'installed', packId: integer(packId, '--pack-id') };
+      return runShardWorker(context, path, synthesizeShard(request(), services.events));
+    }
+    await client.call('project.open', { path });
+    if (args.flags.get('fit-only') === true) {
+      const session = services.workspace.require();
+      const deps = projectSynthesisDeps(session, services.events);
+      const fitted = await resolveJobPack(pack, {
+        db: session.db,
+        projectPath: session.path,
+        runtime: deps.runtime,
+        faces: deps.faces,
+        jobId: 0,
+        progress: (_, message) => process.stderr.write(`${message}\n`),
+      });
+      await fitted.pack.close();
+      out(`pack        ${fitted.pack.manifest.name} (${fitted.pack.hash.slice(0, 12)}) is pack ${fitted.packId} of this project`);
+      return 0;
+    }
     if (folder) {
       const added = await client.call('synthesis.addPack', { path: folder });
       out(`pack        ${added.name} ${added.version} (${added.hash?.slice(0, 12)}) registered as ${added.id}`);
@@ -47,14 +87,7 @@ export const synthesizeCommand: CliCommand = {
     } else if (packId) {
       pack = { kind: 'installed', packId: integer(packId, '--pack-id') };
     }
-    const { jobId } = await client.call('synthesis.start', {
-      sources: sources(args),
-      pack,
-      edits: edits(flagString(args, 'edits') ?? allPresets),
-      variantsPerSource: integer(flagString(args, 'variants') ?? '8', '--variants'),
-      seed: integer(flagString(args, 'seed') ?? '0', '--seed'),
-      refineIterations: integer(flagString(args, 'refine') ?? '0', '--refine'),
-    });
+    const { jobId } = await client.call('synthesis.start', request());
     const status = await followJob(client, jobId);
     out(`synthesize  job ${jobId} ${status.state}: ${status.done}/${status.total} variants${status.message ? ` (${status.message})` : ''}`);
     const summary = await client.call('synthesis.jobSummary', { jobId });
@@ -66,6 +99,44 @@ export const synthesizeCommand: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * A cluster worker's synthesis: the chosen sources that fall in its slice, under the job id a single
+ * run would get. Every worker must render with the same generator, so the default one is fitted
+ * once beforehand (`--fit-only`) rather than by each worker.
+ */
+function synthesizeShard(request: SynthesizeRequest, events: EventBus): ShardJob {
+  const chosen = (session: ProjectSession) => selectSources(projectSynthesisDeps(session, events).faces.faces(), request.sources);
+  return {
+    kind: 'synthesize',
+    request,
+    async start(session, manifest) {
+      if (request.pack.kind === 'default') {
+        const fitted = request.pack.refit ? null : latestDefaultPack(session.db);
+        if (!fitted) {
+          throw new Error(
+            'workers render with the generator the project already has, so that every shard uses the same one: fit it once where the ' +
+              `project is writable (\`likeness synthesize ${manifest.project.path} --fit-only\`), without --refit on the workers`,
+          );
+        }
+        if (!existsSync(fitted.path))
+          throw new Error(`the project's generator at ${fitted.path} is not readable here; mount the project at the same path`);
+      }
+      const slice = new Set(manifest.imageIds);
+      const imageIds = [...new Set(chosen(session).map((face) => face.imageId))].filter((id) => slice.has(id));
+      if (imageIds.length === 0) return null;
+      return session.jobs.enqueue('synthesize', { ...request, sources: { kind: 'images', imageIds } }).id;
+    },
+    counts: (session, manifest) => ({
+      ...(session.db
+        .prepare(
+          'SELECT (SELECT count(*) FROM variants WHERE job_id = @job) AS variants, (SELECT count(*) FROM variant_skips WHERE job_id = @job) AS skipped',
+        )
+        .get({ job: manifest.jobId ?? -1 }) as Record<string, number>),
+      runTotal: chosen(session).length * request.variantsPerSource,
+    }),
+  };
+}
 
 function sources(args: ParsedArgs): SourceSelection {
   const identities = flagString(args, 'identities');

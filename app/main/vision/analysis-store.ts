@@ -2,24 +2,30 @@ import type { ProjectDatabase } from '../project/project-database.ts';
 import { affineToRows } from './affine.ts';
 import type { ImageAnalysis } from './face-analysis.ts';
 
-/** Images the analyze job still has to do: imported fine (not duplicates or errors) and without a result. */
-export function pendingImageIds(db: ProjectDatabase, limit: number): number[] {
+/**
+ * Images the analyze job still has to do: imported fine (not duplicates or errors) and without a
+ * result; among `only` where a sharded run gives its slice.
+ */
+export function pendingImageIds(db: ProjectDatabase, limit: number, only?: readonly number[]): number[] {
   const rows = db
     .prepare(
       `SELECT i.id FROM images i LEFT JOIN analyses a ON a.image_id = i.id
-       WHERE i.status = 'ok' AND a.image_id IS NULL ORDER BY i.id LIMIT ?`,
+       WHERE i.status = 'ok' AND a.image_id IS NULL AND (@only IS NULL OR i.id IN (SELECT value FROM json_each(@only)))
+       ORDER BY i.id LIMIT @limit`,
     )
-    .all(limit) as { id: number }[];
+    .all({ only: only ? JSON.stringify(only) : null, limit }) as { id: number }[];
   return rows.map((r) => r.id);
 }
 
-export function analysisCounts(db: ProjectDatabase): { images: number; analyzed: number; pending: number } {
+/** Over the whole project, or over `only` (a sharded run's slice). */
+export function analysisCounts(db: ProjectDatabase, only?: readonly number[]): { images: number; analyzed: number; pending: number } {
   return db
     .prepare(
       `SELECT count(*) AS images, count(a.image_id) AS analyzed, count(*) - count(a.image_id) AS pending
-       FROM images i LEFT JOIN analyses a ON a.image_id = i.id WHERE i.status = 'ok'`,
+       FROM images i LEFT JOIN analyses a ON a.image_id = i.id
+       WHERE i.status = 'ok' AND (@only IS NULL OR i.id IN (SELECT value FROM json_each(@only)))`,
     )
-    .get() as { images: number; analyzed: number; pending: number };
+    .get({ only: only ? JSON.stringify(only) : null }) as { images: number; analyzed: number; pending: number };
 }
 
 /** Forgets results so the next analyze job redoes these images (faces and embeddings cascade). */

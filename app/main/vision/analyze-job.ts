@@ -3,6 +3,7 @@ import { EmbeddingModel } from '#api/vision.ts';
 import { mapInOrder } from '../dataset/ordered-pool.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
+import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { alignCrop } from './aligned-crop.ts';
 import { analysisCounts, pendingImageIds, saveAnalysis, saveAnalysisError } from './analysis-store.ts';
@@ -25,6 +26,11 @@ export const AnalyzeParams = z.object({
   embeddingModels: z.array(EmbeddingModel).min(1).default(['dlib']),
   /** Images committed per transaction; a crash redoes at most one batch. */
   batchSize: z.number().int().min(1).max(256).default(16),
+  /**
+   * A cluster worker's slice (`likeness analyze --shard i/N`): only these images, and no centroids or
+   * primary-face re-pick, which need every identity's photos and are done by `likeness merge`.
+   */
+  shard: z.object({ imageIds: z.array(z.number().int()) }).optional(),
 });
 export type AnalyzeParams = z.infer<typeof AnalyzeParams>;
 
@@ -52,19 +58,21 @@ export function analyzeJobHandler(
       try {
         await analysePending(session, events, runtime(), context, analysed);
       } finally {
-        // Single-face photos first give each identity a centroid; multi-face photos then pick the face that matches it.
-        recomputeCentroids(session.db);
-        const repicked = preferIdentityFaces(
-          session.db,
-          analysed,
-          DEFAULT_EMBEDDING_MODEL,
-          identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-2),
-        );
-        if (repicked.length > 0) recomputeCentroids(session.db);
+        if (!context.params.shard) finishAnalysis(session.db, analysed);
         events.emit('vision.changed', changedCounts(session));
       }
     },
   };
+}
+
+/**
+ * What follows a batch of new results: single-face photos first give each identity a centroid;
+ * multi-face photos then pick the face that matches it. The merge of sharded runs ends the same way.
+ */
+export function finishAnalysis(db: ProjectDatabase, analysed: readonly number[]): void {
+  recomputeCentroids(db);
+  const repicked = preferIdentityFaces(db, analysed, DEFAULT_EMBEDDING_MODEL, identityThreshold(DEFAULT_EMBEDDING_MODEL, 1e-2));
+  if (repicked.length > 0) recomputeCentroids(db);
 }
 
 async function analysePending(
@@ -77,12 +85,12 @@ async function analysePending(
   const { params, signal } = context;
   const models = [...DETECTION_MODELS, ...params.embeddingModels].sort();
   const report = () => {
-    const counts = analysisCounts(session.db);
+    const counts = analysisCounts(session.db, params.shard?.imageIds);
     context.progress(counts.analyzed, counts.images, `${counts.pending} images left`);
   };
   report();
   while (!signal.aborted) {
-    const batch = pendingImageIds(session.db, params.batchSize);
+    const batch = pendingImageIds(session.db, params.batchSize, params.shard?.imageIds);
     if (batch.length === 0) break;
     const outcomes: Outcome[] = [];
     // Two images in flight: one decodes and warps on this thread while the other's models run.

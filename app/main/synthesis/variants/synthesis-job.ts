@@ -5,6 +5,7 @@ import type { ProjectSession } from '../../project/project-session.ts';
 import type { FaceSource, IdentityScorer, SourceFace } from '../sources/face-source.ts';
 import { IdentityScoring } from './identity-scoring.ts';
 import type { InferenceRuntime } from '../packs/inference-runtime.ts';
+import { runBatch } from '../packs/generator-pack.ts';
 import { resolveJobPack } from './pack-resolver.ts';
 import { checkEdits, DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
@@ -20,7 +21,7 @@ export interface SynthesisJobDeps {
   readonly scorer: IdentityScorer | null;
 }
 
-/** Variants rendered, scored and committed together: one inference batch, one transaction. */
+/** Variants rendered, scored and committed together (one transaction); at least one inference run of the pack. */
 const BATCH = 32;
 
 export function synthesizeJobHandler(deps: SynthesisJobDeps): JobHandler<SynthesizeRequest> {
@@ -35,6 +36,7 @@ export function synthesizeJobHandler(deps: SynthesisJobDeps): JobHandler<Synthes
 export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<SynthesizeRequest>): Promise<void> {
   const { session, events } = deps;
   const request = context.params;
+  const batchSize = Math.max(BATCH, runBatch());
   const allFaces = deps.faces.faces();
   const sources = selectSources(allFaces, request.sources);
   const total = sources.length * request.variantsPerSource;
@@ -123,6 +125,11 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
           diversity: variant.diversity,
         });
       }
+      // In planned order, not gate refusals before realism ones: the rows then come out the same
+      // however the work was batched, so a sharded run merges to the very rows of a single one.
+      const plannedAt = new Map(planned.map((p, at) => [`${p.source.imageId}/${p.ordinal}`, at]));
+      const at = (row: SkipRow) => plannedAt.get(`${row.sourceImageId}/${row.ordinal}`) ?? 0;
+      skips.sort((a, b) => at(a) - at(b));
       insertVariants(session.db, rows, skips);
       done += rows.length + skips.length;
       events.emit('synthesis.variantsAdded', { jobId: context.jobId, added: rows.length, total: done });
@@ -134,7 +141,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
         if (have?.has(ordinal)) continue;
         pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
-        if (pending.length >= BATCH) {
+        if (pending.length >= batchSize) {
           if (context.signal.aborted) return;
           await flush();
         }

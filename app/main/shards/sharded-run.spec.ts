@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
+import { runCli } from '../cli/run-cli.ts';
+import { readManifest, writeManifest } from './shard-manifest.ts';
+import { projectContents } from './testing/project-contents.ts';
+
+const cli = fileURLToPath(new URL('../cli/likeness.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const LAYOUTS = [1, 2, 4];
+/** A few sources of two people, three variants each: enough to span shards and batches, small enough for CI. */
+const SYNTHESIS = ['--images', '1,2,3,12,13,14,40', '--variants', '3', '--edits', 'hair', '--seed', '7'];
+
+/**
+ * The same code path as the `likeness` binary (argument parsing, services, job queue), in this
+ * process, because a fresh Node per worker would spend the test's budget on start-up.
+ */
+async function likeness(...argv: string[]): Promise<void> {
+  const code = await runCli(argv);
+  if (code !== 0) throw new Error(`likeness ${argv.join(' ')} exited ${code}`);
+}
+
+function copyProject(from: string, to: string): string {
+  copyFileSync(from, to);
+  if (existsSync(`${from}.media`)) cpSync(`${from}.media`, `${to}.media`, { recursive: true });
+  return to;
+}
+
+const contents = (path: string) => projectContents(path, { withoutTimes: true });
+
+describe.runIf(sharedFacesOrSkip())('sharded runs: analyze|synthesize --shard i/N and merge', () => {
+  let dir: string;
+  let base: string;
+  let analysed: string;
+  const previousHome = process.env.LIKENESS_HOME;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'likeness-shards-'));
+    process.env.LIKENESS_HOME = join(dir, 'settings');
+    base = join(dir, 'base.likeness');
+    await likeness('import', join(sharedFacesDir, 'johns'), '--project', base);
+  });
+
+  afterAll(() => {
+    process.env.LIKENESS_HOME = previousHome;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('analysis on 1, 2 and 4 workers merges to the rows and media of one process, byte for byte; merging again changes nothing', async () => {
+    analysed = copyProject(base, join(dir, 'analysed.likeness'));
+    await likeness('analyze', analysed);
+    const single = contents(analysed);
+    expect(single.tables.analyses).toHaveLength(54);
+    expect(Object.keys(single.media).length).toBeGreaterThan(100);
+
+    for (const count of LAYOUTS) {
+      const shards = Array.from({ length: count }, (_, index) => join(dir, `analyze-${count}-${index}`));
+      for (const [index, out] of shards.entries()) await likeness('analyze', base, '--shard', `${index}/${count}`, '--out', out);
+      const slices = shards.map((out) => readManifest(out)!.imageIds);
+      expect(slices.flat().sort((a, b) => a - b)).toEqual(single.tables.analyses.map((row) => (row as { image_id: number }).image_id));
+      if (count > 1) expect(Math.min(...slices.map((s) => s.length))).toBeGreaterThan(0);
+
+      const merged = copyProject(base, join(dir, `merged-${count}.likeness`));
+      await likeness('merge', merged, ...shards.reverse());
+      expect(contents(merged), `${count} workers`).toEqual(single);
+
+      const before = projectContents(merged, { withoutTimes: false });
+      await likeness('merge', merged, ...shards);
+      expect(projectContents(merged, { withoutTimes: false })).toEqual(before);
+    }
+    // The project the workers read was never written.
+    expect(projectContents(base, { withoutTimes: false }).tables.analyses).toEqual([]);
+  }, 300_000);
+
+  it('synthesis on 1, 2 and 4 workers merges to the variants of one process, with seeds independent of the layout', async () => {
+    const fitted = copyProject(analysed, join(dir, 'fitted.likeness'));
+    await expect(runCli(['synthesize', fitted, ...SYNTHESIS, '--shard', '0/2', '--out', join(dir, 'unfitted')])).resolves.toBe(1);
+    await likeness('synthesize', fitted, '--fit-only');
+
+    const one = copyProject(fitted, join(dir, 'synthesized.likeness'));
+    await likeness('synthesize', one, ...SYNTHESIS);
+    const single = contents(one);
+    const made = single.tables.variants.length + single.tables.variant_skips.length;
+    expect(made).toBe(21);
+    expect(single.tables.variants.length).toBeGreaterThan(10);
+
+    for (const count of LAYOUTS) {
+      const shards = Array.from({ length: count }, (_, index) => join(dir, `synthesize-${count}-${index}`));
+      for (const [index, out] of shards.entries())
+        await likeness('synthesize', fitted, ...SYNTHESIS, '--shard', `${index}/${count}`, '--out', out);
+      const merged = copyProject(fitted, join(dir, `synthesized-${count}.likeness`));
+      await likeness('merge', merged, ...shards);
+      expect(contents(merged), `${count} workers`).toEqual(single);
+      await likeness('merge', merged, shards[0]);
+      expect(contents(merged)).toEqual(single);
+    }
+    // A loaded 2-core runner: ~70 s of CPU (the generator is loaded afresh by each of the 9 runs).
+  }, 400_000);
+
+  it('a merge killed part way leaves the project as it was or merged, and running it again completes it', async () => {
+    const shards = [0, 1].map((index) => join(dir, `analyze-2-${index}`));
+    const target = copyProject(base, join(dir, 'killed.likeness'));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'merge', target, ...shards], {
+      cwd: repoRoot,
+      env: { ...process.env, LIKENESS_HOME: join(dir, 'settings') },
+      stdio: 'ignore',
+    });
+    // Killed as soon as the first media file lands: the rows, one transaction, are not in yet or all in.
+    const aligned = `${target}.media`;
+    while (child.exitCode === null && !readdirSync(aligned, { recursive: true }).some((f) => String(f).endsWith('.png'))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+    expect([0, 54]).toContain(projectContents(target, { withoutTimes: true }).tables.analyses.length);
+    await likeness('merge', target, ...shards);
+    expect(contents(target)).toEqual(contents(analysed));
+  });
+
+  it('refuses a shard that is unfinished or was cut from another project, naming it', async () => {
+    const shard = join(dir, 'analyze-2-0');
+    const target = copyProject(base, join(dir, 'refused.likeness'));
+    const manifest = readManifest(shard)!;
+    writeManifest(shard, { ...manifest, complete: false });
+    await expect(runCli(['merge', target, shard])).resolves.toBe(1);
+    writeManifest(shard, { ...manifest, project: { ...manifest.project, createdAt: '1999-01-01T00:00:00.000Z' } });
+    await expect(runCli(['merge', target, shard])).resolves.toBe(1);
+    writeManifest(shard, manifest);
+    expect(projectContents(target, { withoutTimes: false }).tables.analyses).toEqual([]);
+  });
+});
