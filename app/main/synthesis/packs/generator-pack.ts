@@ -3,7 +3,18 @@ import { float32Tensor } from '../../inference/tensor-data.ts';
 import type { InferenceRuntime, ModelHandle } from './inference-runtime.ts';
 import type { DirectionSpec, ModelFile, PackManifest, PartSpec } from './pack-manifest.ts';
 
-const RUN_BATCH = 8;
+/**
+ * Images per inference run of a pack's models: 8 by default, `LIKENESS_BATCH` (1–256) where a GPU
+ * pays for larger runs (`bench/gpu.sh` measures 1, 8 and 32). Runs are padded to this size, so it
+ * is part of the arithmetic: every worker of a sharded run must use the same value.
+ */
+export function runBatch(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.LIKENESS_BATCH?.trim();
+  if (!text) return 8;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) throw new Error(`LIKENESS_BATCH takes an integer from 1 to 256, got "${text}"`);
+  return value;
+}
 
 /** A latent as the synthesis model takes it: [layers, width] for one image, flat row-major. */
 export interface Latent {
@@ -136,7 +147,7 @@ export class GeneratorPack {
     const results: Float32Array[] = [];
     // Every run has the same batch size (short batches are padded by repeating the last item), so
     // the arithmetic for one image never depends on what it was batched with: same recipe, same bytes.
-    const batch = Math.min(model.maxBatch, RUN_BATCH);
+    const batch = Math.min(model.maxBatch, runBatch());
     for (let start = 0; start < count; start += batch) {
       const feed = new Float32Array(batch * itemLength);
       for (let b = 0; b < batch; b += 1) fill(Math.min(start + b, count - 1), feed.subarray(b * itemLength, (b + 1) * itemLength));
