@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { JobStatus } from '#api/jobs.ts';
 import type { ProjectSession } from '../project/project-session.ts';
-import { cutShard } from '../shards/shard-cut.ts';
+import type { ProjectDatabase } from '../project/project-database.ts';
+import { cutShard, openReadOnly } from '../shards/shard-cut.ts';
 import { writeManifest, type ShardManifest } from '../shards/shard-manifest.ts';
 import { parseShard } from '../shards/shard-slice.ts';
 import { flagString } from './cli-args.ts';
@@ -14,6 +15,8 @@ export interface ShardJob {
   readonly kind: ShardManifest['kind'];
   /** What the user asked for, as the project's job list will show it after the merge. */
   readonly request: Record<string, unknown>;
+  /** Refuses a run that cannot succeed, before any shard folder is made (the project, read only). */
+  check?(project: ProjectDatabase, projectPath: string): void;
   /** Starts the job on the worker's copy for this slice; null when the slice has nothing to do. */
   start(session: ProjectSession, manifest: ShardManifest): Promise<number | null>;
   /** What the finished shard holds, for the merge and the log. */
@@ -31,6 +34,14 @@ export async function runShardWorker(context: CliContext, projectPath: string, j
   const shard = parseShard(flagString(args, 'shard') ?? '');
   const dir = flagString(args, 'out');
   if (!dir) throw new Error(`--shard needs --out <folder>: where this worker writes its shard (the project is only read)`);
+  if (job.check) {
+    const project = openReadOnly(resolve(projectPath));
+    try {
+      job.check(project, resolve(projectPath));
+    } finally {
+      project.close();
+    }
+  }
   const cut = await cutShard({ projectPath, dir, kind: job.kind, shard, request: job.request });
   const label = `${job.kind} shard ${shard.index}/${shard.count}`;
   if (cut.manifest.complete) {

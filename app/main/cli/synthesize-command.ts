@@ -110,18 +110,19 @@ function synthesizeShard(request: SynthesizeRequest, events: EventBus): ShardJob
   return {
     kind: 'synthesize',
     request,
-    async start(session, manifest) {
-      if (request.pack.kind === 'default') {
-        const fitted = request.pack.refit ? null : latestDefaultPack(session.db);
-        if (!fitted) {
-          throw new Error(
-            'workers render with the generator the project already has, so that every shard uses the same one: fit it once where the ' +
-              `project is writable (\`likeness synthesize ${manifest.project.path} --fit-only\`), without --refit on the workers`,
-          );
-        }
-        if (!existsSync(fitted.path))
-          throw new Error(`the project's generator at ${fitted.path} is not readable here; mount the project at the same path`);
+    check(project, projectPath) {
+      if (request.pack.kind !== 'default') return;
+      const fitted = request.pack.refit ? null : latestDefaultPack(project);
+      if (!fitted) {
+        throw new Error(
+          'workers render with the generator the project already has, so that every shard uses the same one: fit it once where the ' +
+            `project is writable (\`likeness synthesize ${projectPath} --fit-only\`), without --refit on the workers`,
+        );
       }
+      if (!existsSync(fitted.path))
+        throw new Error(`the project's generator at ${fitted.path} is not readable here; mount the project at the same path`);
+    },
+    async start(session, manifest) {
       const slice = new Set(manifest.imageIds);
       const imageIds = [...new Set(chosen(session).map((face) => face.imageId))].filter((id) => slice.has(id));
       if (imageIds.length === 0) return null;

@@ -24,6 +24,19 @@ async function likeness(...argv: string[]): Promise<void> {
   if (code !== 0) throw new Error(`likeness ${argv.join(' ')} exited ${code}`);
 }
 
+/** Runs a command that should fail; returns what it said on stderr. */
+async function refusal(...argv: string[]): Promise<string> {
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => said.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    expect(await runCli(argv)).toBe(1);
+  } finally {
+    process.stderr.write = write;
+  }
+  return said.join('');
+}
+
 function copyProject(from: string, to: string): string {
   copyFileSync(from, to);
   if (existsSync(`${from}.media`)) cpSync(`${from}.media`, `${to}.media`, { recursive: true });
@@ -51,6 +64,7 @@ describe.runIf(sharedFacesOrSkip())('sharded runs: analyze|synthesize --shard i/
   });
 
   it('analysis on 1, 2 and 4 workers merges to the rows and media of one process, byte for byte; merging again changes nothing', async () => {
+    const untouched = projectContents(base, { withoutTimes: false });
     analysed = copyProject(base, join(dir, 'analysed.likeness'));
     await likeness('analyze', analysed);
     const single = contents(analysed);
@@ -72,13 +86,15 @@ describe.runIf(sharedFacesOrSkip())('sharded runs: analyze|synthesize --shard i/
       await likeness('merge', merged, ...shards);
       expect(projectContents(merged, { withoutTimes: false })).toEqual(before);
     }
-    // The project the workers read was never written.
-    expect(projectContents(base, { withoutTimes: false }).tables.analyses).toEqual([]);
+    // The project the workers read was never written, nor its media folder.
+    expect(projectContents(base, { withoutTimes: false })).toEqual(untouched);
   }, 300_000);
 
   it('synthesis on 1, 2 and 4 workers merges to the variants of one process, with seeds independent of the layout', async () => {
     const fitted = copyProject(analysed, join(dir, 'fitted.likeness'));
-    await expect(runCli(['synthesize', fitted, ...SYNTHESIS, '--shard', '0/2', '--out', join(dir, 'unfitted')])).resolves.toBe(1);
+    expect(await refusal('synthesize', fitted, ...SYNTHESIS, '--shard', '0/2', '--out', join(dir, 'unfitted'))).toMatch(
+      /fit it once where the project is writable \(`likeness synthesize .* --fit-only`\)/,
+    );
     await likeness('synthesize', fitted, '--fit-only');
 
     const one = copyProject(fitted, join(dir, 'synthesized.likeness'));
@@ -122,13 +138,20 @@ describe.runIf(sharedFacesOrSkip())('sharded runs: analyze|synthesize --shard i/
   });
 
   it('refuses a shard that is unfinished or was cut from another project, naming it', async () => {
+    expect(await refusal('analyze', base, '--shard', '2/2', '--out', join(dir, 'bad'))).toMatch(
+      /--shard takes i\/N with 0 <= i < N.*got "2\/2"/,
+    );
+    expect(await refusal('analyze', base, '--shard', '0/2')).toMatch(/--shard needs --out <folder>/);
+    expect(await refusal('analyze', base, '--shard', '1/2', '--out', join(dir, 'analyze-2-0'))).toMatch(
+      /analyze-2-0 holds shard 0\/2 of another analyze run/,
+    );
     const shard = join(dir, 'analyze-2-0');
     const target = copyProject(base, join(dir, 'refused.likeness'));
     const manifest = readManifest(shard)!;
     writeManifest(shard, { ...manifest, complete: false });
-    await expect(runCli(['merge', target, shard])).resolves.toBe(1);
+    expect(await refusal('merge', target, shard)).toMatch(/analyze-2-0 \(analyze shard 0\/2\) is not finished; run its worker again/);
     writeManifest(shard, { ...manifest, project: { ...manifest.project, createdAt: '1999-01-01T00:00:00.000Z' } });
-    await expect(runCli(['merge', target, shard])).resolves.toBe(1);
+    expect(await refusal('merge', target, shard)).toMatch(/was cut from another project/);
     writeManifest(shard, manifest);
     expect(projectContents(target, { withoutTimes: false }).tables.analyses).toEqual([]);
   });
