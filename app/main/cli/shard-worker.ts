@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { JobStatus } from '#api/jobs.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
-import { cutShard, openReadOnly } from '../shards/shard-cut.ts';
+import { cutShard } from '../shards/shard-cut.ts';
 import { writeManifest, type ShardManifest } from '../shards/shard-manifest.ts';
 import { parseShard } from '../shards/shard-slice.ts';
 import { flagString } from './cli-args.ts';
@@ -34,15 +34,7 @@ export async function runShardWorker(context: CliContext, projectPath: string, j
   const shard = parseShard(flagString(args, 'shard') ?? '');
   const dir = flagString(args, 'out');
   if (!dir) throw new Error(`--shard needs --out <folder>: where this worker writes its shard (the project is only read)`);
-  if (job.check) {
-    const project = openReadOnly(resolve(projectPath));
-    try {
-      job.check(project, resolve(projectPath));
-    } finally {
-      project.close();
-    }
-  }
-  const cut = await cutShard({ projectPath, dir, kind: job.kind, shard, request: job.request });
+  const cut = await cutShard({ projectPath, dir, kind: job.kind, shard, request: job.request, check: job.check });
   const label = `${job.kind} shard ${shard.index}/${shard.count}`;
   if (cut.manifest.complete) {
     out(`${label} is already complete in ${dir}`);
@@ -68,6 +60,8 @@ export async function runShardWorker(context: CliContext, projectPath: string, j
   }
   const finished = { ...cut.manifest, jobId };
   const counts = job.counts(session, finished);
+  // Out of WAL mode, so the merge can read the copy from a read-only mount (WAL needs a writable -shm).
+  session.db.pragma('journal_mode = DELETE');
   writeManifest(resolve(dir), { ...finished, complete: true, counts });
   out(
     `${label} complete in ${dir}: ${Object.entries(counts)

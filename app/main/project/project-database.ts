@@ -5,7 +5,7 @@ import type { Migration } from './schema/migration.ts';
 
 export type ProjectDatabase = Database.Database;
 
-const APPLICATION_ID = 0x4c4b4e53; // 'LKNS': lets us tell a Likeness project from any other SQLite file.
+export const APPLICATION_ID = 0x4c4b4e53; // 'LKNS': lets us tell a Likeness project from any other SQLite file.
 
 export interface OpenOptions {
   readonly create: boolean;
