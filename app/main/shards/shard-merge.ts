@@ -152,6 +152,7 @@ function analyzeParams(shard: OpenShard): string {
 function mergeVariants(db: ProjectDatabase, shards: readonly OpenShard[]): { variants: number; skips: number } {
   const project = new TableRows(db);
   const exists = db.prepare('SELECT 1 FROM variants WHERE job_id = ? AND source_image_id = ? AND ordinal = ?').pluck();
+  const skipExists = db.prepare('SELECT 1 FROM variant_skips WHERE job_id = ? AND source_image_id = ? AND ordinal = ?').pluck();
   const packByHash = db.prepare('SELECT id FROM packs WHERE hash = ?').pluck();
   const variantChildren = project.children('variants');
   let variants = 0;
@@ -163,14 +164,22 @@ function mergeVariants(db: ProjectDatabase, shards: readonly OpenShard[]): { var
   for (const [jobId, group] of byJob) {
     const first = group[0];
     const fresh: { row: Row; shard: OpenShard }[] = [];
+    const seen = new Set<string>();
     for (const shard of group) {
       if (!isDeepStrictEqual(shard.manifest.request, first.manifest.request)) {
         throw new Error(`${shard.dir} and ${first.dir} both ran job ${jobId} with different requests; they come from different runs`);
       }
       for (const row of shard.rows.select('variants', 'job_id', jobId)) {
-        if (!exists.get(jobId, row.source_image_id, row.ordinal)) fresh.push({ row, shard });
+        const key = `${String(row.source_image_id)}/${String(row.ordinal)}`;
+        // The same shard named twice on one command line counts once.
+        if (!seen.has(key) && !exists.get(jobId, row.source_image_id, row.ordinal)) fresh.push({ row, shard });
+        seen.add(key);
       }
     }
+    const skipped = group
+      .flatMap((shard) => shard.rows.select('variant_skips', 'job_id', jobId))
+      .filter((row) => !skipExists.get(jobId, row.source_image_id, row.ordinal));
+    if (fresh.length === 0 && skipped.length === 0) continue;
     const params = JSON.stringify(first.manifest.request);
     recordJob(db, first, 'synthesize', params, () => ({ done: 0, total: 0, complete: false }));
     // A single run plans sources in face order (ProjectFaceSource), then ordinals; variants and skips are written in that order.
@@ -198,8 +207,7 @@ function mergeVariants(db: ProjectDatabase, shards: readonly OpenShard[]): { var
       }
       variants += 1;
     }
-    const skipped = group.flatMap((shard) => shard.rows.select('variant_skips', 'job_id', jobId)).sort(byPlan);
-    for (const row of skipped) skips += project.insert('variant_skips', row, { orIgnore: true }).changes;
+    for (const row of skipped.sort(byPlan)) skips += project.insert('variant_skips', row, { orIgnore: true }).changes;
     const total = first.manifest.counts.runTotal ?? 0;
     recordJob(db, first, 'synthesize', params, () => {
       const done = db
