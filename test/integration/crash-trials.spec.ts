@@ -21,6 +21,7 @@ import { checkExport } from '../formats/check-export.ts';
 import { seedHostileInputs } from '../fixtures/hostile-inputs.ts';
 import { imageRows, importHarness } from '../fixtures/import-harness.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
+import { personMaskKey } from '../../app/main/media/media-keys.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const childScript = join(repoRoot, 'test/fixtures/hostile-crash-child.ts');
@@ -105,9 +106,11 @@ function integrity(project: string): string {
 }
 
 /** Files under `<media>/<folder>`, split into stray write-then-rename temporaries and real media. */
+/** The keys of a media kind's files (in their hashed sub-folders) and any temp files a kill left. */
 function mediaFiles(mediaRoot: string, folder: string): { files: string[]; temps: string[] } {
   const dir = join(mediaRoot, folder);
-  const names = existsSync(dir) ? readdirSync(dir) : [];
+  const shards = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
+  const names = shards.flatMap((shard) => readdirSync(join(dir, shard.name)));
   return { files: names.filter((n) => !n.endsWith('.tmp')).map((n) => `${folder}/${n}`), temps: names.filter((n) => n.endsWith('.tmp')) };
 }
 
@@ -207,7 +210,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
   );
 
   it(
-    `analysis: ${TRIALS} kills, each resumed to every image analysed with no unreferenced aligned crops`,
+    `analysis: ${TRIALS} kills, each resumed to every image analysed with no unreferenced person masks`,
     { timeout: 300_000 },
     async () => {
       const settings = mkdtempSync(join(tmpdir(), 'likeness-crash-analyze-settings-'));
@@ -252,15 +255,15 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
           failures.push(`analyze jobs: ${JSON.stringify(jobs.map((j) => j.state))}`);
         const analysed = session.db.prepare('SELECT count(*) FROM analyses').pluck().get() as number;
         if (analysed !== images) failures.push(`${analysed} of ${images} analysed`);
-        const aligned = mediaFiles(session.media.root, 'aligned');
-        stage.strayTemps += aligned.temps.length;
+        const masks = mediaFiles(session.media.root, 'masks');
+        stage.strayTemps += masks.temps.length;
         const faces = new Set(
-          (session.db.prepare('SELECT image_id, face_index FROM faces').all() as { image_id: number; face_index: number }[]).map(
-            (f) => `aligned/${f.image_id}_${f.face_index}.png`,
+          (session.db.prepare('SELECT image_id, face_index FROM faces').all() as { image_id: number; face_index: number }[]).map((f) =>
+            personMaskKey(f.image_id, f.face_index),
           ),
         );
-        const orphans = aligned.files.filter((key) => !faces.has(key));
-        if (orphans.length > 0) failures.push(`unreferenced aligned crops ${orphans.join(', ')}`);
+        const orphans = masks.files.filter((key) => !faces.has(key));
+        if (orphans.length > 0) failures.push(`unreferenced person masks ${orphans.join(', ')}`);
         await workspace.close();
         if (failures.length > 0) stage.failures += 1;
         expect(failures, `analysis trial ${trial} (kill at ${target} analyses)`).toEqual([]);

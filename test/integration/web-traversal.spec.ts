@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,9 +60,10 @@ describe.runIf(sharedFacesOrSkip())('media routes against symlinks out of the pr
     rmSync(join(root, 'ann/2.png'));
     symlinkSync(secret, join(root, 'ann/2.png'));
     // Links planted inside the media store, named like the media it holds.
-    [linkedThumb, intactThumb] = readdirSync(join(mediaRoot, 'thumbs')).sort() as [string, string];
-    rmSync(join(mediaRoot, 'thumbs', linkedThumb));
-    symlinkSync(secret, join(mediaRoot, 'thumbs', linkedThumb));
+    const thumbs = session.db.prepare('SELECT thumb_key FROM images ORDER BY thumb_key').pluck().all() as string[];
+    [linkedThumb, intactThumb] = thumbs.map((key) => key.slice('thumbs/'.length)) as [string, string];
+    rmSync(session.media.pathOf(`thumbs/${linkedThumb}`));
+    symlinkSync(secret, session.media.pathOf(`thumbs/${linkedThumb}`));
     symlinkSync(dir, join(mediaRoot, 'thumbs', 'escape'));
 
     const bundle = join(dir, 'bundle');

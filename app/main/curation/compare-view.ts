@@ -4,9 +4,9 @@ import { ApiError } from '#api/errors.ts';
 import { resolveMedia } from '../project/media-resolver.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { loadAlignedCrop } from '../vision/aligned-crop.ts';
-import { validityMaskKey } from '../vision/media-keys.ts';
+import { originalKey, validityMaskKey } from '../media/media-keys.ts';
 import { differenceImage, type RawRgb } from './difference-image.ts';
-import { originalKey, type VariantQuery } from './variant-query.ts';
+import type { VariantQuery } from './variant-query.ts';
 
 interface CompareRow {
   recipe: string;
@@ -28,7 +28,7 @@ export async function compareView(session: ProjectSession, query: VariantQuery, 
     )
     .get(variantId) as CompareRow;
   const aligned = row.source_face_id === null ? null : await alignedFace(session, row.source_face_id, variant.width, variant.height);
-  const source = aligned ?? resolveMedia(session, originalKey(variant.sourceImageId)).path;
+  const source = aligned ?? (await resolveMedia(session, originalKey(variant.sourceImageId))).path;
   const difference = await differenceImage(source, session.media.pathOf(variant.fileKey), variant.width, variant.height);
   return {
     variant,
@@ -59,7 +59,7 @@ function storedValidityKey(session: ProjectSession, faceId: number): string | nu
   const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE id = ?').get(faceId) as
     { image_id: number; face_index: number } | undefined;
   const key = face && validityMaskKey(face.image_id, face.face_index);
-  return key && session.media.has(key) ? key : null;
+  return key && (session.media.has(key) || session.media.canProduce(key)) ? key : null;
 }
 
 async function pngDataUrl(image: RawRgb): Promise<string> {

@@ -3,6 +3,7 @@ import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile
 import { LightSpec } from '#api/synthesis.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { and, filterCondition, groupColumn, groupCondition, orderBy, STATUS_SQL } from './variant-sql.ts';
+import { originalKey } from '../media/media-keys.ts';
 
 interface GroupRow {
   key: string | number | null;
@@ -45,11 +46,6 @@ const SELECT_TILES = `SELECT v.id, v.source_image_id, v.identity_id, n.name AS i
     o.name AS nearest_other_name, v.id_to_nearest_other, v.diversity, ${STATUS_SQL} AS status, d.decided_by, d.decided_at,
     CASE WHEN json_valid(v.recipe) THEN json_extract(v.recipe, '$.ops[0].light') END AS light
   ${FROM_VARIANTS} LEFT JOIN identities n ON n.id = v.identity_id LEFT JOIN identities o ON o.id = v.nearest_other_identity_id`;
-
-/** The media key of a dataset image as the hosts resolve it (see media-resolver). */
-export function originalKey(imageId: number): string {
-  return `originals/${imageId}`;
-}
 
 /**
  * The grid's two reads. `groups` is small (one row per source, identity or edit) and gives the

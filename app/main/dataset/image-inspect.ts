@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { thumbKey as thumbKeyOf } from '../media/media-keys.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { DecodeGate } from './decode-gate.ts';
 import { decodeProblem } from './decode-failure.ts';
@@ -67,7 +68,7 @@ export async function inspectImage(path: string, label: string, media: MediaStor
   }
 
   const hash = createHash('sha256').update(read).digest('hex');
-  const thumbKey = `thumbs/${hash}.webp`;
+  const thumbKey = thumbKeyOf(hash);
   // The key is the content hash, so an existing thumbnail means these exact bytes already decoded.
   if (!media.has(thumbKey)) {
     let thumb: Buffer;

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { originalPathOf } from '../project/original-files.ts';
 import { splitNames, type ExportSettings, type SplitName } from '#api/export.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
@@ -297,7 +297,7 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
 
 function originalContent(row: OriginalRow, alignedSize: number | null): FileContent {
   if (alignedSize !== null) return { kind: 'aligned', faceId: row.face_id!, size: alignedSize };
-  const path = resolve(row.root, row.rel_path);
+  const path = originalPathOf(row.root, row.rel_path);
   const upright = row.orientation === null || row.orientation <= 1;
   return acceptedExtension(row.rel_path) !== null && upright ? { kind: 'copy', path } : { kind: 'png', path };
 }

@@ -11,6 +11,7 @@ import { synthesizeJobHandler } from '../synthesis/variants/synthesis-job.ts';
 import { Workspace } from '../project/workspace.ts';
 import { closeSharedInferenceClient, sharedInferenceClient } from '../inference/shared-inference-client.ts';
 import { analyzeJobHandler } from '../vision/analyze-job.ts';
+import { faceMediaProducer } from '../vision/face-media.ts';
 import { visionHandlers } from '../vision/vision-api.ts';
 import { createRouter, type Handlers, type Router } from '../core/api-router.ts';
 import { appVersion } from '../core/app-version.ts';
@@ -42,6 +43,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       exportJobHandler(session),
       synthesizeJobHandler(projectSynthesisDeps(session, events)),
     ],
+    mediaProducer: faceMediaProducer,
   });
   const handlers: Handlers = {
     ...projectHandlers(workspace),

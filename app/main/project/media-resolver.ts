@@ -1,15 +1,15 @@
 import { realpathSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname, isAbsolute, relative } from 'node:path';
 import { ApiError } from '#api/errors.ts';
-import type { ProjectSession } from './project-session.ts';
+import { originalImageId } from '../media/media-keys.ts';
 import { MediaStore } from '../media/media-store.ts';
+import { originalFile } from './original-files.ts';
+import type { ProjectSession } from './project-session.ts';
 
 export interface ResolvedMedia {
   readonly path: string;
   readonly contentType: string;
 }
-
-const ORIGINAL_KEY = /^originals\/(\d{1,12})$/;
 
 const contentTypes: Record<string, string> = {
   '.webp': 'image/webp',
@@ -20,41 +20,29 @@ const contentTypes: Record<string, string> = {
 };
 
 /**
- * The only way a host turns a media key into a file. Derived media come from the project's store;
- * originals are looked up by image id, so a request can never name a path, and the real path must
- * still lie inside the dataset root (a symlink in the dataset pointing elsewhere is refused).
+ * The only way a host turns a media key into a file. Derived media come from the project's store
+ * (stored, or recomputed into its cache); originals are looked up by image id, so a request can
+ * never name a path, and the real path must still lie inside the dataset root (a symlink in the
+ * dataset pointing elsewhere is refused).
  */
-export function resolveMedia(session: ProjectSession, key: string): ResolvedMedia {
-  const original = ORIGINAL_KEY.exec(key);
-  const path = original ? originalPath(session, Number(original[1])) : session.media.pathOf(key);
+export async function resolveMedia(session: ProjectSession, key: string): Promise<ResolvedMedia> {
+  const imageId = originalImageId(key);
+  const original = imageId === null ? null : originalFile(session.db, imageId);
+  if (original?.status === 'error') throw new ApiError('NOT_FOUND', `no image ${imageId}`);
+  const path = original ? original.path : await session.media.resolve(key);
   let real: string;
   try {
     real = realpathSync(path);
   } catch {
     throw new ApiError('NOT_FOUND', `no media ${key}`);
   }
-  const root = original ? datasetRootOf(session, Number(original[1])) : realpathSync(session.media.root);
+  const root = realpathSync(original ? original.datasetRoot : session.media.root);
   if (!isInside(root, real)) throw new ApiError('NOT_FOUND', `media ${key} resolves outside the project`);
   return { path: real, contentType: contentTypes[extname(real).toLowerCase()] ?? 'application/octet-stream' };
 }
 
 export function isMediaKey(key: string): boolean {
-  return ORIGINAL_KEY.test(key) || MediaStore.isKey(key);
-}
-
-function originalPath(session: ProjectSession, imageId: number): string {
-  const row = session.db
-    .prepare("SELECT d.root, i.rel_path FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ? AND i.status != 'error'")
-    .get(imageId) as { root: string; rel_path: string } | undefined;
-  if (!row) throw new ApiError('NOT_FOUND', `no image ${imageId}`);
-  return resolve(row.root, row.rel_path);
-}
-
-function datasetRootOf(session: ProjectSession, imageId: number): string {
-  const row = session.db.prepare('SELECT d.root FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?').get(imageId) as {
-    root: string;
-  };
-  return realpathSync(row.root);
+  return originalImageId(key) !== null || MediaStore.isKey(key);
 }
 
 function isInside(root: string, path: string): boolean {

@@ -3,7 +3,7 @@ import type { JobStatus } from '#api/jobs.ts';
 import type { ProjectSummary } from '#api/project.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
-import { MediaStore } from '../media/media-store.ts';
+import { MediaStore, type MediaProducer } from '../media/media-store.ts';
 import { openProjectDatabase, schemaVersion, type ProjectDatabase } from './project-database.ts';
 import { ProjectLock } from './project-lock.ts';
 import { projectLocation } from './project-location.ts';
@@ -11,6 +11,8 @@ import { projectLocation } from './project-location.ts';
 export interface SessionDeps {
   readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<unknown>[];
   readonly onJobUpdate: (status: JobStatus) => void;
+  /** Recomputes media the project does not store (aligned crops); without it such keys are not found. */
+  readonly mediaProducer?: (session: ProjectSession) => MediaProducer;
 }
 
 /** An open project: its database, its media folder, its job queue, and the lock that makes it ours. */
@@ -25,7 +27,8 @@ export class ProjectSession {
     this.path = path;
     this.db = db;
     this.#lock = lock;
-    this.media = new MediaStore(path);
+    const producer = deps.mediaProducer?.(this);
+    this.media = new MediaStore(path, producer ? { producer } : {});
     this.jobs = new JobQueue(db, deps.jobHandlers(this), deps.onJobUpdate);
   }
 

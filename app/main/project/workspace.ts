@@ -2,6 +2,7 @@ import { ApiError } from '#api/errors.ts';
 import type { ProjectSummary } from '#api/project.ts';
 import type { EventBus } from '../core/event-bus.ts';
 import type { JobHandler } from '../jobs/job-handler.ts';
+import type { MediaProducer } from '../media/media-store.ts';
 import { sameProjectPath } from './project-location.ts';
 import { ProjectSession } from './project-session.ts';
 import { RecentProjects } from './recent-projects.ts';
@@ -10,6 +11,7 @@ export interface WorkspaceOptions {
   readonly settingsDir: string;
   readonly events: EventBus;
   readonly jobHandlers: (session: ProjectSession) => readonly JobHandler<unknown>[];
+  readonly mediaProducer?: (session: ProjectSession) => MediaProducer;
 }
 
 /** The project a host process has open (at most one), and the user's recent list. */
@@ -17,12 +19,14 @@ export class Workspace {
   readonly recent: RecentProjects;
   readonly #events: EventBus;
   readonly #jobHandlers: WorkspaceOptions['jobHandlers'];
+  readonly #mediaProducer: WorkspaceOptions['mediaProducer'];
   #session: ProjectSession | null = null;
 
   constructor(options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.settingsDir);
     this.#events = options.events;
     this.#jobHandlers = options.jobHandlers;
+    this.#mediaProducer = options.mediaProducer;
   }
 
   get session(): ProjectSession | null {
@@ -39,6 +43,7 @@ export class Workspace {
     // Opened before the current project closes: a project that cannot be opened leaves the one every client has open alone.
     const next = ProjectSession.open(path, mode, {
       jobHandlers: this.#jobHandlers,
+      ...(this.#mediaProducer ? { mediaProducer: this.#mediaProducer } : {}),
       onJobUpdate: (status) => this.#events.emit('job.updated', status),
     });
     const previous = this.#session;

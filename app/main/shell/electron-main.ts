@@ -37,7 +37,7 @@ function registerProtocols(): void {
     const current = services.workspace.session;
     if (!current || key === null || !isMediaKey(key)) return new Response('not found', { status: 404, headers: MEDIA_HEADERS });
     try {
-      const media = resolveMedia(current, key);
+      const media = await resolveMedia(current, key);
       return new Response(await readFile(media.path), { headers: { ...MEDIA_HEADERS, 'Content-Type': media.contentType } });
     } catch {
       return new Response('not found', { status: 404, headers: MEDIA_HEADERS });

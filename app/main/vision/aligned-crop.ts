@@ -5,7 +5,7 @@ import { toRgbBytes, warpAffine } from './bilinear-warp.ts';
 import { alignmentTransform, transformForSize, type AlignmentTemplate, type FivePoints } from './face-templates.ts';
 import { paddedCanvas } from './padded-canvas.ts';
 import { decodeRgb, type RgbImage } from './rgb-image.ts';
-import { sourceImagePath } from './source-images.ts';
+import { sourceImagePath } from '../project/original-files.ts';
 
 export interface AlignedCropOptions {
   readonly template: AlignmentTemplate;

@@ -13,6 +13,7 @@ import { analyzeJobHandler } from './analyze-job.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
 import { visionHandlers } from './vision-api.ts';
 import { VisionRuntime } from './vision-runtime.ts';
+import { faceMediaProducer } from './face-media.ts';
 
 describe.runIf(sharedFacesOrSkip())('analyze job on the johns photos', () => {
   let dir: string;
@@ -29,6 +30,7 @@ describe.runIf(sharedFacesOrSkip())('analyze job on the johns photos', () => {
       settingsDir: join(dir, 'settings'),
       events,
       jobHandlers: (session) => [importJobHandler(session, events), analyzeJobHandler(session, events, () => runtime)],
+      mediaProducer: faceMediaProducer,
     });
     vision = visionHandlers(workspace, events);
     await workspace.open(join(dir, 'johns.likeness'), 'create');

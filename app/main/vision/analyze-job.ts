@@ -5,7 +5,6 @@ import type { EventBus } from '../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../jobs/job-handler.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
-import { alignCrop } from './aligned-crop.ts';
 import { analysisCounts, pendingImageIds, saveAnalysis, saveAnalysisError } from './analysis-store.ts';
 import { analyseImage, type ImageAnalysis } from './face-analysis.ts';
 import { generatorFraming, transformForSize } from './face-templates.ts';
@@ -13,15 +12,16 @@ import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
 import { identityThreshold } from './identity-calibration.ts';
 import { recomputeCentroids } from './identity-centroids.ts';
 import { preferIdentityFaces } from './primary-face.ts';
-import { alignedCropKey, personMaskKey, validityMaskKey } from './media-keys.ts';
-import { personMask } from './person-mask.ts';
-import { decodeRgb, encodePng, type RgbImage } from './rgb-image.ts';
-import { sourceImagePath } from './source-images.ts';
+import { personMaskKey } from '../media/media-keys.ts';
+import { encodeMask, personMask } from './person-mask.ts';
+import { decodeRgb, type RgbImage } from './rgb-image.ts';
+import { sourceImagePath } from '../project/original-files.ts';
+import { GENERATOR_CROP_SIZE } from './face-media.ts';
 import { defaultVisionRuntime, type VisionRuntime } from './vision-runtime.ts';
 
 export const AnalyzeParams = z.object({
   /** Side of the stored generator-template crop, its validity mask and person mask. */
-  generatorSize: z.number().int().min(64).max(1024).default(256),
+  generatorSize: z.number().int().min(64).max(1024).default(GENERATOR_CROP_SIZE),
   /** The default scorer alone: faceres (6× dlib's inference time) and mobileface only on request. */
   embeddingModels: z.array(EmbeddingModel).min(1).default(['dlib']),
   /** Images committed per transaction; a crash redoes at most one batch. */
@@ -123,13 +123,12 @@ async function analyseOne(session: ProjectSession, runtime: VisionRuntime, image
     ...analysed,
     faces: analysed.faces.map((face) => ({ ...face, generatorTransform: generatorFraming(face.generatorTransform, image) })),
   };
+  // The aligned crop and its validity mask are not stored: the media store recomputes them from the
+  // photo and the stored transform (face-media.ts). The person mask needs a model run, so it is kept.
   for (const [index, face] of analysis.faces.entries()) {
     const size = params.generatorSize;
-    const crop = await alignCrop(image, face.generatorTransform, { template: 'generator', size });
-    await session.media.write(alignedCropKey(imageId, index), await encodePng(crop));
-    await session.media.write(validityMaskKey(imageId, index), await encodePng({ width: size, height: size, data: crop.mask }));
     const mask = await personMask(image, transformForSize(face.generatorTransform, 'generator', size), size, runtime);
-    await session.media.write(personMaskKey(imageId, index), await encodePng(mask));
+    await session.media.write(personMaskKey(imageId, index), await encodeMask(mask));
   }
   return { imageId, analysis };
 }

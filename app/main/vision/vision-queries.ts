@@ -8,7 +8,8 @@ import { qualityReport, storedSharpness } from './face-quality.ts';
 import type { FivePoints } from './face-templates.ts';
 import { loadCentroids } from './identity-centroids.ts';
 import { cosineSimilarity } from './identity-embedder.ts';
-import { alignedCropKey, originalKey, personMaskKey } from './media-keys.ts';
+import { decodeLandmarks } from './landmark-codec.ts';
+import { alignedCropKey, originalKey, personMaskKey } from '../media/media-keys.ts';
 
 const NEAREST_IDENTITIES = 5;
 
@@ -78,7 +79,7 @@ export function imageDetail(db: ProjectDatabase, media: MediaStore, imageId: num
 function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetail {
   const landmarks: [number, number][] = [];
   if (row.landmarks) {
-    const values = vectorFromBlob(row.landmarks);
+    const values = decodeLandmarks(row.landmarks);
     for (let i = 0; i + 2 < values.length; i += 3) landmarks.push([values[i], values[i + 1]]);
   }
   const aligned = alignedCropKey(imageId, row.face_index);
@@ -86,7 +87,7 @@ function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetai
   const fivePoints = row.five_points ? (JSON.parse(row.five_points) as FivePoints) : null;
   const report =
     row.landmarks && fivePoints && row.quality !== null
-      ? qualityReport(vectorFromBlob(row.landmarks), fivePoints, {
+      ? qualityReport(decodeLandmarks(row.landmarks), fivePoints, {
           detector: row.score,
           // Where the stored product hides sharpness, another factor is 0 and flags the face already.
           sharpness: storedSharpness(row.quality, row.score, fivePoints) ?? 1,
@@ -101,7 +102,7 @@ function faceDetail(media: MediaStore, imageId: number, row: FaceRow): FaceDetai
     isPrimary: row.is_primary === 1,
     landmarks,
     fivePoints: fivePoints ? fivePoints.map(([x, y]) => [x, y] as [number, number]) : [],
-    alignedKey: media.has(aligned) ? aligned : null,
+    alignedKey: media.has(aligned) || media.canProduce(aligned) ? aligned : null,
     maskKey: media.has(mask) ? mask : null,
     centroidSimilarity: row.centroid_similarity,
     outlier: row.outlier === 1,

@@ -146,7 +146,7 @@ async function handleHttp(request: IncomingMessage, response: ServerResponse, op
     const session = options.services.workspace.session;
     if (!key || !session || !isMediaKey(key)) return sendText(response, 404, 'not found');
     try {
-      const media = resolveMedia(session, key);
+      const media = await resolveMedia(session, key);
       return sendFile(request, response, media.path, media.contentType);
     } catch (error) {
       if (error instanceof ApiError) return sendText(response, 404, 'not found');

@@ -1,13 +1,14 @@
 import sharp from 'sharp';
 import { affineFromRows, applyAffine, composeAffine, invertAffine, type Affine } from '../../vision/affine.ts';
 import { loadAlignedCrop, validityMask } from '../../vision/aligned-crop.ts';
+import { decodeLandmarks } from '../../vision/landmark-codec.ts';
 import { AnalyzeParams } from '../../vision/analyze-job.ts';
-import { alignedCropKey, personMaskKey, validityMaskKey } from '../../vision/media-keys.ts';
+import { alignedCropKey, personMaskKey, validityMaskKey } from '../../media/media-keys.ts';
 import { meshToTemplate } from '../relight/template-mesh.ts';
 import { alignmentTransform, transformForSize, type FivePoints } from '../../vision/face-templates.ts';
 import { personMask } from '../../vision/person-mask.ts';
 import { decodeRgb, type RgbImage } from '../../vision/rgb-image.ts';
-import { sourceImagePath } from '../../vision/source-images.ts';
+import { sourceImagePath } from '../../project/original-files.ts';
 import type { VisionRuntime } from '../../vision/vision-runtime.ts';
 import type { ProjectSession } from '../../project/project-session.ts';
 import type { FaceSource, SourceFace } from './face-source.ts';
@@ -48,35 +49,31 @@ export class ProjectFaceSource implements FaceSource {
   }
 
   /**
-   * The generator-template crop analysis stored, when it can give `size` exactly (same size, or an
-   * integer box reduction of it): decoding a large original photo per face would dominate a fit.
-   * Otherwise the face is aligned afresh from the original.
+   * The generator-template crop as the media store serves it (stored by an older release, or
+   * recomputed once into its cache), when it can give `size` exactly (same size, or an integer box
+   * reduction of it): decoding a large original photo per face would dominate a fit. Otherwise the
+   * face is aligned afresh from the original.
    */
   async alignedCrop(faceId: number, size: number): Promise<PlanarImage> {
     const row = this.#geometry(faceId);
-    const key = row && alignedCropKey(row.image_id, row.face_index);
-    if (key && this.#session.media.has(key)) {
-      const { data, info } = await sharp(this.#session.media.pathOf(key))
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+    const file = row && (await this.#mediaFile(alignedCropKey(row.image_id, row.face_index)));
+    if (file) {
+      const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
       if (info.width === info.height && info.channels === 3 && info.width % size === 0) {
         const stored = planarFromInterleaved(data, info.width, 255);
         return info.width === size ? stored : { size, data: boxDownsample(stored.data, info.width, size) };
       }
     }
-    const crop = await loadAlignedCrop(this.#session, faceId, { template: 'generator', size, format: 'float32' });
-    return planarFromInterleaved(crop.data, size, 1);
+    // 8-bit like a served crop, so a face gives the same pixels whichever way it was read.
+    const crop = await loadAlignedCrop(this.#session, faceId, { template: 'generator', size });
+    return planarFromInterleaved(crop.data, size, 255);
   }
 
   async templateLandmarks(faceId: number, size: number): Promise<Float32Array | null> {
     const row = this.#geometry(faceId);
     const toTemplate = row && generatorTransform(row, size);
     if (!row?.landmarks || !toTemplate) return null;
-    const source = new Float32Array(
-      row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength),
-    );
+    const source = decodeLandmarks(row.landmarks);
     const points = new Float32Array((source.length / 3) * 2);
     for (let p = 0; p < points.length / 2; p += 1) {
       const [x, y] = applyAffine(toTemplate, [source[p * 3], source[p * 3 + 1]]);
@@ -90,9 +87,7 @@ export class ProjectFaceSource implements FaceSource {
     const row = this.#geometry(faceId);
     const toTemplate = row && generatorTransform(row, size);
     if (!row?.landmarks || !toTemplate) return null;
-    const source = new Float32Array(
-      row.landmarks.buffer.slice(row.landmarks.byteOffset, row.landmarks.byteOffset + row.landmarks.byteLength),
-    );
+    const source = decodeLandmarks(row.landmarks);
     return meshToTemplate(source, toTemplate);
   }
 
@@ -139,6 +134,12 @@ export class ProjectFaceSource implements FaceSource {
     if (!row.arcface_transform) throw new Error(`face ${faceId} has no alignment to score it by`);
     const image = await decodeRgb(sourceImagePath(this.#session.db, row.image_id));
     return scoringContextOf(image, affineFromRows(JSON.parse(row.arcface_transform) as number[][]));
+  }
+
+  async #mediaFile(key: string): Promise<string | null> {
+    if (this.#session.media.has(key)) return this.#session.media.pathOf(key);
+    if (!this.#session.media.canProduce(key)) return null;
+    return this.#session.media.resolve(key).catch(() => null);
   }
 
   #require(faceId: number): GeometryRow {

@@ -2,6 +2,7 @@ import { SynthesizeRequest, type SourceSelection } from '#api/synthesis.ts';
 import type { EventBus } from '../../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../../jobs/job-handler.ts';
 import type { ProjectSession } from '../../project/project-session.ts';
+import { variantKey } from '../../media/media-keys.ts';
 import type { FaceSource, IdentityScorer, SourceFace } from '../sources/face-source.ts';
 import { IdentityScoring } from './identity-scoring.ts';
 import type { InferenceRuntime } from '../packs/inference-runtime.ts';
@@ -101,7 +102,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       const rows: VariantRow[] = [];
       for (const [i, variant] of rendered.entries()) {
         const { source, ordinal, recipe } = kept[i];
-        const fileKey = `variants/j${context.jobId}-i${source.imageId}-o${ordinal}.png`;
+        const fileKey = variantKey(context.jobId, source.imageId, ordinal);
         await session.media.write(fileKey, variant.png);
         rows.push({
           jobId: context.jobId,

@@ -12,7 +12,7 @@ import { resolveMedia } from '../../project/media-resolver.ts';
 import { vectorFromBlob } from '../../vision/analysis-store.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../../vision/embedding-models.ts';
 import { cosineSimilarity } from '../../vision/identity-embedder.ts';
-import { validityMaskKey } from '../../vision/media-keys.ts';
+import { validityMaskKey } from '../../media/media-keys.ts';
 import { defaultVisionRuntime } from '../../vision/vision-runtime.ts';
 import { ProjectFaceSource } from '../sources/project-face-source.ts';
 import { cropFrame, projectCentroids, visionIdentityScorer } from '../sources/project-identity-scorer.ts';
@@ -114,14 +114,14 @@ describe.runIf(sharedFacesOrSkip())('synthesis in a real project', () => {
     expect(Math.min(...cosines)).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('stores each crop’s validity mask and serves it through the media route', async () => {
+  it('serves each crop’s validity mask through the media route, recomputed from the stored transform', async () => {
     const session = services.workspace.require();
     const face = session.db.prepare('SELECT image_id, face_index FROM faces WHERE is_primary = 1 ORDER BY id LIMIT 1').get() as {
       image_id: number;
       face_index: number;
     };
     const key = validityMaskKey(face.image_id, face.face_index);
-    const served = resolveMedia(session, key);
+    const served = await resolveMedia(session, key);
     expect(served.contentType).toBe('image/png');
     const { data, info } = await sharp(served.path).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels]).toEqual([256, 256, 1]);
