@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppState } from '../../lib/state/app-state.svelte.ts';
 import { settle } from '../../lib/testing/fake-backend.ts';
 import App from '../App.svelte';
-import { curationBackend, type CurationStore } from './testing/curation-backend.ts';
+import { curationBackend, type CurationStore } from '../../lib/testing/curation-backend.ts';
 
 /** The curate tab of a whole window against a scripted host, driven by the data-testids the e2e tests use. */
 describe('CurationView', () => {

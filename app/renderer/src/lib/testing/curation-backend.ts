@@ -5,8 +5,8 @@
  */
 import type { HistoryState, PageSegment, TileStatus, VariantTile } from '#api/curation.ts';
 import { defaultKeymap } from '#api/curation.ts';
-import { FakeBackend } from '../../../lib/testing/fake-backend.ts';
-import { identity, image, pageOf, projectSummary } from '../../../lib/testing/fixtures.ts';
+import { FakeBackend } from './fake-backend.ts';
+import { identity, image, pageOf, projectSummary } from './fixtures.ts';
 
 export interface CurationStore {
   readonly backend: FakeBackend;
