@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness } from '../../app/main/curation/testing/curation-harness.ts';
@@ -20,16 +19,10 @@ import { visionHandlers } from '../../app/main/vision/vision-api.ts';
 import { checkExport } from '../formats/check-export.ts';
 import { seedHostileInputs } from '../fixtures/hostile-inputs.ts';
 import { imageRows, importHarness } from '../fixtures/import-harness.ts';
+import { killWhen, startProjectChild, type ProjectChild } from '../fixtures/project-child-process.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const childScript = join(repoRoot, 'test/fixtures/hostile-crash-child.ts');
 const TRIALS = 20;
-const children = new Set<ChildProcess>();
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
 
 /** Seeded so a failing trial is reproduced by its number. */
 function lcg(seed: number): () => number {
@@ -38,46 +31,6 @@ function lcg(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-}
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(args: readonly string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString();
-    const parts = text.split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      if (code !== 0 && signal === null) console.error(stderr);
-      done({ code, signal });
-    }),
-  );
-  return { child, lines, exit };
-}
-
-/** Kills when `ready` holds, polling the way a second reader would; resolves whether the kill landed mid-run. */
-async function killWhen(run: Run, ready: () => boolean): Promise<boolean> {
-  let exited = false;
-  void run.exit.then(() => (exited = true));
-  while (!exited && !ready()) await new Promise((r) => setTimeout(r, 3));
-  if (exited) return false;
-  run.child.kill('SIGKILL');
-  const { signal } = await run.exit;
-  return signal === 'SIGKILL';
 }
 
 function countIn(project: string, sql: string): number {
@@ -175,7 +128,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const project = join(mkdtempSync(join(tmpdir(), `likeness-crash-import-${trial}-`)), 'p.likeness');
         const target = Math.floor(random() * expected.length);
-        const run = startChild(['import', settings, project, corpus.root]);
+        const run = startProjectChild(['import', settings, project, corpus.root]);
         if (await killWhen(run, () => countIn(project, 'SELECT count(*) FROM images') >= target)) stage.killedMidRun += 1;
         stage.trials += 1;
         const failures: string[] = [];
@@ -228,7 +181,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
         cpSync(baseDir, dir, { recursive: true });
         const project = join(dir, 'base.likeness');
         const target = Math.floor(random() * images);
-        const run = startChild(['analyze', settings, project]);
+        const run = startProjectChild(['analyze', settings, project]);
         if (
           await killWhen(
             run,
@@ -280,7 +233,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       // Alternating the status means every decision of this trial changes its row, so a lost one shows.
       const status = trial % 2 === 0 ? 'accepted' : 'rejected';
       const after = 1 + Math.floor(random() * (total - 1));
-      const run = startChild(['decide', settings, harness.projectPath, status, String(trial + 1)]);
+      const run = startProjectChild(['decide', settings, harness.projectPath, status, String(trial + 1)]);
       if (await killWhen(run, () => run.lines.filter((l) => l.startsWith('decided ')).length >= after)) stage.killedMidRun += 1;
       stage.trials += 1;
       const printed = run.lines.filter((l) => l.startsWith('decided ')).map((l) => Number(l.slice('decided '.length)));
@@ -324,7 +277,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const delay = random() * 40;
       const staging = `.export-${trial}.likeness-tmp-`;
       let stagedAt = 0;
-      const run = startChild(['export', settings, harness.projectPath, JSON.stringify(base(destination))]);
+      const run = startProjectChild(['export', settings, harness.projectPath, JSON.stringify(base(destination))]);
       const ready = () => {
         if (stagedAt === 0 && readdirSync(harness.dir).some((n) => n.startsWith(staging))) stagedAt = Date.now();
         return stagedAt > 0 && Date.now() - stagedAt >= delay;
@@ -373,8 +326,9 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     let expected: string[] = [];
     let firstFileMs = 0;
 
-    const synthesizeIn = (dir: string): Run => startChild(['synthesize', settings, join(dir, 't.likeness'), JSON.stringify(request)]);
-    const queued = (run: Run) => run.lines.some((l) => l.startsWith('job '));
+    const synthesizeIn = (dir: string): ProjectChild =>
+      startProjectChild(['synthesize', settings, join(dir, 't.likeness'), JSON.stringify(request)]);
+    const queued = (run: ProjectChild) => run.lines.some((l) => l.startsWith('job '));
     const variantFiles = (dir: string) => mediaFiles(join(dir, 't.likeness.media'), 'variants').files.length;
     /** Where in the job each kill landed, so the figures show the trials reached every part of it. */
     const landed: Record<string, number> = {};
