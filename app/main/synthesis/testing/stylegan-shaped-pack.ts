@@ -1,4 +1,4 @@
-import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../packs/onnx-graph.ts';
+import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../../onnx/onnx-builder.ts';
 import { writePack, type UnhashedManifest } from '../packs/pack-writer.ts';
 import { SeededRandom } from '../../core/seeded-random.ts';
 
