@@ -3,7 +3,8 @@ import { float32Tensor } from '../../inference/tensor-data.ts';
 import type { InferenceRuntime, ModelHandle } from './inference-runtime.ts';
 import type { DirectionSpec, ModelFile, PackManifest, PartSpec } from './pack-manifest.ts';
 
-const RUN_BATCH = 8;
+/** Most items one run takes, so a long list never asks the worker for one huge tensor. */
+const MAX_RUN_ITEMS = 8;
 
 /** A latent as the synthesis model takes it: [layers, width] for one image, flat row-major. */
 export interface Latent {
@@ -134,18 +135,22 @@ export class GeneratorPack {
     itemLength: number,
   ): Promise<Float32Array[]> {
     const results: Float32Array[] = [];
-    // Every run has the same batch size (short batches are padded by repeating the last item), so
-    // the arithmetic for one image never depends on what it was batched with: same recipe, same bytes.
-    const batch = Math.min(model.maxBatch, RUN_BATCH);
-    for (let start = 0; start < count; start += batch) {
+    // A graph with a dynamic batch runs exactly the items asked for (one preview costs one image,
+    // not eight); a graph fixed at N takes N, so only then is a short batch padded, by repeating the
+    // last item. Each image's arithmetic is its own either way, so the bytes never depend on the batch.
+    const fixed = Number.isFinite(model.maxBatch) ? model.maxBatch : null;
+    for (let start = 0; start < count;) {
+      const items = Math.min(count - start, fixed ?? MAX_RUN_ITEMS);
+      const batch = fixed ?? items;
       const feed = new Float32Array(batch * itemLength);
-      for (let b = 0; b < batch; b += 1) fill(Math.min(start + b, count - 1), feed.subarray(b * itemLength, (b + 1) * itemLength));
+      for (let b = 0; b < batch; b += 1) fill(start + Math.min(b, items - 1), feed.subarray(b * itemLength, (b + 1) * itemLength));
       const outputs = await this.#runtime.run(model.handle, { [model.spec.input.name]: float32Tensor(feed, [batch, ...itemDims]) });
       const output = outputs[model.spec.output.name];
       if (!output) throw new Error(`${model.spec.file} returned no ${model.spec.output.name}`);
       if (!(output.data instanceof Float32Array)) throw new Error(`${model.spec.file} returned ${output.type}, packs produce float32`);
       const outLength = output.data.length / batch;
-      for (let b = 0; b < Math.min(batch, count - start); b += 1) results.push(output.data.slice(b * outLength, (b + 1) * outLength));
+      for (let b = 0; b < items; b += 1) results.push(output.data.slice(b * outLength, (b + 1) * outLength));
+      start += items;
     }
     return results;
   }
