@@ -11,6 +11,7 @@ import { exportProject } from '../../app/main/export/export-service.ts';
 import { ExportSettings } from '#api/export.ts';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
 import { EventBus } from '../../app/main/core/event-bus.ts';
+import { seededUniform } from '../../app/main/core/seeded-random.ts';
 import { Workspace } from '../../app/main/project/workspace.ts';
 import { projectSynthesisDeps } from '../../app/main/synthesis/synthesis-api.ts';
 import { synthesizeJobHandler } from '../../app/main/synthesis/variants/synthesis-job.ts';
@@ -22,16 +23,8 @@ import { imageRows, importHarness } from '../fixtures/import-harness.ts';
 import { killWhen, startProjectChild, type ProjectChild } from '../fixtures/project-child-process.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 
+/** Each stage draws its kill points from seededUniform with a fixed seed, so a failing trial is reproduced by its number. */
 const TRIALS = 20;
-
-/** Seeded so a failing trial is reproduced by its number. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 function countIn(project: string, sql: string): number {
   try {
@@ -123,7 +116,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       await reference.workspace.close();
       expect(expected.length).toBeGreaterThan(60);
 
-      const random = lcg(0x1001);
+      const random = seededUniform(0x1001);
       const stage = (tally.import = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const project = join(mkdtempSync(join(tmpdir(), `likeness-crash-import-${trial}-`)), 'p.likeness');
@@ -174,7 +167,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const images = base.workspace.require().db.prepare("SELECT count(*) FROM images WHERE status = 'ok'").pluck().get() as number;
       await base.workspace.close();
 
-      const random = lcg(0xa1a1);
+      const random = seededUniform(0xa1a1);
       const stage = (tally.analysis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const dir = mkdtempSync(join(tmpdir(), `likeness-crash-analyze-${trial}-`));
@@ -227,7 +220,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     const total = harness.variants.length;
     await harness.close();
     const settings = join(harness.dir, 'settings');
-    const random = lcg(0xdec1de);
+    const random = seededUniform(0xdec1de);
     const stage = (tally.decisions = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
     for (let trial = 0; trial < TRIALS; trial += 1) {
       // Alternating the status means every decision of this trial changes its row, so a lost one shows.
@@ -267,7 +260,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     const expectedTree = tree(referenceDir);
     await harness.close();
 
-    const random = lcg(0xe4b0);
+    const random = seededUniform(0xe4b0);
     const stage = (tally.export = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
     let complete = 0;
     for (let trial = 0; trial < TRIALS; trial += 1) {
@@ -454,7 +447,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       `${TRIALS} kills, each resumed to the uninterrupted run's variants, byte for byte, with no unreferenced variant files or packs`,
       { timeout: 300_000 },
       async () => {
-        const random = lcg(0x5e7d);
+        const random = seededUniform(0x5e7d);
         const stage = (tally.synthesis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
         // Seeded: four in ten over the time to the first variant file, the rest over the variant files.
         const points: KillPoint[] = Array.from({ length: TRIALS }, () => {
