@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { defaultKeymap, type CurationProgress } from '#api/curation.ts';
 import type { JobStatus } from '#api/jobs.ts';
 import { FakeBackend } from '../testing/fake-backend.ts';
+import { ruleDefaults } from '../testing/fixtures.ts';
 import { CurationSession } from './curation-session.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 
@@ -15,16 +16,7 @@ function session(projectPath = '/data/faces.likeness') {
     'curation.keymap': () => defaultKeymap,
     'curation.setKeymap': ({ keymap }) => keymap,
     'curation.progress': () => progress,
-    'curation.ruleDefaults': () => ({
-      identityThreshold: 0.42,
-      identitySource: 'calibration',
-      identityNote: 'measured',
-      far: 0.001,
-      identityModel: 'dlib',
-      identityThresholds: [],
-      diversityThreshold: 0.05,
-      diversityNote: '',
-    }),
+    'curation.ruleDefaults': () => ruleDefaults({ identityThreshold: 0.42, identityNote: 'measured', diversityThreshold: 0.05 }),
     'curation.rulePreview': () => ({ matched: 7, changes: 5, fromUnset: 5, fromAccepted: 0, fromRejected: 0 }),
     'curation.histogram': ({ metric }) => ({ metric, from: 0, to: 1, bins: [], missing: 0 }),
     'curation.groups': () => ({ total: 0, groups: [] }),
