@@ -10,13 +10,13 @@
  * Tuning was done on B01–B05 (lights, depth, shadow strength); `heldOut` repeats every figure for
  * the probes of B06–B10 alone.
  */
-import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
 import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
-import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { runAsScript, withVision } from './bench-main.ts';
+import { writeBenchResult } from './bench-results.ts';
 import { commitHash } from './eval-relight-fidelity.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
 
@@ -177,21 +177,9 @@ export async function evaluateAugment(vision: VisionRuntime) {
   };
 }
 
-async function main(): Promise<void> {
-  const client = new InferenceClient();
-  try {
-    const result = await evaluateAugment(new VisionRuntime(client));
-    const path = writeBenchResult('augment', result);
-    console.log(JSON.stringify({ gain: result.gain, rank1: result.rank1 }, null, 1));
-    console.log(`wrote ${path}`);
-  } finally {
-    await client.close();
-  }
-}
-
-if (isEntryPoint(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAsScript(import.meta.url, async () => {
+  const result = await withVision((vision) => evaluateAugment(vision));
+  const path = writeBenchResult('augment', result);
+  console.log(JSON.stringify({ gain: result.gain, rank1: result.rank1 }, null, 1));
+  console.log(`wrote ${path}`);
+});

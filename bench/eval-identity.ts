@@ -30,7 +30,8 @@ import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
 import { choosePrimaryFace } from '../app/main/vision/primary-face-choice.ts';
 import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { runAsScript } from './bench-main.ts';
+import { writeBenchResult } from './bench-results.ts';
 import {
   acceptRate,
   foldedAccuracy,
@@ -556,8 +557,8 @@ function report(result: IdentityEvaluation): void {
   console.log(`${result.seconds.toFixed(0)} s`);
 }
 
-if (isEntryPoint(import.meta.url)) {
+runAsScript(import.meta.url, async () => {
   const result = await evaluateIdentity({ allLfw: process.argv.includes('--all-lfw') });
   writeBenchResult('identity', result);
   report(result);
-}
+});

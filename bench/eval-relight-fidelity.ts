@@ -7,13 +7,13 @@
  * photos, and today's linear relight (the default generator's lighting directions). Writes bench/results/relight-fidelity.json.
  */
 import { execFileSync } from 'node:child_process';
-import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
 import { YALE_AMBIENT, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
-import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { runAsScript, withVision } from './bench-main.ts';
+import { writeBenchResult } from './bench-results.ts';
 import { maskedPsnr, maskedSsim } from './image-similarity.ts';
 import { linearRelighter } from './linear-relight-baseline.ts';
 import type { InferenceRuntime } from '../app/main/synthesis/packs/inference-runtime.ts';
@@ -151,28 +151,14 @@ export function commitHash(): string {
   }
 }
 
-async function main(): Promise<void> {
-  const client = new InferenceClient();
-  try {
-    const people = process.env.YALE_PEOPLE?.split(',');
-    const result = await evaluateRelightFidelity(new VisionRuntime(client), client, people);
-    const path = writeBenchResult('relight-fidelity', result);
-    for (const [method, table] of Object.entries(result.methods)) {
-      console.log(method);
-      for (const [subset, s] of Object.entries(table))
-        console.log(
-          `  ${subset.padEnd(4)} cos ${s.identityCosine}  SSIM ${s.ssim}  PSNR ${s.psnr}  (pairs ${s.pairs}, no face ${s.noFace})`,
-        );
-    }
-    console.log(`wrote ${path}`);
-  } finally {
-    await client.close();
+runAsScript(import.meta.url, async () => {
+  const people = process.env.YALE_PEOPLE?.split(',');
+  const result = await withVision((vision, client) => evaluateRelightFidelity(vision, client, people));
+  const path = writeBenchResult('relight-fidelity', result);
+  for (const [method, table] of Object.entries(result.methods)) {
+    console.log(method);
+    for (const [subset, s] of Object.entries(table))
+      console.log(`  ${subset.padEnd(4)} cos ${s.identityCosine}  SSIM ${s.ssim}  PSNR ${s.psnr}  (pairs ${s.pairs}, no face ${s.noFace})`);
   }
-}
-
-if (isEntryPoint(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+  console.log(`wrote ${path}`);
+});

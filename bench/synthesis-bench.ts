@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type OverlayOptions } from 'sharp';
 import type { EditSpec, SynthesisEditKind } from '#api/synthesis.ts';
+import { presets } from '../app/main/cli/synthesize-command.ts';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { defaultFitOptions, fitAppearanceModel } from '../app/main/synthesis/default-generator/appearance-model-fit.ts';
 import { exportDefaultPack } from '../app/main/synthesis/default-generator/default-pack-export.ts';
@@ -35,15 +36,17 @@ const REFINE_SOURCES = 24;
 const REFINE_ITERATIONS = 30;
 const SEED = 2024;
 
-/** The edits the bench asks for, one per variant in turn: every kind the default generator offers. */
-const EDITS: readonly (EditSpec & { title: string })[] = [
-  { title: 'relight: light left ↔ right', type: 'direction', name: 'light_left_right', strength: [-2, 2] },
-  { title: 'relight: light below ↔ above', type: 'direction', name: 'light_top_bottom', strength: [-2, 2] },
-  { title: 'relight: light of another photo', type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
-  { title: 'hair of another person', type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
-  { title: 'background of another person', type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] },
-  { title: 'expression of another photo', type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] },
-];
+/**
+ * The edits the bench asks for, one per variant in turn: every kind the default generator offers,
+ * exactly as the CLI's presets define them (the physical relight has its own bench).
+ */
+const EDITS: readonly (EditSpec & { title: string })[] = (['relight-linear', 'hair', 'background', 'expression'] as const).flatMap(
+  (preset) =>
+    presets[preset].map((edit) => ({
+      ...edit,
+      title: `${preset}: ${edit.type === 'direction' ? edit.name : edit.type === 'mix' ? edit.parts.join('+') : edit.type}`,
+    })),
+);
 
 interface Distribution {
   readonly count: number;

@@ -3,21 +3,22 @@
  * detect, mesh, five points, align, quality, every enabled embedder, person mask, aligned crop and
  * mask PNGs, SQLite writes, centroids) run by the job queue on a fresh project, beside the bare ONNX
  * inference the same images need (one detector and selfie run per image, one mesh and one run of
- * each embedder per face), and their ratio. Stamped with the commit it measured.
+ * each embedder per face, timed on those photos), and their ratio. Stamped with the commit it measured.
  * Run: npx tsx bench/vision-bench.ts  (writes bench/results/vision.json)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { datasetHandlers } from '../app/main/dataset/dataset-api.ts';
 import { importJobHandler } from '../app/main/dataset/import-job.ts';
 import { EventBus } from '../app/main/core/event-bus.ts';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
-import { float32Tensor } from '../app/main/inference/tensor-data.ts';
 import { Workspace } from '../app/main/project/workspace.ts';
 import { AnalyzeParams, analyzeJobHandler } from '../app/main/vision/analyze-job.ts';
 import { analysisCounts } from '../app/main/vision/analysis-store.ts';
+import type { FloatRgb } from '../app/main/vision/bilinear-warp.ts';
 import { embeddingSpecs } from '../app/main/vision/embedding-models.ts';
 import type { VisionModelName } from '../app/main/vision/model-files.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
@@ -104,7 +105,7 @@ export async function benchVision(options: { images?: number } = {}): Promise<Vi
       'selfie',
       ...params.embeddingModels.map((m) => embeddingSpecs[m].model),
     ] as VisionModelName[]) {
-      perRun[model] = await bareRunMs(client, runtime, model);
+      perRun[model] = await bareRunMs(runtime, model, images);
     }
     // Per image: one detector run and, per face, one mesh, one selfie mask and one run per embedder.
     const perFace = perRun.facemesh + perRun.selfie + params.embeddingModels.reduce((sum, m) => sum + perRun[embeddingSpecs[m].model], 0);
@@ -132,16 +133,24 @@ export async function benchVision(options: { images?: number } = {}): Promise<Vi
   }
 }
 
-/** Median time of one batch-1 run of `name` on constant input of its size, on the same worker the job used. */
-async function bareRunMs(client: InferenceClient, runtime: VisionRuntime, name: VisionModelName): Promise<number> {
-  const handle = await runtime.model(name);
+/**
+ * Median time of one batch-1 run of `name` on the bench's own photos (each resized to the model's
+ * input, the first 15 in turn), on the same worker the job used: the baseline sees the very images
+ * the job analysed, not a constant tensor.
+ */
+async function bareRunMs(runtime: VisionRuntime, name: VisionModelName, images: readonly { path: string }[]): Promise<number> {
   const size = runtime.inputSize(name);
-  const feed = () => ({ [handle.inputs[0].name]: float32Tensor(new Float32Array(size * size * 3).fill(0.5), [1, size, size, 3]) });
-  await client.run(handle, feed());
+  const frames: FloatRgb[] = [];
+  for (const image of images.slice(0, 15)) {
+    const rgb = await sharp(image.path).resize(size, size, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+    frames.push({ width: size, height: size, data: Float32Array.from(rgb) });
+  }
+  await runtime.runFrames(name, [frames[0]!]);
   const times: number[] = [];
   for (let i = 0; i < 15; i++) {
+    const frame = frames[i % frames.length]!;
     const t = performance.now();
-    await client.run(handle, feed());
+    await runtime.runFrames(name, [frame]);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);

@@ -1,73 +1,41 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
-import { repoRoot, runCli, startAppServer, type AppServer } from './support/app-server.ts';
+import { startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
-import { keepEvidenceOfFailures } from './support/page-steps.ts';
+import { documentScreenshot, keepEvidenceOfFailures } from './support/page-steps.ts';
+import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.ts';
 
 const hasFaces = sharedFacesOrSkip();
 const SMALL = { width: 1024, height: 700 };
 const LARGE = { width: 1920, height: 1080 };
-
-function cli(args: readonly string[], home: string): Promise<string> {
-  const child = runCli(args, { LIKENESS_HOME: home });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`)),
-    );
-  });
-}
 
 /**
  * Curation round 2 (issue 13) in Chromium through the web host: multi-select, saved views, the
  * export preflight and the layout at 1024×700, on johns/ (with variants) and orl/ (portrait photos).
  */
 describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'likeness-e2e-round2-'));
-  const projectPath = join(dir, 'faces.likeness');
-  const home = join(dir, 'home');
+  const project = scratchProject('round2', 'faces.likeness');
+  const { dir, projectPath, home } = project;
+  const readProject = project.read;
   let browser: Browser;
   let server: AppServer;
   let context: BrowserContext;
   let page: Page;
   let errors: string[] = [];
-  let keep = false;
-
-  const readProject = <T>(read: (db: Database.Database) => T): T => {
-    const db = new Database(projectPath, { readonly: true, fileMustExist: true });
-    try {
-      return read(db);
-    } finally {
-      db.close();
-    }
-  };
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    await cli(['import', join(sharedFacesDir, 'johns'), '--project', projectPath], home);
-    await cli(['analyze', projectPath], home);
-    await cli(['synthesize', projectPath, '--variants', '4', '--seed', '0'], home);
+    await synthesizeJohns(project, 4);
     await cli(['import', join(sharedFacesDir, 'orl'), '--project', projectPath], home);
     server = await startAppServer([projectPath], { LIKENESS_HOME: home });
-  });
-
-  afterEach((task) => {
-    if (task.task.result?.state === 'fail') keep = true;
   });
 
   afterAll(async () => {
     await context?.close();
     await server?.stop();
     await browser?.close();
-    if (!keep) rmSync(dir, { recursive: true, force: true });
   });
 
   keepEvidenceOfFailures(dir, () => ({ page, errors, serverOutput: server?.output() }));
@@ -94,14 +62,6 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await page.getByTestId('variant-tile').first().waitFor();
   }
 
-  async function screenshot(name: string): Promise<void> {
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const unloaded = (imgs: Element[]): number =>
-      imgs.filter((img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0).length;
-    await expect.poll(() => page.$$eval('main img', unloaded)).toBe(0);
-    await page.screenshot({ path: join(repoRoot, 'docs', name) });
-  }
-
   const tile = (index: number) => page.locator(`[data-testid="variant-tile"][data-index="${index}"]`);
 
   it('decides a shift-click range in one action that one undo takes back, and Ctrl+A takes the group', async () => {
@@ -116,7 +76,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await page.keyboard.press('a');
     await expect.poll(() => page.locator('[data-testid="variant-tile"][data-status="accepted"]').count()).toBe(5);
     expect(readProject((db) => db.prepare('SELECT count(*) FROM decision_actions').pluck().get() as number)).toBe(actionsBefore + 1);
-    await screenshot('curation-multi-select-1920.png');
+    await documentScreenshot(page, 'curation-multi-select-1920.png');
     await page.keyboard.press('z');
     await expect.poll(() => page.locator('[data-testid="variant-tile"][data-status="accepted"]').count()).toBe(0);
     await page.keyboard.press('Escape');
@@ -161,7 +121,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     const before = (await image.boundingBox())!;
     await page.keyboard.press('ArrowLeft');
     expect((await image.boundingBox())!.x).toBeCloseTo(before.x + 40, 0);
-    await screenshot('zoom-1920.png');
+    await documentScreenshot(page, 'zoom-1920.png');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('zoom-view').count()).toBe(0);
     expect(await tile(2).getAttribute('aria-pressed')).toBe('true');
@@ -181,7 +141,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(stripBox.y + stripBox.height).toBeLessThanOrEqual(gridBox.y + 1);
     await page.getByTestId('curation-grid').evaluate((el) => (el.scrollTop = 200));
     expect((await strip.boundingBox())!.y).toBe(stripBox.y);
-    await screenshot('curation-by-person-1024.png');
+    await documentScreenshot(page, 'curation-by-person-1024.png');
     await page.keyboard.press(']');
     await expect.poll(() => strip.getAttribute('data-identity-id')).not.toBe(first);
     expect(errors).toEqual([]);
@@ -224,7 +184,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(await warning('ORIGINALS_SKIPPED').textContent()).toContain('1 duplicate');
     await page.getByTestId('export-per-identity').locator('summary').click();
     expect(await page.getByTestId('export-identity-row').count()).toBeGreaterThan(30);
-    await screenshot('export-preflight-1920.png');
+    await documentScreenshot(page, 'export-preflight-1920.png');
     await page.getByTestId('export-use-aligned').click();
     await expect.poll(() => warning('MIXED_SIZES').count()).toBe(0);
     expect(await page.getByTestId('export-originals').inputValue()).toBe('aligned');
@@ -232,7 +192,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await page.getByTestId('tab-export').click();
     await page.getByTestId('export-destination').fill(join(dir, 'out', 'faces-clean'));
     await warning('UNDECIDED_LEFT_OUT').waitFor();
-    await screenshot('export-preflight-1024.png');
+    await documentScreenshot(page, 'export-preflight-1024.png');
     expect(errors).toEqual([]);
   });
 
@@ -255,9 +215,9 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       .toBe(true);
     // Nothing pushes the window sideways: the sidebar still starts at the left edge.
     expect((await page.getByTestId('identity-list').boundingBox())!.x).toBe(0);
-    await screenshot('compare-view-1024.png');
+    await documentScreenshot(page, 'compare-view-1024.png');
     await page.getByTestId('compare-close').click();
-    await screenshot('curation-grid-1024.png');
+    await documentScreenshot(page, 'curation-grid-1024.png');
     expect(errors).toEqual([]);
   });
 
@@ -283,10 +243,10 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       };
     });
     expect(fit).toEqual({ fits: true, fit: 'contain', portrait: true });
-    await screenshot('dataset-orl-1024.png');
+    await documentScreenshot(page, 'dataset-orl-1024.png');
     await openAt(LARGE);
     await page.getByTestId('dataset-grid').waitFor();
-    await screenshot('dataset-view-1920.png');
+    await documentScreenshot(page, 'dataset-view-1920.png');
     expect(errors).toEqual([]);
   });
 });

@@ -1,14 +1,13 @@
-import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkExport } from '../formats/check-export.ts';
-import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
-import { repoRoot, runCli, startAppServer, type AppServer } from './support/app-server.ts';
+import { sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
+import { startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
-import { keepEvidenceOfFailures } from './support/page-steps.ts';
+import { documentScreenshot, keepEvidenceOfFailures } from './support/page-steps.ts';
+import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.ts';
 
 const hasFaces = sharedFacesOrSkip();
 
@@ -17,20 +16,6 @@ const VARIANTS_PER_FACE = 4;
 const VIEWPORT = { width: 1280, height: 800 };
 
 type Status = 'accepted' | 'rejected';
-
-/** Runs the real CLI to completion; its output is the failure message when it exits non-zero. */
-function cli(args: readonly string[], home: string): Promise<string> {
-  const child = runCli(args, { LIKENESS_HOME: home });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`likeness ${args.join(' ')} exited ${code}:\n${output}`)),
-    );
-  });
-}
 
 /** Every file under `root`, as POSIX paths relative to it, sorted. */
 function tree(root: string, prefix = ''): string[] {
@@ -43,20 +28,10 @@ function tree(root: string, prefix = ''): string[] {
 }
 
 describe.runIf(hasFaces)('curation and export in Chromium through the web host', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'likeness-e2e-curation-'));
-  const projectPath = join(dir, 'johns.likeness');
-  const home = join(dir, 'home');
+  const project = scratchProject('curation', 'johns.likeness');
+  const { dir, projectPath, home } = project;
+  const readProject = project.read;
   const exportRoot = join(dir, 'export', 'johns-clean');
-
-  /** The project as it is on disk, read without the host: what a restart would find. */
-  function readProject<T>(read: (db: Database.Database) => T): T {
-    const db = new Database(projectPath, { readonly: true, fileMustExist: true });
-    try {
-      return read(db);
-    } finally {
-      db.close();
-    }
-  }
 
   const storedDecisions = (): Map<number, Status> =>
     readProject(
@@ -72,9 +47,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    await cli(['import', join(sharedFacesDir, 'johns'), '--project', projectPath], home);
-    await cli(['analyze', projectPath], home);
-    await cli(['synthesize', projectPath, '--variants', String(VARIANTS_PER_FACE), '--seed', '0'], home);
+    await synthesizeJohns(project, VARIANTS_PER_FACE);
     const { faces, variants, skipped } = readProject((db) => ({
       faces: db.prepare('SELECT count(*) FROM faces WHERE is_primary = 1').pluck().get() as number,
       variants: db.prepare('SELECT count(*) FROM variants').pluck().get() as number,
@@ -86,16 +59,8 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
     expect(variants).toBeGreaterThan(faces * 2);
   });
 
-  /** The project and export take some 60 MB; they are kept only to look into a failure. */
-  let keep = false;
-
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') keep = true;
-  });
-
   afterAll(async () => {
     await browser?.close();
-    if (!keep) rmSync(dir, { recursive: true, force: true });
   });
 
   /** A fresh browser context (so no tab remembered from another) on the served project's Curate tab. */
@@ -119,15 +84,6 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
     await expect.poll(() => tile.count()).toBe(1);
     const box = (await tile.boundingBox())!;
     return { id: Number(await tile.getAttribute('data-variant-id')), index: Number(await tile.getAttribute('data-index')), box };
-  }
-
-  /** The focus ring the last click or key left is the browser's, not part of the view being documented. */
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const unloaded = (imgs: Element[]): number =>
-      imgs.filter((img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0).length;
-    await expect.poll(() => page.$$eval('main img', unloaded)).toBe(0);
-    await page.screenshot({ path: join(repoRoot, 'docs', name) });
   }
 
   describe('reviewing, a bulk rule and the export', () => {
@@ -237,7 +193,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       expect(changed.every(([id, status]) => status === 'rejected' && !before.has(id))).toBe(true);
       expect([...before].every(([id, status]) => after.get(id) === status)).toBe(true);
       await expect.poll(() => count(page.getByTestId('progress-rejected'))).toBe(rejectedBefore + shown);
-      await screenshot(page, 'curation-grid.png');
+      await documentScreenshot(page, 'curation-grid.png');
       expect(errors).toEqual([]);
     });
 
@@ -255,14 +211,14 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       await expect
         .poll(() => compare.locator('img').evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length))
         .toBe(3);
-      await screenshot(page, 'compare-view.png');
+      await documentScreenshot(page, 'compare-view.png');
       // Johns photos are tight chips: the crop is partly padding, which the toggle marks on both faces.
       await compare.getByTestId('compare-mask-toggle').check();
       for (const overlay of ['compare-mask-source', 'compare-mask-variant']) {
         expect(await compare.getByTestId(overlay).getAttribute('src')).toMatch(/\/media\/.*masks%2Fvalid-|\/media\/masks\/valid-/);
         await expect.poll(() => compare.getByTestId(overlay).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(256);
       }
-      await screenshot(page, 'compare-view-padding.png');
+      await documentScreenshot(page, 'compare-view-padding.png');
       await page.keyboard.press('Escape');
       await expect.poll(() => compare.count()).toBe(0);
       expect(errors).toEqual([]);

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness } from '../../app/main/curation/testing/curation-harness.ts';
@@ -12,6 +11,7 @@ import { exportProject } from '../../app/main/export/export-service.ts';
 import { ExportSettings } from '#api/export.ts';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
 import { EventBus } from '../../app/main/core/event-bus.ts';
+import { seededUniform } from '../../app/main/core/seeded-random.ts';
 import { Workspace } from '../../app/main/project/workspace.ts';
 import { projectSynthesisDeps } from '../../app/main/synthesis/synthesis-api.ts';
 import { synthesizeJobHandler } from '../../app/main/synthesis/variants/synthesis-job.ts';
@@ -20,66 +20,12 @@ import { visionHandlers } from '../../app/main/vision/vision-api.ts';
 import { checkExport } from '../formats/check-export.ts';
 import { seedHostileInputs } from '../fixtures/hostile-inputs.ts';
 import { imageRows, importHarness } from '../fixtures/import-harness.ts';
+import { killWhen, startProjectChild, type ProjectChild } from '../fixtures/project-child-process.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { personMaskKey } from '../../app/main/media/media-keys.ts';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const childScript = join(repoRoot, 'test/fixtures/hostile-crash-child.ts');
+/** Each stage draws its kill points from seededUniform with a fixed seed, so a failing trial is reproduced by its number. */
 const TRIALS = 20;
-const children = new Set<ChildProcess>();
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-/** Seeded so a failing trial is reproduced by its number. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startChild(args: readonly string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString();
-    const parts = text.split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      if (code !== 0 && signal === null) console.error(stderr);
-      done({ code, signal });
-    }),
-  );
-  return { child, lines, exit };
-}
-
-/** Kills when `ready` holds, polling the way a second reader would; resolves whether the kill landed mid-run. */
-async function killWhen(run: Run, ready: () => boolean): Promise<boolean> {
-  let exited = false;
-  void run.exit.then(() => (exited = true));
-  while (!exited && !ready()) await new Promise((r) => setTimeout(r, 3));
-  if (exited) return false;
-  run.child.kill('SIGKILL');
-  const { signal } = await run.exit;
-  return signal === 'SIGKILL';
-}
 
 function countIn(project: string, sql: string): number {
   try {
@@ -173,12 +119,12 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       await reference.workspace.close();
       expect(expected.length).toBeGreaterThan(60);
 
-      const random = lcg(0x1001);
+      const random = seededUniform(0x1001);
       const stage = (tally.import = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const project = join(mkdtempSync(join(tmpdir(), `likeness-crash-import-${trial}-`)), 'p.likeness');
         const target = Math.floor(random() * expected.length);
-        const run = startChild(['import', settings, project, corpus.root]);
+        const run = startProjectChild(['import', settings, project, corpus.root]);
         if (await killWhen(run, () => countIn(project, 'SELECT count(*) FROM images') >= target)) stage.killedMidRun += 1;
         stage.trials += 1;
         const failures: string[] = [];
@@ -224,14 +170,14 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const images = base.workspace.require().db.prepare("SELECT count(*) FROM images WHERE status = 'ok'").pluck().get() as number;
       await base.workspace.close();
 
-      const random = lcg(0xa1a1);
+      const random = seededUniform(0xa1a1);
       const stage = (tally.analysis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const dir = mkdtempSync(join(tmpdir(), `likeness-crash-analyze-${trial}-`));
         cpSync(baseDir, dir, { recursive: true });
         const project = join(dir, 'base.likeness');
         const target = Math.floor(random() * images);
-        const run = startChild(['analyze', settings, project]);
+        const run = startProjectChild(['analyze', settings, project]);
         if (
           await killWhen(
             run,
@@ -277,13 +223,13 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     const total = harness.variants.length;
     await harness.close();
     const settings = join(harness.dir, 'settings');
-    const random = lcg(0xdec1de);
+    const random = seededUniform(0xdec1de);
     const stage = (tally.decisions = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
     for (let trial = 0; trial < TRIALS; trial += 1) {
       // Alternating the status means every decision of this trial changes its row, so a lost one shows.
       const status = trial % 2 === 0 ? 'accepted' : 'rejected';
       const after = 1 + Math.floor(random() * (total - 1));
-      const run = startChild(['decide', settings, harness.projectPath, status, String(trial + 1)]);
+      const run = startProjectChild(['decide', settings, harness.projectPath, status, String(trial + 1)]);
       if (await killWhen(run, () => run.lines.filter((l) => l.startsWith('decided ')).length >= after)) stage.killedMidRun += 1;
       stage.trials += 1;
       const printed = run.lines.filter((l) => l.startsWith('decided ')).map((l) => Number(l.slice('decided '.length)));
@@ -317,7 +263,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     const expectedTree = tree(referenceDir);
     await harness.close();
 
-    const random = lcg(0xe4b0);
+    const random = seededUniform(0xe4b0);
     const stage = (tally.export = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
     let complete = 0;
     for (let trial = 0; trial < TRIALS; trial += 1) {
@@ -327,7 +273,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const delay = random() * 40;
       const staging = `.export-${trial}.likeness-tmp-`;
       let stagedAt = 0;
-      const run = startChild(['export', settings, harness.projectPath, JSON.stringify(base(destination))]);
+      const run = startProjectChild(['export', settings, harness.projectPath, JSON.stringify(base(destination))]);
       const ready = () => {
         if (stagedAt === 0 && readdirSync(harness.dir).some((n) => n.startsWith(staging))) stagedAt = Date.now();
         return stagedAt > 0 && Date.now() - stagedAt >= delay;
@@ -376,8 +322,9 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
     let expected: string[] = [];
     let firstFileMs = 0;
 
-    const synthesizeIn = (dir: string): Run => startChild(['synthesize', settings, join(dir, 't.likeness'), JSON.stringify(request)]);
-    const queued = (run: Run) => run.lines.some((l) => l.startsWith('job '));
+    const synthesizeIn = (dir: string): ProjectChild =>
+      startProjectChild(['synthesize', settings, join(dir, 't.likeness'), JSON.stringify(request)]);
+    const queued = (run: ProjectChild) => run.lines.some((l) => l.startsWith('job '));
     const variantFiles = (dir: string) => mediaFiles(join(dir, 't.likeness.media'), 'variants').files.length;
     /** Where in the job each kill landed, so the figures show the trials reached every part of it. */
     const landed: Record<string, number> = {};
@@ -503,7 +450,7 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       `${TRIALS} kills, each resumed to the uninterrupted run's variants, byte for byte, with no unreferenced variant files or packs`,
       { timeout: 300_000 },
       async () => {
-        const random = lcg(0x5e7d);
+        const random = seededUniform(0x5e7d);
         const stage = (tally.synthesis = { trials: 0, killedMidRun: 0, failures: 0, decisionsLost: 0, strayTemps: 0 });
         // Seeded: four in ten over the time to the first variant file, the rest over the variant files.
         const points: KillPoint[] = Array.from({ length: TRIALS }, () => {

@@ -1,16 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageBadge } from '#api/vision.ts';
 import { createAppServices, type AppServices } from '../../app/main/host/app-services.ts';
 import { longName, seedHostileInputs, type HostileCorpus, type HostileExpectation } from '../fixtures/hostile-inputs.ts';
+import { projectChildScript, repoRoot } from '../fixtures/project-child-process.ts';
 import { sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
-
-const repoRoot = resolve(import.meta.dirname, '../..');
-const child = join(repoRoot, 'test/fixtures/hostile-import-child.ts');
 
 /**
  * Peak RSS an import of the hostile corpus may add over the idle process. The 20,000 × 20,000
@@ -38,7 +36,17 @@ interface ChildReport {
 
 function importInChild(corpus: HostileCorpus, mappingCsv?: string): { rows: Map<string, Row>; report: ChildReport } {
   const project = join(mkdtempSync(join(tmpdir(), 'likeness-hostile-p-')), 'hostile.likeness');
-  const args = ['--import', 'tsx', child, join(corpus.root, '..', 'settings'), project, corpus.root, ...(mappingCsv ? [mappingCsv] : [])];
+  const settings = join(corpus.root, '..', 'settings');
+  const args = [
+    '--import',
+    'tsx',
+    projectChildScript,
+    'import-measured',
+    settings,
+    project,
+    corpus.root,
+    ...(mappingCsv ? [mappingCsv] : []),
+  ];
   const report = JSON.parse(execFileSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8' })) as ChildReport;
   const db = new Database(project, { readonly: true });
   try {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { convertTfjsGraph } from './convert.ts';
 import { MODELS, conversionOptions, type CatalogModel } from './model-catalog.ts';
-import { encodeModel } from './onnx-graph-builder.ts';
+import { encodeModelProto } from '../../app/main/onnx/onnx-builder.ts';
 import { normaliseInput, sampleImage } from './sample-input.ts';
 import { graphFiles, readSourceModel } from './source-model.ts';
 import { inputShapeOf, parseTfjsGraph } from './tfjs-graph.ts';
@@ -38,7 +38,7 @@ async function timeRuns(run: () => Promise<unknown>, runs: number): Promise<numb
 async function measure(model: CatalogModel): Promise<string> {
   const source = graphFiles(await readSourceModel(model), model.id);
   const options = conversionOptions(model);
-  const convert = () => encodeModel(convertTfjsGraph(parseTfjsGraph(source.json, source.weightData), options));
+  const convert = () => encodeModelProto(convertTfjsGraph(parseTfjsGraph(source.json, source.weightData), options));
   const bytes = convert();
   const conversionTimes: number[] = [];
   for (let i = 0; i < CONVERSIONS; i++) {

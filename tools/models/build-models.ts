@@ -10,8 +10,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { convertCatalogModel } from './catalog-conversion.ts';
 import { MODELS, type CatalogModel } from './model-catalog.ts';
-import { createManifest, manifestFileOf, onnxFileOf, serialiseManifest, type ModelManifest } from './model-manifest.ts';
-import { encodeModel } from './onnx-graph-builder.ts';
+import { manifestFileOf, onnxFileOf, type ModelManifest } from '../../app/main/onnx/model-manifest.ts';
+import { createManifest, serialiseManifest } from './model-manifest.ts';
+import { encodeModelProto } from '../../app/main/onnx/onnx-builder.ts';
 import { MODELS_DIR, REPO_ROOT } from './paths.ts';
 import { readSourceModel, sha256, type SourceModel } from './source-model.ts';
 
@@ -71,7 +72,7 @@ async function buildModel(model: CatalogModel, writeManifests: boolean): Promise
 
   const started = performance.now();
   const proto = convertCatalogModel(model, source);
-  const bytes = encodeModel(proto);
+  const bytes = encodeModelProto(proto);
   const elapsed = performance.now() - started;
   const hash = sha256(bytes);
   if (manifest && hash !== manifest.onnx.sha256) {

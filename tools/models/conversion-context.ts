@@ -4,7 +4,7 @@
  * tensors kept on the side until an op needs them as an initializer, and
  * caches so a transpose or a re-laid-out constant is emitted once.
  */
-import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
+import { OnnxGraphBuilder } from '../../app/main/onnx/onnx-builder.ts';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, transposeData, type Layout } from './layout.ts';
 import type { TfjsNode } from './tfjs-graph.ts';
 import type { WeightTensor } from './tfjs-weights.ts';

@@ -5,7 +5,7 @@
  */
 import type { onnx } from 'onnx-proto';
 import { ConversionContext, nodeLabel } from './conversion-context.ts';
-import { encodeModel, type ShapeDim } from './onnx-graph-builder.ts';
+import { encodeModelProto, type ShapeDim } from '../../app/main/onnx/onnx-builder.ts';
 import { normaliseAxis } from './layout.ts';
 import { OP_CONVERTERS } from './ops/index.ts';
 import { parseTfjsGraph, type TfjsGraph, type TfjsModelJson, type TfjsNode } from './tfjs-graph.ts';
@@ -136,5 +136,5 @@ export function convertTfjsGraph(graph: TfjsGraph, options: ConversionOptions): 
 
 /** Converts a model.json plus its concatenated weight shards into serialized ONNX bytes. */
 export function convertTfjsModel(json: TfjsModelJson, weightData: Uint8Array, options: ConversionOptions): Uint8Array {
-  return encodeModel(convertTfjsGraph(parseTfjsGraph(json, weightData), options));
+  return encodeModelProto(convertTfjsGraph(parseTfjsGraph(json, weightData), options));
 }

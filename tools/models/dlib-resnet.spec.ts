@@ -8,8 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convertCatalogModel } from './catalog-conversion.ts';
 import { buildDlibResnet } from './dlib-resnet.ts';
 import { MODELS } from './model-catalog.ts';
-import { createManifest, manifestFileOf, serialiseManifest } from './model-manifest.ts';
-import { encodeModel } from './onnx-graph-builder.ts';
+import { manifestFileOf } from '../../app/main/onnx/model-manifest.ts';
+import { createManifest, serialiseManifest } from './model-manifest.ts';
+import { encodeModelProto } from '../../app/main/onnx/onnx-builder.ts';
 import { MODELS_DIR, SHARED_FACES_DIR } from './paths.ts';
 import { normaliseInput, sampleImage, SAMPLE_FACE } from './sample-input.ts';
 import { readSourceModel, sha256 } from './source-model.ts';
@@ -62,7 +63,7 @@ describe('dlib face-recognition ResNet (described network, weights-only source)'
       return;
     }
     const images = [...(await Promise.all(FACES.map(facePixels))), (await sampleImage(SIZE, SIZE, true)).pixels];
-    const bytes = encodeModel(convertCatalogModel(DLIB, await readSourceModel(DLIB)));
+    const bytes = encodeModelProto(convertCatalogModel(DLIB, await readSourceModel(DLIB)));
     const input = new Float32Array(images.length * SIZE * SIZE * 3);
     images.forEach((pixels, i) => input.set(normaliseInput(pixels, DLIB.input), i * SIZE * SIZE * 3));
     const session = await ort.InferenceSession.create(bytes);
@@ -97,8 +98,8 @@ describe('dlib face-recognition ResNet (described network, weights-only source)'
     if (!DLIB) throw new Error('dlib is missing from the catalog');
     const source = await readSourceModel(DLIB);
     const proto = convertCatalogModel(DLIB, source);
-    const bytes = encodeModel(proto);
-    expect(sha256(encodeModel(convertCatalogModel(DLIB, source)))).toBe(sha256(bytes));
+    const bytes = encodeModelProto(proto);
+    expect(sha256(encodeModelProto(convertCatalogModel(DLIB, source)))).toBe(sha256(bytes));
     const committed = await readFile(join(MODELS_DIR, manifestFileOf('dlib')), 'utf8');
     expect(serialiseManifest(createManifest(DLIB, source, proto, sha256(bytes)))).toBe(committed);
     // 29 convolutions as dlib describes the network: the 7×7 stem plus two per residual block (14 blocks).

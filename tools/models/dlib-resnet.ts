@@ -26,7 +26,7 @@
 import type { onnx } from 'onnx-proto';
 import { CONVERTER_VERSION, OPSET, PRODUCER_NAME } from './convert.ts';
 import { transposeData } from './layout.ts';
-import { OnnxGraphBuilder } from './onnx-graph-builder.ts';
+import { OnnxGraphBuilder } from '../../app/main/onnx/onnx-builder.ts';
 import type { WeightTensor } from './tfjs-weights.ts';
 
 export const DLIB_CHIP_SIZE = 150;

@@ -8,15 +8,7 @@
  * see tools/models/README.md for the evidence.
  */
 import type { ConversionOptions, OutputSpec } from './convert.ts';
-
-export type ModelRole = 'detector' | 'landmarks' | 'embedding' | 'segmentation';
-
-/** x[c] = (pixel[c] − mean[c]) / std[c] for 0..255 pixels, channels in the input's `colour` order. */
-export interface Normalisation {
-  formula: string;
-  mean: [number, number, number];
-  std: [number, number, number];
-}
+import type { Licence, ModelRole, Normalisation } from '../../app/main/onnx/model-manifest.ts';
 
 export interface CatalogInput {
   tfjsName: string;
@@ -26,12 +18,6 @@ export interface CatalogInput {
 
 export interface CatalogOutput extends OutputSpec {
   meaning: string;
-}
-
-export interface Licence {
-  spdx: 'MIT';
-  attribution: string;
-  upstream: { project: string; url: string; licence: string };
 }
 
 /**

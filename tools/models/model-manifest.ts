@@ -1,55 +1,14 @@
 /**
- * The committed models/<id>.manifest.json: everything the app needs to find,
- * verify and feed a converted model. Generated from the catalog plus facts
- * measured at build time (hashes, the ONNX signature), never edited by hand.
+ * Writes models/<id>.manifest.json (its schema is app/main/onnx/model-manifest.ts) from the catalog
+ * plus facts measured at build time: hashes and the ONNX signature.
  */
 import type { onnx } from 'onnx-proto';
+import type { ShapeDim } from '../../app/main/onnx/onnx-builder.ts';
+import { onnxFileOf, type ModelManifest, type Normalisation } from '../../app/main/onnx/model-manifest.ts';
+import { modelSignature } from '../../app/main/onnx/onnx-signature.ts';
 import { CONVERTER_VERSION, OPSET, PRODUCER_NAME } from './convert.ts';
-import type { CatalogModel, Licence, ModelRole, Normalisation } from './model-catalog.ts';
-import type { ShapeDim } from './onnx-graph-builder.ts';
-import { graphSignature } from './onnx-signature.ts';
-import type { FileHash, SourceModel } from './source-model.ts';
-
-export interface ManifestInput {
-  name: string;
-  tfjsName: string;
-  shape: ShapeDim[];
-  dtype: 'float32';
-  layout: 'NHWC';
-  colour: 'RGB' | 'BGR';
-  /** Smallest and largest value a normalised 0..255 pixel can take. */
-  range: [number, number];
-  normalisation: Normalisation;
-}
-
-export interface ManifestOutput {
-  name: string;
-  /** The tfjs tensors behind this output; several are concatenated along `concatAxis` in the order listed. */
-  tfjsNames: string[];
-  concatAxis?: number;
-  shape: ShapeDim[];
-  dtype: 'float32';
-  meaning: string;
-}
-
-export interface ModelManifest {
-  id: string;
-  role: ModelRole;
-  description: string;
-  source: { package: string; version: string; file: string; sha256: string; weights: FileHash[] };
-  onnx: { file: string; sha256: string; opset: number; converter: string };
-  inputs: ManifestInput[];
-  outputs: ManifestOutput[];
-  licence: Licence;
-}
-
-export function onnxFileOf(id: string): string {
-  return `onnx/${id}.onnx`;
-}
-
-export function manifestFileOf(id: string): string {
-  return `${id}.manifest.json`;
-}
+import type { CatalogModel } from './model-catalog.ts';
+import type { SourceModel } from './source-model.ts';
 
 /** Rounded so that e.g. (255 − 103.939) / 1 is written as 151.061, not 151.06099999999998. */
 function tidy(value: number): number {
@@ -62,12 +21,12 @@ function valueRange(normalisation: Normalisation): [number, number] {
 }
 
 export function createManifest(model: CatalogModel, source: SourceModel, onnxModel: onnx.IModelProto, onnxSha256: string): ModelManifest {
-  const signature = graphSignature(onnxModel);
+  const signature = modelSignature(onnxModel);
   const [input] = signature.inputs;
   const outputShape = (name: string): ShapeDim[] => {
     const found = signature.outputs.find((o) => o.name === name);
     if (!found) throw new Error(`${model.id}: the ONNX model has no output "${name}"`);
-    return found.shape;
+    return [...found.dims];
   };
   return {
     id: model.id,
@@ -85,7 +44,7 @@ export function createManifest(model: CatalogModel, source: SourceModel, onnxMod
       {
         name: input.name,
         tfjsName: model.input.tfjsName,
-        shape: input.shape,
+        shape: [...input.dims],
         dtype: 'float32',
         layout: 'NHWC',
         colour: model.input.colour,

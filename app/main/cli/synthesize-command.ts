@@ -10,8 +10,8 @@ import type { CliCommand } from './cli-command.ts';
 import { followJob } from './job-progress.ts';
 import { runShardWorker, shardUsage, type ShardJob } from './shard-worker.ts';
 
-/** Named edit sets for the default generator, so the common case needs no edit syntax. */
-const presets: Record<string, readonly EditSpec[]> = {
+/** Named edit sets for the default generator, so the common case needs no edit syntax (the synthesis bench runs them too). */
+export const presets: Record<string, readonly EditSpec[]> = {
   /** Physically-based relighting from the face mesh, dealing the preset lamps in turn. */
   relight: [{ type: 'relight', strength: [1, 1] }],
   hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],

@@ -1,11 +1,7 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killWhen, startProjectChild } from '../../../test/fixtures/project-child-process.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { createHarness, type Harness } from './testing/curation-harness.ts';
-
-const child = fileURLToPath(new URL('./testing/decide-child.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe.runIf(sharedFacesOrSkip())('decision durability', () => {
   let harness: Harness | undefined;
@@ -19,22 +15,8 @@ describe.runIf(sharedFacesOrSkip())('decision durability', () => {
     const [variant] = harness.variants;
     await harness.close();
 
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, harness.projectPath, String(variant.id), `${harness.dir}/settings`], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout.on('data', (chunk: Buffer) => {
-        if (!chunk.toString().includes('decided')) return;
-        proc.kill('SIGKILL');
-        resolve();
-      });
-      proc.on('exit', () => reject(new Error(`child exited before deciding: ${stderr}`)));
-    });
-    expect(await exited).toBe('SIGKILL');
+    const run = startProjectChild(['decide-one', `${harness.dir}/settings`, harness.projectPath, String(variant.id)]);
+    expect(await killWhen(run, () => run.lines.some((line) => line.startsWith('decided ')))).toBe(true);
 
     await harness.workspace.open(harness.projectPath, 'open');
     const row = harness.session().db.prepare('SELECT status, decided_by FROM decisions WHERE variant_id = ?').get(variant.id);

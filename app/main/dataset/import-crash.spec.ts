@@ -1,22 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedBrokenFaces } from '../../../test/fixtures/broken-faces.ts';
 import { imageRows, importHarness, projectIn } from '../../../test/fixtures/import-harness.ts';
+import { startProjectChild } from '../../../test/fixtures/project-child-process.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 
-const repoRoot = resolve(import.meta.dirname, '../../..');
-const childScript = join(repoRoot, 'test/fixtures/import-child.ts');
 const run = sharedFacesOrSkip();
-const children = new Set<ChildProcess>();
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
 
 /**
  * The real photos as identity folders (linked, never copied) beside the broken entries, so the
@@ -33,14 +27,8 @@ async function crashDataset(): Promise<string> {
 }
 
 function startImport(settings: string, project: string, root: string): { child: ChildProcess; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, settings, project, root], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.add(child);
-  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  void exit.then(() => children.delete(child));
-  return { child, exit };
+  const run = startProjectChild(['import', settings, project, root]);
+  return { child: run.child, exit: run.exit.then(({ code }) => code) };
 }
 
 /** Polls the project from outside, as a second reader would, until `ready` holds. */

@@ -1,17 +1,13 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportSettings, type ExportSettingsInput } from '#api/export.ts';
+import { killWhen, startProjectChild } from '../../../test/fixtures/project-child-process.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { parseCsv } from '../../../test/formats/manifest-csv-format.ts';
 import { createHarness, type Harness } from '../curation/testing/curation-harness.ts';
 import { exportProject } from './export-service.ts';
-
-const child = fileURLToPath(new URL('./testing/export-child.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 function tree(root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -153,27 +149,8 @@ describe.runIf(sharedFacesOrSkip())('export', () => {
     const exportSettings = settings({ destination });
     await harness.close();
     try {
-      const proc = spawn(
-        process.execPath,
-        ['--import', 'tsx', child, harness.projectPath, JSON.stringify(exportSettings), join(harness.dir, 'settings')],
-        {
-          cwd: repoRoot,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise((resolve) => proc.on('exit', resolve));
-      await new Promise<void>((resolve, reject) => {
-        proc.stdout.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('paused')) {
-            proc.kill('SIGKILL');
-            resolve();
-          }
-        });
-        proc.on('exit', () => reject(new Error(`export child exited early: ${stderr}`)));
-      });
-      await exited;
+      const run = startProjectChild(['export', join(harness.dir, 'settings'), harness.projectPath, JSON.stringify(exportSettings), '3']);
+      expect(await killWhen(run, () => run.lines.includes('paused'))).toBe(true);
     } finally {
       await harness.workspace.open(harness.projectPath, 'open');
     }

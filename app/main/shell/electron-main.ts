@@ -3,6 +3,7 @@ import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { APP_SCHEME, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, MEDIA_SCHEME } from '#api/channels.ts';
 import { RENDERER_COMMANDS } from '#api/renderer-commands.ts';
+import { appIconPath } from '../host/app-resources.ts';
 import { createAppServices } from '../host/app-services.ts';
 import { rendererDir } from '../host/renderer-location.ts';
 import { settingsDir } from '../host/settings-dir.ts';
@@ -75,6 +76,7 @@ function createWindow(): BrowserWindow {
     height: 900,
     backgroundColor: '#16181d',
     title: 'Likeness',
+    icon: appIconPath('png'),
     webPreferences: {
       preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
       contextIsolation: true,

@@ -1,27 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { ModelManifest, type ManifestInput } from '../onnx/model-manifest.ts';
 import { modelsDir, type VisionModelName } from './model-files.ts';
-
-/** The part of `models/<name>.manifest.json` (written by tools/models) that feeding a model needs. */
-const InputSpec = z.object({
-  name: z.string(),
-  shape: z.array(z.union([z.number(), z.string()])),
-  colour: z.enum(['RGB', 'BGR']),
-  normalisation: z.object({
-    mean: z.array(z.number()).length(3),
-    std: z.array(z.number()).length(3),
-  }),
-});
-
-const Manifest = z.object({
-  id: z.string(),
-  inputs: z.array(InputSpec).min(1),
-  outputs: z.array(z.object({ name: z.string(), shape: z.array(z.union([z.number(), z.string()])) })),
-});
-
-export type ModelManifest = z.infer<typeof Manifest>;
-export type ModelInputSpec = z.infer<typeof InputSpec>;
 
 const cache = new Map<string, ModelManifest>();
 
@@ -37,7 +17,7 @@ export function readModelManifest(name: VisionModelName, dir: string = modelsDir
         cause: error,
       });
     }
-    manifest = Manifest.parse(raw);
+    manifest = ModelManifest.parse(raw);
     cache.set(path, manifest);
   }
   return manifest;
@@ -47,7 +27,7 @@ export function readModelManifest(name: VisionModelName, dir: string = modelsDir
  * Interleaved RGB samples (0‥255) → the model's input values, per its manifest: channel order
  * (RGB or BGR), then (value − mean) / std per channel. `out` may be a slice of a batch buffer.
  */
-export function normaliseInto(input: ModelInputSpec, rgb: Float32Array, out: Float32Array, offset = 0): void {
+export function normaliseInto(input: ManifestInput, rgb: Float32Array, out: Float32Array, offset = 0): void {
   const [m0, m1, m2] = input.normalisation.mean;
   const [s0, s1, s2] = input.normalisation.std;
   const bgr = input.colour === 'BGR';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
+import { repoRoot } from './app-server.ts';
 
 /** Imports a folder in ImageFolder layout through the dataset view's import form, and waits for the job to end. */
 export async function importFolder(page: Page, root: string): Promise<void> {
@@ -43,4 +44,16 @@ export function keepEvidenceOfFailures(dir: string, evidence: () => FailureEvide
     await page?.screenshot({ path: join(dir, `failed-${context.task.name.replace(/\W+/g, '-')}.png`) });
     console.error(`screenshot of the failure in ${dir}; page errors: ${JSON.stringify(errors)}${serverOutput ? `\n${serverOutput}` : ''}`);
   });
+}
+
+/**
+ * Writes docs/<name> once every image on the page has loaded; the focus ring the last click or key
+ * left is the browser's, not part of the view being documented.
+ */
+export async function documentScreenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const unloaded = (imgs: Element[]): number =>
+    imgs.filter((img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0).length;
+  await expect.poll(() => page.$$eval('main img', unloaded)).toBe(0);
+  await page.screenshot({ path: join(repoRoot, 'docs', name) });
 }

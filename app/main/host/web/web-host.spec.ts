@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { appIconPath } from '../app-resources.ts';
 import { createAppServices, type AppServices } from '../app-services.ts';
 import { startWebHost, type WebHost } from './web-host.ts';
 
@@ -74,6 +75,15 @@ describe('web host', () => {
     expect(page.body).toContain('<title>Likeness</title>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves the app icon from resources/ as the favicon, as SVG, only to a signed-in browser', async () => {
+    const icon = await raw(host, '/favicon.svg', authed());
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/svg+xml');
+    expect(icon.headers['x-content-type-options']).toBe('nosniff');
+    expect(icon.body).toBe(readFileSync(appIconPath('svg'), 'utf8'));
+    expect((await raw(host, '/favicon.svg', hostHeader())).status).toBe(401);
   });
 
   it('refuses every request without the token, and a wrong token', async () => {

@@ -12,6 +12,7 @@ import { resolveStaticFile } from './static-files.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 import { socketLimits, type SocketLimits } from './socket-limits.ts';
 import { WebAuth } from './web-auth.ts';
+import { appIconPath, FAVICON_PATH } from '../app-resources.ts';
 
 export interface WebHostOptions {
   readonly services: AppServices;
@@ -153,6 +154,8 @@ async function handleHttp(request: IncomingMessage, response: ServerResponse, op
       throw error;
     }
   }
+
+  if (url.pathname === FAVICON_PATH) return sendFile(request, response, appIconPath('svg'), 'image/svg+xml');
 
   const file = resolveStaticFile(options.rendererDir, url.pathname);
   if (!file) return sendText(response, 404, 'not found');

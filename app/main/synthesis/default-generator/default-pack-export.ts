@@ -1,7 +1,7 @@
 import type { AppearanceModel } from './appearance-model.ts';
 import { DEFAULT_PACK_DESCRIPTION } from './default-pack-layout.ts';
 import { yieldToEventLoop } from '../../core/event-loop.ts';
-import { encodeModel, floatTensor, int64Tensor, node } from '../packs/onnx-graph.ts';
+import { encodeModel, floatTensor, int64Tensor, node } from '../../onnx/onnx-builder.ts';
 import { writePack, type UnhashedManifest } from '../packs/pack-writer.ts';
 
 export const DEFAULT_PACK_NAME = 'Likeness default generator';

@@ -5,8 +5,8 @@ import type { DirectionSpec, ModelFile, PackManifest, PartSpec } from './pack-ma
 
 /**
  * Images per inference run of a pack's models: 8 by default, `LIKENESS_BATCH` (1–256) where a GPU
- * pays for larger runs (`bench/gpu.sh` measures 1, 8 and 32). Runs are padded to this size, so it
- * is part of the arithmetic: every worker of a sharded run must use the same value.
+ * pays for larger runs (`bench/gpu.sh` measures 1, 8 and 32). A graph with a dynamic batch runs at most this many
+ * items at once; a graph fixed at N always takes N.
  */
 export function runBatch(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.LIKENESS_BATCH?.trim();
@@ -145,18 +145,22 @@ export class GeneratorPack {
     itemLength: number,
   ): Promise<Float32Array[]> {
     const results: Float32Array[] = [];
-    // Every run has the same batch size (short batches are padded by repeating the last item), so
-    // the arithmetic for one image never depends on what it was batched with: same recipe, same bytes.
-    const batch = Math.min(model.maxBatch, runBatch());
-    for (let start = 0; start < count; start += batch) {
+    // A graph with a dynamic batch runs exactly the items asked for (one preview costs one image,
+    // not eight); a graph fixed at N takes N, so only then is a short batch padded, by repeating the
+    // last item. Each image's arithmetic is its own either way, so the bytes never depend on the batch.
+    const fixed = Number.isFinite(model.maxBatch) ? model.maxBatch : null;
+    for (let start = 0; start < count;) {
+      const items = Math.min(count - start, fixed ?? runBatch());
+      const batch = fixed ?? items;
       const feed = new Float32Array(batch * itemLength);
-      for (let b = 0; b < batch; b += 1) fill(Math.min(start + b, count - 1), feed.subarray(b * itemLength, (b + 1) * itemLength));
+      for (let b = 0; b < batch; b += 1) fill(start + Math.min(b, items - 1), feed.subarray(b * itemLength, (b + 1) * itemLength));
       const outputs = await this.#runtime.run(model.handle, { [model.spec.input.name]: float32Tensor(feed, [batch, ...itemDims]) });
       const output = outputs[model.spec.output.name];
       if (!output) throw new Error(`${model.spec.file} returned no ${model.spec.output.name}`);
       if (!(output.data instanceof Float32Array)) throw new Error(`${model.spec.file} returned ${output.type}, packs produce float32`);
       const outLength = output.data.length / batch;
-      for (let b = 0; b < Math.min(batch, count - start); b += 1) results.push(output.data.slice(b * outLength, (b + 1) * outLength));
+      for (let b = 0; b < items; b += 1) results.push(output.data.slice(b * outLength, (b + 1) * outLength));
+      start += items;
     }
     return results;
   }

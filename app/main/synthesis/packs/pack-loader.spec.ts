@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '#api/errors.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
 import type { InferenceRuntime } from './inference-runtime.ts';
-import { encodeModel, floatTensor, int64Tensor, node } from './onnx-graph.ts';
+import { encodeModel, floatTensor, int64Tensor, node } from '../../onnx/onnx-builder.ts';
 import { loadGeneratorPack } from './pack-loader.ts';
 import { SeededRandom } from '../../core/seeded-random.ts';
 import { retypeModel } from '../testing/retyped-model.ts';

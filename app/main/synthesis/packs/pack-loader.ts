@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { ApiError } from '#api/errors.ts';
 import { GeneratorPack, type LoadedDirection, type LoadedModel } from './generator-pack.ts';
 import type { InferenceRuntime, ModelHandle } from './inference-runtime.ts';
-import { readModelSignature, type TensorSignature } from './onnx-signature.ts';
+import { readModelSignature, type TensorSignature } from '../../onnx/onnx-signature.ts';
 import { resolvePackFile, sha256File } from './pack-file-check.ts';
 import { PackManifest, type ModelFile, type TensorSpec } from './pack-manifest.ts';
 

@@ -1,5 +1,5 @@
 import onnxProto, { type onnx } from 'onnx-proto';
-import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../packs/onnx-graph.ts';
+import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../../onnx/onnx-builder.ts';
 import type { DenseLayer, StyledConv, Stylegan2, ToRgb } from './stylegan2-weights.ts';
 
 /**

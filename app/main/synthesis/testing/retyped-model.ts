@@ -1,5 +1,5 @@
 import onnxProto from 'onnx-proto';
-import { node } from '../packs/onnx-graph.ts';
+import { node } from '../../onnx/onnx-builder.ts';
 
 const proto = onnxProto.onnx;
 const FLOAT = proto.TensorProto.DataType.FLOAT;

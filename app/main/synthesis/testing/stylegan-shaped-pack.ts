@@ -1,4 +1,4 @@
-import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../packs/onnx-graph.ts';
+import { encodeModel, floatAttribute, floatTensor, int64Tensor, node } from '../../onnx/onnx-builder.ts';
 import { writePack, type UnhashedManifest } from '../packs/pack-writer.ts';
 import { SeededRandom } from '../../core/seeded-random.ts';
 
@@ -12,6 +12,8 @@ export interface StyleganShape {
   readonly layers: number;
   readonly width: number;
   readonly zWidth: number;
+  /** A fixed batch size the graphs and pack.json declare; absent, the batch is dynamic ('batch'). */
+  readonly batch?: number;
 }
 
 export const tinyStyleganShape: StyleganShape = { size: 32, layers: 18, width: 16, zWidth: 16 };
@@ -29,6 +31,7 @@ export async function writeStyleganShapedPack(
   overrides: StyleganPackOverrides = {},
 ): Promise<void> {
   const { size, layers, width, zWidth } = shape;
+  const batch = shape.batch ?? 'batch';
   const pixels = 3 * size * size;
   const latent = layers * width;
   const random = new SeededRandom(1234);
@@ -41,8 +44,8 @@ export async function writeStyleganShapedPack(
 
   const encoder = encodeModel({
     name: 'encoder',
-    inputs: [{ name: 'image', dims: ['batch', 3, size, size] }],
-    outputs: [{ name: 'w_plus', dims: ['batch', layers, width] }],
+    inputs: [{ name: 'image', dims: [batch, 3, size, size] }],
+    outputs: [{ name: 'w_plus', dims: [batch, layers, width] }],
     initializers: [
       int64Tensor('flat_shape', [-1, pixels]),
       floatTensor('enc_w', [pixels, latent], weights(pixels, latent)),
@@ -57,8 +60,8 @@ export async function writeStyleganShapedPack(
   });
   const mapping = encodeModel({
     name: 'mapping',
-    inputs: [{ name: 'z', dims: ['batch', zWidth] }],
-    outputs: [{ name: 'w', dims: ['batch', width] }],
+    inputs: [{ name: 'z', dims: [batch, zWidth] }],
+    outputs: [{ name: 'w', dims: [batch, width] }],
     initializers: [
       floatTensor('map_w1', [zWidth, width], weights(zWidth, width)),
       floatTensor('map_w2', [width, width], weights(width, width)),
@@ -71,8 +74,8 @@ export async function writeStyleganShapedPack(
   });
   const synthesis = encodeModel({
     name: 'synthesis',
-    inputs: [{ name: 'w_plus', dims: ['batch', layers, width] }],
-    outputs: [{ name: 'image', dims: ['batch', 3, size, size] }],
+    inputs: [{ name: 'w_plus', dims: [batch, layers, width] }],
+    outputs: [{ name: 'image', dims: [batch, 3, size, size] }],
     initializers: [
       int64Tensor('flat_shape', [-1, latent]),
       floatTensor('syn_w', [latent, pixels], weights(latent, pixels)),
@@ -100,14 +103,14 @@ export async function writeStyleganShapedPack(
     compose: 'direct',
     encoder: {
       file: 'encoder.onnx',
-      input: { name: 'image', shape: ['batch', 3, size, size] },
-      output: { name: 'w_plus', shape: ['batch', layers, width] },
+      input: { name: 'image', shape: [batch, 3, size, size] },
+      output: { name: 'w_plus', shape: [batch, layers, width] },
     },
-    mapping: { file: 'mapping.onnx', input: { name: 'z', shape: ['batch', zWidth] }, output: { name: 'w', shape: ['batch', width] } },
+    mapping: { file: 'mapping.onnx', input: { name: 'z', shape: [batch, zWidth] }, output: { name: 'w', shape: [batch, width] } },
     synthesis: {
       file: 'synthesis.onnx',
-      input: { name: 'w_plus', shape: ['batch', layers, width] },
-      output: { name: 'image', shape: ['batch', 3, size, size] },
+      input: { name: 'w_plus', shape: [batch, layers, width] },
+      output: { name: 'image', shape: [batch, 3, size, size] },
     },
     parts: [{ name: 'fine_style', layers: [8, layers], edit: 'relight' }],
     directions: [

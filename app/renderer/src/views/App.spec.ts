@@ -1,11 +1,9 @@
-import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '#api/errors.ts';
 import type { ImageBadge, ImageDetail } from '#api/vision.ts';
-import { AppState } from '../lib/state/app-state.svelte.ts';
-import { FakeBackend, settle } from '../lib/testing/fake-backend.ts';
+import { FakeBackend } from '../lib/testing/fake-backend.ts';
 import { identity, image, job, pageOf, projectSummary } from '../lib/testing/fixtures.ts';
-import App from './App.svelte';
+import { openAppWindow, type AppWindow } from './testing/app-window.ts';
 
 /** Image 1 is not analysed, image 2 has no face, image 3 two faces, the rest one face each. */
 function badgeOf(imageId: number, analysed: boolean): ImageBadge {
@@ -134,56 +132,20 @@ function host() {
 }
 
 describe('App', () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount>;
+  let w: AppWindow;
   let backend: FakeBackend;
-  let stop: () => void;
-  const restore: (() => void)[] = [];
-
-  const q = (testid: string) => target.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
-  const text = (testid: string) => q(testid)?.textContent?.replace(/\s+/g, ' ').trim();
-
-  async function type(testid: string, value: string) {
-    const input = q(testid) as HTMLInputElement;
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    flushSync();
-  }
-
-  async function click(testid: string | HTMLElement) {
-    (typeof testid === 'string' ? q(testid)! : testid).click();
-    flushSync();
-    await settle();
-    flushSync();
-  }
+  const q = (testid: string) => w.q(testid);
+  const all = (testid: string) => w.all(testid);
+  const text = (testid: string) => w.text(testid);
+  const type = (testid: string, value: string) => w.type(testid, value);
+  const click = (what: string | HTMLElement) => w.click(what);
 
   beforeEach(async () => {
-    // happy-dom has no layout; virtual lists need a viewport size to render anything.
-    for (const [name, value] of [
-      ['clientWidth', 1_000],
-      ['clientHeight', 600],
-    ] as const) {
-      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
-      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
-    }
-    target = document.createElement('div');
-    document.body.append(target);
     backend = host();
-    const app = new AppState(backend);
-    component = mount(App, { target, props: { app } });
-    stop = app.start();
-    await settle();
-    flushSync();
+    w = await openAppWindow(backend);
   });
 
-  afterEach(() => {
-    stop();
-    unmount(component);
-    target.remove();
-    for (const undo of restore.splice(0)) undo();
-  });
+  afterEach(() => w.close());
 
   it('starts at the project picker with recent projects, missing ones disabled', () => {
     expect(q('project-path-input')).not.toBeNull();
@@ -267,7 +229,7 @@ describe('App', () => {
 
   it('analyses faces from the toolbar and shows each tile’s detection status and quality', async () => {
     await click(all('recent-project')[0]);
-    const tile = (id: number) => target.querySelector<HTMLElement>(`[data-testid="grid-tile"][data-image-id="${id}"]`)!;
+    const tile = (id: number) => w.target.querySelector<HTMLElement>(`[data-testid="grid-tile"][data-image-id="${id}"]`)!;
     expect(tile(6).dataset.faceStatus).toBe('unanalysed');
     expect(text('vision-analyze')).toContain('Analyse faces');
     expect(text('vision-analyze')).toContain('1,250');
@@ -275,14 +237,13 @@ describe('App', () => {
     await click('vision-analyze');
     expect(backend.callsOf('vision.analyze')).toEqual([{ imageIds: [] }]);
     backend.emit('job.updated', job(6, { kind: 'analyze', state: 'running', done: 10, total: 1_250 }));
-    flushSync();
+    await w.flush();
     expect(text('job-state')).toBe('Analysis #6 · running');
     expect((q('vision-analyze') as HTMLButtonElement).disabled).toBe(true);
 
     backend.emit('vision.changed', { analyzed: 1_249, pending: 1 });
     await new Promise((resolve) => setTimeout(resolve, 600));
-    await settle();
-    flushSync();
+    await w.flush();
     expect([1, 2, 3, 6].map((id) => tile(id).dataset.faceStatus)).toEqual(['unanalysed', 'no_face', 'multiple_faces', 'ok']);
     // An unreadable file is never analysed, has no badge and opens nothing.
     expect(tile(5).dataset.faceStatus).toBeUndefined();
@@ -296,7 +257,7 @@ describe('App', () => {
 
   it('opens an image’s detail from its tile, picks the subject among several faces, steps and closes with Escape', async () => {
     await click(all('recent-project')[0]);
-    const tile = target.querySelector<HTMLElement>('[data-testid="grid-tile"][data-image-id="3"]')!;
+    const tile = w.target.querySelector<HTMLElement>('[data-testid="grid-tile"][data-image-id="3"]')!;
     await click(tile);
     expect(q('vision-detail')?.dataset.imageId).toBe('3');
     expect(all('overlay-box')).toHaveLength(2);
@@ -317,18 +278,14 @@ describe('App', () => {
     expect(backend.callsOf('vision.setPrimaryFace')).toEqual([{ imageId: 3, faceId: 31 }]);
     expect(all('vision-face-choice').map((c) => c.dataset.primary)).toEqual(['false', 'true']);
 
-    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
-    await settle();
-    flushSync();
+    await w.press('ArrowRight', {}, window);
     expect(q('vision-detail')?.dataset.imageId).toBe('4');
     expect(text('vision-detail')).toContain('4 of 1,250');
-    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
-    await settle();
-    flushSync();
+    await w.press('ArrowRight', {}, window);
     expect(q('vision-detail')?.dataset.imageId).toBe('6');
 
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
-    flushSync();
+    await w.flush();
     expect(q('vision-detail')).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBackend, settle } from '../testing/fake-backend.ts';
-import { identity, job, pageOf, projectSummary } from '../testing/fixtures.ts';
+import { identity, job, pageOf, projectSummary, systemInfo, visionSummary } from '../testing/fixtures.ts';
 import { AppState } from './app-state.svelte.ts';
 
 function host() {
@@ -9,19 +9,12 @@ function host() {
     'project.current': () => open,
     'project.recent': () => [],
     'project.open': ({ path }) => (open = projectSummary(path, 10)),
-    'system.info': () => ({ version: '1', host: 'web', executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null } }),
+    'system.info': () => systemInfo('1'),
     'dataset.identities': () => [identity(1)],
     'dataset.images': ({ offset = 0, limit = 200 }) => pageOf(10, offset, limit),
     'dataset.problems': ({ offset = 0, limit = 500 }) => pageOf(0, offset, limit),
     'jobs.list': () => [job(1, { state: 'done' })],
-    'vision.summary': () => ({
-      images: 10,
-      analyzed: 4,
-      pending: 6,
-      byStatus: { ok: 4, no_face: 0, multiple_faces: 0, error: 0 },
-      outliers: 0,
-      model: 'faceres',
-    }),
+    'vision.summary': () => visionSummary(10, 4),
     'vision.imageBadges': ({ imageIds }) =>
       imageIds.map((imageId) => ({ imageId, status: 'ok', faceCount: 1, quality: 0.8, outlier: false })),
     'vision.identityFaces': ({ identityId }) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PageSegment, TileStatus, VariantTile } from '#api/curation.ts';
+import type { VariantGroups, PageSegment, TileStatus, VariantTile } from '#api/curation.ts';
 import { CurationGrid } from './curation-grid.svelte.ts';
-import { fakeHost } from '../../views/curation/testing/fake-host.ts';
+import { FakeBackend } from '../testing/fake-backend.ts';
 import { Notices } from './notices.svelte.ts';
 
 function tile(id: number, sourceImageId: number, status: TileStatus = 'unset'): VariantTile {
@@ -34,7 +34,7 @@ function tile(id: number, sourceImageId: number, status: TileStatus = 'unset'): 
  * Two sources: 10 → variants 1..3, 20 → variants 4..5; decisions change the store like the host would.
  * `holdGroups` decides when each `curation.groups` answer arrives.
  */
-function host(holdGroups: (answer: () => unknown) => unknown = (answer) => answer()) {
+function host(holdGroups: (answer: () => VariantGroups) => VariantGroups | Promise<VariantGroups> = (answer) => answer()) {
   const tiles = new Map<string, VariantTile[]>([
     ['10', [tile(1, 10), tile(2, 10), tile(3, 10)]],
     ['20', [tile(4, 20), tile(5, 20)]],
@@ -50,7 +50,7 @@ function host(holdGroups: (answer: () => unknown) => unknown = (answer) => answe
     sourceKey: `originals/${key}`,
     identityName: 's1',
   });
-  return fakeHost({
+  return new FakeBackend({
     'curation.groups': () => holdGroups(() => ({ total: 5, groups: [group('10'), group('20')] })),
     'curation.page': ({ segments }: { segments: PageSegment[] }) => ({
       segments: segments.map((s) => ({
@@ -120,7 +120,7 @@ describe('CurationGrid', () => {
 
   it('fetches the tiles against the groups when a counts refresh overtakes the first load of them', async () => {
     const held: (() => void)[] = [];
-    const fake = host((answer) => new Promise((resolve) => held.push(() => resolve(answer()))));
+    const fake = host((answer) => new Promise<VariantGroups>((resolve) => held.push(() => resolve(answer()))));
     const grid = new CurationGrid(fake.client, new Notices());
     grid.setColumns(2);
     const reloading = grid.reload();

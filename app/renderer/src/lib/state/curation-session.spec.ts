@@ -1,9 +1,8 @@
-import { readable } from 'svelte/store';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultKeymap, type CurationProgress } from '#api/curation.ts';
 import type { JobStatus } from '#api/jobs.ts';
-import type { Backend } from '../backend/backend.ts';
-import { fakeHost } from '../../views/curation/testing/fake-host.ts';
+import { FakeBackend } from '../testing/fake-backend.ts';
+import { ruleDefaults } from '../testing/fixtures.ts';
 import { CurationSession } from './curation-session.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 
@@ -13,22 +12,13 @@ const emptyProgress: CurationProgress = { total: 0, accepted: 0, rejected: 0, re
 let progress: CurationProgress = emptyProgress;
 
 function session(projectPath = '/data/faces.likeness') {
-  const fake = fakeHost({
+  const fake = new FakeBackend({
     'curation.keymap': () => defaultKeymap,
-    'curation.setKeymap': ({ keymap }: { keymap: unknown }) => keymap,
+    'curation.setKeymap': ({ keymap }) => keymap,
     'curation.progress': () => progress,
-    'curation.ruleDefaults': () => ({
-      identityThreshold: 0.42,
-      identitySource: 'calibration',
-      identityNote: 'measured',
-      far: 0.001,
-      identityModel: 'dlib',
-      identityThresholds: [],
-      diversityThreshold: 0.05,
-      diversityNote: '',
-    }),
+    'curation.ruleDefaults': () => ruleDefaults({ identityThreshold: 0.42, identityNote: 'measured', diversityThreshold: 0.05 }),
     'curation.rulePreview': () => ({ matched: 7, changes: 5, fromUnset: 5, fromAccepted: 0, fromRejected: 0 }),
-    'curation.histogram': ({ metric }: { metric: 'idToSource' }) => ({ metric, from: 0, to: 1, bins: [], missing: 0 }),
+    'curation.histogram': ({ metric }) => ({ metric, from: 0, to: 1, bins: [], missing: 0 }),
     'curation.groups': () => ({ total: 0, groups: [] }),
     'curation.facets': () => ({ editKinds: ['relight'], identities: [] }),
     'curation.history': () => history,
@@ -36,14 +26,7 @@ function session(projectPath = '/data/faces.likeness') {
     'curation.decide': () => ({ actionId: 1, label: 'accept variant 1', changed: 1, focusVariantId: 1, history }),
     'export.list': () => [{ id: 1, jobId: 9, destination: '/out', state: 'done', createdAt: 'x', finishedAt: 'y', report: null }],
   });
-  const backend: Backend = {
-    kind: 'web',
-    client: fake.client,
-    connection: readable({ status: 'open', epoch: 1 }),
-    mediaUrl: (key) => `/media/${key}`,
-    dispose: () => undefined,
-  };
-  return { fake, curation: new CurationSession(backend, new Notices(), projectPath) };
+  return { fake, curation: new CurationSession(fake, new Notices(), projectPath) };
 }
 
 function job(state: JobStatus['state']): JobStatus {

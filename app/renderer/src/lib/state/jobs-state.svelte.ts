@@ -1,8 +1,11 @@
 import type { ApiClient } from '#api/client.ts';
-import type { JobStatus } from '#api/jobs.ts';
+import type { JobKind, JobStatus } from '#api/jobs.ts';
 import type { Notices } from './notices.svelte.ts';
 
 const LIST_LIMIT = 50;
+
+/** How the UI names each kind of job ("Analysis #7"). */
+export const jobKindNames: Record<JobKind, string> = { import: 'Import', analyze: 'Analysis', synthesize: 'Synthesis', export: 'Export' };
 
 export function jobFraction(job: JobStatus): number | null {
   return job.total > 0 ? Math.min(1, job.done / job.total) : null;

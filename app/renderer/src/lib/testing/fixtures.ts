@@ -1,6 +1,9 @@
+import type { RuleDefaults } from '#api/curation.ts';
 import type { IdentitySummary, ImageSummary } from '#api/dataset.ts';
 import type { JobStatus } from '#api/jobs.ts';
 import type { ProjectSummary } from '#api/project.ts';
+import type { SystemInfo } from '#api/system.ts';
+import type { VisionSummary } from '#api/vision.ts';
 
 /** Plain sample values for specs; all shapes follow the contract. */
 export function projectSummary(path = '/data/faces.likeness', images = 0): ProjectSummary {
@@ -57,6 +60,36 @@ export function job(id: number, overrides: Partial<JobStatus> = {}): JobStatus {
     etaSeconds: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     finishedAt: null,
+    ...overrides,
+  };
+}
+
+export function systemInfo(version = '0.1.0'): SystemInfo {
+  return { version, host: 'web', executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null } };
+}
+
+/** `analyzed` of `images` analysed, every one with one face. */
+export function visionSummary(images: number, analyzed = images): VisionSummary {
+  return {
+    images,
+    analyzed,
+    pending: images - analyzed,
+    byStatus: { ok: analyzed, no_face: 0, multiple_faces: 0, error: 0 },
+    outliers: 0,
+    model: 'faceres',
+  };
+}
+
+export function ruleDefaults(overrides: Partial<RuleDefaults> = {}): RuleDefaults {
+  return {
+    identityThreshold: 0.3,
+    identitySource: 'calibration',
+    identityNote: '',
+    far: 0.001,
+    identityModel: 'dlib',
+    identityThresholds: [],
+    diversityThreshold: 0.01,
+    diversityNote: '',
     ...overrides,
   };
 }

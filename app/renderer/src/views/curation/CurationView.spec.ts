@@ -1,73 +1,28 @@
-import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppState } from '../../lib/state/app-state.svelte.ts';
-import { settle } from '../../lib/testing/fake-backend.ts';
-import App from '../App.svelte';
-import { curationBackend, type CurationStore } from './testing/curation-backend.ts';
+import { curationBackend, type CurationStore } from '../../lib/testing/curation-backend.ts';
+import { openAppWindow, type AppWindow } from '../testing/app-window.ts';
 
 /** The curate tab of a whole window against a scripted host, driven by the data-testids the e2e tests use. */
 describe('CurationView', () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount>;
+  let w: AppWindow;
   let store: CurationStore;
-  let stop: () => void;
-  const restore: (() => void)[] = [];
-
-  const q = (testid: string) => target.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
-  const text = (testid: string) => q(testid)?.textContent?.replace(/\s+/g, ' ').trim();
-
-  async function flush(): Promise<void> {
-    flushSync();
-    await settle(8);
-    flushSync();
-  }
-
-  async function click(what: string | HTMLElement, init: MouseEventInit = {}): Promise<void> {
-    const element = typeof what === 'string' ? q(what)! : what;
-    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
-    await flush();
-  }
-
-  async function press(
-    key: string,
-    init: KeyboardEventInit = {},
-    on: EventTarget = document.activeElement ?? document.body,
-  ): Promise<void> {
-    on.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
-    await flush();
-  }
+  const q = (testid: string) => w.q(testid);
+  const all = (testid: string) => w.all(testid);
+  const text = (testid: string) => w.text(testid);
+  const click = (what: string | HTMLElement, init?: MouseEventInit) => w.click(what, init);
+  const press = (key: string, init?: KeyboardEventInit, on?: EventTarget) => w.press(key, init, on);
+  const flush = () => w.flush();
 
   const tileIds = () => all('variant-tile').map((t) => Number(t.dataset.variantId));
-  const cursorId = () => Number(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
+  const cursorId = () =>
+    Number(w.target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
 
   beforeEach(async () => {
-    for (const [name, value] of [
-      ['clientWidth', 1_000],
-      ['clientHeight', 600],
-    ] as const) {
-      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
-      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
-    }
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
-    target = document.createElement('div');
-    document.body.append(target);
     store = curationBackend();
-    const app = new AppState(store.backend);
-    component = mount(App, { target, props: { app } });
-    stop = app.start();
-    await flush();
+    w = await openAppWindow(store.backend);
   });
 
-  afterEach(() => {
-    stop();
-    unmount(component);
-    target.remove();
-    for (const undo of restore.splice(0)) undo();
-  });
+  afterEach(() => w.close());
 
   async function openCurate(): Promise<void> {
     await click('tab-curate');
@@ -104,61 +59,25 @@ describe('CurationView', () => {
 });
 
 describe('CurationView multi-select', () => {
-  let target: HTMLElement;
-  let component: ReturnType<typeof mount>;
+  let w: AppWindow;
   let store: CurationStore;
-  let stop: () => void;
-  const restore: (() => void)[] = [];
-  const all = (testid: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`)];
-  const tile = (id: number) => target.querySelector<HTMLElement>(`[data-testid="variant-tile"][data-variant-id="${id}"]`)!;
+  const tile = (id: number) => w.target.querySelector<HTMLElement>(`[data-testid="variant-tile"][data-variant-id="${id}"]`)!;
   const selectedIds = () =>
-    all('variant-tile')
+    w
+      .all('variant-tile')
       .filter((t) => t.classList.contains('multi'))
       .map((t) => Number(t.dataset.variantId));
-
-  async function flush(): Promise<void> {
-    flushSync();
-    await settle(8);
-    flushSync();
-  }
-
-  async function click(element: HTMLElement, init: MouseEventInit = {}): Promise<void> {
-    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init }));
-    await flush();
-  }
-
-  async function press(key: string, init: KeyboardEventInit = {}): Promise<void> {
-    document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
-    await flush();
-  }
+  const click = (element: HTMLElement, init?: MouseEventInit) => w.click(element, init);
+  const press = (key: string, init?: KeyboardEventInit) => w.press(key, init, document.body);
+  const flush = () => w.flush();
 
   beforeEach(async () => {
-    for (const [name, value] of [
-      ['clientWidth', 1_000],
-      ['clientHeight', 600],
-    ] as const) {
-      const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, name)!;
-      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-      restore.push(() => Object.defineProperty(HTMLElement.prototype, name, original));
-    }
-    sessionStorage.clear();
-    target = document.createElement('div');
-    document.body.append(target);
     store = curationBackend();
-    const app = new AppState(store.backend);
-    component = mount(App, { target, props: { app } });
-    stop = app.start();
-    await flush();
-    await click(target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!);
-    await flush();
+    w = await openAppWindow(store.backend);
+    await w.click('tab-curate');
   });
 
-  afterEach(() => {
-    stop();
-    unmount(component);
-    target.remove();
-    for (const undo of restore.splice(0)) undo();
-  });
+  afterEach(() => w.close());
 
   it('shift-click selects a range; accept decides it in one call and one undo takes it all back', async () => {
     await click(tile(2));
@@ -194,7 +113,7 @@ describe('CurationView multi-select', () => {
     await click(tile(6));
     await press('a', { ctrlKey: true });
     expect(selectedIds()).toEqual([5, 6, 7, 8]);
-    expect(target.querySelector('[data-testid="selection-count"]')?.textContent).toBe('4 selected');
+    expect(w.q('selection-count')?.textContent).toBe('4 selected');
     await press('u');
     expect(store.decided.at(-1)).toEqual({ variantIds: [5, 6, 7, 8], status: 'unset' });
   });
@@ -202,84 +121,41 @@ describe('CurationView multi-select', () => {
 
 describe('CurationView saved views', () => {
   it('keeps group, sort and filter across a reload of the window', async () => {
-    for (const [name, value] of [
-      ['clientWidth', 1_000],
-      ['clientHeight', 600],
-    ] as const) {
-      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-    }
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
-    const open = async () => {
-      const target = document.createElement('div');
-      document.body.append(target);
+    const open = async (keepState: boolean) => {
       const store = curationBackend();
-      const app = new AppState(store.backend);
-      const component = mount(App, { target, props: { app } });
-      const stop = app.start();
-      await settle(8);
-      flushSync();
-      target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
-      await settle(8);
-      flushSync();
-      return { target, store, close: () => (stop(), unmount(component), target.remove()) };
+      const window = await openAppWindow(store.backend, { keepState });
+      await window.click('tab-curate');
+      return { store, window };
     };
-    const first = await open();
-    const sort = first.target.querySelector<HTMLSelectElement>('[data-testid="curation-sort"]')!;
+    const first = await open(false);
+    const sort = first.window.q('curation-sort') as HTMLSelectElement;
     sort.value = 'idToSource';
     sort.dispatchEvent(new Event('change', { bubbles: true }));
-    first.target.querySelector<HTMLElement>('[data-testid="curation-status-unset"]')!.click();
-    await settle(8);
-    flushSync();
+    await first.window.click('curation-status-unset');
     expect(location.search).toContain('sort=idToSource');
     expect(location.search).toContain('status=unset');
-    first.close();
+    first.window.close();
 
-    const second = await open();
-    expect(second.target.querySelector<HTMLSelectElement>('[data-testid="curation-sort"]')!.value).toBe('idToSource');
-    expect(second.target.querySelector('[data-testid="curation-status-unset"]')?.getAttribute('aria-pressed')).toBe('true');
+    const second = await open(true);
+    expect((second.window.q('curation-sort') as HTMLSelectElement).value).toBe('idToSource');
+    expect(second.window.q('curation-status-unset')?.getAttribute('aria-pressed')).toBe('true');
     const groups = second.store.backend.callsOf('curation.groups') as { view: { sort: string; filter: { statuses?: string[] } } }[];
     expect(groups.at(-1)?.view).toMatchObject({ sort: 'idToSource', filter: { statuses: ['unset'] } });
-    second.close();
+    second.window.close();
     history.replaceState(null, '', '/');
     localStorage.clear();
   });
 });
-
 describe('CurationView zoom', () => {
   it('opens full size on Enter or double-click, flips source | variant | difference by key, zooms and pans without moving the grid', async () => {
-    for (const [name, value] of [
-      ['clientWidth', 1_000],
-      ['clientHeight', 600],
-    ] as const) {
-      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-    }
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
-    const target = document.createElement('div');
-    document.body.append(target);
     const store = curationBackend();
-    const app = new AppState(store.backend);
-    const component = mount(App, { target, props: { app } });
-    const stop = app.start();
-    const flush = async () => {
-      flushSync();
-      await settle(8);
-      flushSync();
-    };
-    const press = async (key: string) => {
-      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-      await flush();
-    };
+    const w = await openAppWindow(store.backend);
+    const press = (key: string) => w.press(key, {}, document.body);
+    const target = w.target;
     const zoom = () => target.querySelector<HTMLElement>('[data-testid="zoom-view"]');
     const image = () => target.querySelector<HTMLImageElement>('[data-testid="zoom-image"]');
-    await flush();
-    target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
-    await flush();
-    target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="2"]')!.click();
-    await flush();
+    await w.click('tab-curate');
+    await w.click(target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="2"]')!);
     await press('Enter');
     expect(zoom()?.dataset.layer).toBe('variant');
     expect(image()?.getAttribute('src')).toBe('/media/variants/v2.png');
@@ -303,46 +179,21 @@ describe('CurationView zoom', () => {
     target
       .querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="5"]')!
       .dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
-    await flush();
+    await w.flush();
     expect(zoom()?.dataset.layer).toBe('variant');
     expect(image()?.getAttribute('src')).toBe('/media/variants/v5.png');
-    stop();
-    unmount(component);
-    target.remove();
+    w.close();
   });
 });
 
 describe('CurationView per-person review', () => {
   it('pins the identity’s real photos above its variants and steps through identities with [ and ]', async () => {
-    for (const [name, value] of [
-      ['clientWidth', 1_000],
-      ['clientHeight', 600],
-    ] as const) {
-      Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-    }
-    sessionStorage.clear();
-    localStorage.clear();
-    history.replaceState(null, '', '/');
-    const target = document.createElement('div');
-    document.body.append(target);
     const store = curationBackend();
-    const app = new AppState(store.backend);
-    const component = mount(App, { target, props: { app } });
-    const stop = app.start();
-    const flush = async () => {
-      flushSync();
-      await settle(8);
-      flushSync();
-    };
-    const press = async (key: string) => {
-      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-      await flush();
-    };
-    await flush();
-    target.querySelector<HTMLElement>('[data-testid="tab-curate"]')!.click();
-    await flush();
-    target.querySelector<HTMLElement>('[data-testid="curation-person-mode"]')!.click();
-    await flush();
+    const w = await openAppWindow(store.backend);
+    const press = (key: string) => w.press(key, {}, document.body);
+    const target = w.target;
+    await w.click('tab-curate');
+    await w.click('curation-person-mode');
     const strip = () => target.querySelector<HTMLElement>('[data-testid="person-photos"]');
     expect(strip()?.dataset.identityId).toBe('1');
     expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(12);
@@ -351,7 +202,7 @@ describe('CurationView per-person review', () => {
     expect(strip()!.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(grid.contains(strip())).toBe(false);
     // Only this person's variants below.
-    await flush();
+    await w.flush();
     const ids = [...target.querySelectorAll<HTMLElement>('[data-testid="variant-tile"]')].map((t) => Number(t.dataset.variantId));
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.every((id) => store.tiles.find((t) => t.id === id)!.identityId === 1)).toBe(true);
@@ -360,8 +211,6 @@ describe('CurationView per-person review', () => {
     expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(8);
     await press('[');
     expect(strip()?.dataset.identityId).toBe('1');
-    stop();
-    unmount(component);
-    target.remove();
+    w.close();
   });
 });

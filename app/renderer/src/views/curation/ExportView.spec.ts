@@ -4,7 +4,7 @@ import type { ExportPreview } from '#api/export.ts';
 import { CurationExport } from '../../lib/state/curation-export.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import ExportView from './ExportView.svelte';
-import { fakeHost } from './testing/fake-host.ts';
+import { FakeBackend } from '../../lib/testing/fake-backend.ts';
 
 function previewFor(originals: string): ExportPreview {
   const mixed = originals === 'file';
@@ -41,7 +41,7 @@ function previewFor(originals: string): ExportPreview {
 
 describe('ExportView preflight', () => {
   it('shows the warnings before anything is written, per identity counts, and switches to aligned crops in one click', async () => {
-    const fake = fakeHost({ 'export.preview': ({ originals }: { originals: string }) => previewFor(originals) });
+    const fake = new FakeBackend({ 'export.preview': ({ originals }: { originals: string }) => previewFor(originals) });
     const exporter = new CurationExport(fake.client, new Notices());
     exporter.destination = '/out/faces';
     const target = document.createElement('div');
@@ -70,7 +70,7 @@ describe('ExportView preflight', () => {
 
 describe('ExportView offline', () => {
   it('disables Export while the host is unreachable or the login expired (item 7)', async () => {
-    const fake = fakeHost({ 'export.preview': () => previewFor('aligned') });
+    const fake = new FakeBackend({ 'export.preview': () => previewFor('aligned') });
     const exporter = new CurationExport(fake.client, new Notices());
     exporter.destination = '/out/faces';
     const target = document.createElement('div');

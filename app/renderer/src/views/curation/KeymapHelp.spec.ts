@@ -4,7 +4,7 @@ import { defaultKeymap, type Keymap } from '#api/curation.ts';
 import { CurationKeymap } from '../../lib/state/curation-keymap.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import KeymapHelp from './KeymapHelp.svelte';
-import { fakeHost } from './testing/fake-host.ts';
+import { FakeBackend } from '../../lib/testing/fake-backend.ts';
 
 describe('KeymapHelp', () => {
   let target: HTMLElement;
@@ -17,7 +17,7 @@ describe('KeymapHelp', () => {
   });
 
   function open() {
-    const fake = fakeHost({ 'curation.setKeymap': ({ keymap }: { keymap: Keymap }) => keymap });
+    const fake = new FakeBackend({ 'curation.setKeymap': ({ keymap }: { keymap: Keymap }) => keymap });
     const keymap = new CurationKeymap(fake.client, new Notices());
     keymap.helpOpen = true;
     target = document.createElement('div');

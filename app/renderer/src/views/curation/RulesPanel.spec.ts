@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { CurationRules } from '../../lib/state/curation-rules.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import RulesPanel from './RulesPanel.svelte';
-import { fakeHost } from './testing/fake-host.ts';
+import { FakeBackend } from '../../lib/testing/fake-backend.ts';
 
 describe('RulesPanel', () => {
   it('groups the digits of both counts alike: "Would change 2,137 of 2,144"', () => {
-    const fake = fakeHost({});
+    const fake = new FakeBackend({});
     const rules = new CurationRules(fake.client, new Notices());
     rules.preview = { matched: 2144, changes: 2137, fromUnset: 2137, fromAccepted: 0, fromRejected: 0 };
     const target = document.createElement('div');

@@ -4,7 +4,7 @@ import type { ScoreHistogram as Histogram, VariantTile } from '#api/curation.ts'
 import { CurationRules, ruleWouldChange } from '../../lib/state/curation-rules.svelte.ts';
 import { Notices } from '../../lib/state/notices.svelte.ts';
 import ScoreHistogram from './ScoreHistogram.svelte';
-import { fakeHost } from './testing/fake-host.ts';
+import { FakeBackend } from '../../lib/testing/fake-backend.ts';
 
 const histogram: Histogram = {
   metric: 'idToSource',
@@ -55,7 +55,7 @@ describe('ScoreHistogram', () => {
 
 describe('CurationRules threshold and grid marks', () => {
   it('shows the measured threshold rounded as a person would type it', async () => {
-    const fake = fakeHost({
+    const fake = new FakeBackend({
       'curation.ruleDefaults': () => ({
         identityThreshold: 0.698912054194438,
         identitySource: 'calibration',

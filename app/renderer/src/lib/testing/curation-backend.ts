@@ -5,8 +5,8 @@
  */
 import type { HistoryState, PageSegment, TileStatus, VariantTile } from '#api/curation.ts';
 import { defaultKeymap } from '#api/curation.ts';
-import { FakeBackend } from '../../../lib/testing/fake-backend.ts';
-import { identity, image, pageOf, projectSummary } from '../../../lib/testing/fixtures.ts';
+import { FakeBackend } from './fake-backend.ts';
+import { identity, image, pageOf, projectSummary, ruleDefaults, systemInfo, visionSummary } from './fixtures.ts';
 
 export interface CurationStore {
   readonly backend: FakeBackend;
@@ -91,11 +91,7 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
   const backend = new FakeBackend({
     'project.current': () => projectSummary('/data/faces.likeness', 20),
     'project.recent': () => [],
-    'system.info': () => ({
-      version: '0.1.0',
-      host: 'web',
-      executionProvider: { active: 'cpu', available: ['cpu'], fallbackReason: null },
-    }),
+    'system.info': () => systemInfo(),
     'dataset.identities': () => [identity(1, 12), identity(2, 8)],
     'dataset.images': ({ offset = 0, limit = 200, identityId }) =>
       pageOf(identityId === 2 ? 8 : 12, offset, limit, (i) =>
@@ -103,14 +99,7 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
       ),
     'dataset.problems': ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
     'jobs.list': () => [],
-    'vision.summary': () => ({
-      images: 20,
-      analyzed: 20,
-      pending: 0,
-      byStatus: { ok: 20, no_face: 0, multiple_faces: 0, error: 0 },
-      outliers: 0,
-      model: 'faceres',
-    }),
+    'vision.summary': () => visionSummary(20),
     'vision.imageBadges': ({ imageIds }) =>
       imageIds.map((imageId) => ({ imageId, status: 'ok' as const, faceCount: 1, quality: 0.8, outlier: false })),
     'synthesis.packs': () => [],
@@ -118,16 +107,7 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
     'curation.keymap': () => defaultKeymap,
     'curation.setKeymap': ({ keymap }) => keymap,
     'curation.progress': progress,
-    'curation.ruleDefaults': () => ({
-      identityThreshold: 0.3,
-      identitySource: 'calibration',
-      identityNote: '',
-      far: 0.001,
-      identityModel: 'dlib',
-      identityThresholds: [],
-      diversityThreshold: 0.01,
-      diversityNote: '',
-    }),
+    'curation.ruleDefaults': () => ruleDefaults(),
     'curation.rulePreview': () => ({ matched: 0, changes: 0, fromUnset: 0, fromAccepted: 0, fromRejected: 0 }),
     'curation.histogram': ({ metric }) => ({ metric, from: 0, to: 1, bins: [], missing: 0 }),
     'curation.facets': () => ({ editKinds: ['hair', 'relight'], identities: [] }),

@@ -1,7 +1,9 @@
 /**
- * A small typed builder over onnx-proto's generated classes: it owns value
- * naming (every name unique), initializers, nodes and graph I/O, and produces
- * a ModelProto whose encoding depends only on the order of the calls made.
+ * The one place ONNX files are built, for the model converter (tools/models) and the app's own
+ * generator graphs alike, always through onnx-proto's schema (never by hand-encoding bytes).
+ * Two ways in: `OnnxGraphBuilder`, which owns value naming (every name unique), initializers,
+ * nodes and graph I/O for graphs assembled op by op; and `encodeModel`, which encodes a graph
+ * written out whole as nodes and initializers (opset 17, float32 I/O).
  */
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
@@ -138,6 +140,65 @@ export class OnnxGraphBuilder {
   }
 }
 
-export function encodeModel(model: onnx.ModelProto): Uint8Array {
+export function encodeModelProto(model: onnx.ModelProto): Uint8Array {
   return proto.ModelProto.encode(model).finish();
+}
+
+export interface GraphSpec {
+  readonly name: string;
+  readonly inputs: readonly { name: string; dims: readonly ShapeDim[] }[];
+  readonly outputs: readonly { name: string; dims: readonly ShapeDim[] }[];
+  readonly nodes: readonly onnx.INodeProto[];
+  readonly initializers: readonly onnx.ITensorProto[];
+}
+
+/** Encodes a whole float32 graph at opset 17, produced by "likeness". */
+export function encodeModel(graph: GraphSpec): Uint8Array {
+  const info = (v: { name: string; dims: readonly ShapeDim[] }): onnx.IValueInfoProto => ({
+    name: v.name,
+    type: {
+      tensorType: {
+        elemType: DataType.FLOAT,
+        shape: { dim: v.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  });
+  const model = proto.ModelProto.create({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'likeness',
+    graph: {
+      name: graph.name,
+      node: [...graph.nodes],
+      initializer: [...graph.initializers],
+      input: graph.inputs.map(info),
+      output: graph.outputs.map(info),
+    },
+  });
+  return proto.ModelProto.encode(model).finish();
+}
+
+export function floatTensor(name: string, dims: readonly number[], values: Float32Array): onnx.ITensorProto {
+  const expected = dims.reduce((a, b) => a * b, 1);
+  if (values.length !== expected) throw new Error(`${name}: ${values.length} values for dims [${dims.join(', ')}]`);
+  // rawData is little-endian float32, which is what a Float32Array holds on every platform Node runs on.
+  return { name, dims: [...dims], dataType: DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
+
+export function int64Tensor(name: string, values: readonly number[]): onnx.ITensorProto {
+  return { name, dims: [values.length], dataType: DataType.INT64, int64Data: [...values] };
+}
+
+/** A node for `encodeModel`, named after its first output. */
+export function node(
+  opType: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  attributes: onnx.IAttributeProto[] = [],
+): onnx.INodeProto {
+  return { opType, input: [...inputs], output: [...outputs], name: `${opType}_${outputs[0]}`, attribute: attributes };
+}
+
+export function floatAttribute(name: string, value: number): onnx.IAttributeProto {
+  return { name, type: AttributeType.FLOAT, f: value };
 }

@@ -29,7 +29,7 @@ const dtypeNames: Record<number, string> = {
 
 /**
  * Reads the declared graph inputs and outputs from the ONNX file itself, without a runtime
- * session, so a pack can be checked (and rejected) before anything is loaded.
+ * session, so a pack or a model can be checked (and rejected) before anything is loaded.
  */
 export async function readModelSignature(path: string): Promise<ModelSignature> {
   const bytes = await readFile(path);
@@ -43,6 +43,11 @@ export async function readModelSignature(path: string): Promise<ModelSignature> 
       throw new Error(`it is truncated: its ${bytes.byteLength} bytes end inside a record (${error.message})`, { cause: error });
     throw new Error(`its bytes are not an ONNX protobuf (${(error as Error).message})`, { cause: error });
   }
+  return modelSignature(model);
+}
+
+/** The signature of a model already in memory (one just built, say). */
+export function modelSignature(model: onnx.IModelProto): ModelSignature {
   const graph = model.graph;
   if (!graph) throw new Error('the file holds no ONNX graph');
   // Older exporters list initializers among the inputs; those are weights, not feeds.
