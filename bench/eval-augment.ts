@@ -8,7 +8,7 @@
  * as a photo is: detect → mesh → align → embed. Also the relight gain: mean cosine of a variant to
  * the same person's other real photos minus its source photo's.
  * Tuning was done on B01–B05 (lights, depth, shadow strength); `heldOut` repeats every figure for
- * the probes of B06–B10 alone.
+ * the probes of B06–B10 alone. Section `wild`: the in-the-wild part on LFW (bench/eval-augment-wild.ts).
  */
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
@@ -16,7 +16,9 @@ import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { isEntryPoint, resultPath, writeBenchResult } from './bench-results.ts';
+import { evaluateAugmentWild } from './eval-augment-wild.ts';
 import { commitHash } from './eval-relight-fidelity.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
 
@@ -177,12 +179,23 @@ export async function evaluateAugment(vision: VisionRuntime) {
   };
 }
 
+/**
+ * `npm run eval:augment` runs both parts; `-- --part=yale` or `-- --part=wild` one of them, keeping
+ * the other's last figures (the wild section carries its own stamp).
+ */
 async function main(): Promise<void> {
+  const part = /^--part=(yale|wild)$/.exec(process.argv.find((a) => a.startsWith('--part=')) ?? '')?.[1] ?? 'all';
   const client = new InferenceClient();
   try {
-    const result = await evaluateAugment(new VisionRuntime(client));
-    const path = writeBenchResult('augment', result);
-    console.log(JSON.stringify({ gain: result.gain, rank1: result.rank1 }, null, 1));
+    const vision = new VisionRuntime(client);
+    const previous = existsSync(resultPath('augment'))
+      ? (JSON.parse(readFileSync(resultPath('augment'), 'utf8')) as Record<string, unknown>)
+      : {};
+    const { stamp: _stamp, wild: previousWild, ...previousYale } = previous;
+    const yale = part === 'wild' ? previousYale : await evaluateAugment(vision);
+    const wild = part === 'yale' ? previousWild : await evaluateAugmentWild(client, vision);
+    const path = writeBenchResult('augment', { ...yale, wild });
+    console.log(JSON.stringify({ gain: yale.gain, rank1: yale.rank1, wild }, null, 1));
     console.log(`wrote ${path}`);
   } finally {
     await client.close();
