@@ -29,7 +29,7 @@ export interface WildOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_WILD_OPTIONS: WildOptions = { people: 80, maxPhotos: 8, seed: 12 };
+export const DEFAULT_WILD_OPTIONS: WildOptions = { people: 120, maxPhotos: 8, seed: 12 };
 
 interface Entry {
   readonly person: string;

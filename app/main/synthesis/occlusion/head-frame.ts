@@ -6,6 +6,8 @@ export type Vec3 = readonly [number, number, number];
 const MESH_POINTS = 468;
 /** Upper and lower inner lip midpoints: with the eyes they span the face's frontal plane. */
 const MOUTH = [13, 14] as const;
+/** Mean pitch the plain eyes–mouth plane reads on frontal photos (johns, LFW), in radians. */
+const FACE_PLANE_LEAN = (10 * Math.PI) / 180;
 
 /**
  * The head's own frame from its FaceMesh points (crop pixels, x right, y down, z away from the
@@ -41,9 +43,16 @@ export class HeadFrame {
     if (this.iod < 1e-3) throw new Error('occlusion: the mesh has both eyes at one point');
     this.right = normalise(across);
     const toMouth = sub(mouth, this.origin);
-    this.down = normalise(sub(toMouth, scale(this.right, dot(toMouth, this.right))));
+    const planeDown = normalise(sub(toMouth, scale(this.right, dot(toMouth, this.right))));
     // right × down points away from the camera in these coordinates (z grows away from it).
-    this.toward = scale(cross(this.right, this.down), -1);
+    const planeToward = scale(cross(this.right, planeDown), -1);
+    // The eyes–mouth plane leans back from the head's forward axis (the mouth stands further out
+    // than the eyes): tilted by that lean, a frontal face reads pitch ≈ 0 and what stands in front of
+    // the eyes (lenses) lands in front of them, not above.
+    const c = Math.cos(FACE_PLANE_LEAN);
+    const s = Math.sin(FACE_PLANE_LEAN);
+    this.toward = normalise(add(scale(planeToward, c), scale(planeDown, s)));
+    this.down = normalise(sub(scale(planeDown, c), scale(planeToward, s)));
     this.#uv = new Float64Array(MESH_POINTS * 2);
     this.#w = new Float64Array(MESH_POINTS);
     for (let p = 0; p < MESH_POINTS; p += 1) {

@@ -201,7 +201,7 @@ async function drawGlasses(canvas: Canvas, sun: boolean): Promise<void> {
   const wrap = sun ? 0.32 : 0.14;
   const halfW = sun ? 0.47 : 0.42;
   const halfH = sun ? 0.34 : 0.27;
-  const cy = sun ? 0.05 : 0.03;
+  const cy = sun ? 0 : 0.02;
   const wAt = (u: number) => wLens - wrap * Math.max(0, Math.abs(u) - 0.25) ** 2;
   const lensOutline = (side: number): Vec3[] => {
     const pts: Vec3[] = [];
