@@ -496,10 +496,13 @@ async function drawCap(canvas: Canvas): Promise<void> {
     [...back, ...front].map((p) => canvas.px(p)),
     true,
   );
+  // The crown hugs the head: as wide as the face's outline at the temples, a little more for the hair.
+  const temples = meshGroups.faceOval.map((p) => frame.landmark(p)).filter(([, v]) => Math.abs(v - vb) < 0.45);
+  const crownHalf = Math.min(1.3, Math.max(1.0, ...temples.map(([u]) => Math.abs(u))) + 0.08);
   const crownTop: Vec3[] = [];
   for (let i = 0; i <= 40; i += 1) {
     const phi = (i / 40) * Math.PI;
-    crownTop.push(frame.toCrop(1.22 * Math.cos(phi), vb - 0.05 - 1.3 * Math.sin(phi) ** 0.8, wBack(0) - 0.6 * Math.sin(phi)));
+    crownTop.push(frame.toCrop(crownHalf * Math.cos(phi), vb - 0.05 - 1.1 * Math.sin(phi) ** 0.8, wBack(0) - 0.6 * Math.sin(phi)));
   }
   const crownPath = pathData([...back.map((p) => canvas.px(p)), ...crownTop.map((p) => canvas.px(p))], true);
   const stroke = (d: string, width: number, extra = '') =>
@@ -516,7 +519,7 @@ async function drawCap(canvas: Canvas): Promise<void> {
     stroke(pathData(stitchPts, false), 0.018, `stroke-dasharray="${(0.05 * s).toFixed(2)} ${(0.035 * s).toFixed(2)}"`),
     0,
   );
-  const apex = canvas.at(0, vb - 1.32, wBack(0) - 0.6);
+  const apex = canvas.at(0, vb - 1.12, wBack(0) - 0.6);
   const seams = await svgCoverage(
     size,
     [-0.55, 0, 0.55].map((u) => stroke(pathData([apex, canvas.px(brimPoint(u, 0))], false), 0.02)).join(''),
@@ -557,7 +560,7 @@ async function drawCap(canvas: Canvas): Promise<void> {
     const occlusion = 0.35 * Math.max(0, 1 - (v - vb) / 0.6);
     shadow[j] = Math.min(1, (blocked / jitter.length) * canvas.light.lampShare + occlusion);
   }
-  canvas.darken(boxBlur(shadow, size, Math.max(1, Math.round(0.03 * s))), 0.75);
+  canvas.darken(boxBlur(shadow, size, Math.max(1, Math.round(0.03 * s))), 0.6);
 
   const colours: Rgb[] = [
     [0.09, 0.12, 0.24],
@@ -569,8 +572,8 @@ async function drawCap(canvas: Canvas): Promise<void> {
   const colour = colours[Math.min(colours.length - 1, Math.floor(style * colours.length))];
   canvas.paint(crown, (j) => {
     const [u, v] = canvas.local((j % size) + 0.5, Math.floor(j / size) + 0.5, wBack(0) - 0.3);
-    const nu = Math.max(-0.95, Math.min(0.95, u / 1.2));
-    const nv = Math.max(-0.95, Math.min(0.95, (v - vb) / 1.25));
+    const nu = Math.max(-0.95, Math.min(0.95, u / (crownHalf + 0.05)));
+    const nv = Math.max(-0.95, Math.min(0.95, (v - vb) / 1.15));
     const nw = Math.sqrt(Math.max(0.05, 1 - nu * nu - nv * nv));
     return canvas.lit(colour, canvas.direction(nu, nv, nw), 1 - 0.25 * seams[j]);
   });
@@ -699,8 +702,9 @@ async function drawHand(canvas: Canvas): Promise<void> {
   canvas.darken(shade, 1);
 
   const skin = canvas.light.skin;
-  // A hand's back is a little ruddier and darker than the face's lit skin.
-  const handColour: Rgb = canvas.light.tone([skin[0] * 0.97, skin[1] * 0.9, skin[2] * 0.88]);
+  // A hand's back is a little less saturated (no make-up, less blood near the surface) and ruddier than the face's lit skin.
+  const grey = (skin[0] + skin[1] + skin[2]) / 3;
+  const handColour: Rgb = canvas.light.tone([0, 1, 2].map((c) => (0.8 * skin[c] + 0.2 * grey) * [1, 0.95, 0.93][c]) as Rgb);
   const normal = canvas.direction(0, -0.15, 1);
   const relative = canvas.light.shading(normal);
   canvas.paint(cover, (j) => {

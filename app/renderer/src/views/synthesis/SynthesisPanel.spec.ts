@@ -89,6 +89,29 @@ describe('SynthesisPanel', () => {
     ]);
   });
 
+  it('offers occlusion as a picker of accessories, off until asked for, and sends the checked ones', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    expect(q('occluder-sunglasses')).toBeNull();
+    q('occlusion-enabled')!.click();
+    flushSync();
+    for (const occluder of ['sunglasses', 'clear-glasses', 'face-mask', 'cap', 'hand'])
+      expect((q(`occluder-${occluder}`) as HTMLInputElement).checked).toBe(true);
+    q('occluder-cap')!.click();
+    q('occluder-clear-glasses')!.click();
+    flushSync();
+    q('synthesis-start')!.click();
+    await settle();
+    expect(backend.callsOf('synthesis.start')[0].edits).toContainEqual({
+      type: 'occlusion',
+      occluders: ['sunglasses', 'face-mask', 'hand'],
+      strength: [1, 1],
+    });
+  });
+
   it('imports a StyleGAN2 checkpoint through the API when the path is a .pt or .pkl, and selects the new pack', async () => {
     const imported: PackSummary = {
       ...defaultPack,
