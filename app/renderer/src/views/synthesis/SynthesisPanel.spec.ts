@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PackSummary } from '#api/synthesis.ts';
+import type { PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 import { AppState } from '../../lib/state/app-state.svelte.ts';
 import { FakeBackend, settle } from '../../lib/testing/fake-backend.ts';
 import { identity, pageOf, projectSummary } from '../../lib/testing/fixtures.ts';
@@ -105,7 +105,7 @@ describe('SynthesisPanel', () => {
     flushSync();
     q('synthesis-start')!.click();
     await settle();
-    expect(backend.callsOf('synthesis.start')[0].edits).toContainEqual({
+    expect((backend.callsOf('synthesis.start')[0] as SynthesizeRequest).edits).toContainEqual({
       type: 'occlusion',
       occluders: ['sunglasses', 'face-mask', 'hand'],
       strength: [1, 1],
