@@ -38,10 +38,14 @@ export function benchStamp(): BenchStamp {
   };
 }
 
+export function resultPath(name: string): string {
+  return `${resultsDir}${name}.json`;
+}
+
 /** Results are committed so a change in speed or quality shows up in review as a diff. */
 export function writeBenchResult(name: string, result: object): string {
   mkdirSync(resultsDir, { recursive: true });
-  const path = `${resultsDir}${name}.json`;
+  const path = resultPath(name);
   writeFileSync(path, `${JSON.stringify({ stamp: benchStamp(), ...result }, null, 2)}\n`);
   return path;
 }

@@ -8,15 +8,17 @@
  * as a photo is: detect → mesh → align → embed. Also the relight gain: mean cosine of a variant to
  * the same person's other real photos minus its source photo's.
  * Tuning was done on B01–B05 (lights, depth, shadow strength); `heldOut` repeats every figure for
- * the probes of B06–B10 alone.
+ * the probes of B06–B10 alone. Section `wild`: the in-the-wild part on LFW (bench/eval-augment-wild.ts).
  */
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
 import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { runAsScript, withVision } from './bench-main.ts';
-import { writeBenchResult } from './bench-results.ts';
+import { resultPath, writeBenchResult } from './bench-results.ts';
+import { evaluateAugmentWild } from './eval-augment-wild.ts';
 import { commitHash } from './eval-relight-fidelity.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
 
@@ -177,9 +179,21 @@ export async function evaluateAugment(vision: VisionRuntime) {
   };
 }
 
+/**
+ * `npm run eval:augment` runs both parts; `-- --part=yale` or `-- --part=wild` one of them, keeping
+ * the other's last figures (the wild section carries its own stamp).
+ */
 runAsScript(import.meta.url, async () => {
-  const result = await withVision((vision) => evaluateAugment(vision));
-  const path = writeBenchResult('augment', result);
-  console.log(JSON.stringify({ gain: result.gain, rank1: result.rank1 }, null, 1));
+  const part = /^--part=(yale|wild)$/.exec(process.argv.find((a) => a.startsWith('--part=')) ?? '')?.[1] ?? 'all';
+  const previous = existsSync(resultPath('augment'))
+    ? (JSON.parse(readFileSync(resultPath('augment'), 'utf8')) as Record<string, unknown>)
+    : {};
+  const { stamp: _stamp, wild: previousWild, ...previousYale } = previous;
+  const { yale, wild } = await withVision(async (vision, client) => ({
+    yale: part === 'wild' ? previousYale : await evaluateAugment(vision),
+    wild: part === 'yale' ? previousWild : await evaluateAugmentWild(client, vision),
+  }));
+  const path = writeBenchResult('augment', { ...yale, wild });
+  console.log(JSON.stringify({ gain: (yale as { gain?: unknown }).gain, rank1: (yale as { rank1?: unknown }).rank1, wild }, null, 1));
   console.log(`wrote ${path}`);
 });

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { command } from './define.ts';
 import { JobRef } from './jobs.ts';
 
-export const SynthesisEditKind = z.enum(['relight', 'hair', 'background', 'expression', 'attribute']);
+/**
+ * Things drawn over the face in its own 3D frame (they turn with the head), shaded by the face's
+ * estimated light: each is an edit kind of its own, so grid, filters and exports name it.
+ */
+export const Occluder = z.enum(['sunglasses', 'clear-glasses', 'face-mask', 'cap', 'hand']);
+export type Occluder = z.infer<typeof Occluder>;
+
+export const SynthesisEditKind = z.enum(['relight', 'hair', 'background', 'expression', 'attribute', ...Occluder.options]);
 export type SynthesisEditKind = z.infer<typeof SynthesisEditKind>;
 
 const StrengthRange = z
@@ -38,6 +45,15 @@ export const EditSpec = z.discriminatedUnion('type', [
     strength: StrengthRange.default([1, 1]),
   }),
   z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
+  /**
+   * Occlusion (no generator involved): each variant takes the next of `occluders` (all of them when
+   * absent); strength is the accessory's opacity (1: solid, as a real one is).
+   */
+  z.object({
+    type: z.literal('occlusion'),
+    occluders: z.array(Occluder).min(1).max(Occluder.options.length).optional(),
+    strength: StrengthRange.default([1, 1]),
+  }),
   z.object({
     type: z.literal('mix'),
     parts: z.array(z.string().min(1).max(128)).min(1).max(8),

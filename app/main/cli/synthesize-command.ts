@@ -17,6 +17,8 @@ export const presets: Record<string, readonly EditSpec[]> = {
   hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],
   background: [{ type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] }],
   expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
+  /** Sunglasses, clear glasses, a medical mask, a cap and a hand, dealt in turn (drawn from the face mesh, no generator). */
+  occlusion: [{ type: 'occlusion', strength: [1, 1] }],
   /** The default generator's linear illumination basis, kept as an option. */
   'relight-linear': [
     { type: 'direction', name: 'light_left_right', strength: [-2, 2] },
@@ -36,7 +38,7 @@ export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
   usage:
     'likeness synthesize <file.likeness> [--identities 1,2 | --images 5,6] [--pack <folder> | --pack-id <n>] [--refit] ' +
-    '[--edits relight,hair,background,expression,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0] ' +
+    '[--edits relight,hair,background,expression,occlusion,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0] ' +
     `[--fit-only | ${shardUsage}]`,
   summary:
     'make identity-preserving variants of a project’s faces with the default generator or a generator pack; --fit-only fits ' +

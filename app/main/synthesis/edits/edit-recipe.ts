@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LightSpec } from '#api/synthesis.ts';
+import { LightSpec, Occluder } from '#api/synthesis.ts';
 import { EditKind } from '../packs/pack-manifest.ts';
 
 /**
@@ -10,6 +10,18 @@ export const RecipeOp = z.discriminatedUnion('type', [
   /** Physically-based relighting to `light`; strength 1 goes all the way, 0.5 half way (in log shading). */
   z.object({ type: z.literal('relight'), light: LightSpec, strength: z.number() }),
   z.object({ type: z.literal('direction'), name: z.string(), strength: z.number() }),
+  /**
+   * An accessory drawn in the face's 3D frame. `style` picks among its looks (lens tint, mask
+   * colour, hand placement), `side` the side it favours (the hand's side, the cap's slant); strength
+   * is its opacity.
+   */
+  z.object({
+    type: z.literal('occlusion'),
+    occluder: Occluder,
+    style: z.number().min(0).max(1),
+    side: z.enum(['left', 'right']),
+    strength: z.number(),
+  }),
   z.object({ type: z.literal('mix'), parts: z.array(z.string()).min(1), donorFaceId: z.number().int(), strength: z.number() }),
 ]);
 export type RecipeOp = z.infer<typeof RecipeOp>;

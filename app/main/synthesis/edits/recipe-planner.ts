@@ -1,4 +1,4 @@
-import type { EditSpec, SynthesizeRequest } from '#api/synthesis.ts';
+import { Occluder, type EditSpec, type SynthesizeRequest } from '#api/synthesis.ts';
 import type { Recipe, RecipeOp } from './edit-recipe.ts';
 import type { SourceFace } from '../sources/face-source.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
@@ -78,6 +78,14 @@ export function planRecipe(
     const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(lights.length);
     op = { type: 'relight', light: lights[turn % lights.length], strength };
     editKind = 'relight';
+  } else if (edit.type === 'occlusion') {
+    // Dealt in turn like lights: a source's first variants cover distinct accessories.
+    const occluders = edit.occluders ?? Occluder.options;
+    const turn =
+      Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(occluders.length);
+    const occluder = occluders[turn % occluders.length];
+    op = { type: 'occlusion', occluder, style: random.uniform(0, 1), side: random.uniform(0, 1) < 0.5 ? 'left' : 'right', strength };
+    editKind = occluder;
   } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
     editKind = pack.directions.get(edit.name)!.edit;

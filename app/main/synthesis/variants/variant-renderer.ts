@@ -9,6 +9,7 @@ import { encodeVariantPng } from './png-encoding.ts';
 import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
+import { renderOcclusion } from '../occlusion/render-occlusion.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -46,7 +47,7 @@ export class VariantRenderer {
   readonly #crops: BoundedCache<string, PlanarImage>;
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
-  readonly #relightFaces: BoundedCache<number, PreparedFace>;
+  readonly #relightFaces: BoundedCache<number, { face: PreparedFace; mesh: Float32Array }>;
 
   readonly #onRefine: RefineProgress | undefined;
   /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
@@ -76,7 +77,7 @@ export class VariantRenderer {
   }
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
-    const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight');
+    const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight' || op.type === 'occlusion');
     const latent = await this.#renderLatent(
       recipes.filter((r) => !isRelight(r)),
       signal,
@@ -89,21 +90,28 @@ export class VariantRenderer {
     return results;
   }
 
-  /** Physically-based relighting of the source crop: no generator pass, at the relight crop size. */
+  /**
+   * Physically-based relighting and occlusion of the source crop: no generator pass, at the relight
+   * crop size. Both read the same preparation of the face (its surface and fitted light).
+   */
   async #renderRelight(recipe: Recipe): Promise<RenderedVariant> {
     const size = RELIGHT_CROP_SIZE;
     const source = await this.#crop(recipe.sourceFaceId, size);
-    let face = this.#relightFaces.get(recipe.sourceFaceId);
-    if (!face) {
+    let prepared = this.#relightFaces.get(recipe.sourceFaceId);
+    if (!prepared) {
       const mesh = await this.#faces.templateMesh(recipe.sourceFaceId, size);
       if (!mesh) throw new Error(`face ${recipe.sourceFaceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
       // Padding is not photo: the lighting fit must not read it.
-      face = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(recipe.sourceFaceId, size) });
-      this.#relightFaces.set(recipe.sourceFaceId, face);
+      const face = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(recipe.sourceFaceId, size) });
+      prepared = { face, mesh };
+      this.#relightFaces.set(recipe.sourceFaceId, prepared);
     }
+    const { face, mesh } = prepared;
     let image = source;
-    for (const op of recipe.ops)
+    for (const op of recipe.ops) {
       if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
+      else if (op.type === 'occlusion') image = (await renderOcclusion(face, mesh, image, op)).image;
+    }
     image = quantise(image);
     return {
       recipe,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackSummary } from '#api/synthesis.ts';
-import { buildRequest, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import { buildRequest, defaultOcclusionForm, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 const defaultPack: PackSummary = {
   id: null,
@@ -24,6 +24,7 @@ function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
   return {
     packKey: 'default',
     relight: defaultRelightForm(),
+    occlusion: defaultOcclusionForm(),
     refit: false,
     sources: 'all',
     identityIds: [],
@@ -72,6 +73,19 @@ describe('synthesis form', () => {
     };
     const built = buildRequest(form({ relight }), [defaultPack]);
     expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: [relight.light], strength: [1, 1] });
+  });
+
+  it('adds one occlusion edit with the checked accessories, in the picker’s order, after relighting', () => {
+    const built = buildRequest(form({ occlusion: { enabled: true, occluders: ['hand', 'sunglasses'] } }), [defaultPack]);
+    expect('request' in built && built.request.edits.slice(0, 2)).toEqual([
+      { type: 'relight', lights: undefined, strength: [1, 1] },
+      { type: 'occlusion', occluders: ['sunglasses', 'hand'], strength: [1, 1] },
+    ]);
+    const off = buildRequest(form(), [defaultPack]);
+    expect('request' in off && off.request.edits.some((e) => e.type === 'occlusion')).toBe(false);
+    expect(buildRequest(form({ occlusion: { enabled: true, occluders: [] } }), [defaultPack])).toEqual({
+      problem: 'Pick at least one occluder, or switch occlusion off.',
+    });
   });
 
   it('says why it cannot start', () => {

@@ -1,4 +1,4 @@
-import type { DonorPolicy, EditSpec, LightSpec, PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
+import { Occluder, type DonorPolicy, type EditSpec, type LightSpec, type PackSummary, type SynthesizeRequest } from '#api/synthesis.ts';
 
 /** One line of the edit list: a pack direction or part, on or off, with its strength range. */
 export interface EditRow {
@@ -32,9 +32,30 @@ export const defaultRelightForm = (): RelightForm => ({
   previewIdentityId: null,
 });
 
+/**
+ * Occlusion: accessories drawn over each face in its 3D frame. Off until asked for: an occluded face
+ * is a harder sample, which a user chooses for what their recognizer will meet.
+ */
+export interface OcclusionForm {
+  enabled: boolean;
+  occluders: Occluder[];
+}
+
+export const defaultOcclusionForm = (): OcclusionForm => ({ enabled: false, occluders: [...Occluder.options] });
+
+/** What the picker shows for each occluder. */
+export const occluderLabels: Record<Occluder, string> = {
+  sunglasses: 'Sunglasses',
+  'clear-glasses': 'Clear glasses',
+  'face-mask': 'Medical mask',
+  cap: 'Cap',
+  hand: 'Hand over the face',
+};
+
 export interface SynthesisForm {
   packKey: string;
   relight: RelightForm;
+  occlusion: OcclusionForm;
   refit: boolean;
   sources: 'all' | 'identities';
   identityIds: number[];
@@ -49,7 +70,7 @@ export interface SynthesisForm {
  * the face's own parts from another photo of the same person, whose codes differ by the lighting
  * and expression only, not by skin tone or features.
  */
-const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
+const defaultDonors: Partial<Record<EditRow['edit'], DonorPolicy>> = {
   relight: 'same-identity',
   hair: 'other-identities',
   background: 'other-identities',
@@ -93,7 +114,7 @@ export function rowsFor(pack: PackSummary): EditRow[] {
     enabled: false,
     min: 0.7,
     max: 1,
-    donors: defaultDonors[p.edit],
+    donors: defaultDonors[p.edit] ?? 'random',
   }));
   return [...directions, ...parts].map((row) => ({ ...row, enabled: enabledByDefault(row) }));
 }
@@ -105,7 +126,12 @@ export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[])
   const relight: EditSpec[] = form.relight.enabled
     ? [{ type: 'relight', lights: form.relight.lights === 'custom' ? [{ ...form.relight.light }] : undefined, strength: [1, 1] }]
     : [];
-  const edits: EditSpec[] = relight.concat(
+  if (form.occlusion.enabled && form.occlusion.occluders.length === 0)
+    return { problem: 'Pick at least one occluder, or switch occlusion off.' };
+  const occlusion: EditSpec[] = form.occlusion.enabled
+    ? [{ type: 'occlusion', occluders: Occluder.options.filter((o) => form.occlusion.occluders.includes(o)), strength: [1, 1] }]
+    : [];
+  const edits: EditSpec[] = [...relight, ...occlusion].concat(
     form.rows
       .filter((row) => row.enabled)
       .map((row) => {

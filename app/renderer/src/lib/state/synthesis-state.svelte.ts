@@ -1,7 +1,7 @@
 import type { ApiClient } from '#api/client.ts';
 import type { PackSummary, RelightPreview } from '#api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
-import { buildRequest, defaultRelightForm, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import { buildRequest, defaultOcclusionForm, defaultRelightForm, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 /** The synthesize panel: the project's generators, the form, and starting a job from it. */
 export class SynthesisState {
@@ -9,6 +9,7 @@ export class SynthesisState {
   form = $state<SynthesisForm>({
     packKey: 'default',
     relight: defaultRelightForm(),
+    occlusion: defaultOcclusionForm(),
     refit: false,
     sources: 'all',
     identityIds: [],

@@ -1,6 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PackSummary } from '#api/synthesis.ts';
+import type { PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 import { AppState } from '../../lib/state/app-state.svelte.ts';
 import { FakeBackend, settle } from '../../lib/testing/fake-backend.ts';
 import { identity, pageOf, projectSummary } from '../../lib/testing/fixtures.ts';
@@ -87,6 +87,29 @@ describe('SynthesisPanel', () => {
         refineIterations: 0,
       },
     ]);
+  });
+
+  it('offers occlusion as a picker of accessories, off until asked for, and sends the checked ones', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    expect(q('occluder-sunglasses')).toBeNull();
+    q('occlusion-enabled')!.click();
+    flushSync();
+    for (const occluder of ['sunglasses', 'clear-glasses', 'face-mask', 'cap', 'hand'])
+      expect((q(`occluder-${occluder}`) as HTMLInputElement).checked).toBe(true);
+    q('occluder-cap')!.click();
+    q('occluder-clear-glasses')!.click();
+    flushSync();
+    q('synthesis-start')!.click();
+    await settle();
+    expect((backend.callsOf('synthesis.start')[0] as SynthesizeRequest).edits).toContainEqual({
+      type: 'occlusion',
+      occluders: ['sunglasses', 'face-mask', 'hand'],
+      strength: [1, 1],
+    });
   });
 
   it('imports a StyleGAN2 checkpoint through the API when the path is a .pt or .pkl, and selects the new pack', async () => {

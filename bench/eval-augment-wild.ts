@@ -1,0 +1,211 @@
+/**
+ * The in-the-wild part of `eval:augment` (section `wild` of bench/results/augment.json): on
+ * ../shared/lfw/dev, people with ≥ 4 photos (a seeded sample, at most `maxPhotos` each), gallery =
+ * one photo per person (the first where a face is found), probes = their other photos. Rank-1
+ * identification with the default scorer, by nearest neighbour and nearest centroid, for the real
+ * gallery, the gallery + its unedited crops (control: the crop path alone), + every edit's variants,
+ * and + each edit's variants alone; and each edit's gain: mean cosine of a variant to the same
+ * person's other real photos minus its source photo's. Variants are planned and rendered by the
+ * synthesis planner and variant renderer and scored as photos (detect → mesh → align → embed).
+ * Edits come as a list (`WILD_EDITS`): pose and expression join it with one line each.
+ */
+import { benchStamp } from './bench-results.ts';
+import type { InferenceClient } from '../app/main/inference/inference-client.ts';
+import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
+import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
+import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { BenchVariants, OCCLUSION_EDITS, type EditRecipe } from './edit-variants.ts';
+import { lfwEmbeddings, lfwPeople } from './lfw-faces.ts';
+import { embedAsPhoto } from './yale-faces.ts';
+
+/** The default edit kinds the in-the-wild evaluation measures. */
+export const WILD_EDITS: readonly EditRecipe[] = [...OCCLUSION_EDITS];
+
+export interface WildOptions {
+  /** People drawn (seeded) from those with ≥ 4 photos. */
+  readonly people: number;
+  readonly maxPhotos: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_WILD_OPTIONS: WildOptions = { people: 120, maxPhotos: 8, seed: 12 };
+
+interface Entry {
+  readonly person: string;
+  readonly embedding: Float32Array;
+}
+
+interface Probe extends Entry {
+  readonly path: string;
+}
+
+type Rule = 'nearestNeighbour' | 'nearestCentroid';
+
+function candidates(gallery: readonly Entry[], rule: Rule): Entry[] {
+  if (rule === 'nearestNeighbour') return [...gallery];
+  const sums = new Map<string, Float32Array>();
+  for (const entry of gallery) {
+    const sum = sums.get(entry.person) ?? new Float32Array(entry.embedding.length);
+    for (let i = 0; i < sum.length; i += 1) sum[i] += entry.embedding[i];
+    sums.set(entry.person, sum);
+  }
+  return [...sums].map(([person, sum]) => ({ person, embedding: l2Normalise(sum) }));
+}
+
+/** Which probes the gallery names correctly at rank 1. */
+function hits(gallery: readonly Entry[], probes: readonly Probe[], rule: Rule): boolean[] {
+  const list = candidates(gallery, rule);
+  return probes.map((probe) => {
+    let best = -Infinity;
+    let who = '';
+    for (const c of list) {
+      const s = cosineSimilarity(probe.embedding, c.embedding);
+      if (s > best) {
+        best = s;
+        who = c.person;
+      }
+    }
+    return who === probe.person;
+  });
+}
+
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+const mean = (v: readonly number[]) => (v.length ? round(v.reduce((s, x) => s + x, 0) / v.length) : null);
+
+export async function evaluateAugmentWild(
+  client: InferenceClient,
+  vision: VisionRuntime,
+  options: WildOptions = DEFAULT_WILD_OPTIONS,
+  edits: readonly EditRecipe[] = WILD_EDITS,
+) {
+  const people = lfwPeople(4, { sample: options.people, seed: options.seed, maxPhotos: options.maxPhotos });
+  const allPaths = people.flatMap((p) => p.photos);
+  const t0 = performance.now();
+  const embeddings = await lfwEmbeddings(allPaths, vision);
+  console.log(`wild: ${people.length} people, ${allPaths.length} photos analysed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  const gallery: { person: string; path: string; embedding: Float32Array }[] = [];
+  const probes: Probe[] = [];
+  for (const person of people) {
+    const usable = person.photos.filter((path) => embeddings.get(path));
+    if (usable.length < 2) continue;
+    gallery.push({ person: person.name, path: usable[0], embedding: embeddings.get(usable[0])! });
+    for (const path of usable.slice(1)) probes.push({ person: person.name, path, embedding: embeddings.get(path)! });
+  }
+  const faces = await AnalysedPhotoSource.analyse(
+    gallery.map((g, i) => ({ path: g.path, identityId: i + 1 })),
+    vision,
+  );
+  const variants = await BenchVariants.open(client, faces);
+  const crops: Entry[] = [];
+  const byEdit = new Map<string, Entry[]>(edits.map((e) => [e.label, []]));
+  const gains = new Map<string, number[]>(edits.map((e) => [e.label, []]));
+  const noFace = new Map<string, number>(edits.map((e) => [e.label, 0]));
+  const failed = new Map<string, string[]>();
+  const cropGains: number[] = [];
+  let renderMs = 0;
+  let scoreMs = 0;
+  let renders = 0;
+  try {
+    for (const source of faces.faces()) {
+      const g = gallery[source.identityId! - 1];
+      const others = probes.filter((p) => p.person === g.person);
+      const meanTo = (e: Float32Array) => others.reduce((s, p) => s + cosineSimilarity(e, p.embedding), 0) / others.length;
+      const sourceMean = meanTo(g.embedding);
+      let cropScored = false;
+      for (const edit of edits) {
+        const t1 = performance.now();
+        let variant;
+        try {
+          [variant] = await variants.render([variants.plan(edit, source, 0, options.seed)]);
+        } catch (error) {
+          const list = failed.get(edit.label) ?? [];
+          list.push(`${g.path}: ${(error as Error).message}`);
+          failed.set(edit.label, list);
+          continue;
+        }
+        const t2 = performance.now();
+        if (!cropScored) {
+          cropScored = true;
+          const cropEmbedding = await embedAsPhoto(variant.source, vision);
+          if (cropEmbedding) {
+            crops.push({ person: g.person, embedding: cropEmbedding });
+            cropGains.push(meanTo(cropEmbedding) - sourceMean);
+          }
+        }
+        const t3 = performance.now();
+        const embedding = await embedAsPhoto(variant.image, vision);
+        scoreMs += performance.now() - t3;
+        renderMs += t2 - t1;
+        renders += 1;
+        if (!embedding) {
+          noFace.set(edit.label, noFace.get(edit.label)! + 1);
+          continue;
+        }
+        byEdit.get(edit.label)!.push({ person: g.person, embedding });
+        gains.get(edit.label)!.push(meanTo(embedding) - sourceMean);
+      }
+    }
+  } finally {
+    await variants.close();
+  }
+  const real: Entry[] = gallery.map((g) => ({ person: g.person, embedding: g.embedding }));
+  const allVariants = [...byEdit.values()].flat();
+  const conditions: Record<string, Entry[]> = {
+    real,
+    realPlusCrops: [...real, ...crops],
+    realPlusAllEdits: [...real, ...allVariants],
+    ...Object.fromEntries([...byEdit].map(([label, list]) => [`realPlus:${label}`, [...real, ...list]])),
+  };
+  const rank1: Record<string, unknown> = {};
+  for (const rule of ['nearestNeighbour', 'nearestCentroid'] as const) {
+    const base = hits(real, probes, rule);
+    rank1[rule] = Object.fromEntries(
+      Object.entries(conditions).map(([name, list]) => {
+        const h = hits(list, probes, rule);
+        return [
+          name,
+          {
+            rate: round(h.filter(Boolean).length / Math.max(1, h.length)),
+            // Probes this gallery names and the real one does not, and the other way round.
+            gained: h.filter((x, i) => x && !base[i]).length,
+            lost: h.filter((x, i) => !x && base[i]).length,
+          },
+        ];
+      }),
+    );
+  }
+  const gain = Object.fromEntries(
+    edits.map((e) => {
+      const list = gains.get(e.label)!;
+      return [
+        e.label,
+        {
+          mean: mean(list),
+          positiveShare: round(list.filter((x) => x > 0).length / Math.max(1, list.length)),
+          variants: list.length,
+          withoutFace: noFace.get(e.label)!,
+          failed: failed.get(e.label)?.length ?? 0,
+        },
+      ];
+    }),
+  );
+  return {
+    stamp: benchStamp(),
+    protocol:
+      'LFW dev (A–J), people with ≥ 4 photos: a seeded sample, at most maxPhotos each in file order; gallery = the first photo with a face, probes = the rest; rank-1 with the default scorer over the sampled people; variants planned and rendered by the synthesis planner/renderer (one per edit per gallery photo) and scored as photos (detect → mesh → align → embed); gain = mean cosine of a variant to the person’s probes minus its source photo’s.',
+    options,
+    embeddingModel: DEFAULT_EMBEDDING_MODEL,
+    people: gallery.length,
+    photos: allPaths.length,
+    photosWithoutFace: allPaths.filter((p) => !embeddings.get(p)).length,
+    probes: probes.length,
+    sourcesWithoutFace: faces.missed.length,
+    edits: edits.map((e) => ({ label: e.label, edits: e.request.edits })),
+    gain: { cropControl: { mean: mean(cropGains), variants: cropGains.length }, ...gain },
+    msPerVariant: { render: round(renderMs / Math.max(1, renders), 1), detectAlignEmbed: round(scoreMs / Math.max(1, renders), 1) },
+    rank1,
+    failures: Object.fromEntries([...failed].map(([k, v]) => [k, v.slice(0, 5)])),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The in-the-wild set: ../shared/lfw/dev (LFW people A–J, ImageFolder layout). Lists people with
+ * enough photos and draws a seeded sample of them, so every run of an eval sees the same faces.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deriveSeed, SeededRandom } from '../app/main/core/seeded-random.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
+import { analyseImage } from '../app/main/vision/face-analysis.ts';
+import { decodeRgb } from '../app/main/vision/rgb-image.ts';
+import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface LfwPerson {
+  readonly name: string;
+  /** Photo paths in file-name order. */
+  readonly photos: readonly string[];
+}
+
+export function lfwDevRoot(): string {
+  const root = resolve(process.env.LIKENESS_LFW_DIR ?? join(repoRoot, '../shared/lfw'), 'dev');
+  if (!existsSync(root)) throw new Error(`LFW (dev half) not found at ${root}: the in-the-wild evals need ../shared/lfw/dev`);
+  return root;
+}
+
+/** People with at least `minPhotos` photos, by name; `sample` of them drawn with `seed` (all when absent). */
+export function lfwPeople(minPhotos: number, options: { sample?: number; seed?: number; maxPhotos?: number } = {}): LfwPerson[] {
+  const root = lfwDevRoot();
+  const people = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((name) => ({
+      name,
+      photos: readdirSync(join(root, name))
+        .filter((f) => /\.(jpe?g|png)$/i.test(f))
+        .sort()
+        .map((f) => join(root, name, f)),
+    }))
+    .filter((p) => p.photos.length >= minPhotos);
+  if (options.sample === undefined || options.sample >= people.length) return people.map((p) => cap(p, options.maxPhotos));
+  const random = new SeededRandom(deriveSeed(options.seed ?? 0, people.length));
+  const order = people.map((p) => ({ p, key: random.next() })).sort((a, b) => a.key - b.key);
+  return order
+    .slice(0, options.sample)
+    .map(({ p }) => cap(p, options.maxPhotos))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function cap(person: LfwPerson, maxPhotos: number | undefined): LfwPerson {
+  return maxPhotos === undefined ? person : { ...person, photos: person.photos.slice(0, maxPhotos) };
+}
+
+/** The product's analysis (detect → mesh → align → embed, default model) of each photo, cached in .tmp/ by path: null where no face is found. */
+export async function lfwEmbeddings(paths: readonly string[], vision: VisionRuntime): Promise<Map<string, Float32Array | null>> {
+  const cacheDir = join(repoRoot, '.tmp');
+  const cacheFile = join(cacheDir, `lfw-analysis-${DEFAULT_EMBEDDING_MODEL}.json`);
+  const cache: Record<string, number[] | null> = existsSync(cacheFile)
+    ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, number[] | null>)
+    : {};
+  const out = new Map<string, Float32Array | null>();
+  let fresh = 0;
+  for (const path of paths) {
+    const key = relative(lfwDevRoot(), path);
+    if (!(key in cache)) {
+      const analysis = await analyseImage(await decodeRgb(path), vision, { embeddingModels: [DEFAULT_EMBEDDING_MODEL], maxFaces: 1 });
+      cache[key] = analysis.primary === null ? null : [...analysis.faces[analysis.primary].embeddings[DEFAULT_EMBEDDING_MODEL]!];
+      fresh += 1;
+      // Saved as it goes: a bounded run that is stopped keeps what it analysed.
+      if (fresh % 50 === 0) save(cacheDir, cacheFile, cache);
+    }
+    const cached = cache[key];
+    out.set(path, cached ? Float32Array.from(cached) : null);
+  }
+  if (fresh > 0) save(cacheDir, cacheFile, cache);
+  return out;
+}
+
+function save(dir: string, file: string, cache: object): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(cache));
+}
