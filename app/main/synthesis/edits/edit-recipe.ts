@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LightSpec } from '#api/synthesis.ts';
+import { HeadPoseSpec, LightSpec } from '#api/synthesis.ts';
 import { EditKind } from '../packs/pack-manifest.ts';
 
 /**
@@ -9,6 +9,8 @@ import { EditKind } from '../packs/pack-manifest.ts';
 export const RecipeOp = z.discriminatedUnion('type', [
   /** Physically-based relighting to `light`; strength 1 goes all the way, 0.5 half way (in log shading). */
   z.object({ type: z.literal('relight'), light: LightSpec, strength: z.number() }),
+  /** The head turned by `pose` × strength, re-rendered from its own face mesh. */
+  z.object({ type: z.literal('pose'), pose: HeadPoseSpec, strength: z.number() }),
   z.object({ type: z.literal('direction'), name: z.string(), strength: z.number() }),
   z.object({ type: z.literal('mix'), parts: z.array(z.string()).min(1), donorFaceId: z.number().int(), strength: z.number() }),
 ]);

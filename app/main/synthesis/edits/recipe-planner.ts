@@ -4,6 +4,7 @@ import type { SourceFace } from '../sources/face-source.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
 import type { EditKind } from '../packs/pack-manifest.ts';
 import { RELIGHT_PRESETS } from '../relight/light-spec.ts';
+import { POSE_PRESETS } from '../geometry/head-rotation.ts';
 import { deriveSeed, SeededRandom } from '../../core/seeded-random.ts';
 
 /** Faces donors are drawn from, indexed once per job. */
@@ -78,6 +79,12 @@ export function planRecipe(
     const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(lights.length);
     op = { type: 'relight', light: lights[turn % lights.length], strength };
     editKind = 'relight';
+  } else if (edit.type === 'pose') {
+    // Dealt in turn like lights: a source's pose variants cover distinct turns.
+    const poses = edit.poses ?? POSE_PRESETS;
+    const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(poses.length);
+    op = { type: 'pose', pose: poses[turn % poses.length], strength };
+    editKind = 'pose';
   } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
     editKind = pack.directions.get(edit.name)!.edit;

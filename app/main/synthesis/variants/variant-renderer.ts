@@ -9,6 +9,8 @@ import { encodeVariantPng } from './png-encoding.ts';
 import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
+import type { GridSampler } from '../geometry/grid-sampler.ts';
+import { POSE_CROP_SIZE, renderPose, type MeshRendered } from '../geometry/mesh-render.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -26,6 +28,11 @@ export interface RenderedVariant {
   readonly latentDeltaNorm: number | null;
   /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
   readonly diversity: number;
+  /**
+   * For edits that move the face (pose): its re-projected mesh, 468 × (x, y, z, valid) in variant
+   * pixels, valid 0 where a point left the crop or is hidden. Absent for edits that move nothing.
+   */
+  readonly landmarks?: Float32Array | null;
 }
 
 const CACHE_LIMIT = 256;
@@ -49,6 +56,7 @@ export class VariantRenderer {
   readonly #relightFaces: BoundedCache<number, PreparedFace>;
 
   readonly #onRefine: RefineProgress | undefined;
+  readonly #sampler: GridSampler | null;
   /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
   readonly outputSize: number;
   /** What may be made, and how swaps are blended: at `outputSize`. */
@@ -59,13 +67,14 @@ export class VariantRenderer {
     pack: GeneratorPack,
     faces: FaceSource,
     scorer: IdentityScorer | null,
-    options: { cacheLimit?: number; onRefine?: RefineProgress } = {},
+    options: { cacheLimit?: number; onRefine?: RefineProgress; sampler?: GridSampler } = {},
   ) {
     const cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
     this.#pack = pack;
     this.#faces = faces;
     this.#scorer = scorer;
     this.#onRefine = options.onRefine;
+    this.#sampler = options.sampler ?? null;
     this.#latents = new BoundedCache(cacheLimit);
     this.#crops = new BoundedCache(cacheLimit);
     this.#frames = new BoundedCache(cacheLimit);
@@ -77,16 +86,54 @@ export class VariantRenderer {
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
     const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight');
+    const isPose = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'pose');
     const latent = await this.#renderLatent(
-      recipes.filter((r) => !isRelight(r)),
+      recipes.filter((r) => !isRelight(r) && !isPose(r)),
       signal,
     );
     const results: RenderedVariant[] = [];
     for (const recipe of recipes) {
       signal?.throwIfAborted();
-      results.push(isRelight(recipe) ? await this.#renderRelight(recipe) : latent.shift()!);
+      if (isRelight(recipe)) results.push(await this.#renderRelight(recipe));
+      else if (isPose(recipe)) results.push(await this.#renderPose(recipe));
+      else results.push(latent.shift()!);
     }
     return results;
+  }
+
+  /** The head turned by re-rendering its own mesh: no generator pass, at the pose crop size. */
+  async #renderPose(recipe: Recipe): Promise<RenderedVariant> {
+    if (!this.#sampler) throw new Error('pose edits resample through the inference worker: the renderer was made without one');
+    const size = POSE_CROP_SIZE;
+    const faceId = recipe.sourceFaceId;
+    const source = await this.#crop(faceId, size);
+    const mesh = await this.#faces.templateMesh(faceId, size);
+    if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
+    let face = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size) };
+    let rendered: MeshRendered | null = null;
+    for (const op of recipe.ops) {
+      if (op.type !== 'pose') continue;
+      const { yaw, pitch, roll } = op.pose;
+      rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
+      face = { image: rendered.image, mesh: rendered.mesh, validity: rendered.validity };
+    }
+    const image = quantise(face.image);
+    const landmarks = new Float32Array((rendered!.mesh.length / 3) * 4);
+    for (let p = 0; p < rendered!.landmarkValid.length; p += 1) {
+      landmarks.set(rendered!.mesh.subarray(p * 3, p * 3 + 3), p * 4);
+      landmarks[p * 4 + 3] = rendered!.landmarkValid[p];
+    }
+    return {
+      recipe,
+      image,
+      png: await encodeVariantPng(image),
+      source,
+      // What the turn uncovered and could not fill is not photo: scoring blacks it out like padding.
+      frame: { ...(await this.#frame(faceId, size)), valid: face.validity },
+      latentDeltaNorm: null,
+      diversity: meanAbsoluteDifference(image, quantise(source)),
+      landmarks,
+    };
   }
 
   /** Physically-based relighting of the source crop: no generator pass, at the relight crop size. */
