@@ -51,12 +51,16 @@ export const EditSpec = z.discriminatedUnion('type', [
   }),
   /**
    * The head turned by re-rendering its own 3D face mesh (no generator involved): each variant takes
-   * the next of `poses` (the pose presets when absent); strength scales the turn.
+   * the next of `poses` (the pose presets when absent); strength (0‥1) scales the turn, so a turn
+   * never goes past the pose's own bounds.
    */
   z.object({
     type: z.literal('pose'),
     poses: z.array(HeadPoseSpec).min(1).max(64).optional(),
-    strength: StrengthRange.default([1, 1]),
+    strength: z
+      .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+      .refine(([min, max]) => max >= min, 'strength range must be [min, max] with max ≥ min')
+      .default([1, 1]),
   }),
   z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
   z.object({

@@ -70,11 +70,23 @@ function cross2(mesh: Float32Array, a: number, b: number, c: number): number {
 export function pointFacing(mesh: Float32Array, triangles: Uint32Array): Float32Array {
   const normals = new Float64Array(MESH_POINTS * 3);
   for (let t = 0; t < triangles.length; t += 3) {
-    const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
-    const e1 = [mesh[b * 3] - mesh[a * 3], mesh[b * 3 + 1] - mesh[a * 3 + 1], mesh[b * 3 + 2] - mesh[a * 3 + 2]];
-    const e2 = [mesh[c * 3] - mesh[a * 3], mesh[c * 3 + 1] - mesh[a * 3 + 1], mesh[c * 3 + 2] - mesh[a * 3 + 2]];
-    const n = [e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]];
-    for (const v of [a, b, c]) for (let k = 0; k < 3; k += 1) normals[v * 3 + k] += n[k];
+    const a = triangles[t] * 3;
+    const b = triangles[t + 1] * 3;
+    const c = triangles[t + 2] * 3;
+    const e1x = mesh[b] - mesh[a];
+    const e1y = mesh[b + 1] - mesh[a + 1];
+    const e1z = mesh[b + 2] - mesh[a + 2];
+    const e2x = mesh[c] - mesh[a];
+    const e2y = mesh[c + 1] - mesh[a + 1];
+    const e2z = mesh[c + 2] - mesh[a + 2];
+    const nx = e1y * e2z - e1z * e2y;
+    const ny = e1z * e2x - e1x * e2z;
+    const nz = e1x * e2y - e1y * e2x;
+    for (const v of [a, b, c]) {
+      normals[v] += nx;
+      normals[v + 1] += ny;
+      normals[v + 2] += nz;
+    }
   }
   const facing = new Float32Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -247,11 +259,13 @@ function smoothOutsideMap(source: Float32Array, target: Float32Array, size: numb
       const x0 = Math.min(coarse - 2, Math.floor(fx));
       const tx = fx - x0;
       const i00 = y0 * coarse + x0;
-      const lerp = (g: Float64Array) =>
-        (g[i00] * (1 - tx) + g[i00 + 1] * tx) * (1 - ty) + (g[i00 + coarse] * (1 - tx) + g[i00 + coarse + 1] * tx) * ty;
+      const w00 = (1 - tx) * (1 - ty);
+      const w01 = tx * (1 - ty);
+      const w10 = (1 - tx) * ty;
+      const w11 = tx * ty;
       const j = y * size + x;
-      out[j] = x + 0.5 + lerp(gridX);
-      out[plane + j] = y + 0.5 + lerp(gridY);
+      out[j] = x + 0.5 + gridX[i00] * w00 + gridX[i00 + 1] * w01 + gridX[i00 + coarse] * w10 + gridX[i00 + coarse + 1] * w11;
+      out[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
     }
   }
   return out;

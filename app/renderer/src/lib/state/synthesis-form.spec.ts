@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackSummary } from '#api/synthesis.ts';
-import { buildRequest, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import { buildRequest, defaultPoseForm, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 const defaultPack: PackSummary = {
   id: null,
@@ -24,6 +24,7 @@ function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
   return {
     packKey: 'default',
     relight: defaultRelightForm(),
+    pose: defaultPoseForm(),
     refit: false,
     sources: 'all',
     identityIds: [],
@@ -72,6 +73,20 @@ describe('synthesis form', () => {
     };
     const built = buildRequest(form({ relight }), [defaultPack]);
     expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: [relight.light], strength: [1, 1] });
+  });
+
+  it('adds the pose edit after relighting when switched on: the presets, or the one turn set on the pad', () => {
+    const presets = buildRequest(form({ pose: { ...defaultPoseForm(), enabled: true } }), [defaultPack]);
+    expect('request' in presets && presets.request.edits.slice(0, 2).map((e) => e.type)).toEqual(['relight', 'pose']);
+    expect('request' in presets && presets.request.edits[1]).toEqual({ type: 'pose', poses: undefined, strength: [1, 1] });
+    const pose = { ...defaultPoseForm(), enabled: true, poses: 'custom' as const, pose: { yaw: -30, pitch: 10, roll: 5 } };
+    const custom = buildRequest(form({ pose }), [defaultPack]);
+    expect('request' in custom && custom.request.edits[1]).toEqual({
+      type: 'pose',
+      poses: [{ yaw: -30, pitch: 10, roll: 5 }],
+      strength: [1, 1],
+    });
+    expect(defaultPoseForm().enabled).toBe(false);
   });
 
   it('says why it cannot start', () => {

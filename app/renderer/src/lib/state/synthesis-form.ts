@@ -1,4 +1,4 @@
-import type { DonorPolicy, EditSpec, LightSpec, PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
+import type { DonorPolicy, EditSpec, HeadPoseSpec, LightSpec, PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 
 /** One line of the edit list: a pack direction or part, on or off, with its strength range. */
 export interface EditRow {
@@ -32,9 +32,29 @@ export const defaultRelightForm = (): RelightForm => ({
   previewIdentityId: null,
 });
 
+/**
+ * Turning the head from each face's own 3D mesh. 'presets' deals the product's turns (yaw ±15°,
+ * ±30°, pitch ±15°) in turn; 'custom' gives every pose variant the one turn set on the pad.
+ */
+export interface PoseForm {
+  enabled: boolean;
+  poses: 'presets' | 'custom';
+  pose: HeadPoseSpec;
+  /** Which person the preview shows (null: the project's first face). */
+  previewIdentityId: number | null;
+}
+
+export const defaultPoseForm = (): PoseForm => ({
+  enabled: false,
+  poses: 'presets',
+  pose: { yaw: 20, pitch: 0, roll: 0 },
+  previewIdentityId: null,
+});
+
 export interface SynthesisForm {
   packKey: string;
   relight: RelightForm;
+  pose: PoseForm;
   refit: boolean;
   sources: 'all' | 'identities';
   identityIds: number[];
@@ -51,6 +71,7 @@ export interface SynthesisForm {
  */
 const defaultDonors: Record<EditRow['edit'], DonorPolicy> = {
   relight: 'same-identity',
+  pose: 'same-identity',
   hair: 'other-identities',
   background: 'other-identities',
   expression: 'same-identity',
@@ -105,7 +126,10 @@ export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[])
   const relight: EditSpec[] = form.relight.enabled
     ? [{ type: 'relight', lights: form.relight.lights === 'custom' ? [{ ...form.relight.light }] : undefined, strength: [1, 1] }]
     : [];
-  const edits: EditSpec[] = relight.concat(
+  const pose: EditSpec[] = form.pose.enabled
+    ? [{ type: 'pose', poses: form.pose.poses === 'custom' ? [{ ...form.pose.pose }] : undefined, strength: [1, 1] }]
+    : [];
+  const edits: EditSpec[] = [...relight, ...pose].concat(
     form.rows
       .filter((row) => row.enabled)
       .map((row) => {
