@@ -78,7 +78,10 @@ function listPeople(): { person: string; photos: string[] }[] {
 }
 
 async function analysePhoto(path: string, vision: VisionRuntime): Promise<Analysis | null> {
-  const key = createHash('sha256').update(`${path}:${statSync(path).mtimeMs}:${DEFAULT_EMBEDDING_MODEL}`).digest('hex').slice(0, 24);
+  const key = createHash('sha256')
+    .update(`${path}:${statSync(path).mtimeMs}:${DEFAULT_EMBEDDING_MODEL}`)
+    .digest('hex')
+    .slice(0, 24);
   const file = join(cacheDir, `${key}.json`);
   if (existsSync(file)) {
     const cached = JSON.parse(readFileSync(file, 'utf8')) as { yaw: number; landmarks: number[]; embedding: number[] } | null;
@@ -86,12 +89,13 @@ async function analysePhoto(path: string, vision: VisionRuntime): Promise<Analys
   }
   const analysis = await analyseImage(await decodeRgb(path), vision, { embeddingModels: [DEFAULT_EMBEDDING_MODEL], maxFaces: 1 });
   const face = analysis.primary === null ? null : analysis.faces[analysis.primary];
-  const result = face && { yaw: meshPose(face.landmarks).yaw, landmarks: face.landmarks, embedding: face.embeddings[DEFAULT_EMBEDDING_MODEL]! };
+  const result = face && {
+    yaw: meshPose(face.landmarks).yaw,
+    landmarks: face.landmarks,
+    embedding: face.embeddings[DEFAULT_EMBEDDING_MODEL]!,
+  };
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(
-    file,
-    JSON.stringify(result && { yaw: result.yaw, landmarks: [...result.landmarks], embedding: [...result.embedding] }),
-  );
+  writeFileSync(file, JSON.stringify(result && { yaw: result.yaw, landmarks: [...result.landmarks], embedding: [...result.embedding] }));
   return result;
 }
 
