@@ -68,19 +68,35 @@ export class GridSampler {
 
   /**
    * Samples `image` (channels × size² planar) at each map's positions; the maps are placed side by
-   * side in one grid so one worker call serves them all. Returns one planar image per map.
+   * side in one grid so one worker call serves them all. A map may cover only a band of columns
+   * (`columns`: [first, end)), the part of the output that needs it. Returns one planar image per
+   * map, size² each, zero outside its band. `image` is handed to the worker (its buffer detached).
    */
-  async sample(image: Float32Array, channels: number, size: number, maps: readonly Float32Array[]): Promise<Float32Array[]> {
+  async sample(
+    image: Float32Array,
+    channels: number,
+    size: number,
+    maps: readonly { map: Float32Array; columns?: readonly [number, number] }[],
+  ): Promise<Float32Array[]> {
     const plane = size * size;
     if (image.length !== channels * plane) throw new Error(`grid sample: expected ${channels} × ${size}² values, got ${image.length}`);
-    const width = size * maps.length;
+    const bands = maps.map(({ columns }) => columns ?? ([0, size] as const));
+    const offsets: number[] = [];
+    let width = 0;
+    for (const [first, end] of bands) {
+      offsets.push(width);
+      width += Math.max(0, end - first);
+    }
+    const out = maps.map(() => new Float32Array(channels * plane));
+    if (width === 0) return out;
     const grid = new Float32Array(size * width * 2);
-    maps.forEach((map, m) => {
+    maps.forEach(({ map }, m) => {
       if (map.length !== 2 * plane) throw new Error(`grid sample: map ${m} must hold 2 × ${size}² values`);
+      const [first, end] = bands[m];
       for (let y = 0; y < size; y += 1) {
-        for (let x = 0; x < size; x += 1) {
+        for (let x = first; x < end; x += 1) {
           const j = y * size + x;
-          const g = (y * width + m * size + x) * 2;
+          const g = (y * width + offsets[m] + x - first) * 2;
           grid[g] = (2 * map[j]) / size - 1;
           grid[g + 1] = (2 * map[plane + j]) / size - 1;
         }
@@ -89,18 +105,18 @@ export class GridSampler {
     this.#handle ??= this.#runtime.load(gridSampleModelPath());
     const handle = await this.#handle;
     const outputs = await this.#runtime.run(handle, {
-      image: float32Tensor(Float32Array.from(image), [1, channels, size, size]),
+      image: float32Tensor(image, [1, channels, size, size]),
       grid: float32Tensor(grid, [1, size, width, 2]),
     });
     const sampled = outputs.sampled.data as Float32Array;
-    return maps.map((_, m) => {
-      const out = new Float32Array(channels * plane);
+    maps.forEach((_, m) => {
+      const [first, end] = bands[m];
       for (let c = 0; c < channels; c += 1)
         for (let y = 0; y < size; y += 1) {
-          const from = (c * size + y) * width + m * size;
-          out.set(sampled.subarray(from, from + size), c * plane + y * size);
+          const from = (c * size + y) * width + offsets[m];
+          out[m].set(sampled.subarray(from, from + end - first), c * plane + y * size + first);
         }
-      return out;
     });
+    return out;
   }
 }

@@ -40,7 +40,19 @@ export async function renderMeshWarp(
   stacked.set(face.image.data);
   if (face.validity) stacked.set(face.validity, plane * 3);
   else stacked.fill(1, plane * 3);
-  const [direct, mirror] = await sampler.sample(stacked, 4, size, [warp.direct, warp.mirror]);
+  // The mirror map only matters where it is blended in: its band of columns is all that is sampled.
+  let first = size;
+  let end = 0;
+  for (let j = 0; j < plane; j += 1) {
+    if (warp.mirrorWeight[j] <= 0) continue;
+    const x = j % size;
+    if (x < first) first = x;
+    if (x + 1 > end) end = x + 1;
+  }
+  const [direct, mirror] = await sampler.sample(stacked, 4, size, [
+    { map: warp.direct },
+    { map: warp.mirror, columns: [Math.min(first, end), end] },
+  ]);
   const image = new Float32Array(plane * 3);
   const validity = new Float32Array(plane);
   for (let j = 0; j < plane; j += 1) {

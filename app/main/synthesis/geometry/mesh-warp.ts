@@ -96,6 +96,25 @@ export function pointFacing(mesh: Float32Array, triangles: Uint32Array): Float32
   return facing;
 }
 
+interface SourceSurface {
+  readonly triangles: Uint32Array;
+  readonly mirrorOf: Uint16Array;
+  readonly seenSource: Float32Array;
+}
+
+/** What a source's mesh gives every turn of it alike; kept per mesh array while the caller holds it. */
+const sourceSurfaces = new WeakMap<Float32Array, SourceSurface>();
+
+function sourceSurface(mesh: Float32Array): SourceSurface {
+  let surface = sourceSurfaces.get(mesh);
+  if (!surface) {
+    const triangles = surfaceTriangles(mesh);
+    surface = { triangles, mirrorOf: mirrorPoints(mesh), seenSource: pointFacing(mesh, triangles) };
+    sourceSurfaces.set(mesh, surface);
+  }
+  return surface;
+}
+
 /** Below this facing a point is too foreshortened in the source for its own pixels to carry it. */
 const SEEN = 0.35;
 /** Below this facing on both halves of the source, a surface the target shows has no photo behind it. */
@@ -110,9 +129,7 @@ const UNSEEN = 0.12;
 export function planMeshWarp(source: Float32Array, target: Float32Array, size: number, options: MeshWarpOptions = {}): MeshWarp {
   if (source.length !== MESH_POINTS * 3 || target.length !== MESH_POINTS * 3) throw new Error(`expected ${MESH_POINTS} × 3 mesh values`);
   const flat = options.surface ?? { source, target };
-  const triangles = surfaceTriangles(flat.source);
-  const mirrorOf = mirrorPoints(flat.source);
-  const seenSource = pointFacing(flat.source, triangles);
+  const { triangles, mirrorOf, seenSource } = sourceSurface(flat.source);
   const seenTarget = pointFacing(flat.target, triangles);
   const weight = new Float32Array(MESH_POINTS);
   const holeAt = new Float32Array(MESH_POINTS);
@@ -230,7 +247,7 @@ function smoothOutsideMap(source: Float32Array, target: Float32Array, size: numb
       alphaX[i] += inverse[i * n + j] * anchors[j].dx;
       alphaY[i] += inverse[i * n + j] * anchors[j].dy;
     }
-  const cell = 4;
+  const cell = 8;
   const coarse = Math.ceil(size / cell) + 1;
   const gridX = new Float64Array(coarse * coarse);
   const gridY = new Float64Array(coarse * coarse);

@@ -10,7 +10,7 @@ import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
-import { POSE_CROP_SIZE, renderPose, type MeshRendered } from '../geometry/mesh-render.ts';
+import { POSE_CROP_SIZE, renderPose, type MeshFace, type MeshRendered } from '../geometry/mesh-render.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -54,6 +54,7 @@ export class VariantRenderer {
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, PreparedFace>;
+  readonly #meshFaces: BoundedCache<number, MeshFace>;
 
   readonly #onRefine: RefineProgress | undefined;
   readonly #sampler: GridSampler | null;
@@ -80,6 +81,7 @@ export class VariantRenderer {
     this.#frames = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
     this.#relightFaces = new BoundedCache(cacheLimit);
+    this.#meshFaces = new BoundedCache(cacheLimit);
     this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
     this.gate = new EditGate(faces, this.outputSize);
   }
@@ -107,9 +109,14 @@ export class VariantRenderer {
     const size = POSE_CROP_SIZE;
     const faceId = recipe.sourceFaceId;
     const source = await this.#crop(faceId, size);
-    const mesh = await this.#faces.templateMesh(faceId, size);
-    if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
-    let face = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size) };
+    let prepared = this.#meshFaces.get(faceId);
+    if (!prepared) {
+      const mesh = await this.#faces.templateMesh(faceId, size);
+      if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
+      prepared = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size) };
+      this.#meshFaces.set(faceId, prepared);
+    }
+    let face: MeshFace = prepared;
     let rendered: MeshRendered | null = null;
     for (const op of recipe.ops) {
       if (op.type !== 'pose') continue;
