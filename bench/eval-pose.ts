@@ -18,7 +18,7 @@ import { SeededRandom } from '../app/main/core/seeded-random.ts';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
 import { meshPose } from '../app/main/synthesis/geometry/head-rotation.ts';
-import { POSE_CROP_SIZE, renderPose, type MeshFace } from '../app/main/synthesis/geometry/mesh-render.ts';
+import { POSE_CROP_SIZE, POSE_DEPTH_SCALE, renderPose, type MeshFace } from '../app/main/synthesis/geometry/mesh-render.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
@@ -37,6 +37,8 @@ const GRID_YAWS = [-45, -30, -15, 15, 30, 45];
 const BUCKETS = [0, 10, 20, 30, 46] as const;
 /** Outer eye corners: the inter-ocular distance landmark errors are divided by. */
 const EYES = [33, 263] as const;
+/** The depth stretch to evaluate: the product's, unless POSE_DEPTH_SCALE asks for another (then nothing is written). */
+const depthScale = Number(process.env.POSE_DEPTH_SCALE ?? POSE_DEPTH_SCALE);
 
 interface Analysis {
   readonly yaw: number;
@@ -178,7 +180,7 @@ export async function evalPose(): Promise<object> {
         if (other === frontal) continue;
         const deltaYaw = Math.max(-45, Math.min(45, other.analysis.yaw - sourceYaw));
         const started = performance.now();
-        const turned = await renderPose(meshFace, { yaw: deltaYaw, pitch: 0, roll: 0 }, sampler);
+        const turned = await renderPose(meshFace, { yaw: deltaYaw, pitch: 0, roll: 0 }, sampler, depthScale);
         renderMs += performance.now() - started;
         renders += 1;
         const again = await asPhoto(turned.image, vision);
@@ -199,7 +201,7 @@ export async function evalPose(): Promise<object> {
         });
       }
       for (const yaw of GRID_YAWS) {
-        const turned = await renderPose(meshFace, { yaw, pitch: 0, roll: 0 }, sampler);
+        const turned = await renderPose(meshFace, { yaw, pitch: 0, roll: 0 }, sampler, depthScale);
         grid.push({ yaw, found: (await asPhoto(turned.image, vision)) !== null });
       }
       process.stdout.write(`  ${person}: ${analysed.length} photos, frontal yaw ${sourceYaw.toFixed(1)}°\n`);
@@ -238,6 +240,7 @@ export async function evalPose(): Promise<object> {
       people: new Set(pairs.map((p) => p.person)).size,
       pairs: pairs.length,
       embedding: DEFAULT_EMBEDDING_MODEL,
+      depthScale,
       landmarkError: 'mean point distance after a similarity fit, over the real photo’s outer-eye-corner distance',
       yawBuckets: 'absolute mesh-yaw difference between the real photo and the frontal source (the turn applied, clamped to ±45°)',
     },
@@ -254,7 +257,6 @@ export async function evalPose(): Promise<object> {
 
 if (isEntryPoint(import.meta.url)) {
   const result = await evalPose();
-  const path = writeBenchResult('pose', result);
   console.log(JSON.stringify(result, null, 2));
-  console.log(`wrote ${path}`);
+  if (process.env.POSE_DEPTH_SCALE === undefined) console.log(`wrote ${writeBenchResult('pose', result)}`);
 }
