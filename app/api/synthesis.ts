@@ -38,6 +38,10 @@ export const HeadPoseSpec = z.object({
 });
 export type HeadPoseSpec = z.infer<typeof HeadPoseSpec>;
 
+/** Expressions made by moving the face mesh (blendshape-like displacements), texture following the mesh. */
+export const MeshExpression = z.enum(['smile', 'open-mouth', 'closed-eyes', 'raised-brows']);
+export type MeshExpression = z.infer<typeof MeshExpression>;
+
 /** One kind of edit a job applies; each variant gets one of the job's edits, in turn. */
 export const EditSpec = z.discriminatedUnion('type', [
   /**
@@ -57,6 +61,18 @@ export const EditSpec = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('pose'),
     poses: z.array(HeadPoseSpec).min(1).max(64).optional(),
+    strength: z
+      .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+      .refine(([min, max]) => max >= min, 'strength range must be [min, max] with max ≥ min')
+      .default([1, 1]),
+  }),
+  /**
+   * An expression made by moving the face's own mesh (no generator involved): each variant takes the
+   * next of `expressions`; strength (0‥1) is how far.
+   */
+  z.object({
+    type: z.literal('expression'),
+    expressions: z.array(MeshExpression).min(1).max(4),
     strength: z
       .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
       .refine(([min, max]) => max >= min, 'strength range must be [min, max] with max ≥ min')

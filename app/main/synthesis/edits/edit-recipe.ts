@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HeadPoseSpec, LightSpec } from '#api/synthesis.ts';
+import { HeadPoseSpec, LightSpec, MeshExpression } from '#api/synthesis.ts';
 import { EditKind } from '../packs/pack-manifest.ts';
 
 /**
@@ -11,6 +11,8 @@ export const RecipeOp = z.discriminatedUnion('type', [
   z.object({ type: z.literal('relight'), light: LightSpec, strength: z.number() }),
   /** The head turned by `pose` × strength, re-rendered from its own face mesh. */
   z.object({ type: z.literal('pose'), pose: HeadPoseSpec, strength: z.number() }),
+  /** An expression made by moving the face mesh, `strength` of the way. */
+  z.object({ type: z.literal('expression'), expression: MeshExpression, strength: z.number() }),
   z.object({ type: z.literal('direction'), name: z.string(), strength: z.number() }),
   z.object({ type: z.literal('mix'), parts: z.array(z.string()).min(1), donorFaceId: z.number().int(), strength: z.number() }),
 ]);

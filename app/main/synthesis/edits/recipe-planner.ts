@@ -85,6 +85,11 @@ export function planRecipe(
     const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(poses.length);
     op = { type: 'pose', pose: poses[turn % poses.length], strength };
     editKind = 'pose';
+  } else if (edit.type === 'expression') {
+    const turn =
+      Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(edit.expressions.length);
+    op = { type: 'expression', expression: edit.expressions[turn % edit.expressions.length], strength };
+    editKind = 'expression';
   } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
     editKind = pack.directions.get(edit.name)!.edit;

@@ -11,6 +11,7 @@ import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } f
 import { deriveSeed } from '../../core/seeded-random.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
 import { POSE_CROP_SIZE, renderPose, type MeshFace, type MeshRendered } from '../geometry/mesh-render.ts';
+import { renderExpression } from '../geometry/expression.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -88,7 +89,7 @@ export class VariantRenderer {
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
     const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight');
-    const isPose = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'pose');
+    const isPose = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'pose' || op.type === 'expression');
     const latent = await this.#renderLatent(
       recipes.filter((r) => !isRelight(r) && !isPose(r)),
       signal,
@@ -103,7 +104,7 @@ export class VariantRenderer {
     return results;
   }
 
-  /** The head turned by re-rendering its own mesh: no generator pass, at the pose crop size. */
+  /** The head turned or the expression changed by re-rendering its own mesh: no generator pass, at the pose crop size. */
   async #renderPose(recipe: Recipe): Promise<RenderedVariant> {
     if (!this.#sampler) throw new Error('pose edits resample through the inference worker: the renderer was made without one');
     const size = POSE_CROP_SIZE;
@@ -119,9 +120,11 @@ export class VariantRenderer {
     let face: MeshFace = prepared;
     let rendered: MeshRendered | null = null;
     for (const op of recipe.ops) {
-      if (op.type !== 'pose') continue;
-      const { yaw, pitch, roll } = op.pose;
-      rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
+      if (op.type === 'pose') {
+        const { yaw, pitch, roll } = op.pose;
+        rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
+      } else if (op.type === 'expression') rendered = await renderExpression(face, op.expression, this.#sampler, op.strength);
+      else continue;
       face = { image: rendered.image, mesh: rendered.mesh, validity: rendered.validity };
     }
     const image = quantise(face.image);
