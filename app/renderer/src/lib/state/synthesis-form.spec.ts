@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackSummary } from '#api/synthesis.ts';
-import { buildRequest, defaultPoseForm, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import { buildRequest, defaultExpressionForm, defaultPoseForm, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
 
 const defaultPack: PackSummary = {
   id: null,
@@ -87,6 +87,19 @@ describe('synthesis form', () => {
       strength: [1, 1],
     });
     expect(defaultPoseForm().enabled).toBe(false);
+  });
+
+  it('adds the mesh expressions chosen, and none when the picker is off or empty', () => {
+    const expression = { enabled: true, expressions: ['smile' as const, 'closed-eyes' as const] };
+    const built = buildRequest(form({ expression }), [defaultPack]);
+    expect('request' in built && built.request.edits[1]).toEqual({
+      type: 'expression',
+      expressions: ['smile', 'closed-eyes'],
+      strength: [1, 1],
+    });
+    const none = buildRequest(form({ expression: { enabled: true, expressions: [] } }), [defaultPack]);
+    expect('request' in none && none.request.edits.some((e) => e.type === 'expression')).toBe(false);
+    expect(defaultExpressionForm().enabled).toBe(false);
   });
 
   it('says why it cannot start', () => {

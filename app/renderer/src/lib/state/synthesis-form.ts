@@ -1,4 +1,4 @@
-import type { DonorPolicy, EditSpec, HeadPoseSpec, LightSpec, PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
+import type { DonorPolicy, EditSpec, HeadPoseSpec, LightSpec, MeshExpression, PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 
 /** One line of the edit list: a pack direction or part, on or off, with its strength range. */
 export interface EditRow {
@@ -51,10 +51,23 @@ export const defaultPoseForm = (): PoseForm => ({
   previewIdentityId: null,
 });
 
+/** Expressions made by moving each face's own mesh; each variant takes the next chosen one. */
+export interface ExpressionForm {
+  enabled: boolean;
+  expressions: MeshExpression[];
+}
+
+export const defaultExpressionForm = (): ExpressionForm => ({
+  enabled: false,
+  expressions: ['smile', 'open-mouth', 'closed-eyes', 'raised-brows'],
+});
+
 export interface SynthesisForm {
   packKey: string;
   relight: RelightForm;
   pose: PoseForm;
+  /** Absent in forms saved before mesh expressions existed: off. */
+  expression?: ExpressionForm;
   refit: boolean;
   sources: 'all' | 'identities';
   identityIds: number[];
@@ -129,7 +142,11 @@ export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[])
   const pose: EditSpec[] = form.pose.enabled
     ? [{ type: 'pose', poses: form.pose.poses === 'custom' ? [{ ...form.pose.pose }] : undefined, strength: [1, 1] }]
     : [];
-  const edits: EditSpec[] = [...relight, ...pose].concat(
+  const expression: EditSpec[] =
+    form.expression?.enabled && form.expression.expressions.length > 0
+      ? [{ type: 'expression', expressions: [...form.expression.expressions], strength: [1, 1] }]
+      : [];
+  const edits: EditSpec[] = [...relight, ...pose, ...expression].concat(
     form.rows
       .filter((row) => row.enabled)
       .map((row) => {

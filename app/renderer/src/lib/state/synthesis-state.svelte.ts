@@ -1,7 +1,15 @@
 import type { ApiClient } from '#api/client.ts';
 import type { PackSummary, PosePreview, RelightPreview } from '#api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
-import { buildRequest, defaultPoseForm, defaultRelightForm, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import {
+  buildRequest,
+  defaultExpressionForm,
+  defaultPoseForm,
+  defaultRelightForm,
+  packKey,
+  rowsFor,
+  type SynthesisForm,
+} from './synthesis-form.ts';
 
 /** The synthesize panel: the project's generators, the form, and starting a job from it. */
 export class SynthesisState {
@@ -10,6 +18,7 @@ export class SynthesisState {
     packKey: 'default',
     relight: defaultRelightForm(),
     pose: defaultPoseForm(),
+    expression: defaultExpressionForm(),
     refit: false,
     sources: 'all',
     identityIds: [],
