@@ -70,8 +70,8 @@ export function rotateMesh(mesh: Float32Array, rotation: HeadRotation): Float32A
 
 /**
  * The mesh with its depth stretched `factor` times about its mean depth. FaceMesh's depth is
- * flatter than a head: turned as it is, a face moves too little in the image, and FaceMesh run
- * again on the result finds about 0.6 of the turn; stretched 2.5×, about 0.9 (johns, ±15–30°).
+ * flatter than a head: turned as it is, FaceMesh run again on the result finds about 0.6 of the
+ * turn (johns, ±15–30°), stretched 2.5× about 0.9, but the deeper nose and cheeks tear the image.
  */
 export function stretchDepth(mesh: Float32Array, factor: number): Float32Array {
   let mean = 0;

@@ -79,8 +79,13 @@ function inCrop(map: Float32Array, j: number, plane: number, size: number): bool
 /** Side of the crop pose variants are made at (the aligned-crop size for synthesis). */
 export const POSE_CROP_SIZE = 256;
 
-/** Depth stretch of the mesh a pose edit turns (see `stretchDepth`). */
-export const POSE_DEPTH_SCALE = 1.6;
+/**
+ * Depth stretch of the mesh a pose edit turns (see `stretchDepth`). FaceMesh's own depth (1) won on
+ * eval:pose (lfw/dev, 30 people, 127 pairs) against 1.6: landmark error to the real turned photo
+ * 0.047 vs 0.052 (20–30°), identity cosine to it 0.942 vs 0.937, face found again 99.4 % vs 97.2 %;
+ * deeper stretches turn the face further in FaceMesh's eyes (johns) but distort it more.
+ */
+export const POSE_DEPTH_SCALE = 1;
 
 /**
  * The face turned by `rotation` about its own centroid. The image is rendered from the mesh with
