@@ -5,6 +5,7 @@
  * (../shared/faces/johns); pose-lfw.png in the wild (../shared/lfw/dev: of a fixed spread of people
  * with six photos or more, the six with the widest yaw range). Pixels the variant marks as not
  * photo (padding, what the turn uncovered and the mirrored half could not fill) are shown dimmed.
+ * expressions-johns.png and expressions-lfw.png: source | each mesh expression, for the same people.
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import sharp, { type OverlayOptions } from 'sharp';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
+import { EXPRESSIONS, renderExpression } from '../app/main/synthesis/geometry/expression.ts';
 import { meshPose } from '../app/main/synthesis/geometry/head-rotation.ts';
 import { POSE_CROP_SIZE, renderPose, type MeshFace } from '../app/main/synthesis/geometry/mesh-render.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
@@ -51,6 +53,32 @@ async function sheet(file: string, headers: readonly string[], rows: readonly { 
     .composite(overlays)
     .png({ compressionLevel: 9 })
     .toFile(join(out, file));
+}
+
+/** Source | every mesh expression, for the most frontal of a person's photos. */
+async function expressionRow(photos: readonly string[], vision: VisionRuntime, sampler: GridSampler): Promise<Buffer[] | null> {
+  const faces = await AnalysedPhotoSource.analyse(
+    photos.map((path) => ({ path, identityId: 1 })),
+    vision,
+  );
+  let best: { faceId: number; mesh: Float32Array; yaw: number } | null = null;
+  for (const f of faces.faces()) {
+    const mesh = (await faces.templateMesh(f.faceId, POSE_CROP_SIZE))!;
+    const yaw = Math.abs(meshPose(mesh).yaw);
+    if (!best || yaw < best.yaw) best = { faceId: f.faceId, mesh, yaw };
+  }
+  if (!best) return null;
+  const face: MeshFace = {
+    image: await faces.alignedCrop(best.faceId, POSE_CROP_SIZE),
+    mesh: best.mesh,
+    validity: await faces.validityMask(best.faceId, POSE_CROP_SIZE),
+  };
+  const tiles = [await tile(face.image, face.validity!)];
+  for (const expression of EXPRESSIONS) {
+    const rendered = await renderExpression(face, expression, sampler);
+    tiles.push(await tile(rendered.image, rendered.validity));
+  }
+  return tiles;
 }
 
 /** One person's row, or null when fewer than two photos have a face. */
@@ -128,7 +156,25 @@ try {
   }
   lfwRows.sort((a, b) => b.spread - a.spread);
   await sheet('pose-lfw.png', headers, lfwRows.slice(0, 6));
-  console.log(`wrote ${join(out, 'pose-johns.png')} and ${join(out, 'pose-lfw.png')}`);
+
+  const expressionHeaders = ['source', ...EXPRESSIONS.map((e) => e.replace('-', ' '))];
+  for (const [file, folders] of [
+    [
+      'expressions-johns.png',
+      readdirSync(johns)
+        .sort()
+        .map((p) => join(johns, p)),
+    ],
+    ['expressions-lfw.png', candidates.slice(0, 6).map((p) => join(lfw, p))],
+  ] as const) {
+    const rows = [];
+    for (const folder of folders) {
+      const row = await expressionRow(listPhotos(folder).slice(0, 8), vision, sampler);
+      if (row) rows.push({ tiles: row, captions: [] });
+    }
+    await sheet(file, expressionHeaders, rows);
+  }
+  console.log(`wrote pose-johns.png, pose-lfw.png, expressions-johns.png and expressions-lfw.png in ${out}`);
 } finally {
   await client.close();
 }
