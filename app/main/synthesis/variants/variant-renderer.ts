@@ -55,7 +55,7 @@ export class VariantRenderer {
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, PreparedFace>;
-  readonly #meshFaces: BoundedCache<number, MeshFace>;
+  readonly #meshFaces: BoundedCache<number, MeshFace & { quantised: PlanarImage }>;
 
   readonly #onRefine: RefineProgress | undefined;
   readonly #sampler: GridSampler | null;
@@ -114,10 +114,10 @@ export class VariantRenderer {
     if (!prepared) {
       const mesh = await this.#faces.templateMesh(faceId, size);
       if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
-      prepared = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size) };
+      prepared = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size), quantised: quantise(source) };
       this.#meshFaces.set(faceId, prepared);
     }
-    let face: MeshFace = prepared;
+    let face: MeshFace = { image: prepared.image, mesh: prepared.mesh, validity: prepared.validity };
     let rendered: MeshRendered | null = null;
     for (const op of recipe.ops) {
       if (op.type === 'pose') {
@@ -141,7 +141,7 @@ export class VariantRenderer {
       // What the turn uncovered and could not fill is not photo: scoring blacks it out like padding.
       frame: { ...(await this.#frame(faceId, size)), valid: face.validity },
       latentDeltaNorm: null,
-      diversity: meanAbsoluteDifference(image, quantise(source)),
+      diversity: meanAbsoluteDifference(image, prepared.quantised),
       landmarks,
     };
   }
