@@ -8,6 +8,10 @@ import { followJob } from './job-progress.ts';
 const presets: Record<string, readonly EditSpec[]> = {
   /** Physically-based relighting from the face mesh, dealing the preset lamps in turn. */
   relight: [{ type: 'relight', strength: [1, 1] }],
+  /** The head turned from its own face mesh, dealing the preset turns in turn. */
+  pose: [{ type: 'pose', strength: [1, 1] }],
+  /** Expressions made by moving the face mesh (smile, open mouth, closed eyes, raised brows), in turn. */
+  'mesh-expression': [{ type: 'expression', expressions: ['smile', 'open-mouth', 'closed-eyes', 'raised-brows'], strength: [1, 1] }],
   hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],
   background: [{ type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] }],
   expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
@@ -30,7 +34,7 @@ export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
   usage:
     'likeness synthesize <file.likeness> [--identities 1,2 | --images 5,6] [--pack <folder> | --pack-id <n>] [--refit] ' +
-    '[--edits relight,hair,background,expression,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0]',
+    '[--edits relight,pose,mesh-expression,hair,background,expression,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0]',
   summary: 'make identity-preserving variants of a project’s faces with the default generator or a generator pack',
   switches: ['refit'],
   async run({ args, client, out }) {
