@@ -55,7 +55,7 @@ export class VariantRenderer {
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, PreparedFace>;
-  readonly #meshFaces: BoundedCache<number, MeshFace & { quantised: PlanarImage }>;
+  readonly #meshFaces: BoundedCache<number, PhotoMeshFace & { quantised: PlanarImage }>;
 
   readonly #onRefine: RefineProgress | undefined;
   readonly #sampler: GridSampler | null;
@@ -117,7 +117,7 @@ export class VariantRenderer {
       prepared = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size), quantised: quantise(source) };
       this.#meshFaces.set(faceId, prepared);
     }
-    let face: MeshFace = { image: prepared.image, mesh: prepared.mesh, validity: prepared.validity };
+    let face: PhotoMeshFace = { image: prepared.image, mesh: prepared.mesh, validity: prepared.validity };
     let rendered: MeshRendered | null = null;
     for (const op of recipe.ops) {
       if (op.type === 'pose') {
@@ -293,6 +293,9 @@ export class VariantRenderer {
     return crop;
   }
 }
+
+/** A mesh face whose validity is known (a project face's crop always has its mask). */
+type PhotoMeshFace = MeshFace & { readonly validity: Float32Array };
 
 function startKey(recipe: Recipe): string {
   return recipe.refineIterations === 0 ? `${recipe.sourceFaceId}` : `${recipe.sourceFaceId}/refined${recipe.refineIterations}`;
