@@ -8,6 +8,7 @@ import { benchCrops } from './crop-bench.ts';
 import { benchCuration } from './curation-bench.ts';
 import { benchImport } from './import-bench.ts';
 import { benchRelight } from './relight-bench.ts';
+import { benchPose } from './pose-bench.ts';
 import { benchSynthesis } from './synthesis-bench.ts';
 import { benchStylegan } from './stylegan-bench.ts';
 import { benchVision } from './vision-bench.ts';
@@ -49,6 +50,13 @@ writeBenchResult('relight', relight);
 line(
   `relight    ${relight.variantsPerSecond} variants/s at ${relight.cropSize} px with the job's scoring (ratio ${relight.ratioToJobScoring} to scoring alone); ` +
     `${relight.variantsPerSecondPhotoScoring} variants/s scored as photos (ratio ${relight.ratioToPhotoScoring}); render CPU ${relight.msPerVariant.renderCpu} ms/variant`,
+);
+
+const pose = await benchPose();
+writeBenchResult('pose-speed', pose);
+line(
+  `pose       ${pose.variantsPerSecond} variants/s at ${pose.cropSize} px with the job's scoring (ratio ${pose.ratioToJobScoring} to scoring alone); ` +
+    `face found again in ${Math.round(pose.faceFound * 100)} %; render CPU ${pose.msPerVariant.renderCpu} ms/variant`,
 );
 
 const curation = await benchCuration();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LightSpec } from './synthesis.ts';
+import { HeadPoseSpec, LightSpec } from './synthesis.ts';
 import { command } from './define.ts';
 import { CalibratedThreshold, EmbeddingModel } from './vision.ts';
 
@@ -101,6 +101,8 @@ export const VariantTile = z.object({
   decidedAt: z.string().nullable(),
   /** The target light of a relight variant (from its recipe); absent or null for other edits. */
   light: LightSpec.nullable().optional(),
+  /** The head turn of a pose variant (from its recipe, strength applied); absent or null for other edits. */
+  pose: HeadPoseSpec.nullable().optional(),
 });
 export type VariantTile = z.infer<typeof VariantTile>;
 

@@ -41,6 +41,7 @@ export const RENDERER_COMMANDS: readonly string[] = [
   'synthesis.addPack',
   'synthesis.importCheckpoint',
   'synthesis.previewRelight',
+  'synthesis.previewPose',
   'synthesis.start',
   'vision.analyze',
   'vision.summary',

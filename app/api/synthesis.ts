@@ -9,7 +9,7 @@ import { JobRef } from './jobs.ts';
 export const Occluder = z.enum(['sunglasses', 'clear-glasses', 'face-mask', 'cap', 'hand']);
 export type Occluder = z.infer<typeof Occluder>;
 
-export const SynthesisEditKind = z.enum(['relight', 'hair', 'background', 'expression', 'attribute', ...Occluder.options]);
+export const SynthesisEditKind = z.enum(['relight', 'pose', 'hair', 'background', 'expression', 'attribute', ...Occluder.options]);
 export type SynthesisEditKind = z.infer<typeof SynthesisEditKind>;
 
 const StrengthRange = z
@@ -33,6 +33,22 @@ export const LightSpec = z.object({
 });
 export type LightSpec = z.infer<typeof LightSpec>;
 
+/**
+ * A head turn in degrees, in the face mesh's own measure: yaw > 0 turns the nose toward the image's
+ * right, pitch > 0 tips the chin away, roll > 0 turns the face clockwise. Bounded where the mesh
+ * still knows the face (beyond ±45° yaw the far side would be invented).
+ */
+export const HeadPoseSpec = z.object({
+  yaw: z.number().min(-45).max(45),
+  pitch: z.number().min(-20).max(20),
+  roll: z.number().min(-15).max(15).default(0),
+});
+export type HeadPoseSpec = z.infer<typeof HeadPoseSpec>;
+
+/** Expressions made by moving the face mesh (blendshape-like displacements), texture following the mesh. */
+export const MeshExpression = z.enum(['smile', 'open-mouth', 'closed-eyes', 'raised-brows']);
+export type MeshExpression = z.infer<typeof MeshExpression>;
+
 /** One kind of edit a job applies; each variant gets one of the job's edits, in turn. */
 export const EditSpec = z.discriminatedUnion('type', [
   /**
@@ -43,6 +59,31 @@ export const EditSpec = z.discriminatedUnion('type', [
     type: z.literal('relight'),
     lights: z.array(LightSpec).min(1).max(64).optional(),
     strength: StrengthRange.default([1, 1]),
+  }),
+  /**
+   * The head turned by re-rendering its own 3D face mesh (no generator involved): each variant takes
+   * the next of `poses` (the pose presets when absent); strength (0‥1) scales the turn, so a turn
+   * never goes past the pose's own bounds.
+   */
+  z.object({
+    type: z.literal('pose'),
+    poses: z.array(HeadPoseSpec).min(1).max(64).optional(),
+    strength: z
+      .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+      .refine(([min, max]) => max >= min, 'strength range must be [min, max] with max ≥ min')
+      .default([1, 1]),
+  }),
+  /**
+   * An expression made by moving the face's own mesh (no generator involved): each variant takes the
+   * next of `expressions`; strength (0‥1) is how far.
+   */
+  z.object({
+    type: z.literal('expression'),
+    expressions: z.array(MeshExpression).min(1).max(4),
+    strength: z
+      .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+      .refine(([min, max]) => max >= min, 'strength range must be [min, max] with max ≥ min')
+      .default([1, 1]),
   }),
   z.object({ type: z.literal('direction'), name: z.string().min(1).max(128), strength: StrengthRange }),
   /**
@@ -125,6 +166,25 @@ export const RelightPreview = z.object({
 });
 export type RelightPreview = z.infer<typeof RelightPreview>;
 
+export const PosePreviewRequest = z.object({
+  /** Preview this person's first analysed face; null: the project's first. */
+  identityId: z.number().int().nullable(),
+  pose: HeadPoseSpec,
+  size: z.number().int().min(64).max(1024).default(256),
+});
+export type PosePreviewRequest = z.infer<typeof PosePreviewRequest>;
+
+export const PosePreview = z.object({
+  imageId: z.number().int(),
+  /** PNG of the turned crop as a data URL; pixels that are not photo are transparent. */
+  image: z.string(),
+  /** The face's own pose in the photo, from its mesh. */
+  source: z.object({ yaw: z.number(), pitch: z.number() }),
+  /** Why this face cannot be turned (it already faces sideways); null when it can. */
+  refused: z.string().nullable(),
+});
+export type PosePreview = z.infer<typeof PosePreview>;
+
 /** What a synthesize job made and what it refused to make, by reason (never dropped silently). */
 export const SynthesisJobSummary = z.object({
   jobId: z.number().int(),
@@ -136,6 +196,8 @@ export type SynthesisJobSummary = z.infer<typeof SynthesisJobSummary>;
 export const synthesisCommands = {
   /** One source face under one light, before a batch runs. */
   'synthesis.previewRelight': command(RelightPreviewRequest, RelightPreview),
+  /** One source face turned to one pose, before a batch runs. */
+  'synthesis.previewPose': command(PosePreviewRequest, PosePreview),
   'synthesis.packs': command(z.object({}), z.array(PackSummary)),
   /** Validates a pack folder (manifest, files, hashes, graph signatures, a probe run) and registers it. */
   'synthesis.addPack': command(z.object({ path: z.string().min(1).max(4096) }), PackSummary),

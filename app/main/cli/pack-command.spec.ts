@@ -28,7 +28,7 @@ describe('likeness pack import: arguments', () => {
       { name: 'age' },
     ]);
     expect(() => parseDirections('smile=a.npy:0-8:grin')).toThrow(
-      /edit "grin" is not one of relight, hair, background, expression, attribute/,
+      /edit "grin" is not one of relight, pose, hair, background, expression, attribute/,
     );
     expect(() => parseDirections('Smile')).toThrow(/"Smile" is not name=file/);
   });

@@ -10,10 +10,11 @@ describe('likeness synthesize --edits', () => {
     ]);
     expect(edits('relight')).toEqual([{ type: 'relight', strength: [1, 1] }]);
     expect(edits('relight-linear')).toHaveLength(3);
+    expect(edits('pose,mesh-expression').map((e) => e.type)).toEqual(['pose', 'expression']);
   });
 
   it('names what it does not understand', () => {
-    expect(() => edits('tan')).toThrow(/unknown edit "tan": use relight, hair, background, expression/);
+    expect(() => edits('tan')).toThrow(/unknown edit "tan": use relight, pose, mesh-expression, hair, background, expression/);
     expect(() => edits('mix:hair:strangers:0:1')).toThrow(/donor policy must be one of same-identity, other-identities, random/);
     expect(() => edits('direction:smile:a:1')).toThrow(/not a number: "a"/);
   });

@@ -14,6 +14,10 @@ import { runShardWorker, shardUsage, type ShardJob } from './shard-worker.ts';
 export const presets: Record<string, readonly EditSpec[]> = {
   /** Physically-based relighting from the face mesh, dealing the preset lamps in turn. */
   relight: [{ type: 'relight', strength: [1, 1] }],
+  /** The head turned from its own face mesh, dealing the preset turns in turn. */
+  pose: [{ type: 'pose', strength: [1, 1] }],
+  /** Expressions made by moving the face mesh (smile, open mouth, closed eyes, raised brows), in turn. */
+  'mesh-expression': [{ type: 'expression', expressions: ['smile', 'open-mouth', 'closed-eyes', 'raised-brows'], strength: [1, 1] }],
   hair: [{ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] }],
   background: [{ type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.8, 1] }],
   expression: [{ type: 'mix', parts: ['eyes', 'brows', 'mouth'], donors: 'same-identity', strength: [0.8, 1] }],
@@ -38,7 +42,7 @@ export const synthesizeCommand: CliCommand = {
   name: 'synthesize',
   usage:
     'likeness synthesize <file.likeness> [--identities 1,2 | --images 5,6] [--pack <folder> | --pack-id <n>] [--refit] ' +
-    '[--edits relight,hair,background,expression,occlusion,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0] ' +
+    '[--edits relight,pose,mesh-expression,hair,background,expression,occlusion,relight-linear,direction:NAME:MIN:MAX,mix:PART+PART:POLICY:MIN:MAX] [--variants 8] [--seed 0] [--refine 0] ' +
     `[--fit-only | ${shardUsage}]`,
   summary:
     'make identity-preserving variants of a project’s faces with the default generator or a generator pack; --fit-only fits ' +

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '#api/curation.ts';
-import { LightSpec } from '#api/synthesis.ts';
+import { HeadPoseSpec, LightSpec } from '#api/synthesis.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { and, filterCondition, groupColumn, groupCondition, orderBy, STATUS_SQL } from './variant-sql.ts';
 import { originalKey } from '../media/media-keys.ts';
@@ -38,13 +38,15 @@ interface TileRow {
   decided_by: string | null;
   decided_at: string | null;
   light: string | null;
+  pose: string | null;
 }
 
 const FROM_VARIANTS = 'FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id';
 const SELECT_TILES = `SELECT v.id, v.source_image_id, v.identity_id, n.name AS identity_name, v.ordinal, v.edit_kind,
     v.strength, v.seed, v.file_key, v.width, v.height, v.id_to_source, v.id_to_centroid, v.nearest_other_identity_id,
     o.name AS nearest_other_name, v.id_to_nearest_other, v.diversity, ${STATUS_SQL} AS status, d.decided_by, d.decided_at,
-    CASE WHEN json_valid(v.recipe) THEN json_extract(v.recipe, '$.ops[0].light') END AS light
+    CASE WHEN json_valid(v.recipe) THEN json_extract(v.recipe, '$.ops[0].light') END AS light,
+    CASE WHEN json_valid(v.recipe) THEN json_extract(v.recipe, '$.ops[0].pose') END AS pose
   ${FROM_VARIANTS} LEFT JOIN identities n ON n.id = v.identity_id LEFT JOIN identities o ON o.id = v.nearest_other_identity_id`;
 
 /**
@@ -154,7 +156,18 @@ function toTile(row: TileRow): VariantTile {
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
     light: tileLight(row.light),
+    pose: tilePose(row.pose, row.strength),
   };
+}
+
+/** The pose variant's head turn as applied (the recipe's pose × strength); null for other edits. */
+function tilePose(json: string | null, strength: number): HeadPoseSpec | null {
+  if (!json) return null;
+  const parsed = HeadPoseSpec.safeParse(JSON.parse(json));
+  if (!parsed.success) return null;
+  const { yaw, pitch, roll } = parsed.data;
+  const scaled = (v: number, limit: number) => Math.max(-limit, Math.min(limit, Math.round(v * strength * 10) / 10));
+  return { yaw: scaled(yaw, 45), pitch: scaled(pitch, 20), roll: scaled(roll, 15) };
 }
 
 /** The relight variant's target light from its recipe; null for other edits (or a recipe this version cannot read). */

@@ -15,6 +15,9 @@ import { loadGeneratorPack } from './packs/pack-loader.ts';
 import { PackManifest } from './packs/pack-manifest.ts';
 import { encodeVariantPng } from './variants/png-encoding.ts';
 import { prepareRelight, renderRelight } from './relight/relight-face.ts';
+import { GridSampler } from './geometry/grid-sampler.ts';
+import { meshPose, poseRefusal } from './geometry/head-rotation.ts';
+import { encodePreviewPng, renderPose } from './geometry/mesh-render.ts';
 import { ProjectFaceSource } from './sources/project-face-source.ts';
 import { projectCentroids, visionIdentityScorer } from './sources/project-identity-scorer.ts';
 import { importCheckpointBesideProject } from './stylegan/project-checkpoint-import.ts';
@@ -59,6 +62,34 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
         imageId: face.imageId,
         image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`,
         estimated: { azimuth, elevation, ambient },
+      };
+    },
+    'synthesis.previewPose': async ({ identityId, pose, size }) => {
+      const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
+      const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
+      if (!face)
+        throw new ApiError(
+          'NOT_FOUND',
+          identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`,
+        );
+      const mesh = await faces.templateMesh(face.faceId, size);
+      if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
+      const image = await faces.alignedCrop(face.faceId, size);
+      const { yaw, pitch } = meshPose(mesh);
+      const refused = poseRefusal(mesh);
+      const turned = refused
+        ? { image, validity: await faces.validityMask(face.faceId, size) }
+        : await renderPose(
+            { image, mesh, validity: await faces.validityMask(face.faceId, size) },
+            pose,
+            new GridSampler(sharedInferenceClient()),
+          );
+      const png = await encodePreviewPng(turned.image, turned.validity);
+      return {
+        imageId: face.imageId,
+        image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`,
+        source: { yaw: Math.round(yaw * 10) / 10, pitch: Math.round(pitch * 10) / 10 },
+        refused,
       };
     },
     'synthesis.start': (request) => {

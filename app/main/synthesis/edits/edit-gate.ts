@@ -3,6 +3,7 @@ import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
 import { buildRegionMasks } from './region-masks.ts';
+import { poseRefusal } from '../geometry/head-rotation.ts';
 
 /** Why a planned variant was not produced; counted per job and shown in its summary. */
 export const skipReasons = {
@@ -10,6 +11,8 @@ export const skipReasons = {
   'no-matte': 'hair/background swap without a person matte on both faces',
   'region-padding': 'the swapped region is padding on the source or the donor',
   'realism-clipped': 'the result clips to black or white where the photo does not',
+  'profile-source': 'the face already faces sideways (mesh yaw beyond 45°): it is not turned further',
+  'no-mesh': 'the face has no 3D face mesh to re-render',
 } as const;
 export type SkipReason = keyof typeof skipReasons;
 
@@ -52,6 +55,7 @@ export class EditGate {
         detail: `${Math.round(share * 100)}% of the crop is photo (needs ${MIN_SOURCE_VALID_SHARE * 100}%)`,
       };
     }
+    if (recipe.ops.some((op) => op.type === 'pose')) return this.#poseRefusal(recipe.sourceFaceId);
     const swap = swapOf(recipe);
     if (!swap) return null;
     for (const [role, faceId] of [
@@ -99,6 +103,13 @@ export class EditGate {
     return share > MAX_NEWLY_CLIPPED_SHARE
       ? { reason: 'realism-clipped', detail: `${(share * 100).toFixed(1)}% of the photo's pixels clip` }
       : null;
+  }
+
+  async #poseRefusal(faceId: number): Promise<Skip | null> {
+    const mesh = await this.#faces.templateMesh(faceId, this.#size);
+    if (!mesh) return { reason: 'no-mesh', detail: `face ${faceId} has no face mesh: run face analysis again` };
+    const refused = poseRefusal(mesh);
+    return refused ? { reason: 'profile-source', detail: refused } : null;
   }
 
   async #validShare(faceId: number): Promise<number> {

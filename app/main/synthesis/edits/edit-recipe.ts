@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LightSpec, Occluder } from '#api/synthesis.ts';
+import { HeadPoseSpec, LightSpec, MeshExpression, Occluder } from '#api/synthesis.ts';
 import { EditKind } from '../packs/pack-manifest.ts';
 
 /**
@@ -9,6 +9,10 @@ import { EditKind } from '../packs/pack-manifest.ts';
 export const RecipeOp = z.discriminatedUnion('type', [
   /** Physically-based relighting to `light`; strength 1 goes all the way, 0.5 half way (in log shading). */
   z.object({ type: z.literal('relight'), light: LightSpec, strength: z.number() }),
+  /** The head turned by `pose` × strength, re-rendered from its own face mesh. */
+  z.object({ type: z.literal('pose'), pose: HeadPoseSpec, strength: z.number() }),
+  /** An expression made by moving the face mesh, `strength` of the way. */
+  z.object({ type: z.literal('expression'), expression: MeshExpression, strength: z.number() }),
   z.object({ type: z.literal('direction'), name: z.string(), strength: z.number() }),
   /**
    * An accessory drawn in the face's 3D frame. `style` picks among its looks (lens tint, mask

@@ -4,6 +4,7 @@ import type { SourceFace } from '../sources/face-source.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
 import type { EditKind } from '../packs/pack-manifest.ts';
 import { RELIGHT_PRESETS } from '../relight/light-spec.ts';
+import { POSE_PRESETS } from '../geometry/head-rotation.ts';
 import { deriveSeed, SeededRandom } from '../../core/seeded-random.ts';
 
 /** Faces donors are drawn from, indexed once per job. */
@@ -86,6 +87,17 @@ export function planRecipe(
     const occluder = occluders[turn % occluders.length];
     op = { type: 'occlusion', occluder, style: random.uniform(0, 1), side: random.uniform(0, 1) < 0.5 ? 'left' : 'right', strength };
     editKind = occluder;
+  } else if (edit.type === 'pose') {
+    // Dealt in turn like lights: a source's pose variants cover distinct turns.
+    const poses = edit.poses ?? POSE_PRESETS;
+    const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(poses.length);
+    op = { type: 'pose', pose: poses[turn % poses.length], strength };
+    editKind = 'pose';
+  } else if (edit.type === 'expression') {
+    const turn =
+      Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(edit.expressions.length);
+    op = { type: 'expression', expression: edit.expressions[turn % edit.expressions.length], strength };
+    editKind = 'expression';
   } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
     editKind = pack.directions.get(edit.name)!.edit;

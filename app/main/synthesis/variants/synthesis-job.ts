@@ -11,6 +11,7 @@ import { resolveJobPack } from './pack-resolver.ts';
 import { checkEdits, DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
 import { VariantRenderer } from './variant-renderer.ts';
+import { GridSampler } from '../geometry/grid-sampler.ts';
 import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
 
 export interface SynthesisJobDeps {
@@ -60,6 +61,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     if (problems.length > 0) throw new Error(problems.join('; '));
     const donors = new DonorPool(allFaces);
     const renderer = new VariantRenderer(pack, deps.faces, deps.scorer, {
+      sampler: new GridSampler(deps.runtime),
       onRefine: (faceId, iteration, iterations) =>
         context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
     });
@@ -124,6 +126,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
           nearestOtherIdentityId: scores[i].nearestOtherId,
           idToNearestOther: scores[i].toNearestOther,
           diversity: variant.diversity,
+          landmarks: variant.landmarks ?? null,
         });
       }
       // In planned order, not gate refusals before realism ones: the rows then come out the same

@@ -10,6 +10,9 @@ import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
 import { renderOcclusion } from '../occlusion/render-occlusion.ts';
+import type { GridSampler } from '../geometry/grid-sampler.ts';
+import { POSE_CROP_SIZE, renderPose, type MeshFace, type MeshRendered } from '../geometry/mesh-render.ts';
+import { renderExpression } from '../geometry/expression.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -27,6 +30,11 @@ export interface RenderedVariant {
   readonly latentDeltaNorm: number | null;
   /** Mean absolute pixel difference to the source (0‥1): near 0 flags a near-duplicate. */
   readonly diversity: number;
+  /**
+   * For edits that move the face (pose): its re-projected mesh, 468 × (x, y, z, valid) in variant
+   * pixels, valid 0 where a point left the crop or is hidden. Absent for edits that move nothing.
+   */
+  readonly landmarks?: Float32Array | null;
 }
 
 const CACHE_LIMIT = 256;
@@ -48,8 +56,10 @@ export class VariantRenderer {
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, { face: PreparedFace; mesh: Float32Array }>;
+  readonly #meshFaces: BoundedCache<number, PhotoMeshFace & { quantised: PlanarImage }>;
 
   readonly #onRefine: RefineProgress | undefined;
+  readonly #sampler: GridSampler | null;
   /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
   readonly outputSize: number;
   /** What may be made, and how swaps are blended: at `outputSize`. */
@@ -60,34 +70,81 @@ export class VariantRenderer {
     pack: GeneratorPack,
     faces: FaceSource,
     scorer: IdentityScorer | null,
-    options: { cacheLimit?: number; onRefine?: RefineProgress } = {},
+    options: { cacheLimit?: number; onRefine?: RefineProgress; sampler?: GridSampler } = {},
   ) {
     const cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
     this.#pack = pack;
     this.#faces = faces;
     this.#scorer = scorer;
     this.#onRefine = options.onRefine;
+    this.#sampler = options.sampler ?? null;
     this.#latents = new BoundedCache(cacheLimit);
     this.#crops = new BoundedCache(cacheLimit);
     this.#frames = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
     this.#relightFaces = new BoundedCache(cacheLimit);
+    this.#meshFaces = new BoundedCache(cacheLimit);
     this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
     this.gate = new EditGate(faces, this.outputSize);
   }
 
   async render(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
     const isRelight = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'relight' || op.type === 'occlusion');
+    const isPose = (recipe: Recipe) => recipe.ops.every((op) => op.type === 'pose' || op.type === 'expression');
     const latent = await this.#renderLatent(
-      recipes.filter((r) => !isRelight(r)),
+      recipes.filter((r) => !isRelight(r) && !isPose(r)),
       signal,
     );
     const results: RenderedVariant[] = [];
     for (const recipe of recipes) {
       signal?.throwIfAborted();
-      results.push(isRelight(recipe) ? await this.#renderRelight(recipe) : latent.shift()!);
+      if (isRelight(recipe)) results.push(await this.#renderRelight(recipe));
+      else if (isPose(recipe)) results.push(await this.#renderPose(recipe));
+      else results.push(latent.shift()!);
     }
     return results;
+  }
+
+  /** The head turned or the expression changed by re-rendering its own mesh: no generator pass, at the pose crop size. */
+  async #renderPose(recipe: Recipe): Promise<RenderedVariant> {
+    if (!this.#sampler) throw new Error('pose edits resample through the inference worker: the renderer was made without one');
+    const size = POSE_CROP_SIZE;
+    const faceId = recipe.sourceFaceId;
+    const source = await this.#crop(faceId, size);
+    let prepared = this.#meshFaces.get(faceId);
+    if (!prepared) {
+      const mesh = await this.#faces.templateMesh(faceId, size);
+      if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
+      prepared = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size), quantised: quantise(source) };
+      this.#meshFaces.set(faceId, prepared);
+    }
+    let face: PhotoMeshFace = { image: prepared.image, mesh: prepared.mesh, validity: prepared.validity };
+    let rendered: MeshRendered | null = null;
+    for (const op of recipe.ops) {
+      if (op.type === 'pose') {
+        const { yaw, pitch, roll } = op.pose;
+        rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
+      } else if (op.type === 'expression') rendered = await renderExpression(face, op.expression, this.#sampler, op.strength);
+      else continue;
+      face = { image: rendered.image, mesh: rendered.mesh, validity: rendered.validity };
+    }
+    const image = quantise(face.image);
+    const landmarks = new Float32Array((rendered!.mesh.length / 3) * 4);
+    for (let p = 0; p < rendered!.landmarkValid.length; p += 1) {
+      landmarks.set(rendered!.mesh.subarray(p * 3, p * 3 + 3), p * 4);
+      landmarks[p * 4 + 3] = rendered!.landmarkValid[p];
+    }
+    return {
+      recipe,
+      image,
+      png: await encodeVariantPng(image),
+      source,
+      // What the turn uncovered and could not fill is not photo: scoring blacks it out like padding.
+      frame: { ...(await this.#frame(faceId, size)), valid: face.validity },
+      latentDeltaNorm: null,
+      diversity: meanAbsoluteDifference(image, prepared.quantised),
+      landmarks,
+    };
   }
 
   /**
@@ -244,6 +301,9 @@ export class VariantRenderer {
     return crop;
   }
 }
+
+/** A mesh face whose validity is known (a project face's crop always has its mask). */
+type PhotoMeshFace = MeshFace & { readonly validity: Float32Array };
 
 function startKey(recipe: Recipe): string {
   return recipe.refineIterations === 0 ? `${recipe.sourceFaceId}` : `${recipe.sourceFaceId}/refined${recipe.refineIterations}`;

@@ -21,6 +21,8 @@ export interface VariantRow {
   readonly nearestOtherIdentityId: number | null;
   readonly idToNearestOther: number | null;
   readonly diversity: number;
+  /** The re-projected mesh of an edit that moves the face (see `RenderedVariant.landmarks`). */
+  readonly landmarks?: Float32Array | null;
 }
 
 /** A planned variant that was not produced, and why (see `SkipReason`). */
@@ -87,11 +89,26 @@ export function insertVariants(db: ProjectDatabase, rows: readonly VariantRow[],
     `INSERT OR IGNORE INTO variant_skips (job_id, source_image_id, ordinal, edit_kind, reason, detail)
      VALUES (@jobId, @sourceImageId, @ordinal, @editKind, @reason, @detail)`,
   );
+  const landmarks = db.prepare(
+    `INSERT OR IGNORE INTO variant_landmarks (variant_id, points)
+     SELECT id, ? FROM variants WHERE job_id = ? AND source_image_id = ? AND ordinal = ?`,
+  );
   const createdAt = new Date().toISOString();
   db.transaction(() => {
-    for (const row of rows) insert.run({ ...row, createdAt });
+    for (const { landmarks: points, ...row } of rows) {
+      insert.run({ ...row, createdAt });
+      if (points)
+        landmarks.run(Buffer.from(points.buffer, points.byteOffset, points.byteLength), row.jobId, row.sourceImageId, row.ordinal);
+    }
     for (const row of skips) skip.run(row);
   })();
+}
+
+/** A variant's stored landmarks, 468 × (x, y, z, valid), or null for an edit that moves no point. */
+export function variantLandmarks(db: ProjectDatabase, variantId: number): Float32Array | null {
+  const row = db.prepare('SELECT points FROM variant_landmarks WHERE variant_id = ?').get(variantId) as { points: Buffer } | undefined;
+  if (!row) return null;
+  return new Float32Array(row.points.buffer.slice(row.points.byteOffset, row.points.byteOffset + row.points.byteLength));
 }
 
 /** How many planned variants a job skipped, by reason (most frequent first). */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PackSummary } from '#api/synthesis.ts';
-import { buildRequest, defaultOcclusionForm, defaultRelightForm, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import {
+  buildRequest,
+  defaultExpressionForm,
+  defaultOcclusionForm,
+  defaultPoseForm,
+  defaultRelightForm,
+  rowsFor,
+  type SynthesisForm,
+} from './synthesis-form.ts';
 
 const defaultPack: PackSummary = {
   id: null,
@@ -25,6 +33,7 @@ function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
     packKey: 'default',
     relight: defaultRelightForm(),
     occlusion: defaultOcclusionForm(),
+    pose: defaultPoseForm(),
     refit: false,
     sources: 'all',
     identityIds: [],
@@ -86,6 +95,33 @@ describe('synthesis form', () => {
     expect(buildRequest(form({ occlusion: { enabled: true, occluders: [] } }), [defaultPack])).toEqual({
       problem: 'Pick at least one occluder, or switch occlusion off.',
     });
+  });
+
+  it('adds the pose edit after relighting when switched on: the presets, or the one turn set on the pad', () => {
+    const presets = buildRequest(form({ pose: { ...defaultPoseForm(), enabled: true } }), [defaultPack]);
+    expect('request' in presets && presets.request.edits.slice(0, 2).map((e) => e.type)).toEqual(['relight', 'pose']);
+    expect('request' in presets && presets.request.edits[1]).toEqual({ type: 'pose', poses: undefined, strength: [1, 1] });
+    const pose = { ...defaultPoseForm(), enabled: true, poses: 'custom' as const, pose: { yaw: -30, pitch: 10, roll: 5 } };
+    const custom = buildRequest(form({ pose }), [defaultPack]);
+    expect('request' in custom && custom.request.edits[1]).toEqual({
+      type: 'pose',
+      poses: [{ yaw: -30, pitch: 10, roll: 5 }],
+      strength: [1, 1],
+    });
+    expect(defaultPoseForm().enabled).toBe(false);
+  });
+
+  it('adds the mesh expressions chosen, and none when the picker is off or empty', () => {
+    const expression = { enabled: true, expressions: ['smile' as const, 'closed-eyes' as const] };
+    const built = buildRequest(form({ expression }), [defaultPack]);
+    expect('request' in built && built.request.edits[1]).toEqual({
+      type: 'expression',
+      expressions: ['smile', 'closed-eyes'],
+      strength: [1, 1],
+    });
+    const none = buildRequest(form({ expression: { enabled: true, expressions: [] } }), [defaultPack]);
+    expect('request' in none && none.request.edits.some((e) => e.type === 'expression')).toBe(false);
+    expect(defaultExpressionForm().enabled).toBe(false);
   });
 
   it('says why it cannot start', () => {

@@ -1,4 +1,13 @@
-import { Occluder, type DonorPolicy, type EditSpec, type LightSpec, type PackSummary, type SynthesizeRequest } from '#api/synthesis.ts';
+import {
+  Occluder,
+  type DonorPolicy,
+  type EditSpec,
+  type HeadPoseSpec,
+  type LightSpec,
+  type MeshExpression,
+  type PackSummary,
+  type SynthesizeRequest,
+} from '#api/synthesis.ts';
 
 /** One line of the edit list: a pack direction or part, on or off, with its strength range. */
 export interface EditRow {
@@ -52,10 +61,43 @@ export const occluderLabels: Record<Occluder, string> = {
   hand: 'Hand over the face',
 };
 
+/**
+ * Turning the head from each face's own 3D mesh. 'presets' deals the product's turns (yaw ±15°,
+ * ±30°, pitch ±15°) in turn; 'custom' gives every pose variant the one turn set on the pad.
+ */
+export interface PoseForm {
+  enabled: boolean;
+  poses: 'presets' | 'custom';
+  pose: HeadPoseSpec;
+  /** Which person the preview shows (null: the project's first face). */
+  previewIdentityId: number | null;
+}
+
+export const defaultPoseForm = (): PoseForm => ({
+  enabled: false,
+  poses: 'presets',
+  pose: { yaw: 20, pitch: 0, roll: 0 },
+  previewIdentityId: null,
+});
+
+/** Expressions made by moving each face's own mesh; each variant takes the next chosen one. */
+export interface ExpressionForm {
+  enabled: boolean;
+  expressions: MeshExpression[];
+}
+
+export const defaultExpressionForm = (): ExpressionForm => ({
+  enabled: false,
+  expressions: ['smile', 'open-mouth', 'closed-eyes', 'raised-brows'],
+});
+
 export interface SynthesisForm {
   packKey: string;
   relight: RelightForm;
   occlusion: OcclusionForm;
+  pose: PoseForm;
+  /** Absent in forms saved before mesh expressions existed: off. */
+  expression?: ExpressionForm;
   refit: boolean;
   sources: 'all' | 'identities';
   identityIds: number[];
@@ -72,6 +114,7 @@ export interface SynthesisForm {
  */
 const defaultDonors: Partial<Record<EditRow['edit'], DonorPolicy>> = {
   relight: 'same-identity',
+  pose: 'same-identity',
   hair: 'other-identities',
   background: 'other-identities',
   expression: 'same-identity',
@@ -131,7 +174,14 @@ export function buildRequest(form: SynthesisForm, packs: readonly PackSummary[])
   const occlusion: EditSpec[] = form.occlusion.enabled
     ? [{ type: 'occlusion', occluders: Occluder.options.filter((o) => form.occlusion.occluders.includes(o)), strength: [1, 1] }]
     : [];
-  const edits: EditSpec[] = [...relight, ...occlusion].concat(
+  const pose: EditSpec[] = form.pose.enabled
+    ? [{ type: 'pose', poses: form.pose.poses === 'custom' ? [{ ...form.pose.pose }] : undefined, strength: [1, 1] }]
+    : [];
+  const expression: EditSpec[] =
+    form.expression?.enabled && form.expression.expressions.length > 0
+      ? [{ type: 'expression', expressions: [...form.expression.expressions], strength: [1, 1] }]
+      : [];
+  const edits: EditSpec[] = [...relight, ...pose, ...expression, ...occlusion].concat(
     form.rows
       .filter((row) => row.enabled)
       .map((row) => {

@@ -1,7 +1,16 @@
 import type { ApiClient } from '#api/client.ts';
-import type { PackSummary, RelightPreview } from '#api/synthesis.ts';
+import type { PackSummary, PosePreview, RelightPreview } from '#api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
-import { buildRequest, defaultOcclusionForm, defaultRelightForm, packKey, rowsFor, type SynthesisForm } from './synthesis-form.ts';
+import {
+  buildRequest,
+  defaultExpressionForm,
+  defaultOcclusionForm,
+  defaultPoseForm,
+  defaultRelightForm,
+  packKey,
+  rowsFor,
+  type SynthesisForm,
+} from './synthesis-form.ts';
 
 /** The synthesize panel: the project's generators, the form, and starting a job from it. */
 export class SynthesisState {
@@ -10,6 +19,8 @@ export class SynthesisState {
     packKey: 'default',
     relight: defaultRelightForm(),
     occlusion: defaultOcclusionForm(),
+    pose: defaultPoseForm(),
+    expression: defaultExpressionForm(),
     refit: false,
     sources: 'all',
     identityIds: [],
@@ -21,6 +32,8 @@ export class SynthesisState {
   starting = $state(false);
   preview = $state.raw<RelightPreview | null>(null);
   previewing = $state(false);
+  posePreview = $state.raw<PosePreview | null>(null);
+  posePreviewing = $state(false);
   addingPack = $state(false);
   readonly pack = $derived(this.packs.find((p) => packKey(p) === this.form.packKey) ?? null);
   readonly built = $derived(buildRequest(this.form, this.packs));
@@ -76,6 +89,19 @@ export class SynthesisState {
       this.#notices.report(error, 'Previewing the light');
     } finally {
       this.previewing = false;
+    }
+  }
+
+  /** One source turned to the pad's pose, before a batch runs. */
+  async previewPose(): Promise<void> {
+    this.posePreviewing = true;
+    try {
+      const { pose, previewIdentityId } = this.form.pose;
+      this.posePreview = await this.#client.call('synthesis.previewPose', { identityId: previewIdentityId, pose: { ...pose }, size: 256 });
+    } catch (error) {
+      this.#notices.report(error, 'Previewing the head turn');
+    } finally {
+      this.posePreviewing = false;
     }
   }
 

@@ -51,6 +51,12 @@ describe('SynthesisPanel', () => {
         image: 'data:image/png;base64,iVBORw0KGgo=',
         estimated: { azimuth: -4, elevation: 12, ambient: 0.3 },
       }),
+      'synthesis.previewPose': () => ({
+        imageId: 4,
+        image: 'data:image/png;base64,iVBORw0KGgo=',
+        source: { yaw: 3.2, pitch: -1 },
+        refused: null,
+      }),
     });
     const app = new AppState(backend);
     component = mount(App, { target, props: { app } });
@@ -167,5 +173,49 @@ describe('SynthesisPanel', () => {
     expect(q('relight-preview-result')?.querySelector('img')?.getAttribute('src')).toMatch(/^data:image\/png/);
     const glyphs = [...target.querySelectorAll<HTMLElement>('[data-testid="light-glyph"]')].map((g) => g.getAttribute('aria-label'));
     expect(glyphs).toEqual(['light azimuth −70°, elevation +15°', 'light azimuth −4°, elevation +12°']);
+  });
+
+  it('sets a head turn on the pose pad, previews it on one source, and asks for exactly that turn', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    expect(q('pose-pad')).toBeNull();
+    q('pose-enabled')!.click();
+    flushSync();
+    const pad = q('pose-pad')!;
+    pad.getBoundingClientRect = () => ({
+      left: 0,
+      top: 0,
+      width: 100,
+      height: 100,
+      right: 100,
+      bottom: 100,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    });
+    // Three quarters to the right and a quarter down: yaw +22.5 → 23, pitch −10.
+    pad.dispatchEvent(new PointerEvent('pointerdown', { clientX: 75, clientY: 75, bubbles: true }));
+    flushSync();
+    expect(q('pose-angles')?.textContent).toBe('yaw +23° · pitch −10°');
+    pad.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+    flushSync();
+    expect(pad.dataset.yaw).toBe('18');
+    q('pose-preview')!.click();
+    await settle();
+    flushSync();
+    expect(backend.callsOf('synthesis.previewPose')).toEqual([{ identityId: null, pose: { yaw: 18, pitch: -10, roll: 0 }, size: 256 }]);
+    expect(q('pose-preview-result')?.textContent).toMatch(/faces yaw 3°/);
+    const custom = [...target.querySelectorAll<HTMLInputElement>('[data-testid="synthesis-pose"] input[type="radio"]')].find(
+      (r) => r.value === 'custom',
+    )!;
+    custom.click();
+    flushSync();
+    q('synthesis-start')!.click();
+    await settle();
+    const [request] = backend.callsOf('synthesis.start') as { edits: unknown[] }[];
+    expect(request.edits).toContainEqual({ type: 'pose', poses: [{ yaw: 18, pitch: -10, roll: 0 }], strength: [1, 1] });
   });
 });

@@ -1,0 +1,95 @@
+import { headPose } from '../../vision/face-quality.ts';
+
+/**
+ * A head rotation in degrees, in the mesh's own measure (`headPose`): yaw > 0 turns the nose toward
+ * the image's right, pitch > 0 tips the chin away from the camera, roll > 0 turns the face clockwise
+ * in the image. Turning a mesh by (yaw, pitch) raises its measured yaw and pitch by about as much.
+ */
+export interface HeadRotation {
+  readonly yaw: number;
+  readonly pitch: number;
+  readonly roll: number;
+}
+
+/** How far a pose edit may turn a head: beyond these the mesh's unseen side would be mostly invented. */
+export const POSE_LIMITS = { yaw: 45, pitch: 20, roll: 15 } as const;
+
+/**
+ * The turns a pose edit deals when the job names none: both ways in yaw at two depths, the larger
+ * with a little pitch and roll, as in-the-wild photos vary (LFW's mesh yaw spans about ±40°).
+ */
+export const POSE_PRESETS: readonly HeadRotation[] = [
+  { yaw: -15, pitch: 0, roll: 0 },
+  { yaw: 15, pitch: 0, roll: 0 },
+  { yaw: -30, pitch: 5, roll: -5 },
+  { yaw: 30, pitch: -5, roll: 5 },
+  { yaw: 0, pitch: 15, roll: 0 },
+  { yaw: 0, pitch: -15, roll: 0 },
+];
+
+/** A source whose mesh yaw is beyond this already shows one side only: it is not turned further. */
+export const MAX_SOURCE_YAW = 45;
+
+const MESH_POINTS = 468;
+
+/** Row-major 3 × 3 rotation, applied yaw first, then pitch, then roll (x right, y down, z away from the camera). */
+export function rotationMatrix({ yaw, pitch, roll }: HeadRotation): Float64Array {
+  const rad = Math.PI / 180;
+  const [cy, sy] = [Math.cos(yaw * rad), Math.sin(yaw * rad)];
+  const [cp, sp] = [Math.cos(pitch * rad), Math.sin(pitch * rad)];
+  const [cr, sr] = [Math.cos(roll * rad), Math.sin(roll * rad)];
+  const yawM = [cy, 0, -sy, 0, 1, 0, sy, 0, cy];
+  const pitchM = [1, 0, 0, 0, cp, -sp, 0, sp, cp];
+  const rollM = [cr, -sr, 0, sr, cr, 0, 0, 0, 1];
+  return Float64Array.from(multiply(rollM, multiply(pitchM, yawM)));
+}
+
+function multiply(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(9).fill(0);
+  for (let i = 0; i < 3; i += 1)
+    for (let j = 0; j < 3; j += 1) for (let k = 0; k < 3; k += 1) out[i * 3 + j] += a[i * 3 + k] * b[k * 3 + j];
+  return out;
+}
+
+/**
+ * The mesh (468 × x, y, z in crop pixels) turned about its own centroid. The projection is
+ * orthographic, as FaceMesh's is, so the face stays where it was in the crop.
+ */
+export function rotateMesh(mesh: Float32Array, rotation: HeadRotation): Float32Array {
+  if (mesh.length !== MESH_POINTS * 3) throw new Error(`expected ${MESH_POINTS} × 3 mesh values, got ${mesh.length}`);
+  const r = rotationMatrix(rotation);
+  const c = [0, 0, 0];
+  for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) c[k] += mesh[p * 3 + k] / MESH_POINTS;
+  const out = new Float32Array(mesh.length);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    const d = [mesh[p * 3] - c[0], mesh[p * 3 + 1] - c[1], mesh[p * 3 + 2] - c[2]];
+    for (let k = 0; k < 3; k += 1) out[p * 3 + k] = c[k] + r[k * 3] * d[0] + r[k * 3 + 1] * d[1] + r[k * 3 + 2] * d[2];
+  }
+  return out;
+}
+
+/**
+ * The mesh with its depth stretched `factor` times about its mean depth. FaceMesh's depth is
+ * flatter than a head: turned as it is, FaceMesh run again on the result finds about 0.6 of the
+ * turn (johns, ±15–30°), stretched 2.5× about 0.9, but the deeper nose and cheeks tear the image.
+ */
+export function stretchDepth(mesh: Float32Array, factor: number): Float32Array {
+  let mean = 0;
+  for (let p = 0; p < MESH_POINTS; p += 1) mean += mesh[p * 3 + 2] / MESH_POINTS;
+  const out = Float32Array.from(mesh);
+  for (let p = 0; p < MESH_POINTS; p += 1) out[p * 3 + 2] = mean + (mesh[p * 3 + 2] - mean) * factor;
+  return out;
+}
+
+/** The mesh's yaw and pitch in degrees, as face analysis measures them. */
+export function meshPose(mesh: Float32Array): { yaw: number; pitch: number } {
+  return headPose(mesh);
+}
+
+/** Why a source cannot be turned, or null when it can. */
+export function poseRefusal(mesh: Float32Array): string | null {
+  const { yaw } = meshPose(mesh);
+  return Math.abs(yaw) > MAX_SOURCE_YAW
+    ? `the face is already turned ${Math.abs(yaw).toFixed(0)}° ${yaw > 0 ? 'right' : 'left'} (mesh yaw beyond ${MAX_SOURCE_YAW}°): its other side is not in the photo`
+    : null;
+}

@@ -1,0 +1,293 @@
+import Delaunator from 'delaunator';
+import { invertSpd } from '../math/dense-linear-algebra.ts';
+import { mirrorPoints } from './face-symmetry.ts';
+import { meshPose, rotateMesh } from './head-rotation.ts';
+
+const MESH_POINTS = 468;
+
+/**
+ * Where every pixel of a re-rendered crop samples the source crop, for a face whose mesh moves
+ * from `source` to `target` (468 × x, y, z in crop pixels, smaller z nearer). Coordinates are
+ * continuous crop pixels (pixel centres at +0.5).
+ */
+export interface MeshWarp {
+  readonly size: number;
+  /** 2 × size² (x plane, y plane): the source position each output pixel shows. */
+  readonly direct: Float32Array;
+  /** 2 × size²: the same surface point on the face's other half, for what the source does not show. */
+  readonly mirror: Float32Array;
+  /** Per pixel, how much of the mirrored half is blended in (0‥1). */
+  readonly mirrorWeight: Float32Array;
+  /** Per pixel, 1 where neither half of the source shows the surface: not photo, marked invalid. */
+  readonly hole: Float32Array;
+  /** Per mesh point: 1 where the re-projected point is inside the crop and seen (front-facing, not hidden, not a hole). */
+  readonly landmarkValid: Uint8Array;
+}
+
+export interface MeshWarpOptions {
+  /**
+   * The same two meshes at FaceMesh's own depth when `source` and `target` have theirs stretched:
+   * the surface, its symmetry and how squarely it faces the camera are judged on these, positions
+   * and occlusion on the stretched ones.
+   */
+  readonly surface?: { readonly source: Float32Array; readonly target: Float32Array };
+  /** Gaussian radius of the smooth warp outside the face, as a share of the crop side. */
+  readonly outsideRadius?: number;
+}
+
+/**
+ * Triangles of the mesh as a surface, whichever way the head is turned: a Delaunay triangulation of
+ * the mesh turned to face the camera, so a source in three-quarter view keeps its far cheek as a
+ * surface instead of folding it into the near one.
+ */
+export function surfaceTriangles(mesh: Float32Array): Uint32Array {
+  const { yaw, pitch } = meshPose(mesh);
+  const frontal = rotateMesh(mesh, { yaw: -yaw, pitch: -pitch, roll: 0 });
+  const xy = new Float64Array(MESH_POINTS * 2);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    xy[p * 2] = frontal[p * 3];
+    xy[p * 2 + 1] = frontal[p * 3 + 1];
+  }
+  const triangles = new Delaunator(xy).triangles;
+  // Delaunator winds every triangle the same way in its plane; make it the camera-facing winding.
+  const [a, b, c] = [triangles[0], triangles[1], triangles[2]];
+  if (cross2(frontal, a, b, c) < 0) {
+    for (let t = 0; t < triangles.length; t += 3) [triangles[t + 1], triangles[t + 2]] = [triangles[t + 2], triangles[t + 1]];
+  }
+  return triangles;
+}
+
+function cross2(mesh: Float32Array, a: number, b: number, c: number): number {
+  return (
+    (mesh[b * 3] - mesh[a * 3]) * (mesh[c * 3 + 1] - mesh[a * 3 + 1]) - (mesh[c * 3] - mesh[a * 3]) * (mesh[b * 3 + 1] - mesh[a * 3 + 1])
+  );
+}
+
+/**
+ * How squarely each mesh point faces the camera (1 head-on, 0 edge-on, < 0 turned away): the
+ * z-part of its area-weighted normal, with triangles wound as `surfaceTriangles` winds them.
+ */
+export function pointFacing(mesh: Float32Array, triangles: Uint32Array): Float32Array {
+  const normals = new Float64Array(MESH_POINTS * 3);
+  for (let t = 0; t < triangles.length; t += 3) {
+    const a = triangles[t] * 3;
+    const b = triangles[t + 1] * 3;
+    const c = triangles[t + 2] * 3;
+    const e1x = mesh[b] - mesh[a];
+    const e1y = mesh[b + 1] - mesh[a + 1];
+    const e1z = mesh[b + 2] - mesh[a + 2];
+    const e2x = mesh[c] - mesh[a];
+    const e2y = mesh[c + 1] - mesh[a + 1];
+    const e2z = mesh[c + 2] - mesh[a + 2];
+    const nx = e1y * e2z - e1z * e2y;
+    const ny = e1z * e2x - e1x * e2z;
+    const nz = e1x * e2y - e1y * e2x;
+    for (const v of [a, b, c]) {
+      normals[v] += nx;
+      normals[v + 1] += ny;
+      normals[v + 2] += nz;
+    }
+  }
+  const facing = new Float32Array(MESH_POINTS);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    const length = Math.hypot(normals[p * 3], normals[p * 3 + 1], normals[p * 3 + 2]);
+    facing[p] = length > 0 ? normals[p * 3 + 2] / length : 0;
+  }
+  return facing;
+}
+
+interface SourceSurface {
+  readonly triangles: Uint32Array;
+  readonly mirrorOf: Uint16Array;
+  readonly seenSource: Float32Array;
+}
+
+/** What a source's mesh gives every turn of it alike; kept per mesh array while the caller holds it. */
+const sourceSurfaces = new WeakMap<Float32Array, SourceSurface>();
+
+function sourceSurface(mesh: Float32Array): SourceSurface {
+  let surface = sourceSurfaces.get(mesh);
+  if (!surface) {
+    const triangles = surfaceTriangles(mesh);
+    surface = { triangles, mirrorOf: mirrorPoints(mesh), seenSource: pointFacing(mesh, triangles) };
+    sourceSurfaces.set(mesh, surface);
+  }
+  return surface;
+}
+
+/** Below this facing a point is too foreshortened in the source for its own pixels to carry it. */
+const SEEN = 0.35;
+/** Below this facing on both halves of the source, a surface the target shows has no photo behind it. */
+const UNSEEN = 0.12;
+
+/**
+ * The backward map of a mesh re-render: every target triangle is z-buffered and maps its pixels
+ * piecewise-affinely to where the source shows that triangle (and to its mirror image on the other
+ * half); outside the face the map is a smooth displacement that matches the face's outline and is
+ * zero on the crop border, so hair, neck and background follow without tearing.
+ */
+export function planMeshWarp(source: Float32Array, target: Float32Array, size: number, options: MeshWarpOptions = {}): MeshWarp {
+  if (source.length !== MESH_POINTS * 3 || target.length !== MESH_POINTS * 3) throw new Error(`expected ${MESH_POINTS} × 3 mesh values`);
+  const flat = options.surface ?? { source, target };
+  const { triangles, mirrorOf, seenSource } = sourceSurface(flat.source);
+  const seenTarget = pointFacing(flat.target, triangles);
+  const weight = new Float32Array(MESH_POINTS);
+  const holeAt = new Float32Array(MESH_POINTS);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    const own = seenSource[p];
+    const other = seenSource[mirrorOf[p]];
+    // Only what the turn brings into view: a point seen as well as before keeps its own pixels.
+    const gain = clamp01((seenTarget[p] - own - 0.05) / 0.2);
+    weight[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
+    holeAt[p] = gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+  }
+
+  const plane = size * size;
+  const direct = new Float32Array(plane * 2);
+  const mirror = new Float32Array(plane * 2);
+  const mirrorWeight = new Float32Array(plane);
+  const hole = new Float32Array(plane);
+  const depth = new Float32Array(plane).fill(Infinity);
+  for (let t = 0; t < triangles.length; t += 3) {
+    const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
+    const area = cross2(target, a, b, c);
+    if (area <= 1e-6) continue;
+    const ax = target[a * 3],
+      ay = target[a * 3 + 1],
+      bx = target[b * 3],
+      by = target[b * 3 + 1],
+      cx = target[c * 3],
+      cy = target[c * 3 + 1];
+    const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx)));
+    const x1 = Math.min(size - 1, Math.ceil(Math.max(ax, bx, cx)));
+    const y0 = Math.max(0, Math.floor(Math.min(ay, by, cy)));
+    const y1 = Math.min(size - 1, Math.ceil(Math.max(ay, by, cy)));
+    const [ma, mb, mc] = [mirrorOf[a], mirrorOf[b], mirrorOf[c]];
+    for (let y = y0; y <= y1; y += 1) {
+      const py = y + 0.5;
+      for (let x = x0; x <= x1; x += 1) {
+        const px = x + 0.5;
+        const w0 = ((bx - px) * (cy - py) - (cx - px) * (by - py)) / area;
+        const w1 = ((cx - px) * (ay - py) - (ax - px) * (cy - py)) / area;
+        const w2 = 1 - w0 - w1;
+        if (w0 < -1e-6 || w1 < -1e-6 || w2 < -1e-6) continue;
+        const j = y * size + x;
+        const z = w0 * target[a * 3 + 2] + w1 * target[b * 3 + 2] + w2 * target[c * 3 + 2];
+        if (z >= depth[j]) continue;
+        depth[j] = z;
+        direct[j] = w0 * source[a * 3] + w1 * source[b * 3] + w2 * source[c * 3];
+        direct[plane + j] = w0 * source[a * 3 + 1] + w1 * source[b * 3 + 1] + w2 * source[c * 3 + 1];
+        mirror[j] = w0 * source[ma * 3] + w1 * source[mb * 3] + w2 * source[mc * 3];
+        mirror[plane + j] = w0 * source[ma * 3 + 1] + w1 * source[mb * 3 + 1] + w2 * source[mc * 3 + 1];
+        mirrorWeight[j] = w0 * weight[a] + w1 * weight[b] + w2 * weight[c];
+        hole[j] = w0 * holeAt[a] + w1 * holeAt[b] + w2 * holeAt[c] >= 0.5 ? 1 : 0;
+      }
+    }
+  }
+
+  const outside = smoothOutsideMap(source, target, size, options.outsideRadius ?? 0.2);
+  for (let j = 0; j < plane; j += 1) {
+    if (depth[j] !== Infinity) continue;
+    direct[j] = mirror[j] = outside[j];
+    direct[plane + j] = mirror[plane + j] = outside[plane + j];
+  }
+
+  const landmarkValid = new Uint8Array(MESH_POINTS);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    const x = target[p * 3];
+    const y = target[p * 3 + 1];
+    if (!(x >= 0 && y >= 0 && x < size && y < size) || seenTarget[p] <= 0 || holeAt[p] > 0) continue;
+    const j = Math.floor(y) * size + Math.floor(x);
+    // Hidden behind a nearer part of the face (the nose, turned far enough): the z-buffer says so.
+    const slack = 0.02 * size;
+    landmarkValid[p] = target[p * 3 + 2] <= depth[j] + slack ? 1 : 0;
+  }
+  return { size, direct, mirror, mirrorWeight, hole, landmarkValid };
+}
+
+/**
+ * The displacement (source − target position) outside the face, interpolated by Gaussian radial
+ * basis functions between the target's outline points and fixed points on the crop border, on a
+ * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
+ */
+function smoothOutsideMap(source: Float32Array, target: Float32Array, size: number, radiusShare: number): Float32Array {
+  const xy = new Float64Array(MESH_POINTS * 2);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    xy[p * 2] = target[p * 3];
+    xy[p * 2 + 1] = target[p * 3 + 1];
+  }
+  const hull = new Delaunator(xy).hull;
+  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  for (const p of hull) {
+    anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
+  }
+  const steps = 8;
+  for (let k = 0; k < steps; k += 1) {
+    const s = (k / steps) * size;
+    for (const [x, y] of [
+      [s, 0],
+      [size, s],
+      [size - s, size],
+      [0, size - s],
+    ])
+      anchors.push({ x, y, dx: 0, dy: 0 });
+  }
+  const n = anchors.length;
+  const sigma2 = 2 * (radiusShare * size) ** 2;
+  const kernel = new Float64Array(n * n);
+  for (let i = 0; i < n; i += 1)
+    for (let j = 0; j < n; j += 1)
+      kernel[i * n + j] =
+        Math.exp(-((anchors[i].x - anchors[j].x) ** 2 + (anchors[i].y - anchors[j].y) ** 2) / sigma2) + (i === j ? 1e-3 : 0);
+  const inverse = invertSpd(kernel, n);
+  const alphaX = new Float64Array(n);
+  const alphaY = new Float64Array(n);
+  for (let i = 0; i < n; i += 1)
+    for (let j = 0; j < n; j += 1) {
+      alphaX[i] += inverse[i * n + j] * anchors[j].dx;
+      alphaY[i] += inverse[i * n + j] * anchors[j].dy;
+    }
+  const cell = 8;
+  const coarse = Math.ceil(size / cell) + 1;
+  const gridX = new Float64Array(coarse * coarse);
+  const gridY = new Float64Array(coarse * coarse);
+  for (let gy = 0; gy < coarse; gy += 1)
+    for (let gx = 0; gx < coarse; gx += 1) {
+      const px = gx * cell;
+      const py = gy * cell;
+      let dx = 0;
+      let dy = 0;
+      for (let i = 0; i < n; i += 1) {
+        const k = Math.exp(-((px - anchors[i].x) ** 2 + (py - anchors[i].y) ** 2) / sigma2);
+        dx += alphaX[i] * k;
+        dy += alphaY[i] * k;
+      }
+      gridX[gy * coarse + gx] = dx;
+      gridY[gy * coarse + gx] = dy;
+    }
+  const plane = size * size;
+  const out = new Float32Array(plane * 2);
+  for (let y = 0; y < size; y += 1) {
+    const fy = (y + 0.5) / cell;
+    const y0 = Math.min(coarse - 2, Math.floor(fy));
+    const ty = fy - y0;
+    for (let x = 0; x < size; x += 1) {
+      const fx = (x + 0.5) / cell;
+      const x0 = Math.min(coarse - 2, Math.floor(fx));
+      const tx = fx - x0;
+      const i00 = y0 * coarse + x0;
+      const w00 = (1 - tx) * (1 - ty);
+      const w01 = tx * (1 - ty);
+      const w10 = (1 - tx) * ty;
+      const w11 = tx * ty;
+      const j = y * size + x;
+      out[j] = x + 0.5 + gridX[i00] * w00 + gridX[i00 + 1] * w01 + gridX[i00 + coarse] * w10 + gridX[i00 + coarse + 1] * w11;
+      out[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
+    }
+  }
+  return out;
+}
+
+function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SynthesizeRequest } from '#api/synthesis.ts';
+import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { InferenceClient } from '../../inference/inference-client.ts';
+import { planExport } from '../../export/export-plan.ts';
+import { analyseImage } from '../../vision/face-analysis.ts';
+import { VisionRuntime } from '../../vision/vision-runtime.ts';
+import { Recipe } from '../edits/edit-recipe.ts';
+import { EditGate } from '../edits/edit-gate.ts';
+import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
+import { rgbFromPlanar } from '../packs/image-tensor.ts';
+import type { GeneratorPack } from '../packs/generator-pack.ts';
+import { loadGeneratorPack } from '../packs/pack-loader.ts';
+import type { FaceSource } from '../sources/face-source.ts';
+import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
+import { sharedFaceChips } from '../testing/shared-face-chips.ts';
+import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
+import { writeStyleganShapedPack } from '../testing/stylegan-shaped-pack.ts';
+import { VariantRenderer } from '../variants/variant-renderer.ts';
+import { registerPack, variantLandmarks } from '../variants/variant-store.ts';
+import { jobSummary } from '../synthesis-api.ts';
+import { GridSampler } from './grid-sampler.ts';
+import { meshPose, POSE_PRESETS, rotateMesh } from './head-rotation.ts';
+import { POSE_CROP_SIZE, renderPose } from './mesh-render.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'likeness-pose-'));
+const client = new InferenceClient({ threadsPerWorker: 2 });
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The photos' faces, except that one face's mesh says it is turned 60° (a profile photo). */
+function withProfileFace(faces: AnalysedPhotoSource, profileFaceId: number): FaceSource {
+  return new Proxy(faces, {
+    get(target, property) {
+      if (property === 'templateMesh')
+        return async (faceId: number, size: number) => {
+          const mesh = await target.templateMesh(faceId, size);
+          return faceId === profileFaceId ? rotateMesh(mesh, { yaw: 60, pitch: 0, roll: 0 }) : mesh;
+        };
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
+  let faces: AnalysedPhotoSource;
+  let pack: GeneratorPack;
+  const sampler = new GridSampler(client);
+  const request = (seed: number): SynthesizeRequest => ({
+    sources: { kind: 'all' },
+    pack: { kind: 'default', refit: false },
+    edits: [{ type: 'pose', strength: [1, 1] }],
+    variantsPerSource: 4,
+    seed,
+    refineIterations: 0,
+  });
+  const plan = (seed: number) => {
+    const donors = new DonorPool(faces.faces());
+    return faces.faces().flatMap((source) => [0, 1, 2, 3].map((ordinal) => planRecipe(pack, request(seed), donors, source, ordinal)));
+  };
+
+  beforeAll(async () => {
+    const chips = sharedFaceChips(['johns'], 1).slice(0, 3);
+    faces = await AnalysedPhotoSource.analyse(
+      chips.map((chip) => ({ path: chip.path, identityId: chip.identityId })),
+      new VisionRuntime(client),
+    );
+    await writeStyleganShapedPack(join(root, 'pack'));
+    pack = await loadGeneratorPack(join(root, 'pack'), client);
+  });
+  afterAll(async () => {
+    await pack?.close();
+    await client.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('records the turn in each recipe, a different preset per variant of a source', () => {
+    const recipes = plan(5);
+    for (const recipe of recipes) {
+      const parsed = Recipe.parse(JSON.parse(JSON.stringify(recipe)));
+      expect(parsed.editKind).toBe('pose');
+      const op = parsed.ops[0];
+      expect(op.type === 'pose' && POSE_PRESETS.some((p) => p.yaw === op.pose.yaw && p.pitch === op.pose.pitch)).toBe(true);
+    }
+    expect(new Set(recipes.slice(0, 4).map((r) => JSON.stringify(r.ops[0]))).size).toBe(4);
+  });
+
+  it('same recipe and seed give byte-identical variants with their landmarks; another turn gives another image', async () => {
+    const recipes = plan(5);
+    const first = await new VariantRenderer(pack, faces, null, { sampler }).render(recipes);
+    const again = await new VariantRenderer(pack, faces, null, { sampler: new GridSampler(client) }).render(plan(5));
+    expect(first.map((v) => sha(v.png))).toEqual(again.map((v) => sha(v.png)));
+    expect(first.map((v) => sha(new Uint8Array(v.landmarks!.buffer)))).toEqual(again.map((v) => sha(new Uint8Array(v.landmarks!.buffer))));
+    expect(new Set(first.slice(0, 4).map((v) => sha(v.png))).size).toBe(4);
+    for (const variant of first) {
+      expect(variant.image.size).toBe(POSE_CROP_SIZE);
+      expect(variant.landmarks).toHaveLength(468 * 4);
+      expect(variant.diversity).toBeGreaterThan(0.01);
+    }
+  });
+
+  it('turns the head the way the recipe says: the mesh measures the turn, and FaceMesh finds the face again turned the same way', async () => {
+    const [source] = faces.faces();
+    const image = await faces.alignedCrop(source.faceId, POSE_CROP_SIZE);
+    const mesh = (await faces.templateMesh(source.faceId, POSE_CROP_SIZE))!;
+    const validity = await faces.validityMask(source.faceId, POSE_CROP_SIZE);
+    const before = meshPose(mesh);
+    const vision = new VisionRuntime(client);
+    for (const yaw of [-30, 30]) {
+      const turned = await renderPose({ image, mesh, validity }, { yaw, pitch: 0, roll: 0 }, sampler);
+      expect(Math.abs(meshPose(turned.mesh).yaw - before.yaw - yaw)).toBeLessThan(2);
+      const again = await analyseImage({ width: POSE_CROP_SIZE, height: POSE_CROP_SIZE, data: rgbFromPlanar(turned.image) }, vision, {
+        embeddingModels: [],
+        maxFaces: 1,
+      });
+      expect(again.primary).not.toBeNull();
+      const found = meshPose(again.faces[again.primary!].landmarks).yaw - before.yaw;
+      // Re-detected, FaceMesh sees at least a third of the turn, in the same direction (eval:pose measures how much).
+      expect(found * Math.sign(yaw)).toBeGreaterThan(Math.abs(yaw) / 3);
+    }
+  });
+
+  it('keeps every landmark inside the crop or marks it invalid, also when the turn pushes part of the face out', async () => {
+    const [source] = faces.faces();
+    const size = POSE_CROP_SIZE;
+    const image = await faces.alignedCrop(source.faceId, size);
+    const mesh = (await faces.templateMesh(source.faceId, size))!;
+    // The face moved to the crop's right edge: turning it pushes its far cheek out of the crop.
+    const shifted = Float32Array.from(mesh, (v, i) => (i % 3 === 0 ? v + 0.3 * size : v));
+    for (const [face, yaw] of [
+      [mesh, 30],
+      [mesh, -30],
+      [shifted, -40],
+    ] as const) {
+      const turned = await renderPose({ image, mesh: face, validity: null }, { yaw, pitch: 0, roll: 0 }, sampler);
+      let invalid = 0;
+      for (let p = 0; p < 468; p += 1) {
+        const [x, y] = [turned.mesh[p * 3], turned.mesh[p * 3 + 1]];
+        if (turned.landmarkValid[p]) {
+          expect(x >= 0 && y >= 0 && x < size && y < size).toBe(true);
+          expect(turned.validity[Math.floor(y) * size + Math.floor(x)]).toBe(1);
+        } else invalid += 1;
+      }
+      if (face === shifted) expect(invalid).toBeGreaterThan(20);
+      else expect(invalid).toBeLessThan(468 / 2);
+    }
+  });
+
+  it('refuses to turn a profile-facing source, with the reason in the job summary; records the turn and the landmarks of the rest, into the export', async () => {
+    const [profile] = faces.faces();
+    const source = withProfileFace(faces, profile.faceId);
+    const gate = new EditGate(source, POSE_CROP_SIZE);
+    const refused = await gate.check(plan(5)[0]);
+    expect(refused).toMatchObject({ reason: 'profile-source' });
+    expect(refused!.detail).toMatch(/already turned 6\d° right .*beyond 45°/);
+
+    const photos = faces.faces().map((f, i) => ({ ...f, path: sharedFaceChips(['johns'], 1)[i].path }));
+    const project = openSynthesisTestProject(join(root, 'p.likeness'), photos, source, client);
+    try {
+      const packId = registerPack(project.session.db, pack);
+      const { id: jobId } = project.session.jobs.enqueue('synthesize', { ...request(5), pack: { kind: 'installed', packId } });
+      await project.session.jobs.idle();
+      expect(project.session.jobs.get(jobId)).toMatchObject({ state: 'done', done: 12 });
+      const summary = jobSummary(project.session.db, jobId);
+      expect(summary.made).toBe(8);
+      expect(summary.skipped).toEqual([{ reason: 'profile-source', label: expect.stringMatching(/sideways/), count: 4 }]);
+      const rows = project.session.db.prepare('SELECT id, recipe FROM variants WHERE job_id = ?').all(jobId) as {
+        id: number;
+        recipe: string;
+      }[];
+      for (const row of rows) {
+        expect(Recipe.parse(JSON.parse(row.recipe)).ops[0]).toMatchObject({ type: 'pose', pose: { yaw: expect.any(Number) } });
+        expect(variantLandmarks(project.session.db, row.id)).toHaveLength(468 * 4);
+      }
+      project.session.db
+        .prepare(
+          "INSERT INTO decisions (variant_id, status, decided_by, decided_at) SELECT id, 'accepted', 'test', '2026-01-01' FROM variants",
+        )
+        .run();
+      const exported = planExport(project.session.db, project.session.media, {
+        destination: join(root, 'out'),
+        formats: ['csv'],
+        split: { by: 'identity', seed: 0, train: 1, val: 0, test: 0 },
+        originals: 'none',
+        overwrite: false,
+      });
+      const variants = exported.files.filter((f) => f.provenance.kind === 'variant');
+      expect(variants).toHaveLength(8);
+      for (const file of variants) {
+        expect(file.provenance.edit_kind).toBe('pose');
+        expect(JSON.parse(file.provenance.recipe!).ops[0].pose).toEqual({
+          yaw: expect.any(Number),
+          pitch: expect.any(Number),
+          roll: expect.any(Number),
+        });
+      }
+    } finally {
+      await project.session.close();
+    }
+  });
+});
