@@ -5,9 +5,10 @@ import type { GeneratorPack, Latent } from '../packs/generator-pack.ts';
 import { resizePlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import { applyOps, latentDistance } from '../edits/latent-edit.ts';
 import { refineLatent } from '../default-generator/latent-refiner.ts';
-import { encodeVariantPng } from './png-encoding.ts';
+import { encodeRgbPng, encodeVariantPng } from './png-encoding.ts';
 import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
+import { yieldToEventLoop } from '../../core/event-loop.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
 
 export interface RenderedVariant {
@@ -30,6 +31,14 @@ export interface RenderedVariant {
 
 const CACHE_LIMIT = 256;
 
+/** A relight source with everything its variants share. */
+interface RelightSourceFace {
+  readonly prepared: PreparedFace;
+  readonly source: PlanarImage;
+  readonly quantisedSource: PlanarImage;
+  readonly frame: CropFrame;
+}
+
 /** Refinement runs many forward passes per source: the job reports them so progress never stalls silently. */
 export type RefineProgress = (sourceFaceId: number, iteration: number, iterations: number) => void;
 
@@ -46,7 +55,7 @@ export class VariantRenderer {
   readonly #crops: BoundedCache<string, PlanarImage>;
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
-  readonly #relightFaces: BoundedCache<number, PreparedFace>;
+  readonly #relightFaces: BoundedCache<number, Promise<RelightSourceFace>>;
 
   readonly #onRefine: RefineProgress | undefined;
   /** Side of the variants this renderer makes (see `RenderedVariant.image`). */
@@ -81,39 +90,57 @@ export class VariantRenderer {
       recipes.filter((r) => !isRelight(r)),
       signal,
     );
-    const results: RenderedVariant[] = [];
+    const results: Promise<RenderedVariant>[] = [];
     for (const recipe of recipes) {
       signal?.throwIfAborted();
-      results.push(isRelight(recipe) ? await this.#renderRelight(recipe) : latent.shift()!);
+      results.push(isRelight(recipe) ? this.#renderRelight(recipe) : Promise.resolve(latent.shift()!));
+      // Each relight returns with its PNG still encoding on libuv's pool: the next one renders meanwhile.
+      await yieldToEventLoop();
     }
-    return results;
+    return Promise.all(results);
   }
 
-  /** Physically-based relighting of the source crop: no generator pass, at the relight crop size. */
+  /**
+   * Physically-based relighting of the source crop: no generator pass, at the relight crop size.
+   * Everything light-independent (surface, lighting fit, the quantised source, its frame) is made
+   * once per source; a variant costs one shading pass, its cast shadows and its PNG.
+   */
   async #renderRelight(recipe: Recipe): Promise<RenderedVariant> {
-    const size = RELIGHT_CROP_SIZE;
-    const source = await this.#crop(recipe.sourceFaceId, size);
-    let face = this.#relightFaces.get(recipe.sourceFaceId);
-    if (!face) {
-      const mesh = await this.#faces.templateMesh(recipe.sourceFaceId, size);
-      if (!mesh) throw new Error(`face ${recipe.sourceFaceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
-      // Padding is not photo: the lighting fit must not read it.
-      face = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(recipe.sourceFaceId, size) });
-      this.#relightFaces.set(recipe.sourceFaceId, face);
-    }
+    const { prepared, source, quantisedSource, frame } = await this.#relightSource(recipe.sourceFaceId);
     let image = source;
     for (const op of recipe.ops)
-      if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
-    image = quantise(image);
+      if (op.type === 'relight') image = renderRelight({ ...prepared, image }, op.light, { strength: op.strength }).image;
+    const { planar, rgb } = quantiseWithBytes(image);
     return {
       recipe,
-      image,
-      png: await encodeVariantPng(image),
+      image: planar,
+      png: await encodeRgbPng(rgb, planar.size),
       source,
-      frame: await this.#frame(recipe.sourceFaceId, size),
+      frame,
       latentDeltaNorm: null,
-      diversity: meanAbsoluteDifference(image, quantise(source)),
+      diversity: meanAbsoluteDifference(planar, quantisedSource),
     };
+  }
+
+  /** Held as a promise: the variants of one source render interleaved, and must not prepare it twice. */
+  #relightSource(faceId: number): Promise<RelightSourceFace> {
+    let entry = this.#relightFaces.get(faceId);
+    if (!entry) {
+      entry = this.#prepareRelightSource(faceId);
+      this.#relightFaces.set(faceId, entry);
+      entry.catch(() => this.#relightFaces.delete(faceId));
+    }
+    return entry;
+  }
+
+  async #prepareRelightSource(faceId: number): Promise<RelightSourceFace> {
+    const size = RELIGHT_CROP_SIZE;
+    const source = await this.#crop(faceId, size);
+    const mesh = await this.#faces.templateMesh(faceId, size);
+    if (!mesh) throw new Error(`face ${faceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
+    // Padding is not photo: the lighting fit must not read it.
+    const prepared = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(faceId, size) });
+    return { prepared, source, quantisedSource: quantise(source), frame: await this.#frame(faceId, size) };
   }
 
   async #renderLatent(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
@@ -253,9 +280,24 @@ function residual(source: PlanarImage, edited: PlanarImage, reconstruction: Plan
 
 /** Clamps to 0‥1 and rounds to 8-bit levels, exactly as the PNG will hold it. */
 function quantise(image: PlanarImage): PlanarImage {
-  const data = new Float32Array(image.data.length);
-  for (let i = 0; i < data.length; i += 1) data[i] = Math.min(255, Math.max(0, Math.round(image.data[i] * 255))) / 255;
-  return { size: image.size, data };
+  return quantiseWithBytes(image).planar;
+}
+
+/** `quantise`, and the same levels as interleaved RGB bytes (what the PNG encodes), in one pass. */
+function quantiseWithBytes(image: PlanarImage): { planar: PlanarImage; rgb: Uint8Array } {
+  const plane = image.size * image.size;
+  const data = new Float32Array(plane * 3);
+  const rgb = new Uint8Array(plane * 3);
+  for (let c = 0; c < 3; c += 1) {
+    for (let i = 0; i < plane; i += 1) {
+      const o = c * plane + i;
+      const v = Math.round(image.data[o] * 255);
+      const level = v < 0 ? 0 : v > 255 ? 255 : v;
+      data[o] = level / 255;
+      rgb[i * 3 + c] = level;
+    }
+  }
+  return { planar: { size: image.size, data }, rgb };
 }
 
 function meanAbsoluteDifference(a: PlanarImage, b: PlanarImage): number {
@@ -275,6 +317,10 @@ class BoundedCache<K, V> {
 
   get(key: K): V | undefined {
     return this.#map.get(key);
+  }
+
+  delete(key: K): void {
+    this.#map.delete(key);
   }
 
   set(key: K, value: V): void {
