@@ -60,7 +60,7 @@ export function checkEdits(pack: GeneratorPack, edits: readonly EditSpec[]): str
  * can be planned alone (on resume, say) and comes out the same.
  */
 export function planRecipe(
-  pack: GeneratorPack,
+  pack: GeneratorPack | null,
   request: SynthesizeRequest,
   donors: DonorPool,
   source: SourceFace,
@@ -80,20 +80,26 @@ export function planRecipe(
     editKind = 'relight';
   } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
-    editKind = pack.directions.get(edit.name)!.edit;
+    editKind = generator(pack).directions.get(edit.name)!.edit;
   } else {
     const candidates = donors.candidates(source, edit.donors);
     if (candidates.length === 0) throw new Error(`no donor face for source image ${source.imageId}: the project has no other face`);
     op = { type: 'mix', parts: edit.parts, donorFaceId: candidates[random.int(candidates.length)].faceId, strength };
-    editKind = pack.parts.get(edit.parts[0])!.edit;
+    editKind = generator(pack).parts.get(edit.parts[0])!.edit;
   }
   return {
     version: 1,
-    pack: { hash: pack.hash, name: pack.manifest.name, version: pack.manifest.version },
+    // Relighting never goes through the generator: its provenance names none.
+    pack: op.type === 'relight' || !pack ? null : { hash: pack.hash, name: pack.manifest.name, version: pack.manifest.version },
     sourceFaceId: source.faceId,
     seed,
     refineIterations: request.refineIterations,
     editKind,
     ops: [op],
   };
+}
+
+function generator(pack: GeneratorPack | null): GeneratorPack {
+  if (!pack) throw new Error('this edit goes through a generator, and the job has none (only relighting runs without one)');
+  return pack;
 }

@@ -48,7 +48,7 @@ export type RefineProgress = (sourceFaceId: number, iteration: number, iteration
  * direct output, or residual (source + decode(edited) − decode(source)) to keep the photo's detail.
  */
 export class VariantRenderer {
-  readonly #pack: GeneratorPack;
+  readonly #pack: GeneratorPack | null;
   readonly #faces: FaceSource;
   readonly #scorer: IdentityScorer | null;
   readonly #latents: BoundedCache<string, Latent>;
@@ -65,7 +65,7 @@ export class VariantRenderer {
 
   /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
   constructor(
-    pack: GeneratorPack,
+    pack: GeneratorPack | null,
     faces: FaceSource,
     scorer: IdentityScorer | null,
     options: { cacheLimit?: number; onRefine?: RefineProgress } = {},
@@ -80,7 +80,12 @@ export class VariantRenderer {
     this.#frames = new BoundedCache(cacheLimit);
     this.#reconstructions = new BoundedCache(cacheLimit);
     this.#relightFaces = new BoundedCache(cacheLimit);
-    this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
+    // Without a generator (a relight-only job) variants come out at the crops' size.
+    this.outputSize = !pack
+      ? faces.cropSize
+      : pack.manifest.compose === 'residual'
+        ? Math.max(pack.outputSize, faces.cropSize)
+        : pack.outputSize;
     this.gate = new EditGate(faces, this.outputSize);
   }
 
@@ -146,9 +151,10 @@ export class VariantRenderer {
   async #renderLatent(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
     if (recipes.length === 0) return [];
     const pack = this.#pack;
+    if (!pack) throw new Error('these edits go through a generator, and the renderer was given none');
     for (const recipe of recipes) {
-      if (recipe.pack.hash !== pack.hash)
-        throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);
+      if (recipe.pack?.hash !== pack.hash)
+        throw new Error(`recipe was made with pack ${recipe.pack?.hash.slice(0, 12) ?? '(none)'}, not ${pack.hash.slice(0, 12)}`);
     }
     const faceIds = new Set<number>();
     for (const recipe of recipes) {
@@ -156,16 +162,16 @@ export class VariantRenderer {
       for (const op of recipe.ops) if (op.type === 'mix') faceIds.add(op.donorFaceId);
     }
     // Everything one call needs is held in local maps: the caches may forget entries meanwhile.
-    const latents = await this.#invert([...faceIds]);
+    const latents = await this.#invert(pack, [...faceIds]);
     const starts = new Map<string, Latent>();
     for (const recipe of recipes) {
       signal?.throwIfAborted();
       const key = startKey(recipe);
-      if (!starts.has(key)) starts.set(key, await this.#start(recipe, latents.get(recipe.sourceFaceId)!, signal));
+      if (!starts.has(key)) starts.set(key, await this.#start(pack, recipe, latents.get(recipe.sourceFaceId)!, signal));
     }
     const edited = recipes.map((recipe) => applyOps(pack, starts.get(startKey(recipe))!, recipe.ops, (faceId) => latents.get(faceId)!));
     const synthesized = await pack.synthesize(edited);
-    const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct([...starts.entries()]) : null;
+    const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct(pack, [...starts.entries()]) : null;
 
     const size = this.outputSize;
     const results: RenderedVariant[] = [];
@@ -187,7 +193,7 @@ export class VariantRenderer {
     return results;
   }
 
-  async #invert(faceIds: readonly number[]): Promise<Map<number, Latent>> {
+  async #invert(pack: GeneratorPack, faceIds: readonly number[]): Promise<Map<number, Latent>> {
     const latents = new Map<number, Latent>();
     const missing: number[] = [];
     for (const id of faceIds) {
@@ -196,8 +202,8 @@ export class VariantRenderer {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      const crops = await Promise.all(missing.map((id) => this.#crop(id, this.#pack.inputSize)));
-      const encoded = await this.#pack.encode(crops);
+      const crops = await Promise.all(missing.map((id) => this.#crop(id, pack.inputSize)));
+      const encoded = await pack.encode(crops);
       missing.forEach((id, i) => {
         latents.set(id, encoded[i]);
         this.#latents.set(`${id}`, encoded[i]);
@@ -207,17 +213,17 @@ export class VariantRenderer {
   }
 
   /** The latent a recipe edits: the inversion, refined against the source when the recipe says so. */
-  async #start(recipe: Recipe, inverted: Latent, signal?: AbortSignal): Promise<Latent> {
+  async #start(pack: GeneratorPack, recipe: Recipe, inverted: Latent, signal?: AbortSignal): Promise<Latent> {
     if (recipe.refineIterations === 0) return inverted;
     const key = startKey(recipe);
     const cached = this.#latents.get(key);
     if (cached) return cached;
-    const target = await this.#crop(recipe.sourceFaceId, this.#pack.outputSize);
-    const { latent } = await refineLatent(this.#pack, inverted, target, {
+    const target = await this.#crop(recipe.sourceFaceId, pack.outputSize);
+    const { latent } = await refineLatent(pack, inverted, target, {
       iterations: recipe.refineIterations,
       seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
       scorer: this.#scorer,
-      frame: await this.#frame(recipe.sourceFaceId, this.#pack.outputSize),
+      frame: await this.#frame(recipe.sourceFaceId, pack.outputSize),
       signal,
       onIteration: (done, total) => this.#onRefine?.(recipe.sourceFaceId, done, total),
     });
@@ -225,7 +231,7 @@ export class VariantRenderer {
     return latent;
   }
 
-  async #reconstruct(starts: readonly [string, Latent][]): Promise<Map<string, PlanarImage>> {
+  async #reconstruct(pack: GeneratorPack, starts: readonly [string, Latent][]): Promise<Map<string, PlanarImage>> {
     const images = new Map<string, PlanarImage>();
     const missing: [string, Latent][] = [];
     for (const [key, latent] of starts) {
@@ -234,7 +240,7 @@ export class VariantRenderer {
       else missing.push([key, latent]);
     }
     if (missing.length > 0) {
-      const decoded = await this.#pack.synthesize(missing.map(([, latent]) => latent));
+      const decoded = await pack.synthesize(missing.map(([, latent]) => latent));
       missing.forEach(([key], i) => {
         images.set(key, decoded[i]);
         this.#reconstructions.set(key, decoded[i]);
