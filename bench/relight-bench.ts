@@ -47,6 +47,9 @@ export interface RelightBenchResult {
   readonly msPerVariant: {
     readonly render: number;
     readonly renderCpu: number;
+    /** CPU time (every thread of the process: main, inference worker, libvips) per variant. */
+    readonly jobCpu: number;
+    readonly jobScoringCpu: number;
     readonly jobScoring: number;
     readonly photoScoring: number;
   };
@@ -84,10 +87,12 @@ export async function benchRelight(): Promise<RelightBenchResult> {
 
     const linked = faces.faces().map((face) => ({ ...face, path: photos[face.imageId - 1].path }));
     const project = openSynthesisTestProject(join(dir, 'bench.likeness'), linked, faces, client, scorer);
+    const jobCpu0 = process.cpuUsage();
     const j0 = performance.now();
     const { id: jobId } = project.session.jobs.enqueue('synthesize', request);
     await project.session.jobs.idle();
     const jobSeconds = (performance.now() - j0) / 1000;
+    const jobCpu = process.cpuUsage(jobCpu0);
     const status = project.session.jobs.get(jobId);
     await project.session.close();
     if (status.state !== 'done') throw new Error(`relight job ended ${status.state}: ${status.error}`);
@@ -103,12 +108,14 @@ export async function benchRelight(): Promise<RelightBenchResult> {
       recipes.map(() => null),
     );
     const t2 = performance.now();
+    const scoringCpu0 = process.cpuUsage();
     // The bare scoring cost of the same faces: the same images scored again, nothing rendered.
     await new IdentityScoring(scorer).score(
       rendered,
       recipes.map(() => null),
     );
     const t3 = performance.now();
+    const scoringCpu = process.cpuUsage(scoringCpu0);
     for (const variant of rendered) {
       await analyseImage({ width: variant.image.size, height: variant.image.size, data: rgbFromPlanar(variant.image) }, vision, {
         embeddingModels: [DEFAULT_EMBEDDING_MODEL],
@@ -133,6 +140,8 @@ export async function benchRelight(): Promise<RelightBenchResult> {
       msPerVariant: {
         render: round(render),
         renderCpu: round((renderCpu.user + renderCpu.system) / 1000 / n),
+        jobCpu: round((jobCpu.user + jobCpu.system) / 1000 / status.total),
+        jobScoringCpu: round((scoringCpu.user + scoringCpu.system) / 1000 / n),
         jobScoring: round(jobScoring),
         photoScoring: round(photoScoring),
       },
