@@ -103,7 +103,10 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
   const basis = new Float64Array(9);
   const meanShading = [0, 0, 0];
   let count = 0;
-  for (let j = 0; j < plane; j += 1) {
+  // Only the mesh has a normal, and only there is the ratio taken.
+  const covered: number[] = [];
+  for (let j = 0; j < plane; j += 1) if (surface.coverage[j] > 0) covered.push(j);
+  for (const j of covered) {
     shBasis(surface.normals[j], surface.normals[plane + j], surface.normals[2 * plane + j], basis);
     for (let c = 0; c < 3; c += 1) {
       const s = evalSh(lighting.coefficients, c, basis);
@@ -115,7 +118,7 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
   for (let c = 0; c < 3; c += 1) {
     // Grazing normals at the rim and the SH's own ringing can take the fitted shading near zero.
     const floor = (0.25 * meanShading[c]) / Math.max(1, count);
-    for (let j = 0; j < plane; j += 1) sourceShading[c * plane + j] = 1 / Math.max(floor, sourceShading[c * plane + j], 1e-3);
+    for (const j of covered) sourceShading[c * plane + j] = 1 / Math.max(floor, sourceShading[c * plane + j], 1e-3);
   }
   const luminance = new Float32Array(plane);
   const robustWeights = new Float32Array(plane);
