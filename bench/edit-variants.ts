@@ -3,17 +3,13 @@
  * rendered by the variant renderer (the one a synthesis job runs), on faces analysed by the real
  * vision pipeline. Shared by the occlusion sheets and the in-the-wild part of `eval:augment`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Occluder, type SynthesizeRequest } from '#api/synthesis.ts';
+import { MeshExpression, Occluder, type SynthesizeRequest } from '#api/synthesis.ts';
 import type { InferenceClient } from '../app/main/inference/inference-client.ts';
 import type { Recipe } from '../app/main/synthesis/edits/edit-recipe.ts';
 import { DonorPool, planRecipe } from '../app/main/synthesis/edits/recipe-planner.ts';
-import type { GeneratorPack } from '../app/main/synthesis/packs/generator-pack.ts';
-import { loadGeneratorPack } from '../app/main/synthesis/packs/pack-loader.ts';
+import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
+import { POSE_PRESETS } from '../app/main/synthesis/geometry/head-rotation.ts';
 import type { FaceSource, SourceFace } from '../app/main/synthesis/sources/face-source.ts';
-import { writeStyleganShapedPack } from '../app/main/synthesis/testing/stylegan-shaped-pack.ts';
 import { VariantRenderer, type RenderedVariant } from '../app/main/synthesis/variants/variant-renderer.ts';
 
 /** One edit the evaluation and sheets make: a label and the job edit a user would pick for it. */
@@ -28,27 +24,33 @@ export const OCCLUSION_EDITS: readonly EditRecipe[] = Occluder.options.map((occl
   request: { edits: [{ type: 'occlusion', occluders: [occluder], strength: [1, 1] }] },
 }));
 
+/** Each preset head turn as its own edit (yaw ±15°, ±30°, pitch ±15°). */
+export const POSE_EDITS: readonly EditRecipe[] = POSE_PRESETS.map((pose) => ({
+  label: `pose yaw ${pose.yaw} pitch ${pose.pitch}`,
+  request: { edits: [{ type: 'pose', poses: [pose], strength: [1, 1] }] },
+}));
+
+/** Each mesh expression as its own edit. */
+export const EXPRESSION_EDITS: readonly EditRecipe[] = MeshExpression.options.map((expression) => ({
+  label: expression,
+  request: { edits: [{ type: 'expression', expressions: [expression], strength: [1, 1] }] },
+}));
+
 /**
- * Renders recipes for sources with the variant renderer. Pixel-space edits name a pack for
- * provenance only: a tiny StyleGAN-shaped one keeps this about the edits.
+ * Renders recipes for sources with the variant renderer. These edits draw on the photo and its face
+ * mesh alone, so the renderer runs without a generator, as a job of them does.
  */
 export class BenchVariants {
-  readonly #dir: string;
-  readonly #pack: GeneratorPack;
   readonly #renderer: VariantRenderer;
   readonly #faces: FaceSource;
 
-  private constructor(dir: string, pack: GeneratorPack, faces: FaceSource) {
-    this.#dir = dir;
-    this.#pack = pack;
+  private constructor(client: InferenceClient, faces: FaceSource) {
     this.#faces = faces;
-    this.#renderer = new VariantRenderer(pack, faces, null);
+    this.#renderer = new VariantRenderer(null, faces, null, { sampler: new GridSampler(client) });
   }
 
   static async open(client: InferenceClient, faces: FaceSource): Promise<BenchVariants> {
-    const dir = mkdtempSync(join(tmpdir(), 'likeness-bench-variants-'));
-    await writeStyleganShapedPack(join(dir, 'pack'));
-    return new BenchVariants(dir, await loadGeneratorPack(join(dir, 'pack'), client), faces);
+    return new BenchVariants(client, faces);
   }
 
   plan(edit: EditRecipe, source: SourceFace, ordinal: number, seed = 1): Recipe {
@@ -60,15 +62,12 @@ export class BenchVariants {
       seed,
       refineIterations: 0,
     };
-    return planRecipe(this.#pack, request, new DonorPool(this.#faces.faces()), source, ordinal);
+    return planRecipe(null, request, new DonorPool(this.#faces.faces()), source, ordinal);
   }
 
   render(recipes: readonly Recipe[]): Promise<RenderedVariant[]> {
     return this.#renderer.render(recipes);
   }
 
-  async close(): Promise<void> {
-    await this.#pack.close();
-    rmSync(this.#dir, { recursive: true, force: true });
-  }
+  async close(): Promise<void> {}
 }

@@ -7,7 +7,7 @@
  * and + each edit's variants alone; and each edit's gain: mean cosine of a variant to the same
  * person's other real photos minus its source photo's. Variants are planned and rendered by the
  * synthesis planner and variant renderer and scored as photos (detect → mesh → align → embed).
- * Edits come as a list (`WILD_EDITS`): pose and expression join it with one line each.
+ * Edits come as a list (`WILD_EDITS`): the pose presets, the mesh expressions and the occluders.
  */
 import { benchStamp } from './bench-results.ts';
 import type { InferenceClient } from '../app/main/inference/inference-client.ts';
@@ -15,12 +15,12 @@ import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-phot
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
-import { BenchVariants, OCCLUSION_EDITS, type EditRecipe } from './edit-variants.ts';
+import { BenchVariants, EXPRESSION_EDITS, OCCLUSION_EDITS, POSE_EDITS, type EditRecipe } from './edit-variants.ts';
 import { lfwEmbeddings, lfwPeople } from './lfw-faces.ts';
 import { embedAsPhoto } from './yale-faces.ts';
 
 /** The default edit kinds the in-the-wild evaluation measures. */
-export const WILD_EDITS: readonly EditRecipe[] = [...OCCLUSION_EDITS];
+export const WILD_EDITS: readonly EditRecipe[] = [...POSE_EDITS, ...EXPRESSION_EDITS, ...OCCLUSION_EDITS];
 
 export interface WildOptions {
   /** People drawn (seeded) from those with ≥ 4 photos. */

@@ -36,6 +36,8 @@ const TUNED_ON = ['yaleB01', 'yaleB02', 'yaleB03', 'yaleB04', 'yaleB05'];
 interface Entry {
   readonly person: string;
   readonly embedding: Float32Array;
+  /** Its share in its person's centroid (1 unless said). */
+  readonly weight?: number;
 }
 
 type Rates = Record<'all' | YaleSubset, number | null> & { probes: number };
@@ -47,7 +49,7 @@ function rank1(gallery: readonly Entry[], probes: readonly AnalysedPhoto[], rule
     const sums = new Map<string, Float32Array>();
     for (const entry of gallery) {
       const sum = sums.get(entry.person) ?? new Float32Array(entry.embedding.length);
-      for (let i = 0; i < sum.length; i += 1) sum[i] += entry.embedding[i];
+      for (let i = 0; i < sum.length; i += 1) sum[i] += (entry.weight ?? 1) * entry.embedding[i];
       sums.set(entry.person, sum);
     }
     candidates = [...sums].map(([person, sum]) => ({ person, embedding: l2Normalise(sum) }));
@@ -129,13 +131,22 @@ export async function evaluateAugment(vision: VisionRuntime) {
     const real: Entry[] = galleryPhotos.map((p) => ({ person: p.person, embedding: p.embedding! }));
     const crops: Entry[] = [];
     const variants: Entry[] = [];
+    const variantsAsOne: Entry[] = [];
     for (const photo of galleryPhotos) {
       const a = await augment(photo);
       crops.push(a.crop);
       variants.push(...a.variants);
+      variantsAsOne.push(...a.variants.map((v) => ({ ...v, weight: 1 / a.variants.length })));
     }
     console.log(`${k}: gallery ${real.length}, +${variants.length} variants`);
-    const conditions = { real, realPlusCrops: [...real, ...crops], realPlusRelight: [...real, ...variants] } as const;
+    // The last: a photo's variants together weigh as much as one real photo in its person's
+    // centroid (nearest neighbour is the same as with realPlusRelight).
+    const conditions = {
+      real,
+      realPlusCrops: [...real, ...crops],
+      realPlusRelight: [...real, ...variants],
+      realPlusRelightAsOnePhoto: [...real, ...variantsAsOne],
+    } as const;
     const table = (subsetProbes: readonly AnalysedPhoto[]) =>
       Object.fromEntries(
         Object.entries(conditions).map(([name, gallery]) => [

@@ -3,7 +3,7 @@
  * frontal photo (A+000E+00) is relit to each of the other 63 lamps and compared with the real
  * photo under that lamp: identity cosine rendered ↔ real (both through detect → align → embed),
  * and SSIM / PSNR of the luminance over the face region (mesh coverage inside the photo), per Yale
- * subset by the lamp's angle to the camera. Beside it: the unedited source against the same real
+ * subset by the lamp's angle to the camera, and brightness (mean luminance rendered / real there). Beside it: the unedited source against the same real
  * photos, and today's linear relight (the default generator's lighting directions). Writes bench/results/relight-fidelity.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { writeBenchResult } from './bench-results.ts';
 import { maskedPsnr, maskedSsim } from './image-similarity.ts';
 import { linearRelighter } from './linear-relight-baseline.ts';
 import type { InferenceRuntime } from '../app/main/synthesis/packs/inference-runtime.ts';
+import type { PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop } from './yale-faces.ts';
 
 const SIZE = 256;
@@ -29,9 +30,24 @@ interface Accumulator {
   cosine: number;
   ssim: number;
   psnr: number;
+  /** Summed mean luminance over the region, rendered and real: their ratio says too dark (< 1) or too bright. */
+  rendered: number;
+  real: number;
 }
 
-const empty = (): Accumulator => ({ n: 0, noFace: 0, cosine: 0, ssim: 0, psnr: 0 });
+const empty = (): Accumulator => ({ n: 0, noFace: 0, cosine: 0, ssim: 0, psnr: 0, rendered: 0, real: 0 });
+
+function meanLuminance(image: PlanarImage, mask: Float32Array): number {
+  const plane = image.size * image.size;
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j < plane; j += 1) {
+    if (mask[j] <= 0.5) continue;
+    sum += 0.299 * image.data[j] + 0.587 * image.data[plane + j] + 0.114 * image.data[2 * plane + j];
+    n += 1;
+  }
+  return sum / Math.max(1, n);
+}
 
 function summary(a: Accumulator) {
   const scored = a.n - a.noFace;
@@ -41,6 +57,7 @@ function summary(a: Accumulator) {
     identityCosine: scored > 0 ? round(a.cosine / scored) : null,
     ssim: a.n > 0 ? round(a.ssim / a.n) : null,
     psnr: a.n > 0 ? round(a.psnr / a.n, 2) : null,
+    brightness: a.real > 0 ? round(a.rendered / a.real, 3) : null,
   };
 }
 
@@ -71,7 +88,14 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: In
   };
   const linear = await linearRelighter(runtime);
   const linearRegion = innerFaceEllipse(linear.size);
-  const add = (method: keyof typeof methods, subset: string, cosine: number | null, ssim: number, psnr: number) => {
+  const add = (
+    method: keyof typeof methods,
+    subset: string,
+    cosine: number | null,
+    [rendered, real, region]: readonly [PlanarImage, PlanarImage, Float32Array],
+  ) => {
+    const ssim = maskedSsim(rendered, real, region);
+    const psnr = maskedPsnr(rendered, real, region);
     for (const key of [subset, 'all']) {
       const a = methods[method].get(key) ?? empty();
       a.n += 1;
@@ -79,6 +103,8 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: In
       else a.cosine += cosine;
       a.ssim += ssim;
       a.psnr += psnr;
+      a.rendered += meanLuminance(rendered, region);
+      a.real += meanLuminance(real, region);
       methods[method].set(key, a);
     }
   };
@@ -100,28 +126,10 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: In
       renders += 1;
       const relitEmbedding = await embedAsPhoto(relit.image, vision);
       const cos = (e: Float32Array | null) => (e && real.embedding ? cosineSimilarity(e, real.embedding) : null);
-      add(
-        'relight',
-        real.subset,
-        cos(relitEmbedding),
-        maskedSsim(relit.image, realCrop.image, region),
-        maskedPsnr(relit.image, realCrop.image, region),
-      );
-      add(
-        'source',
-        real.subset,
-        cos(sourceEmbedding),
-        maskedSsim(crop.image, realCrop.image, region),
-        maskedPsnr(crop.image, realCrop.image, region),
-      );
+      add('relight', real.subset, cos(relitEmbedding), [relit.image, realCrop.image, region]);
+      add('source', real.subset, cos(sourceEmbedding), [crop.image, realCrop.image, region]);
       const lin = await linear.relight(person, real.azimuth, real.elevation);
-      add(
-        'linear',
-        real.subset,
-        cos(await embedAsPhoto(lin.relit, vision)),
-        maskedSsim(lin.relit, lin.real, linearRegion),
-        maskedPsnr(lin.relit, lin.real, linearRegion),
-      );
+      add('linear', real.subset, cos(await embedAsPhoto(lin.relit, vision)), [lin.relit, lin.real, linearRegion]);
     }
     console.log(`${person}: done`);
   }

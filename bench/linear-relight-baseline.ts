@@ -75,8 +75,9 @@ export async function linearRelighter(runtime: InferenceRuntime): Promise<Linear
     return solved;
   };
   const renderer = new VariantRenderer(pack, faces, null);
+  // Residual packs compose onto the full-resolution crop: compare there, not at the pack's size.
   return {
-    size: pack.outputSize,
+    size: renderer.outputSize,
     async relight(person, azimuth, elevation) {
       const frontal = byKey.get(key(person, 0, 0));
       const lit = byKey.get(key(person, azimuth, elevation));
@@ -92,7 +93,7 @@ export async function linearRelighter(runtime: InferenceRuntime): Promise<Linear
         ops: names.map((name, i) => ({ type: 'direction' as const, name, strength: s[i] })),
       };
       const [variant] = await renderer.render([recipe]);
-      return { relit: variant.image, real: await faces.alignedCrop(lit, pack.outputSize), source: variant.source };
+      return { relit: variant.image, real: await faces.alignedCrop(lit, variant.image.size), source: variant.source };
     },
     async close() {
       await pack.close();

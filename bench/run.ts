@@ -48,7 +48,7 @@ line(`synthesis  ${JSON.stringify(synthesis.summary)}`);
 const relight = await benchRelight();
 writeBenchResult('relight', relight);
 line(
-  `relight    ${relight.variantsPerSecond} variants/s at ${relight.cropSize} px with the job's scoring (ratio ${relight.ratioToJobScoring} to scoring alone); ` +
+  `relight    job ${relight.jobVariantsPerSecond} variants/s at ${relight.cropSize} px (render + scoring ${relight.variantsPerSecond}/s, scoring alone ${relight.scoringOnlyPerSecond}/s: ratio ${relight.ratioToJobScoring}); ` +
     `${relight.variantsPerSecondPhotoScoring} variants/s scored as photos (ratio ${relight.ratioToPhotoScoring}); render CPU ${relight.msPerVariant.renderCpu} ms/variant`,
 );
 

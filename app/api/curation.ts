@@ -229,8 +229,9 @@ export const CompareView = z.object({
   sourceWidth: z.number().int().nullable(),
   sourceHeight: z.number().int().nullable(),
   recipe: z.string(),
-  packName: z.string(),
-  packVersion: z.string(),
+  /** Null for a variant made without a generator (relighting). */
+  packName: z.string().nullable(),
+  packVersion: z.string().nullable(),
   /** PNG data URL of the source face aligned as the generator saw it; null when the source has no aligned face. */
   alignedSource: z.string().nullable(),
   /** Media key of the aligned crop's validity mask (white: real photo, black: padding); null when analysis stored none. */

@@ -71,7 +71,7 @@ function variantSet(project: string): string[] {
     const rows = db
       .prepare(
         `SELECT v.source_image_id, v.ordinal, v.edit_kind, v.recipe, v.file_key, p.hash AS pack, v.id_to_source, v.id_to_centroid
-           FROM variants v JOIN packs p ON p.id = v.pack_id ORDER BY v.source_image_id, v.ordinal`,
+           FROM variants v LEFT JOIN packs p ON p.id = v.pack_id ORDER BY v.source_image_id, v.ordinal`,
       )
       .all() as { file_key: string }[];
     const made = rows.map((row) =>

@@ -10,8 +10,8 @@ import type { VariantQuery } from './variant-query.ts';
 
 interface CompareRow {
   recipe: string;
-  pack_name: string;
-  pack_version: string;
+  pack_name: string | null;
+  pack_version: string | null;
   width: number | null;
   height: number | null;
   source_face_id: number | null;
@@ -24,7 +24,7 @@ export async function compareView(session: ProjectSession, query: VariantQuery, 
   const row = session.db
     .prepare(
       `SELECT v.recipe, p.name AS pack_name, p.version AS pack_version, i.width, i.height, v.source_face_id
-       FROM variants v JOIN packs p ON p.id = v.pack_id JOIN images i ON i.id = v.source_image_id WHERE v.id = ?`,
+       FROM variants v LEFT JOIN packs p ON p.id = v.pack_id JOIN images i ON i.id = v.source_image_id WHERE v.id = ?`,
     )
     .get(variantId) as CompareRow;
   const aligned = row.source_face_id === null ? null : await alignedFace(session, row.source_face_id, variant.width, variant.height);

@@ -121,9 +121,10 @@ interface VariantRow {
   id_to_source: number | null;
   id_to_centroid: number | null;
   diversity: number | null;
-  pack: string;
-  pack_version: string;
-  pack_hash: string;
+  /** Null for variants made without a generator (relighting). */
+  pack: string | null;
+  pack_version: string | null;
+  pack_hash: string | null;
   decided_by: string;
   decided_at: string;
   rel_path: string;
@@ -164,7 +165,7 @@ export function planExport(db: ProjectDatabase, media: MediaStore, settings: Exp
            d.decided_by, d.decided_at, i.rel_path, i.content_hash, n.id AS identity_id, n.name AS identity
          FROM variants v
          JOIN decisions d ON d.variant_id = v.id AND d.status = 'accepted'
-         JOIN packs p ON p.id = v.pack_id
+         LEFT JOIN packs p ON p.id = v.pack_id
          JOIN images i ON i.id = v.source_image_id
          JOIN identities n ON n.id = coalesce(i.identity_id, v.identity_id)
          ORDER BY v.id`,

@@ -8,6 +8,7 @@ import { visionOutliersSchema } from './v6-vision-outliers.ts';
 import { decisionProvenanceSchema } from './v15-decision-provenance.ts';
 import { variantScaleSchema } from './v16-variant-scale.ts';
 import { naturalOrderSchema } from './v17-natural-order.ts';
+import { relightWithoutPackSchema } from './v18-relight-without-pack.ts';
 import { variantLandmarksSchema } from './v19-variant-landmarks.ts';
 
 /**
@@ -25,5 +26,6 @@ export const migrations: readonly Migration[] = [
   decisionProvenanceSchema,
   variantScaleSchema,
   naturalOrderSchema,
+  relightWithoutPackSchema,
   variantLandmarksSchema,
 ];

@@ -32,7 +32,8 @@ export type RecipeOp = z.infer<typeof RecipeOp>;
 
 export const Recipe = z.object({
   version: z.literal(1),
-  pack: z.object({ hash: z.string(), name: z.string(), version: z.string() }),
+  /** The generator the edit went through; null for edits made without one (physically-based relighting). */
+  pack: z.object({ hash: z.string(), name: z.string(), version: z.string() }).nullable(),
   sourceFaceId: z.number().int(),
   seed: z.number().int().min(0),
   /** Latent refinement steps run on the source before editing (0: plain encoder inversion). */

@@ -36,6 +36,14 @@ export class DonorPool {
   }
 }
 
+/**
+ * Whether an edit goes through a generator (directions and part mixes in its latent space); relighting,
+ * pose, mesh expressions and occlusion render from the photo and its face mesh alone.
+ */
+export function usesGenerator(edit: EditSpec): boolean {
+  return edit.type === 'direction' || edit.type === 'mix';
+}
+
 /** Checks a job's edits against the pack before any work, listing what the pack does offer. */
 export function checkEdits(pack: GeneratorPack, edits: readonly EditSpec[]): string[] {
   const problems: string[] = [];
@@ -61,7 +69,7 @@ export function checkEdits(pack: GeneratorPack, edits: readonly EditSpec[]): str
  * can be planned alone (on resume, say) and comes out the same.
  */
 export function planRecipe(
-  pack: GeneratorPack,
+  pack: GeneratorPack | null,
   request: SynthesizeRequest,
   donors: DonorPool,
   source: SourceFace,
@@ -100,20 +108,29 @@ export function planRecipe(
     editKind = 'expression';
   } else if (edit.type === 'direction') {
     op = { type: 'direction', name: edit.name, strength };
-    editKind = pack.directions.get(edit.name)!.edit;
+    editKind = generator(pack).directions.get(edit.name)!.edit;
   } else {
     const candidates = donors.candidates(source, edit.donors);
     if (candidates.length === 0) throw new Error(`no donor face for source image ${source.imageId}: the project has no other face`);
     op = { type: 'mix', parts: edit.parts, donorFaceId: candidates[random.int(candidates.length)].faceId, strength };
-    editKind = pack.parts.get(edit.parts[0])!.edit;
+    editKind = generator(pack).parts.get(edit.parts[0])!.edit;
   }
   return {
     version: 1,
-    pack: { hash: pack.hash, name: pack.manifest.name, version: pack.manifest.version },
+    // Edits drawn from the photo and its mesh never go through the generator: their provenance names none.
+    pack: !usesGenerator(edit) || !pack ? null : { hash: pack.hash, name: pack.manifest.name, version: pack.manifest.version },
     sourceFaceId: source.faceId,
     seed,
     refineIterations: request.refineIterations,
     editKind,
     ops: [op],
   };
+}
+
+function generator(pack: GeneratorPack | null): GeneratorPack {
+  if (!pack)
+    throw new Error(
+      'this edit goes through a generator, and the job has none (relighting, pose, mesh expressions and occlusion run without one)',
+    );
+  return pack;
 }

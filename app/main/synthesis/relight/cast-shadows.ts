@@ -11,27 +11,7 @@ export function castShadows(height: Float32Array, size: number, toLight: readonl
   const planar = Math.hypot(lx, ly);
   if (planar < 1e-3) return visibility;
   const half = Math.max(1, Math.floor(size / 2));
-  const low = new Float32Array(half * half).fill(Number.NaN);
-  let maxHeight = -Infinity;
-  for (let y = 0; y < half; y += 1) {
-    for (let x = 0; x < half; x += 1) {
-      let s = 0;
-      let n = 0;
-      for (let dy = 0; dy < 2; dy += 1) {
-        for (let dx = 0; dx < 2; dx += 1) {
-          const v = height[Math.min(size - 1, 2 * y + dy) * size + Math.min(size - 1, 2 * x + dx)];
-          if (!Number.isNaN(v)) {
-            s += v;
-            n += 1;
-          }
-        }
-      }
-      if (n > 0) {
-        low[y * half + x] = s / n;
-        maxHeight = Math.max(maxHeight, s / n);
-      }
-    }
-  }
+  const { low, maxHeight } = halfResolution(height, size);
   // In image coordinates y grows downward; the ray climbs `rise` height pixels per image pixel.
   const dx = lx / planar;
   const dy = -ly / planar;
@@ -73,6 +53,39 @@ export function castShadows(height: Float32Array, size: number, toLight: readonl
     }
   }
   return visibility;
+}
+
+/** Heights per light are many, the face one: its half-resolution height field is kept with it. */
+const halfHeights = new WeakMap<Float32Array, { low: Float32Array; maxHeight: number }>();
+
+function halfResolution(height: Float32Array, size: number): { low: Float32Array; maxHeight: number } {
+  const cached = halfHeights.get(height);
+  if (cached) return cached;
+  const half = Math.max(1, Math.floor(size / 2));
+  const low = new Float32Array(half * half).fill(Number.NaN);
+  let maxHeight = -Infinity;
+  for (let y = 0; y < half; y += 1) {
+    for (let x = 0; x < half; x += 1) {
+      let s = 0;
+      let n = 0;
+      for (let dy = 0; dy < 2; dy += 1) {
+        for (let dx = 0; dx < 2; dx += 1) {
+          const v = height[Math.min(size - 1, 2 * y + dy) * size + Math.min(size - 1, 2 * x + dx)];
+          if (!Number.isNaN(v)) {
+            s += v;
+            n += 1;
+          }
+        }
+      }
+      if (n > 0) {
+        low[y * half + x] = s / n;
+        maxHeight = Math.max(maxHeight, s / n);
+      }
+    }
+  }
+  const result = { low, maxHeight };
+  halfHeights.set(height, result);
+  return result;
 }
 
 function blur3(values: Float32Array, size: number): Float32Array {

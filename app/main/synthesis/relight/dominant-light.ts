@@ -18,8 +18,22 @@ export interface DominantLight {
 export function fitDominantLight(luminance: Float32Array, normals: Float32Array, weights: Float32Array): DominantLight {
   const plane = luminance.length;
   const stride = Math.max(1, Math.floor(plane / 6000));
-  const samples: number[] = [];
-  for (let j = 0; j < plane; j += stride) if (weights[j] > 0) samples.push(j);
+  const picked: number[] = [];
+  for (let j = 0; j < plane; j += stride) if (weights[j] > 0) picked.push(j);
+  // Gathered into flat arrays once: some six hundred directions are tried over the same samples.
+  const count = picked.length;
+  const nx = new Float64Array(count);
+  const ny = new Float64Array(count);
+  const nz = new Float64Array(count);
+  const wt = new Float64Array(count);
+  const lum = new Float64Array(count);
+  for (const [i, j] of picked.entries()) {
+    nx[i] = normals[j];
+    ny[i] = normals[plane + j];
+    nz[i] = normals[2 * plane + j];
+    wt[i] = weights[j];
+    lum[i] = luminance[j];
+  }
   const evaluate = (azimuth: number, elevation: number) => {
     const [lx, ly, lz] = lightDirection({ azimuth, elevation });
     let sw = 0,
@@ -28,10 +42,11 @@ export function fitDominantLight(luminance: Float32Array, normals: Float32Array,
       sxx = 0,
       sxy = 0,
       syy = 0;
-    for (const j of samples) {
-      const w = weights[j];
-      const x = Math.max(0, normals[j] * lx + normals[plane + j] * ly + normals[2 * plane + j] * lz);
-      const y = luminance[j];
+    for (let i = 0; i < count; i += 1) {
+      const w = wt[i];
+      const d = nx[i] * lx + ny[i] * ly + nz[i] * lz;
+      const x = d > 0 ? d : 0;
+      const y = lum[i];
       sw += w;
       sx += w * x;
       sy += w * y;

@@ -111,23 +111,27 @@ export function rasteriseFace(landmarks: Float32Array, size: number, depthScale 
   return { size, normals, height, coverage };
 }
 
-/** Separable box blur of radius `radius` (clamped edges). */
+/** Separable box blur of radius `radius` (clamped edges), as running sums: constant cost per pixel. */
 export function boxBlur(values: Float32Array, size: number, radius: number): Float32Array {
   const tmp = new Float32Array(values.length);
   const out = new Float32Array(values.length);
   const span = 2 * radius + 1;
+  const last = size - 1;
   for (let y = 0; y < size; y += 1) {
+    const row = y * size;
+    let s = 0;
+    for (let d = -radius; d <= radius; d += 1) s += values[row + Math.min(last, Math.max(0, d))];
     for (let x = 0; x < size; x += 1) {
-      let s = 0;
-      for (let d = -radius; d <= radius; d += 1) s += values[y * size + Math.min(size - 1, Math.max(0, x + d))];
-      tmp[y * size + x] = s / span;
+      tmp[row + x] = s / span;
+      s += values[row + Math.min(last, x + radius + 1)] - values[row + Math.max(0, x - radius)];
     }
   }
-  for (let y = 0; y < size; y += 1) {
-    for (let x = 0; x < size; x += 1) {
-      let s = 0;
-      for (let d = -radius; d <= radius; d += 1) s += tmp[Math.min(size - 1, Math.max(0, y + d)) * size + x];
+  for (let x = 0; x < size; x += 1) {
+    let s = 0;
+    for (let d = -radius; d <= radius; d += 1) s += tmp[Math.min(last, Math.max(0, d)) * size + x];
+    for (let y = 0; y < size; y += 1) {
       out[y * size + x] = s / span;
+      s += tmp[Math.min(last, y + radius + 1) * size + x] - tmp[Math.max(0, y - radius) * size + x];
     }
   }
   return out;

@@ -106,6 +106,38 @@ describe('physically-based relighting', () => {
     expect(left).toBeGreaterThan(3 * right);
   });
 
+  it('carries the change of light past the mesh edge without a step (no seam where the face ends)', () => {
+    const surface = rasteriseFace(landmarks, SIZE);
+    const plane = SIZE * SIZE;
+    // Off the mesh a flat grey "background"; on it the dome under a frontal lamp.
+    const source = render(landmarks, lamp(0, 0));
+    for (let j = 0; j < plane; j += 1) if (surface.coverage[j] <= 0) for (let c = 0; c < 3; c += 1) source[c * plane + j] = 0.5;
+    const face = prepareRelight({ image: { size: SIZE, data: source }, landmarks });
+    const y = SIZE / 2;
+    const coverage = (x: number) => surface.coverage[y * SIZE + x];
+    let first = 0;
+    while (coverage(first) <= 0) first += 1;
+    let inner = first;
+    while (coverage(inner) < 0.999) inner += 1;
+    let last = SIZE - 1;
+    while (coverage(last) <= 0) last -= 1;
+    let innerRight = last;
+    while (coverage(innerRight) < 0.999) innerRight -= 1;
+    for (const azimuth of [-70, 60]) {
+      const relit = renderRelight(face, lamp(azimuth, 0)).image.data;
+      const gain = (x: number) => relit[y * SIZE + x] / source[y * SIZE + x];
+      for (const [outside, inside] of [
+        [first - 2, inner],
+        [last + 2, innerRight],
+      ]) {
+        const [a, b] = [gain(outside), gain(inside)];
+        expect(Math.abs(a - b), `lamp at ${azimuth}°: gain ${a.toFixed(3)} outside the mesh, ${b.toFixed(3)} inside`).toBeLessThan(
+          0.15 * Math.max(a, b) + 0.03,
+        );
+      }
+    }
+  });
+
   it('casts shadows away from the lamp, and none for a frontal lamp', () => {
     const height = new Float32Array(SIZE * SIZE);
     for (let y = 0; y < SIZE; y += 1) for (let x = 0; x < SIZE; x += 1) height[y * SIZE + x] = Math.abs(x - 64) < 4 ? 40 : 0;

@@ -23,10 +23,21 @@ export interface RelightOptions {
   readonly shadowStrength?: number;
   /** How far toward the target light: the shading ratio is raised to this power (1: all the way). */
   readonly strength?: number;
+  /**
+   * Wrapped diffuse term, max(0, (n·L + wrap) / (1 + wrap)): light reaching a little past the
+   * terminator, as skin's subsurface scattering and the curvature FaceMesh's shallow mesh lacks
+   * give real faces under side light. 0 is plain Lambert. Read when a face is prepared.
+   */
+  readonly wrap?: number;
 }
 
-/** Chosen on Yale B01–B05 by the augmentation gain (bench/eval-augment.ts); B06–B10 are held out. */
-export const DEFAULT_RELIGHT_OPTIONS: Required<RelightOptions> = { depthScale: 1, shadowStrength: 0.5, strength: 1 };
+/**
+ * Depth and shadow strength chosen on Yale B01–B05 by the augmentation gain (bench/eval-augment.ts);
+ * wrap there by brightness: with plain Lambert, faces relit to S4/S5 lamps came out 7 % / 17 %
+ * darker than the real photos (mean luminance of the face), with 0.25 within 4 % in every subset.
+ * B06–B10 are held out.
+ */
+export const DEFAULT_RELIGHT_OPTIONS: Required<RelightOptions> = { depthScale: 1, shadowStrength: 0.5, strength: 1, wrap: 0.25 };
 
 /** Side of the crop relight variants are made at (the aligned-crop size for synthesis). */
 export const RELIGHT_CROP_SIZE = 256;
@@ -48,14 +59,19 @@ export interface PreparedFace {
   readonly surface: FaceSurface;
   readonly lighting: ShLighting;
   readonly estimated: EstimatedLight;
-  /** Source shading per channel (3 × size²), floored so the ratio never divides by nothing. */
-  readonly sourceShading: Float32Array;
+  /** 1 / source shading per channel (3 × size²), the shading floored so the ratio never divides by nothing. */
+  readonly inverseShading: Float32Array;
+  /** How the face's change of light is carried past the mesh: light-independent, so built once. */
+  readonly outward: OutwardGrid;
   /**
-   * Lamp + ambient that, from the estimated source direction, reproduce the face's mean fitted
-   * shading: the target lamp has the same power, so a relit face is as bright as the real photo
-   * under that lamp would be, not as bright as the source.
+   * The face's mean fitted shading and its mean diffuse term under the estimated source lamp: a
+   * target lamp gets the power that, from the source's direction and with the target's own
+   * ambient, gives that mean shading. So a relit face is as bright as the real photo under that
+   * lamp would be (same lamp, moved), not as bright as the source.
    */
-  readonly lampPower: number;
+  readonly exposure: { readonly meanShading: number; readonly diffuseMean: number };
+  /** The wrap (RelightOptions.wrap) the face was prepared with; rendering uses the same. */
+  readonly wrap: number;
   readonly lightColour: [number, number, number];
 }
 
@@ -66,7 +82,7 @@ export interface RelitFace {
 }
 
 export function prepareRelight(source: RelightSource, options: RelightOptions = {}): PreparedFace {
-  const { depthScale } = { ...DEFAULT_RELIGHT_OPTIONS, ...options };
+  const { depthScale, wrap } = { ...DEFAULT_RELIGHT_OPTIONS, ...options };
   const size = source.image.size;
   const plane = size * size;
   if (source.image.data.length !== plane * 3) throw new Error(`relight: expected a ${size}×${size} planar RGB image`);
@@ -87,7 +103,10 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
   const basis = new Float64Array(9);
   const meanShading = [0, 0, 0];
   let count = 0;
-  for (let j = 0; j < plane; j += 1) {
+  // Only the mesh has a normal, and only there is the ratio taken.
+  const covered: number[] = [];
+  for (let j = 0; j < plane; j += 1) if (surface.coverage[j] > 0) covered.push(j);
+  for (const j of covered) {
     shBasis(surface.normals[j], surface.normals[plane + j], surface.normals[2 * plane + j], basis);
     for (let c = 0; c < 3; c += 1) {
       const s = evalSh(lighting.coefficients, c, basis);
@@ -99,7 +118,7 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
   for (let c = 0; c < 3; c += 1) {
     // Grazing normals at the rim and the SH's own ringing can take the fitted shading near zero.
     const floor = (0.25 * meanShading[c]) / Math.max(1, count);
-    for (let j = 0; j < plane; j += 1) sourceShading[c * plane + j] = Math.max(floor, sourceShading[c * plane + j], 1e-3);
+    for (const j of covered) sourceShading[c * plane + j] = 1 / Math.max(floor, sourceShading[c * plane + j], 1e-3);
   }
   const luminance = new Float32Array(plane);
   const robustWeights = new Float32Array(plane);
@@ -112,14 +131,12 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
   let lambertMean = 0;
   for (let j = 0; j < plane; j += 1) {
     if (weights[j] > 0)
-      lambertMean += Math.max(0, surface.normals[j] * dx + surface.normals[plane + j] * dy + surface.normals[2 * plane + j] * dz);
+      lambertMean += diffuse(surface.normals[j] * dx + surface.normals[plane + j] * dy + surface.normals[2 * plane + j] * dz, wrap);
   }
   lambertMean /= Math.max(1, count);
   const lumaMean = (meanShading[0] + meanShading[1] + meanShading[2]) / 3 / Math.max(1, count);
   const ratio = lamp.intensity > 1e-6 ? Math.min(10, lamp.ambient / lamp.intensity) : 10;
   // The target lamp has the power that, from the estimated direction, gives the mean fitted shading:
-  // lamp·(ratio + lambertMean)/(1 + ratio) = mean shading, with lampPower = lamp·(1 + ratio).
-  const lampPower = (lumaMean / Math.max(1e-3, ratio + lambertMean)) * (1 + ratio);
   const estimated: EstimatedLight = {
     azimuth: round(lamp.azimuth, 1),
     elevation: round(lamp.elevation, 1),
@@ -132,8 +149,10 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
     surface,
     lighting,
     estimated,
-    sourceShading,
-    lampPower,
+    inverseShading: sourceShading,
+    outward: outwardGrid(surface.coverage, size),
+    exposure: { meanShading: lumaMean, diffuseMean: lambertMean },
+    wrap,
     lightColour: colour,
   };
 }
@@ -142,108 +161,204 @@ export function prepareRelight(source: RelightSource, options: RelightOptions = 
  * Re-renders the face under `light` multiplicatively: every pixel is scaled by the ratio of the
  * target shading (ambient + lamp · max(0, n·L) · visibility) to the fitted source shading, per
  * channel, so skin texture, freckles and stubble stay and a shadow darkens them as real light
- * does. The lamp keeps the source light's power (lamp + ambient), split by the requested ratio.
+ * does. The lamp is as strong as the photo's own (see `PreparedFace.exposure`), moved.
  * Off the head the ratio fades to the face's mean ratio, so hair and background follow the overall
  * brightness change without face-shaped edges.
  */
 export function renderRelight(face: PreparedFace, light: LightSpec, options: RelightOptions = {}): RelitFace {
   const { shadowStrength, strength } = { ...DEFAULT_RELIGHT_OPTIONS, ...options };
-  const { surface, image, sourceShading } = face;
+  const { surface, image, inverseShading } = face;
   const size = image.size;
   const plane = size * size;
   const toLight = lightDirection(light);
   const visibility = shadowStrength > 0 ? castShadows(surface.height, size, toLight) : null;
-  const lamp = face.lampPower / (1 + light.ambient);
+  const lamp = face.exposure.meanShading / Math.max(1e-3, light.ambient + face.exposure.diffuseMean);
   const ambient = lamp * light.ambient;
+  const wrap = face.wrap;
   const gains = temperatureGains(light.temperature);
-  const colour = face.lightColour.map((c, i) => c * gains[i]);
+  const [cr, cg, cb] = face.lightColour.map((c, i) => c * gains[i]);
   const ratio = new Float32Array(plane * 3);
   const [lx, ly, lz] = toLight;
-  const n = surface.normals;
+  const { normals: n, coverage } = surface;
   for (let j = 0; j < plane; j += 1) {
-    if (surface.coverage[j] <= 0) continue;
-    const lambert = Math.max(0, n[j] * lx + n[plane + j] * ly + n[2 * plane + j] * lz);
+    if (coverage[j] <= 0) continue;
+    const lambert = diffuse(n[j] * lx + n[plane + j] * ly + n[2 * plane + j] * lz, wrap);
     const visible = visibility ? 1 - shadowStrength * (1 - visibility[j]) : 1;
     const shading = ambient + lamp * lambert * visible;
-    for (let c = 0; c < 3; c += 1) ratio[c * plane + j] = Math.min(4, (shading * colour[c]) / sourceShading[c * plane + j]);
+    ratio[j] = Math.min(4, shading * cr * inverseShading[j]);
+    ratio[plane + j] = Math.min(4, shading * cg * inverseShading[plane + j]);
+    ratio[2 * plane + j] = Math.min(4, shading * cb * inverseShading[2 * plane + j]);
   }
-  const outside = extendOutward(ratio, surface.coverage, size);
+  const grid = face.outward;
+  const outside = extendOutward(ratio, grid, size);
+  const { low, i0, i1, f } = grid;
   const out = new Float32Array(plane * 3);
-  for (let j = 0; j < plane; j += 1) {
-    const w = surface.coverage[j];
-    for (let c = 0; c < 3; c += 1) {
-      const r = w * ratio[c * plane + j] + (1 - w) * outside[c * plane + j];
-      const scaled = strength === 1 ? r : Math.max(r, 1e-4) ** strength;
-      out[c * plane + j] = Math.min(1, Math.max(0, image.data[c * plane + j] * scaled));
+  const power = strength === 1 ? null : strength;
+  for (let y = 0; y < size; y += 1) {
+    const ya = i0[y] * low;
+    const yb = i1[y] * low;
+    const fy = f[y];
+    for (let x = 0; x < size; x += 1) {
+      const j = y * size + x;
+      const w = coverage[j];
+      for (let c = 0; c < 3; c += 1) {
+        const o = c * plane + j;
+        let r = ratio[o];
+        if (w < 1) {
+          const base = c * low * low;
+          const xa = i0[x];
+          const xb = i1[x];
+          const fx = f[x];
+          const top = outside[base + ya + xa] * (1 - fx) + outside[base + ya + xb] * fx;
+          const bottom = outside[base + yb + xa] * (1 - fx) + outside[base + yb + xb] * fx;
+          r = w * r + (1 - w) * (top * (1 - fy) + bottom * fy);
+        }
+        const scaled = power === null ? r : Math.max(r, 1e-4) ** power;
+        const v = image.data[o] * scaled;
+        out[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
     }
   }
   return { image: { size, data: out }, validity: face.validity };
 }
 
 /**
- * The face's shading ratio carried over hair, ears, neck and background: a normalised convolution
- * (blur of ratio × coverage over blur of coverage) at quarter resolution, so a lamp on the left
- * brightens the left of the head too, with no edge where the mesh ends.
+ * The grid the face's shading ratio is carried outward on (hair, ears, neck, background): quarter
+ * resolution cells, each with the mesh coverage it holds, and the bilinear taps back to pixels.
  */
-function extendOutward(ratio: Float32Array, coverage: Float32Array, size: number): Float32Array {
+export interface OutwardGrid {
+  readonly low: number;
+  readonly cell: number;
+  /** Low-grid cell of each pixel the mesh covers, −1 elsewhere. */
+  readonly cellOf: Int32Array;
+  /** Covered pixels per cell. */
+  readonly counts: Float32Array;
+  /** Covered pixels per cell after a wide blur: how much face is near (for fading to the face's mean). */
+  readonly near: Float32Array;
+  /** Bilinear taps from a pixel row or column to the low grid (same both ways: the crop is square). */
+  readonly i0: Int32Array;
+  readonly i1: Int32Array;
+  readonly f: Float32Array;
+}
+
+function outwardGrid(coverage: Float32Array, size: number): OutwardGrid {
   const plane = size * size;
   const low = Math.max(4, Math.floor(size / 4));
   const cell = size / low;
-  const weight = new Float32Array(low * low);
-  const sums = [new Float32Array(low * low), new Float32Array(low * low), new Float32Array(low * low)];
+  const cellOf = new Int32Array(plane).fill(-1);
+  const counts = new Float32Array(low * low);
   for (let j = 0; j < plane; j += 1) {
-    const w = coverage[j];
-    if (w <= 0) continue;
+    if (coverage[j] <= 0) continue;
     const k = Math.min(low - 1, Math.floor(Math.floor(j / size) / cell)) * low + Math.min(low - 1, Math.floor((j % size) / cell));
-    weight[k] += w;
-    for (let c = 0; c < 3; c += 1) sums[c][k] += w * ratio[c * plane + j];
+    cellOf[j] = k;
+    counts[k] += 1;
   }
   const radius = Math.max(1, Math.round(low / 10));
-  let blurredWeight: Float32Array = weight;
-  let blurred: Float32Array[] = sums;
-  for (let pass = 0; pass < 3; pass += 1) {
-    blurredWeight = boxBlur(blurredWeight, low, radius);
-    blurred = blurred.map((b) => boxBlur(b, low, radius));
+  let near: Float32Array = counts;
+  for (let pass = 0; pass < 3; pass += 1) near = boxBlur(near, low, radius);
+  const i0 = new Int32Array(size);
+  const i1 = new Int32Array(size);
+  const f = new Float32Array(size);
+  for (let x = 0; x < size; x += 1) {
+    const s = Math.min(low - 1, Math.max(0, (x + 0.5) / cell - 0.5));
+    i0[x] = Math.floor(s);
+    i1[x] = Math.min(low - 1, i0[x] + 1);
+    f[x] = s - i0[x];
   }
-  let totalWeight = 0;
+  return { low, cell, cellOf, counts, near, i0, i1, f };
+}
+
+/**
+ * The face's shading ratio carried over hair, ears, neck and background on the low grid, by
+ * push-pull (normalised averages over ever larger cells, filled back from coarse to fine): next to
+ * the mesh a pixel takes the ratio of the face right beside it, so the feathered mesh edge leaves no
+ * seam, and further out ever wider averages of the face take over.
+ */
+function extendOutward(ratio: Float32Array, grid: OutwardGrid, size: number): Float32Array {
+  const plane = size * size;
+  const { low, cell, cellOf, counts, near } = grid;
+  const cells = low * low;
+  const sums = new Float32Array(cells * 3);
+  for (let j = 0; j < plane; j += 1) {
+    const k = cellOf[j];
+    if (k < 0) continue;
+    sums[k] += ratio[j];
+    sums[cells + k] += ratio[plane + j];
+    sums[2 * cells + k] += ratio[2 * plane + j];
+  }
   const totals = [0, 0, 0];
-  for (let k = 0; k < low * low; k += 1) {
-    totalWeight += weight[k];
-    for (let c = 0; c < 3; c += 1) totals[c] += sums[c][k];
+  let totalCount = 0;
+  for (let k = 0; k < cells; k += 1) {
+    totalCount += counts[k];
+    for (let c = 0; c < 3; c += 1) totals[c] += sums[c * cells + k];
   }
-  const lowRatio = new Float32Array(low * low * 3);
-  for (let k = 0; k < low * low; k += 1) {
-    // Far from the face the blur has nothing to say: the face's mean ratio takes over smoothly.
-    const confidence = Math.min(1, blurredWeight[k] / (0.05 * cell * cell));
-    for (let c = 0; c < 3; c += 1) {
-      const mean = totals[c] / Math.max(totalWeight, 1e-9);
-      const local = blurredWeight[k] > 1e-9 ? blurred[c][k] / blurredWeight[k] : mean;
-      // Hair and background sit further from the lamp's sharp falloff than skin: half the local
-      // contrast (in log terms), so a lit cheek does not spill a bright halo onto a pale wall.
-      const softened = mean * Math.sqrt(Math.max(local, 1e-4) / Math.max(mean, 1e-4));
-      lowRatio[c * low * low + k] = confidence * softened + (1 - confidence) * mean;
-    }
-  }
-  const out = new Float32Array(plane * 3);
-  for (let y = 0; y < size; y += 1) {
-    const sy = Math.min(low - 1, Math.max(0, (y + 0.5) / cell - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(low - 1, y0 + 1);
-    const fy = sy - y0;
-    for (let x = 0; x < size; x += 1) {
-      const sx = Math.min(low - 1, Math.max(0, (x + 0.5) / cell - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(low - 1, x0 + 1);
-      const fx = sx - x0;
-      for (let c = 0; c < 3; c += 1) {
-        const o = c * low * low;
-        const top = lowRatio[o + y0 * low + x0] * (1 - fx) + lowRatio[o + y0 * low + x1] * fx;
-        const bottom = lowRatio[o + y1 * low + x0] * (1 - fx) + lowRatio[o + y1 * low + x1] * fx;
-        out[c * plane + y * size + x] = top * (1 - fy) + bottom * fy;
-      }
+  const out = new Float32Array(cells * 3);
+  for (let c = 0; c < 3; c += 1) {
+    const mean = totalCount > 0 ? totals[c] / totalCount : 1;
+    const filled = boxBlur(pushPull(sums.subarray(c * cells, (c + 1) * cells), counts, low, cell * cell), low, 1);
+    for (let k = 0; k < cells; k += 1) {
+      // Far from the face nothing is said about the light: the face's mean ratio takes over smoothly.
+      const confidence = Math.min(1, near[k] / (0.05 * cell * cell));
+      // Hair and background sit further from the lamp's sharp falloff than skin: away from the mesh
+      // half the local contrast (in log terms), so a lit cheek does not spill a bright halo onto a
+      // pale wall; beside the mesh all of it, so skin and what borders it agree.
+      const exponent = 0.5 + 0.5 * Math.min(1, near[k] / (0.5 * cell * cell));
+      const softened = mean * (Math.max(filled[k], 1e-4) / Math.max(mean, 1e-4)) ** exponent;
+      out[c * cells + k] = confidence * softened + (1 - confidence) * mean;
     }
   }
   return out;
+}
+
+/**
+ * Push-pull fill of a `side`² grid from per-cell sums and counts (Gortler et al.): averages over
+ * ever coarser cells (pull), then each cell keeps its own average as far as it is covered and takes
+ * the coarser level's, bilinearly, for the rest (push). `full` is a fully covered cell's count.
+ */
+function pushPull(sums: Float32Array, counts: Float32Array, side: number, full: number): Float32Array {
+  const levels: { side: number; sums: Float32Array; counts: Float32Array; full: number }[] = [{ side, sums, counts, full }];
+  while (levels.at(-1)!.side > 1) {
+    const fine = levels.at(-1)!;
+    const next = Math.ceil(fine.side / 2);
+    const s = new Float32Array(next * next);
+    const n = new Float32Array(next * next);
+    for (let y = 0; y < fine.side; y += 1) {
+      for (let x = 0; x < fine.side; x += 1) {
+        const k = (y >> 1) * next + (x >> 1);
+        s[k] += fine.sums[y * fine.side + x];
+        n[k] += fine.counts[y * fine.side + x];
+      }
+    }
+    levels.push({ side: next, sums: s, counts: n, full: fine.full * 4 });
+  }
+  const top = levels.at(-1)!;
+  let values = Float32Array.of(top.counts[0] > 0 ? top.sums[0] / top.counts[0] : 1);
+  for (let l = levels.length - 2; l >= 0; l -= 1) {
+    const { side: m, sums: s, counts: n, full: f } = levels[l];
+    const parent = levels[l + 1].side;
+    const filled = new Float32Array(m * m);
+    for (let y = 0; y < m; y += 1) {
+      const py = Math.min(parent - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+      const y0 = Math.floor(py);
+      const y1 = Math.min(parent - 1, y0 + 1);
+      const fy = py - y0;
+      for (let x = 0; x < m; x += 1) {
+        const px = Math.min(parent - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+        const x0 = Math.floor(px);
+        const x1 = Math.min(parent - 1, x0 + 1);
+        const fx = px - x0;
+        const coarse =
+          (values[y0 * parent + x0] * (1 - fx) + values[y0 * parent + x1] * fx) * (1 - fy) +
+          (values[y1 * parent + x0] * (1 - fx) + values[y1 * parent + x1] * fx) * fy;
+        const k = y * m + x;
+        // A cell half covered is trusted fully: it sits on the mesh edge, where the match matters.
+        const a = Math.min(1, (2 * n[k]) / f);
+        filled[k] = a > 0 ? a * (s[k] / n[k]) + (1 - a) * coarse : coarse;
+      }
+    }
+    values = filled;
+  }
+  return values;
 }
 
 /** One-shot relighting of a source to one light; prefer prepare + render for many lights. */
@@ -254,6 +369,12 @@ export function relightFace(
 ): RelitFace & { estimated: EstimatedLight } {
   const prepared = prepareRelight(source, options);
   return { ...renderRelight(prepared, light, options), estimated: prepared.estimated };
+}
+
+/** The diffuse term for cos θ = n·L, wrapped past the terminator by `wrap`. */
+function diffuse(cosine: number, wrap: number): number {
+  const d = (cosine + wrap) / (1 + wrap);
+  return d > 0 ? d : 0;
 }
 
 function round(value: number, digits: number): number {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,13 +8,12 @@ import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { Recipe } from '../edits/edit-recipe.ts';
-import type { GeneratorPack } from '../packs/generator-pack.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
-import { loadGeneratorPack } from '../packs/pack-loader.ts';
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
+import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
+import { defaultPacksDir } from '../packs/project-packs-folder.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
-import { writeStyleganShapedPack } from '../testing/stylegan-shaped-pack.ts';
 import { VariantRenderer } from '../variants/variant-renderer.ts';
 import { RELIGHT_PRESETS } from './light-spec.ts';
 import { RELIGHT_CROP_SIZE } from './relight-face.ts';
@@ -43,7 +42,7 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 
 describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
   let faces: AnalysedPhotoSource;
-  let pack: GeneratorPack;
+  let photos: { path: string; identityId: number | null }[];
   const request = (seed: number): SynthesizeRequest => ({
     sources: { kind: 'all' },
     pack: { kind: 'default', refit: false },
@@ -54,27 +53,27 @@ describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
   });
 
   beforeAll(async () => {
-    const photos = sharedFaceChips(['johns'], 1).map((chip) => ({ path: chip.path, identityId: chip.identityId }));
-    faces = await AnalysedPhotoSource.analyse(photos.slice(0, 2), new VisionRuntime(client));
-    await writeStyleganShapedPack(join(root, 'pack'));
-    pack = await loadGeneratorPack(join(root, 'pack'), client);
+    photos = sharedFaceChips(['johns'], 1)
+      .map((chip) => ({ path: chip.path, identityId: chip.identityId }))
+      .slice(0, 2);
+    faces = await AnalysedPhotoSource.analyse(photos, new VisionRuntime(client));
   });
   afterAll(async () => {
-    await pack?.close();
     await client.close();
     rmSync(root, { recursive: true, force: true });
   });
 
   const plan = (seed: number) => {
     const donors = new DonorPool(faces.faces());
-    return faces.faces().flatMap((source) => [0, 1, 2, 3].map((ordinal) => planRecipe(pack, request(seed), donors, source, ordinal)));
+    return faces.faces().flatMap((source) => [0, 1, 2, 3].map((ordinal) => planRecipe(null, request(seed), donors, source, ordinal)));
   };
 
-  it('records the light in each recipe, a different preset per variant of a source', () => {
+  it('records the light in each recipe, a different preset per variant of a source, and no generator', () => {
     const recipes = plan(7);
     for (const recipe of recipes) {
       const parsed = Recipe.parse(JSON.parse(JSON.stringify(recipe)));
       expect(parsed.editKind).toBe('relight');
+      expect(parsed.pack).toBeNull();
       const op = parsed.ops[0];
       expect(op.type).toBe('relight');
       if (op.type === 'relight') expect(RELIGHT_PRESETS).toContainEqual(op.light);
@@ -85,8 +84,8 @@ describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
 
   it('same recipe and seed give byte-identical variants, at the relight crop size', async () => {
     const recipes = plan(7);
-    const first = await new VariantRenderer(pack, faces, null).render(recipes);
-    const again = await new VariantRenderer(pack, faces, null).render(plan(7));
+    const first = await new VariantRenderer(null, faces, null).render(recipes);
+    const again = await new VariantRenderer(null, faces, null).render(plan(7));
     expect(first.map((v) => sha(v.png))).toEqual(again.map((v) => sha(v.png)));
     for (const variant of first) {
       expect(variant.image.size).toBe(RELIGHT_CROP_SIZE);
@@ -102,9 +101,30 @@ describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
       sourceFaceId: source.faceId,
       ops: [{ type: 'relight', light: { azimuth, elevation: 0, ambient: 0.25, temperature: 6500 }, strength: 1 }],
     });
-    const [fromRight, fromLeft] = await new VariantRenderer(pack, faces, null).render([recipe(60), recipe(-60)]);
+    const [fromRight, fromLeft] = await new VariantRenderer(null, faces, null).render([recipe(60), recipe(-60)]);
     const before = leftMinusRight(fromRight.source);
     expect(leftMinusRight(fromRight.image)).toBeGreaterThan(before + 0.05);
     expect(leftMinusRight(fromLeft.image)).toBeLessThan(before - 0.05);
+  });
+
+  it('a job of relight edits alone fits no generator: its variants name no pack', async () => {
+    const path = join(root, 'relight-only.likeness');
+    const linked = faces.faces().map((face) => ({ ...face, path: photos[face.imageId - 1].path }));
+    const project = openSynthesisTestProject(path, linked, faces, client);
+    try {
+      const { id } = project.session.jobs.enqueue('synthesize', request(3));
+      await project.session.jobs.idle();
+      expect(project.session.jobs.get(id)).toMatchObject({ state: 'done', done: 8, total: 8 });
+      const db = project.session.db;
+      expect(db.prepare('SELECT count(*) FROM packs').pluck().get()).toBe(0);
+      const made = db.prepare('SELECT count(*) FROM variants WHERE job_id = ?').pluck().get(id) as number;
+      const skipped = db.prepare('SELECT count(*) FROM variant_skips WHERE job_id = ?').pluck().get(id) as number;
+      expect(made + skipped).toBe(8);
+      expect(made).toBeGreaterThan(4);
+      expect(db.prepare('SELECT count(*) FROM variants WHERE job_id = ? AND pack_id IS NULL').pluck().get(id)).toBe(made);
+      expect(existsSync(defaultPacksDir(path))).toBe(false);
+    } finally {
+      await project.session.close();
+    }
   });
 });

@@ -37,56 +37,63 @@ export interface ShLighting {
 export function fitShLighting(image: Float32Array, size: number, normals: Float32Array, weights: Float32Array): ShLighting {
   const plane = size * size;
   const coefficients = new Float64Array(27);
-  const basis = new Float64Array(9);
   const robust = new Float32Array(plane).fill(1);
-  const luminance = new Float32Array(plane);
-  for (let j = 0; j < plane; j += 1) luminance[j] = (image[j] + image[plane + j] + image[2 * plane + j]) / 3;
-  let lumaFit: Float64Array | undefined;
+  // The pixels that take part, with their basis, gathered once: seven solves run over them.
+  const pixels: number[] = [];
+  for (let j = 0; j < plane; j += 1) if (weights[j] > 0) pixels.push(j);
+  const n = pixels.length;
+  const bases = new Float64Array(n * 9);
+  const basis = new Float64Array(9);
+  const w0 = new Float64Array(n);
+  const luminance = new Float64Array(n);
+  const channels = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  for (const [i, j] of pixels.entries()) {
+    shBasis(normals[j], normals[plane + j], normals[2 * plane + j], basis);
+    bases.set(basis, i * 9);
+    w0[i] = weights[j];
+    for (let c = 0; c < 3; c += 1) channels[c][i] = image[c * plane + j];
+    luminance[i] = (channels[0][i] + channels[1][i] + channels[2][i]) / 3;
+  }
+  const w = Float64Array.from(w0);
   for (let pass = 0; pass < 4; pass += 1) {
-    lumaFit = solveSh(luminance, normals, weights, robust, plane);
+    const lumaFit = solveSh(luminance, bases, w);
     // Residual scale from the weighted mean absolute residual; darker outliers are down-weighted harder.
     let sumAbs = 0;
     let sumW = 0;
-    for (let j = 0; j < plane; j += 1) {
-      const w = weights[j] * robust[j];
-      if (w <= 0) continue;
-      shBasis(normals[j], normals[plane + j], normals[2 * plane + j], basis);
+    const residual = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) {
       let s = 0;
-      for (let k = 0; k < 9; k += 1) s += lumaFit[k] * basis[k];
-      sumAbs += w * Math.abs(luminance[j] - s);
-      sumW += w;
+      for (let k = 0; k < 9; k += 1) s += lumaFit[k] * bases[i * 9 + k];
+      residual[i] = luminance[i] - s;
+      if (w[i] <= 0) continue;
+      sumAbs += w[i] * Math.abs(residual[i]);
+      sumW += w[i];
     }
     const scale = Math.max(1e-3, (sumAbs / Math.max(sumW, 1e-9)) * 1.5);
-    for (let j = 0; j < plane; j += 1) {
-      if (weights[j] <= 0) continue;
-      shBasis(normals[j], normals[plane + j], normals[2 * plane + j], basis);
-      let s = 0;
-      for (let k = 0; k < 9; k += 1) s += lumaFit[k] * basis[k];
-      const r = (luminance[j] - s) / scale;
+    for (let i = 0; i < n; i += 1) {
+      const r = residual[i] / scale;
       // Tukey's biweight on the dark side (features), Huber-like on the bright side (specular).
-      robust[j] = r < 0 ? (r < -2.5 ? 0 : (1 - (r / 2.5) ** 2) ** 2) : 1 / Math.max(1, r);
+      const weight = r < 0 ? (r < -2.5 ? 0 : (1 - (r / 2.5) ** 2) ** 2) : 1 / Math.max(1, r);
+      robust[pixels[i]] = weight;
+      w[i] = w0[i] * weight;
     }
   }
-  for (let c = 0; c < 3; c += 1) {
-    const fit = solveSh(image.subarray(c * plane, (c + 1) * plane), normals, weights, robust, plane);
-    coefficients.set(fit, c * 9);
-  }
+  for (let c = 0; c < 3; c += 1) coefficients.set(solveSh(channels[c], bases, w), c * 9);
   return { coefficients, robust };
 }
 
-function solveSh(values: Float32Array, normals: Float32Array, weights: Float32Array, robust: Float32Array, plane: number): Float64Array {
+function solveSh(values: Float64Array, bases: Float64Array, weights: Float64Array): Float64Array {
   const ata = new Float64Array(81);
   const atb = new Float64Array(9);
-  const basis = new Float64Array(9);
   let total = 0;
-  for (let j = 0; j < plane; j += 1) {
-    const w = weights[j] * robust[j];
+  for (let i = 0; i < weights.length; i += 1) {
+    const w = weights[i];
     if (w <= 0) continue;
-    shBasis(normals[j], normals[plane + j], normals[2 * plane + j], basis);
+    const o = i * 9;
     for (let a = 0; a < 9; a += 1) {
-      const wa = w * basis[a];
-      atb[a] += wa * values[j];
-      for (let b = a; b < 9; b += 1) ata[a * 9 + b] += wa * basis[b];
+      const wa = w * bases[o + a];
+      atb[a] += wa * values[i];
+      for (let b = a; b < 9; b += 1) ata[a * 9 + b] += wa * bases[o + b];
     }
     total += w;
   }

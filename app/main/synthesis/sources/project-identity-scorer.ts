@@ -37,32 +37,57 @@ export function visionIdentityScorer(
  * ≥ 0.99 on every johns photo), and a variant is scored as the photo with its face region edited.
  */
 export function embedderFrame(image: PlanarImage, frame: CropFrame, model: EmbeddingModelName): FloatRgb {
-  const spec = embeddingSpecs[model];
-  const n = spec.inputSize;
-  // dlib's chip follows the face's own five mesh points where the source has them (placing it by the
-  // eyes alone costs about 0.01 of cosine against the photo's own chip).
-  const meshChip = spec.frame === 'dlib-chip' ? frame.toDlibChip : null;
-  const toModel = meshChip ?? composeAffine(arcfaceToModelFrame(spec), frame.toArcface);
+  const n = embeddingSpecs[model].inputSize;
+  const { toModel, coverInFrame, context } = frameLayers(frame, model);
   const pixels = { width: image.size, height: image.size, data: rgbFromPlanar(image) };
   const warped = warpAffine(pixels, toModel, n, n, 'black');
-  // Channel 0: the crop covers this model pixel; channel 1: and it is real photo there.
-  const cover = new Uint8Array(frame.valid.length * 3);
-  for (let i = 0; i < frame.valid.length; i++) {
-    cover[i * 3] = 255;
-    cover[i * 3 + 1] = frame.valid[i] >= 0.5 ? 255 : 0;
-  }
-  const coverInFrame = warpAffine({ width: image.size, height: image.size, data: cover }, toModel, n, n, 'black');
-  const contextToArcface = scaleAffine(TEMPLATE_REFERENCE_SIZE.arcface / SCORING_CONTEXT_SIZE);
-  const contextToModel = meshChip
-    ? composeAffine(meshChip, composeAffine(invertAffine(frame.toArcface), contextToArcface))
-    : composeAffine(arcfaceToModelFrame(spec), contextToArcface);
-  const context = warpAffine(frame.context, contextToModel, n, n, 'black');
   for (let p = 0; p < n * n; p++) {
     const o = p * 3;
     if (coverInFrame.data[o] < 254.5) warped.data.set(context.data.subarray(o, o + 3), o);
     else if (coverInFrame.data[o + 1] < 127.5) warped.data.fill(0, o, o + 3);
   }
   return warped;
+}
+
+interface FrameLayers {
+  readonly toModel: Affine;
+  /** Channel 0: the crop covers this model pixel; channel 1: and it is real photo there. */
+  readonly coverInFrame: FloatRgb;
+  /** The photo around the crop, in the model's frame. */
+  readonly context: FloatRgb;
+}
+
+/** What the embedder's input takes from a frame alone, made once per frame: a source's variants share it. */
+const layersOfFrame = new WeakMap<CropFrame, Map<EmbeddingModelName, FrameLayers>>();
+
+function frameLayers(frame: CropFrame, model: EmbeddingModelName): FrameLayers {
+  let byModel = layersOfFrame.get(frame);
+  if (!byModel) {
+    byModel = new Map();
+    layersOfFrame.set(frame, byModel);
+  }
+  const cached = byModel.get(model);
+  if (cached) return cached;
+  const spec = embeddingSpecs[model];
+  const n = spec.inputSize;
+  // dlib's chip follows the face's own five mesh points where the source has them (placing it by the
+  // eyes alone costs about 0.01 of cosine against the photo's own chip).
+  const meshChip = spec.frame === 'dlib-chip' ? frame.toDlibChip : null;
+  const toModel = meshChip ?? composeAffine(arcfaceToModelFrame(spec), frame.toArcface);
+  const size = Math.round(Math.sqrt(frame.valid.length));
+  const cover = new Uint8Array(frame.valid.length * 3);
+  for (let i = 0; i < frame.valid.length; i++) {
+    cover[i * 3] = 255;
+    cover[i * 3 + 1] = frame.valid[i] >= 0.5 ? 255 : 0;
+  }
+  const coverInFrame = warpAffine({ width: size, height: size, data: cover }, toModel, n, n, 'black');
+  const contextToArcface = scaleAffine(TEMPLATE_REFERENCE_SIZE.arcface / SCORING_CONTEXT_SIZE);
+  const contextToModel = meshChip
+    ? composeAffine(meshChip, composeAffine(invertAffine(frame.toArcface), contextToArcface))
+    : composeAffine(arcfaceToModelFrame(spec), contextToArcface);
+  const layers = { toModel, coverInFrame, context: warpAffine(frame.context, contextToModel, n, n, 'black') };
+  byModel.set(model, layers);
+  return layers;
 }
 
 /** Identity centroids the project's analysis computed, for one embedding model, read once per job. */

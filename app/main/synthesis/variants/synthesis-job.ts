@@ -8,7 +8,7 @@ import { IdentityScoring } from './identity-scoring.ts';
 import type { InferenceRuntime } from '../packs/inference-runtime.ts';
 import { runBatch } from '../packs/generator-pack.ts';
 import { resolveJobPack } from './pack-resolver.ts';
-import { checkEdits, DonorPool, planRecipe } from '../edits/recipe-planner.ts';
+import { checkEdits, DonorPool, planRecipe, usesGenerator } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
 import { VariantRenderer } from './variant-renderer.ts';
 import { GridSampler } from '../geometry/grid-sampler.ts';
@@ -45,19 +45,24 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
   const committed = committedOrdinals(session.db, context.jobId);
   let done = [...committed.values()].reduce((n, set) => n + set.size, 0);
   if (sources.length === 0) throw new Error('no analysed faces match the chosen sources; run face analysis first');
-  context.progress(done, total, 'loading the generator');
-
-  const { pack, packId } = await resolveJobPack(request.pack, {
-    db: session.db,
-    projectPath: session.path,
-    runtime: deps.runtime,
-    faces: deps.faces,
-    jobId: context.jobId,
-    signal: context.signal,
-    progress: (_, message) => context.progress(done, total, message),
-  });
+  // Relighting, pose, mesh expressions and occlusion render from the photo and its mesh: a job of
+  // those alone loads no generator and never fits the default one.
+  const needsGenerator = request.edits.some(usesGenerator);
+  if (needsGenerator) context.progress(done, total, 'loading the generator');
+  const { pack, packId } = needsGenerator
+    ? await resolveJobPack(request.pack, {
+        db: session.db,
+        projectPath: session.path,
+        runtime: deps.runtime,
+        faces: deps.faces,
+        jobId: context.jobId,
+        signal: context.signal,
+        progress: (_, message) => context.progress(done, total, message),
+      })
+    : { pack: null, packId: null };
+  const madeWith = pack ? pack.manifest.name : 'the face mesh (no generator)';
   try {
-    const problems = checkEdits(pack, request.edits);
+    const problems = pack ? checkEdits(pack, request.edits) : [];
     if (problems.length > 0) throw new Error(problems.join('; '));
     const donors = new DonorPool(allFaces);
     const renderer = new VariantRenderer(pack, deps.faces, deps.scorer, {
@@ -111,7 +116,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
           sourceImageId: source.imageId,
           sourceFaceId: source.faceId,
           identityId: source.identityId,
-          packId,
+          packId: recipe.pack ? packId : null,
           ordinal,
           editKind: recipe.editKind,
           strength: recipe.ops[0].strength,
@@ -137,7 +142,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       insertVariants(session.db, rows, skips);
       done += rows.length + skips.length;
       events.emit('synthesis.variantsAdded', { jobId: context.jobId, added: rows.length, total: done });
-      context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${pack.manifest.name}`);
+      context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${madeWith}`);
     };
 
     for (const source of sources) {
@@ -153,14 +158,10 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     }
     if (!context.signal.aborted) {
       await flush();
-      context.progress(
-        done,
-        total,
-        [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${pack.manifest.name}`,
-      );
+      context.progress(done, total, [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${madeWith}`);
     }
   } finally {
-    await pack.close();
+    await pack?.close();
   }
 }
 

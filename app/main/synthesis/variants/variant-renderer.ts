@@ -5,9 +5,10 @@ import type { GeneratorPack, Latent } from '../packs/generator-pack.ts';
 import { resizePlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import { applyOps, latentDistance } from '../edits/latent-edit.ts';
 import { refineLatent } from '../default-generator/latent-refiner.ts';
-import { encodeVariantPng } from './png-encoding.ts';
+import { encodeRgbPng, encodeVariantPng } from './png-encoding.ts';
 import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
+import { yieldToEventLoop } from '../../core/event-loop.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
 import { renderOcclusion } from '../occlusion/render-occlusion.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
@@ -39,6 +40,16 @@ export interface RenderedVariant {
 
 const CACHE_LIMIT = 256;
 
+/** A relight source with everything its variants share. */
+interface RelightSourceFace {
+  readonly prepared: PreparedFace;
+  /** The face mesh in crop pixels: occlusion draws in its 3D frame. */
+  readonly mesh: Float32Array;
+  readonly source: PlanarImage;
+  readonly quantisedSource: PlanarImage;
+  readonly frame: CropFrame;
+}
+
 /** Refinement runs many forward passes per source: the job reports them so progress never stalls silently. */
 export type RefineProgress = (sourceFaceId: number, iteration: number, iterations: number) => void;
 
@@ -48,14 +59,14 @@ export type RefineProgress = (sourceFaceId: number, iteration: number, iteration
  * direct output, or residual (source + decode(edited) − decode(source)) to keep the photo's detail.
  */
 export class VariantRenderer {
-  readonly #pack: GeneratorPack;
+  readonly #pack: GeneratorPack | null;
   readonly #faces: FaceSource;
   readonly #scorer: IdentityScorer | null;
   readonly #latents: BoundedCache<string, Latent>;
   readonly #crops: BoundedCache<string, PlanarImage>;
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
-  readonly #relightFaces: BoundedCache<number, { face: PreparedFace; mesh: Float32Array }>;
+  readonly #relightFaces: BoundedCache<number, Promise<RelightSourceFace>>;
   readonly #meshFaces: BoundedCache<number, PhotoMeshFace & { quantised: PlanarImage }>;
 
   readonly #onRefine: RefineProgress | undefined;
@@ -67,7 +78,7 @@ export class VariantRenderer {
 
   /** `cacheLimit` bounds each cache (inversions, crops, reconstructions) in entries. */
   constructor(
-    pack: GeneratorPack,
+    pack: GeneratorPack | null,
     faces: FaceSource,
     scorer: IdentityScorer | null,
     options: { cacheLimit?: number; onRefine?: RefineProgress; sampler?: GridSampler } = {},
@@ -84,7 +95,12 @@ export class VariantRenderer {
     this.#reconstructions = new BoundedCache(cacheLimit);
     this.#relightFaces = new BoundedCache(cacheLimit);
     this.#meshFaces = new BoundedCache(cacheLimit);
-    this.outputSize = pack.manifest.compose === 'residual' ? Math.max(pack.outputSize, faces.cropSize) : pack.outputSize;
+    // Without a generator (a relight-only job) variants come out at the crops' size.
+    this.outputSize = !pack
+      ? faces.cropSize
+      : pack.manifest.compose === 'residual'
+        ? Math.max(pack.outputSize, faces.cropSize)
+        : pack.outputSize;
     this.gate = new EditGate(faces, this.outputSize);
   }
 
@@ -95,14 +111,22 @@ export class VariantRenderer {
       recipes.filter((r) => !isRelight(r) && !isPose(r)),
       signal,
     );
-    const results: RenderedVariant[] = [];
+    const results: Promise<RenderedVariant>[] = [];
     for (const recipe of recipes) {
       signal?.throwIfAborted();
-      if (isRelight(recipe)) results.push(await this.#renderRelight(recipe));
-      else if (isPose(recipe)) results.push(await this.#renderPose(recipe));
-      else results.push(latent.shift()!);
+      if (isPose(recipe)) {
+        // Turns resample through the inference worker one at a time, so their order never varies.
+        results.push(Promise.resolve(await this.#renderPose(recipe)));
+        continue;
+      }
+      const rendered = isRelight(recipe) ? this.#renderRelight(recipe) : Promise.resolve(latent.shift()!);
+      // Handled here as well as by Promise.all below: a failure must not count as unhandled while we yield.
+      rendered.catch(() => undefined);
+      results.push(rendered);
+      // Each relight returns with its PNG still encoding on libuv's pool: the next one renders meanwhile.
+      await yieldToEventLoop();
     }
-    return results;
+    return Promise.all(results);
   }
 
   /** The head turned or the expression changed by re-rendering its own mesh: no generator pass, at the pose crop size. */
@@ -148,45 +172,57 @@ export class VariantRenderer {
   }
 
   /**
-   * Physically-based relighting and occlusion of the source crop: no generator pass, at the relight
-   * crop size. Both read the same preparation of the face (its surface and fitted light).
+   * Physically-based relighting and occlusion of the source crop: no generator pass, at the relight crop size.
+   * Everything light-independent (surface, lighting fit, the quantised source, its frame) is made
+   * once per source; a variant costs one shading pass, its cast shadows and its PNG.
    */
   async #renderRelight(recipe: Recipe): Promise<RenderedVariant> {
-    const size = RELIGHT_CROP_SIZE;
-    const source = await this.#crop(recipe.sourceFaceId, size);
-    let prepared = this.#relightFaces.get(recipe.sourceFaceId);
-    if (!prepared) {
-      const mesh = await this.#faces.templateMesh(recipe.sourceFaceId, size);
-      if (!mesh) throw new Error(`face ${recipe.sourceFaceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
-      // Padding is not photo: the lighting fit must not read it.
-      const face = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(recipe.sourceFaceId, size) });
-      prepared = { face, mesh };
-      this.#relightFaces.set(recipe.sourceFaceId, prepared);
-    }
-    const { face, mesh } = prepared;
+    const { prepared, mesh, source, quantisedSource, frame } = await this.#relightSource(recipe.sourceFaceId);
     let image = source;
     for (const op of recipe.ops) {
-      if (op.type === 'relight') image = renderRelight({ ...face, image }, op.light, { strength: op.strength }).image;
-      else if (op.type === 'occlusion') image = (await renderOcclusion(face, mesh, image, op)).image;
+      if (op.type === 'relight') image = renderRelight({ ...prepared, image }, op.light, { strength: op.strength }).image;
+      else if (op.type === 'occlusion') image = (await renderOcclusion(prepared, mesh, image, op)).image;
     }
-    image = quantise(image);
+    const { planar, rgb } = quantiseWithBytes(image);
     return {
       recipe,
-      image,
-      png: await encodeVariantPng(image),
+      image: planar,
+      png: await encodeRgbPng(rgb, planar.size),
       source,
-      frame: await this.#frame(recipe.sourceFaceId, size),
+      frame,
       latentDeltaNorm: null,
-      diversity: meanAbsoluteDifference(image, quantise(source)),
+      diversity: meanAbsoluteDifference(planar, quantisedSource),
     };
+  }
+
+  /** Held as a promise: the variants of one source render interleaved, and must not prepare it twice. */
+  #relightSource(faceId: number): Promise<RelightSourceFace> {
+    let entry = this.#relightFaces.get(faceId);
+    if (!entry) {
+      entry = this.#prepareRelightSource(faceId);
+      this.#relightFaces.set(faceId, entry);
+      entry.catch(() => this.#relightFaces.delete(faceId));
+    }
+    return entry;
+  }
+
+  async #prepareRelightSource(faceId: number): Promise<RelightSourceFace> {
+    const size = RELIGHT_CROP_SIZE;
+    const source = await this.#crop(faceId, size);
+    const mesh = await this.#faces.templateMesh(faceId, size);
+    if (!mesh) throw new Error(`face ${faceId} has no face mesh: relighting needs the 468-point mesh from face analysis`);
+    // Padding is not photo: the lighting fit must not read it.
+    const prepared = prepareRelight({ image: source, landmarks: mesh, validity: await this.#faces.validityMask(faceId, size) });
+    return { prepared, mesh, source, quantisedSource: quantise(source), frame: await this.#frame(faceId, size) };
   }
 
   async #renderLatent(recipes: readonly Recipe[], signal?: AbortSignal): Promise<RenderedVariant[]> {
     if (recipes.length === 0) return [];
     const pack = this.#pack;
+    if (!pack) throw new Error('these edits go through a generator, and the renderer was given none');
     for (const recipe of recipes) {
-      if (recipe.pack.hash !== pack.hash)
-        throw new Error(`recipe was made with pack ${recipe.pack.hash.slice(0, 12)}, not ${pack.hash.slice(0, 12)}`);
+      if (recipe.pack?.hash !== pack.hash)
+        throw new Error(`recipe was made with pack ${recipe.pack?.hash.slice(0, 12) ?? '(none)'}, not ${pack.hash.slice(0, 12)}`);
     }
     const faceIds = new Set<number>();
     for (const recipe of recipes) {
@@ -194,16 +230,16 @@ export class VariantRenderer {
       for (const op of recipe.ops) if (op.type === 'mix') faceIds.add(op.donorFaceId);
     }
     // Everything one call needs is held in local maps: the caches may forget entries meanwhile.
-    const latents = await this.#invert([...faceIds]);
+    const latents = await this.#invert(pack, [...faceIds]);
     const starts = new Map<string, Latent>();
     for (const recipe of recipes) {
       signal?.throwIfAborted();
       const key = startKey(recipe);
-      if (!starts.has(key)) starts.set(key, await this.#start(recipe, latents.get(recipe.sourceFaceId)!, signal));
+      if (!starts.has(key)) starts.set(key, await this.#start(pack, recipe, latents.get(recipe.sourceFaceId)!, signal));
     }
     const edited = recipes.map((recipe) => applyOps(pack, starts.get(startKey(recipe))!, recipe.ops, (faceId) => latents.get(faceId)!));
     const synthesized = await pack.synthesize(edited);
-    const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct([...starts.entries()]) : null;
+    const reconstructions = pack.manifest.compose === 'residual' ? await this.#reconstruct(pack, [...starts.entries()]) : null;
 
     const size = this.outputSize;
     const results: RenderedVariant[] = [];
@@ -225,7 +261,7 @@ export class VariantRenderer {
     return results;
   }
 
-  async #invert(faceIds: readonly number[]): Promise<Map<number, Latent>> {
+  async #invert(pack: GeneratorPack, faceIds: readonly number[]): Promise<Map<number, Latent>> {
     const latents = new Map<number, Latent>();
     const missing: number[] = [];
     for (const id of faceIds) {
@@ -234,8 +270,8 @@ export class VariantRenderer {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      const crops = await Promise.all(missing.map((id) => this.#crop(id, this.#pack.inputSize)));
-      const encoded = await this.#pack.encode(crops);
+      const crops = await Promise.all(missing.map((id) => this.#crop(id, pack.inputSize)));
+      const encoded = await pack.encode(crops);
       missing.forEach((id, i) => {
         latents.set(id, encoded[i]);
         this.#latents.set(`${id}`, encoded[i]);
@@ -245,17 +281,17 @@ export class VariantRenderer {
   }
 
   /** The latent a recipe edits: the inversion, refined against the source when the recipe says so. */
-  async #start(recipe: Recipe, inverted: Latent, signal?: AbortSignal): Promise<Latent> {
+  async #start(pack: GeneratorPack, recipe: Recipe, inverted: Latent, signal?: AbortSignal): Promise<Latent> {
     if (recipe.refineIterations === 0) return inverted;
     const key = startKey(recipe);
     const cached = this.#latents.get(key);
     if (cached) return cached;
-    const target = await this.#crop(recipe.sourceFaceId, this.#pack.outputSize);
-    const { latent } = await refineLatent(this.#pack, inverted, target, {
+    const target = await this.#crop(recipe.sourceFaceId, pack.outputSize);
+    const { latent } = await refineLatent(pack, inverted, target, {
       iterations: recipe.refineIterations,
       seed: deriveSeed(recipe.sourceFaceId, recipe.refineIterations),
       scorer: this.#scorer,
-      frame: await this.#frame(recipe.sourceFaceId, this.#pack.outputSize),
+      frame: await this.#frame(recipe.sourceFaceId, pack.outputSize),
       signal,
       onIteration: (done, total) => this.#onRefine?.(recipe.sourceFaceId, done, total),
     });
@@ -263,7 +299,7 @@ export class VariantRenderer {
     return latent;
   }
 
-  async #reconstruct(starts: readonly [string, Latent][]): Promise<Map<string, PlanarImage>> {
+  async #reconstruct(pack: GeneratorPack, starts: readonly [string, Latent][]): Promise<Map<string, PlanarImage>> {
     const images = new Map<string, PlanarImage>();
     const missing: [string, Latent][] = [];
     for (const [key, latent] of starts) {
@@ -272,7 +308,7 @@ export class VariantRenderer {
       else missing.push([key, latent]);
     }
     if (missing.length > 0) {
-      const decoded = await this.#pack.synthesize(missing.map(([, latent]) => latent));
+      const decoded = await pack.synthesize(missing.map(([, latent]) => latent));
       missing.forEach(([key], i) => {
         images.set(key, decoded[i]);
         this.#reconstructions.set(key, decoded[i]);
@@ -321,9 +357,27 @@ function residual(source: PlanarImage, edited: PlanarImage, reconstruction: Plan
 
 /** Clamps to 0‥1 and rounds to 8-bit levels, exactly as the PNG will hold it. */
 function quantise(image: PlanarImage): PlanarImage {
-  const data = new Float32Array(image.data.length);
-  for (let i = 0; i < data.length; i += 1) data[i] = Math.min(255, Math.max(0, Math.round(image.data[i] * 255))) / 255;
-  return { size: image.size, data };
+  return quantiseWithBytes(image).planar;
+}
+
+const LEVELS = Float32Array.from({ length: 256 }, (_, level) => level / 255);
+
+/** `quantise`, and the same levels as interleaved RGB bytes (what the PNG encodes), in one pass. */
+function quantiseWithBytes(image: PlanarImage): { planar: PlanarImage; rgb: Uint8Array } {
+  const plane = image.size * image.size;
+  const data = new Float32Array(plane * 3);
+  const rgb = new Uint8Array(plane * 3);
+  for (let c = 0; c < 3; c += 1) {
+    for (let i = 0; i < plane; i += 1) {
+      const o = c * plane + i;
+      const x = image.data[o] * 255;
+      // Math.round for x ≥ 0 (x + 0.5, truncated), without its cost per sample.
+      const level = x <= 0 ? 0 : x >= 255 ? 255 : (x + 0.5) | 0;
+      data[o] = LEVELS[level];
+      rgb[i * 3 + c] = level;
+    }
+  }
+  return { planar: { size: image.size, data }, rgb };
 }
 
 function meanAbsoluteDifference(a: PlanarImage, b: PlanarImage): number {
@@ -343,6 +397,10 @@ class BoundedCache<K, V> {
 
   get(key: K): V | undefined {
     return this.#map.get(key);
+  }
+
+  delete(key: K): void {
+    this.#map.delete(key);
   }
 
   set(key: K, value: V): void {

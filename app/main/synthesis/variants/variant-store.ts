@@ -6,7 +6,8 @@ export interface VariantRow {
   readonly sourceImageId: number;
   readonly sourceFaceId: number;
   readonly identityId: number | null;
-  readonly packId: number;
+  /** Null for variants made without a generator (relighting). */
+  readonly packId: number | null;
   readonly ordinal: number;
   readonly editKind: string;
   readonly strength: number;
