@@ -231,6 +231,10 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await page.getByTestId('identity-item').first().click();
     const img = page.locator('[data-testid="dataset-grid"] img').first();
     await img.waitFor();
+    // Attached is not loaded: a thumbnail still on its way has no natural size to judge by.
+    await expect
+      .poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0))
+      .toBe(true);
     // The whole picture fits its frame: nothing hangs below the frame's bottom edge to be clipped.
     const fit = await img.evaluate((el) => {
       const image = el as HTMLImageElement;
