@@ -23,6 +23,7 @@ import { imageRows, importHarness } from '../fixtures/import-harness.ts';
 import { killWhen, startProjectChild, type ProjectChild } from '../fixtures/project-child-process.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { personMaskKey } from '../../app/main/media/media-keys.ts';
+import { MediaStore } from '../../app/main/media/media-store.ts';
 
 /** Each stage draws its kill points from seededUniform with a fixed seed, so a failing trial is reproduced by its number. */
 const TRIALS = 20;
@@ -78,7 +79,7 @@ function variantSet(project: string): string[] {
       JSON.stringify({
         ...row,
         sha256: createHash('sha256')
-          .update(readFileSync(join(media, row.file_key)))
+          .update(readFileSync(MediaStore.pathUnder(media, row.file_key)))
           .digest('hex'),
       }),
     );

@@ -45,9 +45,14 @@ export class MediaStore {
 
   /** The file a key names (whether or not it exists). */
   pathOf(key: string): string {
+    return MediaStore.pathUnder(this.root, key);
+  }
+
+  /** The file a key names under a media folder, for readers that must not open a store (it moves old layouts). */
+  static pathUnder(root: string, key: string): string {
     const match = KEY_PATTERN.exec(key);
     if (!match) throw new ApiError('NOT_FOUND', `not a media key: ${JSON.stringify(key)}`);
-    return join(this.root, match[1], shardOf(match[2]), match[2]);
+    return join(root, match[1], shardOf(match[2]), match[2]);
   }
 
   has(key: string): boolean {
