@@ -37,6 +37,20 @@ export function projectSynthesisDeps(session: ProjectSession, events: EventBus):
   };
 }
 
+/** The face a one-source preview shows (the identity's first, or the project's) with its mesh at `size`. */
+async function previewSource(workspace: Workspace, identityId: number | null, size: number) {
+  const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
+  const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
+  if (!face)
+    throw new ApiError(
+      'NOT_FOUND',
+      identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`,
+    );
+  const mesh = await faces.templateMesh(face.faceId, size);
+  if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
+  return { faces, face, mesh };
+}
+
 export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof typeof synthesisCommands> {
   return {
     'synthesis.packs': () => listPacks(workspace.require().db),
@@ -46,15 +60,7 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
       return addPackFolder(session, await importCheckpointBesideProject(session.path, checkpoint, truncation));
     },
     'synthesis.previewRelight': async ({ identityId, light, size }) => {
-      const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
-      const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
-      if (!face)
-        throw new ApiError(
-          'NOT_FOUND',
-          identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`,
-        );
-      const mesh = await faces.templateMesh(face.faceId, size);
-      if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
+      const { faces, face, mesh } = await previewSource(workspace, identityId, size);
       const prepared = prepareRelight({ image: await faces.alignedCrop(face.faceId, size), landmarks: mesh });
       const png = await encodeVariantPng(renderRelight(prepared, light).image);
       const { azimuth, elevation, ambient } = prepared.estimated;
@@ -65,15 +71,7 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
       };
     },
     'synthesis.previewPose': async ({ identityId, pose, size }) => {
-      const faces = new ProjectFaceSource(workspace.require(), defaultVisionRuntime());
-      const face = faces.faces().find((f) => identityId === null || f.identityId === identityId);
-      if (!face)
-        throw new ApiError(
-          'NOT_FOUND',
-          identityId === null ? 'no analysed face to preview: run face analysis first' : `identity ${identityId} has no analysed face`,
-        );
-      const mesh = await faces.templateMesh(face.faceId, size);
-      if (!mesh) throw new ApiError('NOT_FOUND', `face ${face.faceId} has no face mesh: run face analysis again`);
+      const { faces, face, mesh } = await previewSource(workspace, identityId, size);
       const image = await faces.alignedCrop(face.faceId, size);
       const { yaw, pitch } = meshPose(mesh);
       const refused = poseRefusal(mesh);
