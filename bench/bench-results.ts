@@ -42,11 +42,15 @@ export function resultPath(name: string): string {
   return `${resultsDir}${name}.json`;
 }
 
-/** Results are committed so a change in speed or quality shows up in review as a diff. */
-export function writeBenchResult(name: string, result: object): string {
+/**
+ * Results are committed so a change in speed or quality shows up in review as a diff. `npm run bench`
+ * passes the stamp it took when it started, so every file of one run names the same commit, machine
+ * and date; a script run alone stamps its own file.
+ */
+export function writeBenchResult(name: string, result: object, stamp: BenchStamp = benchStamp()): string {
   mkdirSync(resultsDir, { recursive: true });
   const path = resultPath(name);
-  writeFileSync(path, `${JSON.stringify({ stamp: benchStamp(), ...result }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ stamp, ...result }, null, 2)}\n`);
   return path;
 }
 

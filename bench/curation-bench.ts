@@ -1,16 +1,23 @@
 /**
- * Curation and export at scale, on real photos from ../shared/faces:
- *  - a decision plus the re-query of what the grid shows, at 100k variants (p50/p95/p99 ms), for the
- *    views a reviewer uses most — the calls the renderer makes before the screen is redrawn (the page
- *    on screen; the group layout is reconciled lazily, at most once a second, and timed apart);
+ * Curation and export at scale, on real photos from ../shared/faces, at 10k and 100k variants:
+ *  - decide + repaint in Chromium (bench/curation-repaint.ts): the real web host on the project, the
+ *    built renderer, the curation keys pressed at the top of the grid and after jumps deep into it,
+ *    each timed from the key press to the tile's DOM showing the decision and to the frame after it
+ *    (p50/p95/max);
+ *  - side by side, the service calls alone: a decision plus the re-query of what the grid shows, for
+ *    the views a reviewer uses most (the page on screen; the group layout is reconciled lazily, at
+ *    most once a second, and timed apart);
  *  - exporting 10k accepted variants, as a ratio to a plain `cp -r` of the same files.
- * Run alone: npx tsx bench/curation-bench.ts, or with the others: npm run bench (writes bench/results/curation.json)
+ * The renderer is served from out/renderer: run `npm run build` first.
+ * Run alone: npx tsx bench/curation-bench.ts [--sizes 10000,100000], or with the others: npm run bench
+ * (writes bench/results/curation.json)
  */
 import { seededUniform } from '../app/main/core/seeded-random.ts';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { PageSegment, VariantGroups, VariantViewInput } from '#api/curation.ts';
 import { VariantView as VariantViewSchema } from '#api/curation.ts';
@@ -25,35 +32,44 @@ import type { ProjectSession } from '../app/main/project/project-session.ts';
 import { Workspace } from '../app/main/project/workspace.ts';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { benchRepaint, summarize, type RepaintResult, type Timing } from './curation-repaint.ts';
 
-const VARIANTS = 100_000;
+const SIZES = [10_000, 100_000];
 const EXPORT_FILES = 10_000;
-const ITERATIONS = 300;
+const ITERATIONS = 200;
+/** Decisions per place in Chromium (top, middle, deep), with an arrow key after every third. */
+const DECISIONS_PER_PLACE = 40;
 /** What one screen of the grid asks for: PagedWindow's page of 200 tiles. */
 const PAGE = 200;
 
-interface Timing {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-export interface CurationBenchResult {
-  /** The headline numbers `npm run bench` prints. */
-  readonly summary: {
-    readonly decideAndRequeryP95Ms: number;
-    readonly exportRatioToCopy: number;
-    readonly exportFilesPerSecond: number;
-  };
+export interface CurationSizeResult {
   readonly variants: number;
-  readonly iterations: number;
-  /** curation.decide on one tile, then what the renderer re-queries at once to redraw the screen. */
+  /** Giving every variant a file (real PNGs, see linkVariantFiles), before the runs. */
+  readonly fixtureSeconds: number;
+  /** Key press → the tile shows the decision, in Chromium through the web host. */
+  readonly chromium: RepaintResult;
+  /** The same decision as service calls alone: curation.decide's log write, then the re-query of the page on screen. */
   readonly decideAndRequery: Record<string, Timing>;
   /** The group layout alone; outside status-filtered views it is refreshed lazily (headers' counts). */
   readonly groupsMs: Record<string, Timing>;
   /** The progress counts, refreshed lazily after a burst of decisions. */
   readonly progressMs: Timing;
+}
+
+export interface CurationBenchResult {
+  /** The headline numbers `npm run bench` prints. */
+  readonly summary: {
+    /** Page-side key press → tile painted with the decision, p95 ms, by variant count. */
+    readonly keyToPaintP95Ms: Record<string, number>;
+    /** Node-side keyboard.press → DOM shows it (CDP round trips included), p95 ms. */
+    readonly pressToDomViaCdpP95Ms: Record<string, number>;
+    /** Service calls alone, p95 ms in the grid's opening view (by source). */
+    readonly decideAndRequeryP95Ms: Record<string, number>;
+    readonly exportRatioToCopy: number;
+    readonly exportFilesPerSecond: number;
+  };
+  readonly iterations: number;
+  readonly sizes: readonly CurationSizeResult[];
   readonly export: {
     readonly files: number;
     readonly exportSeconds: number;
@@ -65,24 +81,30 @@ export interface CurationBenchResult {
   readonly machine: { readonly cpus: number; readonly node: string };
 }
 
+const OPENING_VIEW = 'by source, synthesis order';
 const views: Record<string, VariantViewInput> = {
-  'by source, synthesis order': { groupBy: 'source' },
+  [OPENING_VIEW]: { groupBy: 'source' },
   'by identity, lowest identity score first': { groupBy: 'identity', sort: 'idToSource', direction: 'asc' },
   'undecided only, by source': { groupBy: 'source', filter: { statuses: ['unset'] } },
 };
 
-export async function benchCuration(): Promise<CurationBenchResult> {
+export async function benchCuration(sizes: readonly number[] = SIZES): Promise<CurationBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'likeness-curation-bench-'));
   try {
-    const grid = await benchGrid(dir);
+    const measured: CurationSizeResult[] = [];
+    for (const size of sizes) measured.push(await benchSize(dir, size));
     const exported = await benchExport(dir);
+    const bySize = (pick: (size: CurationSizeResult) => number) => Object.fromEntries(measured.map((s) => [s.variants, pick(s)]));
     return {
       summary: {
-        decideAndRequeryP95Ms: Math.max(...Object.values(grid.decideAndRequery).map((t) => t.p95)),
+        keyToPaintP95Ms: bySize((s) => s.chromium.keyToPaint.p95),
+        pressToDomViaCdpP95Ms: bySize((s) => s.chromium.pressToDomViaCdp.p95),
+        decideAndRequeryP95Ms: bySize((s) => s.decideAndRequery[OPENING_VIEW].p95),
         exportRatioToCopy: exported.ratioToCopy,
         exportFilesPerSecond: exported.filesPerSecond,
       },
-      ...grid,
+      iterations: ITERATIONS,
+      sizes: measured,
       export: exported,
       machine: { cpus: cpus().length, node: process.version },
     };
@@ -97,7 +119,10 @@ async function openProject(dir: string, name: string): Promise<{ workspace: Work
   return { workspace, session: workspace.require() };
 }
 
-/** Variant rows with spread scores; only the grid bench's rows point at files nobody reads. */
+/**
+ * Variant rows with spread scores, inserted directly (synthesising 100k variants takes hours on 2
+ * cores; the grid reads the same tables either way), as bench/scale-bench.ts does.
+ */
 function insertVariantRows(
   session: ProjectSession,
   images: readonly FixtureImage[],
@@ -142,10 +167,55 @@ function insertVariantRows(
   return ids;
 }
 
-async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'summary' | 'export' | 'machine'>> {
-  const { workspace, session } = await openProject(dir, 'grid');
+/** Real, distinct-looking files: each photo at a few brightnesses, written under many keys. */
+function variantLooks(images: readonly FixtureImage[]): Promise<Buffer[]> {
+  return Promise.all(
+    images.flatMap((image) =>
+      [0.7, 0.9, 1.1, 1.3].map((brightness) =>
+        sharp(join(sharedFacesDir, 'orl', image.relPath))
+          .modulate({ brightness })
+          .png()
+          .toBuffer(),
+      ),
+    ),
+  );
+}
+
+async function writeVariantFiles(session: ProjectSession, images: readonly FixtureImage[], count: number): Promise<void> {
+  const looks = await variantLooks(images);
+  for (let i = 0; i < count; i += 1) await session.media.write(`variants/bench-${i}.png`, looks[i % looks.length]);
+}
+
+/**
+ * Every variant's file, as a hard link to one of the looks: writing 100k files takes minutes on a
+ * loaded disk, and the grid serves and decodes the same bytes either way.
+ */
+async function linkVariantFiles(session: ProjectSession, images: readonly FixtureImage[], count: number): Promise<void> {
+  const looks = await variantLooks(images);
+  const lookPaths: string[] = [];
+  for (const [j, look] of looks.entries()) {
+    await session.media.write(`variants/bench-look-${j}.png`, look);
+    lookPaths.push(session.media.pathOf(`variants/bench-look-${j}.png`));
+  }
+  const folders = new Set<string>();
+  for (let i = 0; i < count; i += 1) {
+    const path = session.media.pathOf(`variants/bench-${i}.png`);
+    if (!folders.has(dirname(path))) {
+      mkdirSync(dirname(path), { recursive: true });
+      folders.add(dirname(path));
+    }
+    linkSync(lookPaths[i % lookPaths.length], path);
+  }
+}
+
+async function benchSize(dir: string, variants: number): Promise<CurationSizeResult> {
+  const name = `grid-${variants}`;
+  const { workspace, session } = await openProject(dir, name);
   const images = importSharedFaces(session.db, 20, 10);
-  const ids = insertVariantRows(session, images, VARIANTS, (i) => `variants/bench-${i}.png`);
+  const ids = insertVariantRows(session, images, variants, (i) => `variants/bench-${i}.png`);
+  const fixtureStart = performance.now();
+  await linkVariantFiles(session, images, variants);
+  const fixtureSeconds = round((performance.now() - fixtureStart) / 1000);
   const log = new DecisionLog(session.db);
   const query = new VariantQuery(session.db);
   const random = seededUniform(11);
@@ -159,7 +229,7 @@ async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'summar
 
   const decideAndRequery: Record<string, Timing> = {};
   const groupsMs: Record<string, Timing> = {};
-  for (const [name, input] of Object.entries(views)) {
+  for (const [viewName, input] of Object.entries(views)) {
     const view = VariantViewSchema.parse(input);
     let groups = query.groups(view);
     const withDecision: number[] = [];
@@ -175,8 +245,8 @@ async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'summar
       groups = query.groups(view);
       layout.push(performance.now() - again);
     }
-    decideAndRequery[name] = summarize(withDecision);
-    groupsMs[name] = summarize(layout);
+    decideAndRequery[viewName] = summarize(withDecision);
+    groupsMs[viewName] = summarize(layout);
   }
   const progress: number[] = [];
   for (let i = 0; i < 30; i += 1) {
@@ -184,8 +254,11 @@ async function benchGrid(dir: string): Promise<Omit<CurationBenchResult, 'summar
     curationProgress(session.db);
     progress.push(performance.now() - start);
   }
+  const projectPath = session.path;
   await workspace.close();
-  return { variants: VARIANTS, iterations: ITERATIONS, decideAndRequery, groupsMs, progressMs: summarize(progress) };
+  // The project closed here, the host opens it in its own process, as `likeness serve` would.
+  const chromium = await benchRepaint(projectPath, join(dir, `home-${variants}`), { decisionsPerPlace: DECISIONS_PER_PLACE });
+  return { variants, fixtureSeconds, chromium, decideAndRequery, groupsMs, progressMs: summarize(progress) };
 }
 
 /** The page of tiles at a scroll position, split by group as the renderer's layout splits it. */
@@ -210,19 +283,8 @@ function visibleSegments({ groups, total }: VariantGroups, position: number): Pa
 async function benchExport(dir: string): Promise<CurationBenchResult['export']> {
   const { workspace, session } = await openProject(dir, 'export');
   const images = importSharedFaces(session.db, 10, 10);
-  // Real, distinct-looking files: each photo at a few brightnesses, written under many keys.
-  const looks = await Promise.all(
-    images.flatMap((image) =>
-      [0.7, 0.9, 1.1, 1.3].map((brightness) =>
-        sharp(join(sharedFacesDir, 'orl', image.relPath))
-          .modulate({ brightness })
-          .png()
-          .toBuffer(),
-      ),
-    ),
-  );
   const ids = insertVariantRows(session, images, EXPORT_FILES, (i) => `variants/bench-${i}.png`);
-  for (let i = 0; i < EXPORT_FILES; i += 1) await session.media.write(`variants/bench-${i}.png`, looks[i % looks.length]);
+  await writeVariantFiles(session, images, EXPORT_FILES);
   const log = new DecisionLog(session.db);
   log.record('accept all', 'bench', () => log.planSet(ids, 'accepted'));
 
@@ -266,12 +328,6 @@ async function benchExport(dir: string): Promise<CurationBenchResult['export']> 
   };
 }
 
-function summarize(samples: readonly number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[sorted.length - 1]) };
-}
-
 function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
@@ -281,7 +337,8 @@ function round(value: number): number {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  const result = await benchCuration();
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: SIZES.join(',') } } });
+  const result = await benchCuration(values.sizes.split(',').map(Number));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`written to ${writeBenchResult('curation', result)}\n`);
 }

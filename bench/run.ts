@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: every benchmark, one after the other in one process, each measuring its subject
- * side by side with a baseline on the same files so the ratios are comparable across machines.
+ * side by side with a baseline on the same files so the ratios are comparable across machines. Every
+ * file it writes carries the one stamp taken at the start (commit, machine, date). The evaluations
+ * on the LFW and Yale protocols and the scale bench are separate scripts (README, "Numbers").
  */
 import { cpus } from 'node:os';
-import { writeBenchResult } from './bench-results.ts';
+import { benchStamp, writeBenchResult as writeResult } from './bench-results.ts';
 import { benchCrops } from './crop-bench.ts';
 import { benchCuration } from './curation-bench.ts';
 import { benchImport } from './import-bench.ts';
@@ -16,6 +18,9 @@ import { benchVision } from './vision-bench.ts';
 const line = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
+
+const stamp = benchStamp();
+const writeBenchResult = (name: string, result: object): string => writeResult(name, result, stamp);
 
 line(`Likeness benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 

@@ -67,10 +67,27 @@ export function storedReference(
     .get(faceId) as
     { image_id: number; five_points: string | null; arcface_transform: string | null; generator_transform: string | null } | undefined;
   if (!row) throw new ApiError('NOT_FOUND', `no face ${faceId}`);
+  const reference = referenceTransform(row, template);
+  if (!reference) throw new ApiError('NOT_FOUND', `face ${faceId} has no landmarks to align by`);
+  return { imageId: row.image_id, reference };
+}
+
+/** The columns of a `faces` row that place it on a template. */
+export interface FaceAlignmentColumns {
+  readonly five_points: string | null;
+  readonly arcface_transform: string | null;
+  readonly generator_transform: string | null;
+}
+
+/**
+ * A face's source → template (reference size) transform: the one analysis stored, else derived from
+ * its five points (a row written before that template's transform was stored); null with neither.
+ */
+export function referenceTransform(row: FaceAlignmentColumns, template: AlignmentTemplate): Affine | null {
   const stored = template === 'arcface' ? row.arcface_transform : row.generator_transform;
-  if (stored) return { imageId: row.image_id, reference: affineFromRows(JSON.parse(stored) as number[][]) };
-  if (row.five_points) return { imageId: row.image_id, reference: alignmentTransform(JSON.parse(row.five_points) as FivePoints, template) };
-  throw new ApiError('NOT_FOUND', `face ${faceId} has no landmarks to align by`);
+  if (stored) return affineFromRows(JSON.parse(stored) as number[][]);
+  if (row.five_points) return alignmentTransform(JSON.parse(row.five_points) as FivePoints, template);
+  return null;
 }
 
 export function alignCrop(

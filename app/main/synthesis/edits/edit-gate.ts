@@ -2,7 +2,7 @@ import type { Recipe } from './edit-recipe.ts';
 import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
-import { buildRegionMasks } from './region-masks.ts';
+import { buildSwapMask } from './region-masks.ts';
 import { poseRefusal } from '../geometry/head-rotation.ts';
 
 /** Why a planned variant was not produced; counted per job and shown in its summary. */
@@ -129,7 +129,7 @@ export class EditGate {
         this.#faces.templateLandmarks(faceId, this.#size),
         this.#faces.personMask(faceId, this.#size),
       ]);
-      this.#mattes.set(key, landmarks && person ? buildRegionMasks(this.#size, landmarks, person)[kind] : null);
+      this.#mattes.set(key, landmarks && person ? buildSwapMask(this.#size, landmarks, person, kind) : null);
     }
     return this.#mattes.get(key)!;
   }

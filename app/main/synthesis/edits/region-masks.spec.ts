@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { templatePoints } from '../../vision/face-templates.ts';
-import { buildRegionMasks, regionNames } from './region-masks.ts';
+import { seededUniform } from '../../core/seeded-random.ts';
+import { buildRegionMasks, buildSwapMask, regionNames } from './region-masks.ts';
 
 describe('region masks on the generator template', () => {
   const size = 64;
@@ -25,6 +26,19 @@ describe('region masks on the generator template', () => {
       expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...values)).toBeLessThanOrEqual(1.0001);
       expect(values.some((v) => v > 0.05 && v < 0.95)).toBe(true);
+    }
+  });
+
+  it('gives a swap its hair or background matte alone, the same pixels as the full set', () => {
+    const random = seededUniform(5);
+    const mesh = Float32Array.from({ length: 468 * 2 }, () => size * (0.3 + 0.4 * random()));
+    const person = Float32Array.from({ length: size * size }, () => random());
+    for (const [landmarks, matte] of [
+      [null, null],
+      [mesh, person],
+    ] as const) {
+      const all = buildRegionMasks(size, landmarks, matte);
+      for (const kind of ['hair', 'background'] as const) expect(buildSwapMask(size, landmarks, matte, kind)).toEqual(all[kind]);
     }
   });
 });

@@ -24,34 +24,63 @@ interface FaceOutline {
  */
 export function buildRegionMasks(size: number, meanLandmarks: Float32Array | null, meanPersonMask: Float32Array | null): RegionMasks {
   const outline = meanLandmarks ? outlineFromMesh(meanLandmarks) : nominalOutline(size);
-  const sigma = size / 48;
-  const soft = (polygons: Point[][], grow: number): Float32Array =>
-    blur(
-      rasterize(
-        size,
-        polygons.map((p) => scaleAbout(hull(p), grow)),
-      ),
-      size,
-      sigma,
-    );
-  const eyes = soft(outline.eyes, 1.7);
-  const brows = soft(outline.brows, 1.35);
-  const nose = soft([outline.nose], 1.1);
-  const mouth = soft([outline.mouth], 1.3);
-  const face = soft([outline.faceOval], 1.0);
+  const eyes = soft(size, outline.eyes, 1.7);
+  const brows = soft(size, outline.brows, 1.35);
+  const nose = soft(size, [outline.nose], 1.1);
+  const mouth = soft(size, [outline.mouth], 1.3);
+  const face = soft(size, [outline.faceOval], 1.0);
   const skin = new Float32Array(size * size);
   for (let i = 0; i < skin.length; i += 1) skin[i] = Math.max(0, face[i] - Math.max(eyes[i], brows[i], nose[i], mouth[i]));
-  const person = meanPersonMask ?? blur(rasterize(size, [scaleAbout(hull(outline.faceOval), 1.45)]), size, sigma * 3);
-  const head = soft([outline.faceOval], 1.05);
-  const hair = new Float32Array(size * size);
-  const background = new Float32Array(size * size);
-  // The face itself is never background, whatever the averaged person mask says at its edges.
-  const faceGuard = soft([outline.faceOval], 1.15);
-  for (let i = 0; i < hair.length; i += 1) {
-    hair[i] = Math.max(0, person[i] - head[i]);
-    background[i] = Math.max(0, 1 - Math.max(person[i], faceGuard[i]));
+  const person = personOrPrior(size, outline, meanPersonMask);
+  return {
+    skin,
+    eyes,
+    brows,
+    nose,
+    mouth,
+    hair: swapRegion(size, outline, person, 'hair'),
+    background: swapRegion(size, outline, person, 'background'),
+  };
+}
+
+/** Hair or background alone, the same pixels `buildRegionMasks` gives: a swap needs one matte, not seven masks. */
+export function buildSwapMask(
+  size: number,
+  meanLandmarks: Float32Array | null,
+  meanPersonMask: Float32Array | null,
+  kind: 'hair' | 'background',
+): Float32Array {
+  const outline = meanLandmarks ? outlineFromMesh(meanLandmarks) : nominalOutline(size);
+  return swapRegion(size, outline, personOrPrior(size, outline, meanPersonMask), kind);
+}
+
+function soft(size: number, polygons: Point[][], grow: number): Float32Array {
+  return blur(
+    rasterize(
+      size,
+      polygons.map((p) => scaleAbout(hull(p), grow)),
+    ),
+    size,
+    size / 48,
+  );
+}
+
+/** The person mask, or a head-shaped prior without one. */
+function personOrPrior(size: number, outline: FaceOutline, meanPersonMask: Float32Array | null): Float32Array {
+  return meanPersonMask ?? blur(rasterize(size, [scaleAbout(hull(outline.faceOval), 1.45)]), size, (size / 48) * 3);
+}
+
+function swapRegion(size: number, outline: FaceOutline, person: Float32Array, kind: 'hair' | 'background'): Float32Array {
+  const region = new Float32Array(size * size);
+  if (kind === 'hair') {
+    const head = soft(size, [outline.faceOval], 1.05);
+    for (let i = 0; i < region.length; i += 1) region[i] = Math.max(0, person[i] - head[i]);
+  } else {
+    // The face itself is never background, whatever the averaged person mask says at its edges.
+    const faceGuard = soft(size, [outline.faceOval], 1.15);
+    for (let i = 0; i < region.length; i += 1) region[i] = Math.max(0, 1 - Math.max(person[i], faceGuard[i]));
   }
-  return { skin, eyes, brows, nose, mouth, hair, background };
+  return region;
 }
 
 function outlineFromMesh(points: Float32Array): FaceOutline {

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
 import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
-import { InferenceClient } from '../../inference/inference-client.ts';
 import { planExport } from '../../export/export-plan.ts';
 import { analyseImage } from '../../vision/face-analysis.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
@@ -14,12 +11,11 @@ import { EditGate } from '../edits/edit-gate.ts';
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import { rgbFromPlanar } from '../packs/image-tensor.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
-import { loadGeneratorPack } from '../packs/pack-loader.ts';
 import type { FaceSource } from '../sources/face-source.ts';
-import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
+import { type AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
 import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
-import { writeStyleganShapedPack } from '../testing/stylegan-shaped-pack.ts';
+import { meshEditFixture } from '../testing/mesh-edit-fixture.ts';
 import { VariantRenderer } from '../variants/variant-renderer.ts';
 import { registerPack, variantLandmarks } from '../variants/variant-store.ts';
 import { jobSummary } from '../synthesis-api.ts';
@@ -27,8 +23,7 @@ import { GridSampler } from './grid-sampler.ts';
 import { meshPose, POSE_PRESETS, rotateMesh } from './head-rotation.ts';
 import { POSE_CROP_SIZE, renderPose } from './mesh-render.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'likeness-pose-'));
-const client = new InferenceClient({ threadsPerWorker: 2 });
+const { root, client, load } = meshEditFixture('likeness-pose-');
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The photos' faces, except that one face's mesh says it is turned 60° (a profile photo). */
@@ -64,18 +59,7 @@ describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
   };
 
   beforeAll(async () => {
-    const chips = sharedFaceChips(['johns'], 1).slice(0, 3);
-    faces = await AnalysedPhotoSource.analyse(
-      chips.map((chip) => ({ path: chip.path, identityId: chip.identityId })),
-      new VisionRuntime(client),
-    );
-    await writeStyleganShapedPack(join(root, 'pack'));
-    pack = await loadGeneratorPack(join(root, 'pack'), client);
-  });
-  afterAll(async () => {
-    await pack?.close();
-    await client.close();
-    rmSync(root, { recursive: true, force: true });
+    ({ faces, pack } = await load(sharedFaceChips(['johns'], 1).slice(0, 3)));
   });
 
   it('records the turn in each recipe, a different preset per variant of a source', () => {

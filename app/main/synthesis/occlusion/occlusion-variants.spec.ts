@@ -1,30 +1,26 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Occluder, type SynthesizeRequest } from '#api/synthesis.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { planExport } from '../../export/export-plan.ts';
-import { InferenceClient } from '../../inference/inference-client.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { meshGroups } from '../edits/face-mesh-groups.ts';
 import { Recipe } from '../edits/edit-recipe.ts';
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
-import { loadGeneratorPack } from '../packs/pack-loader.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE } from '../relight/relight-face.ts';
 import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
 import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
-import { writeStyleganShapedPack } from '../testing/stylegan-shaped-pack.ts';
+import { meshEditFixture } from '../testing/mesh-edit-fixture.ts';
 import { VariantRenderer } from '../variants/variant-renderer.ts';
 import { registerPack } from '../variants/variant-store.ts';
 import { HeadFrame } from './head-frame.ts';
 import { renderOcclusion } from './render-occlusion.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'likeness-occlusion-'));
-const client = new InferenceClient({ threadsPerWorker: 2 });
+const { root, client, load } = meshEditFixture('likeness-occlusion-');
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** A turned head from the in-the-wild set (mesh yaw ≈ −29°); CI has ../shared/lfw beside the faces. */
@@ -90,17 +86,7 @@ describe.skipIf(!sharedFacesOrSkip())('occlusion variants on real photos', () =>
   const photos = [...sharedFaceChips(['johns'], 1).slice(0, 2), ...sharedFaceChips(['orl'], 1).slice(0, 2)];
 
   beforeAll(async () => {
-    faces = await AnalysedPhotoSource.analyse(
-      photos.map((chip) => ({ path: chip.path, identityId: chip.identityId })),
-      new VisionRuntime(client),
-    );
-    await writeStyleganShapedPack(join(root, 'pack'));
-    pack = await loadGeneratorPack(join(root, 'pack'), client);
-  });
-  afterAll(async () => {
-    await pack?.close();
-    await client.close();
-    rmSync(root, { recursive: true, force: true });
+    ({ faces, pack } = await load(photos));
   });
 
   const plan = (seed: number) => {

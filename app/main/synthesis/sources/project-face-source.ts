@@ -1,11 +1,11 @@
 import sharp from 'sharp';
-import { affineFromRows, applyAffine, composeAffine, invertAffine, type Affine } from '../../vision/affine.ts';
-import { loadAlignedCrop, validityMask } from '../../vision/aligned-crop.ts';
+import { applyAffine, composeAffine, invertAffine, type Affine } from '../../vision/affine.ts';
+import { loadAlignedCrop, referenceTransform, validityMask } from '../../vision/aligned-crop.ts';
 import { decodeLandmarks } from '../../vision/landmark-codec.ts';
 import { AnalyzeParams } from '../../vision/analyze-job.ts';
 import { alignedCropKey, personMaskKey, validityMaskKey } from '../../media/media-keys.ts';
 import { meshToTemplate } from '../relight/template-mesh.ts';
-import { alignmentTransform, transformForSize, type FivePoints } from '../../vision/face-templates.ts';
+import { transformForSize } from '../../vision/face-templates.ts';
 import { personMask } from '../../vision/person-mask.ts';
 import { decodeRgb, type RgbImage } from '../../vision/rgb-image.ts';
 import { sourceImagePath } from '../../project/original-files.ts';
@@ -125,15 +125,17 @@ export class ProjectFaceSource implements FaceSource {
   async scoringFrame(faceId: number, size: number): Promise<Affine> {
     const row = this.#require(faceId);
     const toTemplate = generatorTransform(row, size);
-    if (!toTemplate || !row.arcface_transform) throw new Error(`face ${faceId} has no alignment to score it by`);
-    return composeAffine(affineFromRows(JSON.parse(row.arcface_transform) as number[][]), invertAffine(toTemplate));
+    const toArcface = referenceTransform(row, 'arcface');
+    if (!toTemplate || !toArcface) throw new Error(`face ${faceId} has no alignment to score it by`);
+    return composeAffine(toArcface, invertAffine(toTemplate));
   }
 
   async scoringContext(faceId: number): Promise<RgbImage> {
     const row = this.#require(faceId);
-    if (!row.arcface_transform) throw new Error(`face ${faceId} has no alignment to score it by`);
+    const toArcface = referenceTransform(row, 'arcface');
+    if (!toArcface) throw new Error(`face ${faceId} has no alignment to score it by`);
     const image = await decodeRgb(sourceImagePath(this.#session.db, row.image_id));
-    return scoringContextOf(image, affineFromRows(JSON.parse(row.arcface_transform) as number[][]));
+    return scoringContextOf(image, toArcface);
   }
 
   async #mediaFile(key: string): Promise<string | null> {
@@ -159,9 +161,6 @@ export class ProjectFaceSource implements FaceSource {
 }
 
 function generatorTransform(row: GeometryRow, size: number): Affine | null {
-  let reference: Affine;
-  if (row.generator_transform) reference = affineFromRows(JSON.parse(row.generator_transform) as number[][]);
-  else if (row.five_points) reference = alignmentTransform(JSON.parse(row.five_points) as FivePoints, 'generator');
-  else return null;
-  return transformForSize(reference, 'generator', size);
+  const reference = referenceTransform(row, 'generator');
+  return reference && transformForSize(reference, 'generator', size);
 }

@@ -1,22 +1,10 @@
-import { flushSync, mount, unmount, type Component } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VariantTile as Tile } from '#api/curation.ts';
 import VariantTile from '../../views/curation/VariantTile.svelte';
 import LightGlyph from './LightGlyph.svelte';
+import { mountedComponents } from '../testing/mounted-components.ts';
 
-const mounted: ReturnType<typeof mount>[] = [];
-function render<P extends Record<string, unknown>>(component: Component<P>, props: P): HTMLElement {
-  const target = document.createElement('div');
-  document.body.append(target);
-  mounted.push(mount(component, { target, props }));
-  flushSync();
-  return target;
-}
-
-afterEach(() => {
-  for (const m of mounted.splice(0)) unmount(m);
-  document.body.innerHTML = '';
-});
+const render = mountedComponents();
 
 /** Where the glyph's highlight sits, in % of the sphere (x right, y down). */
 function highlight(target: HTMLElement): [number, number] {

@@ -45,6 +45,20 @@ describe('CurationView', () => {
     expect(text('score-legend')).toBe('S similarity to source · C to the identity’s centroid');
   });
 
+  it('leaves the grid where the reviewer scrolled it when the group counts refresh after a decision', async () => {
+    await openCurate();
+    await press('a', {}, document.body);
+    const viewport = q('curation-grid')!;
+    viewport.scrollTop = 600;
+    // The counts are refreshed at most once a second after a burst of decisions.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await flush();
+    expect(store.backend.callsOf('curation.groups').length).toBeGreaterThan(1);
+    expect(viewport.scrollTop).toBe(600);
+    await press('ArrowRight', {}, document.body);
+    expect(viewport.scrollTop).not.toBe(600);
+  });
+
   it('Space on a focused sidebar identity does not open Compare, and grid keys take the focus ring off the sidebar (item 13)', async () => {
     await openCurate();
     const item = all('identity-item')[0];
