@@ -14,7 +14,7 @@ export interface MeshWarp {
   readonly size: number;
   /** 2 × size² (x plane, y plane): the source position each output pixel shows. */
   readonly direct: Float32Array;
-  /** 2 × size²: the same surface point on the face's other half, for what the source does not show. */
+  /** 2 × size²: the same surface point on the face's other half, for what the source does not show; set only where `mirrorWeight` > 0. */
   readonly mirror: Float32Array;
   /** Per pixel, how much of the mirrored half is blended in (0‥1). */
   readonly mirrorWeight: Float32Array;
@@ -158,39 +158,52 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
       by = target[b * 3 + 1],
       cx = target[c * 3],
       cy = target[c * 3 + 1];
+    const [az, bz, cz] = [target[a * 3 + 2], target[b * 3 + 2], target[c * 3 + 2]];
+    const [sax, say, sbx, sby, scx, scy] = [
+      source[a * 3],
+      source[a * 3 + 1],
+      source[b * 3],
+      source[b * 3 + 1],
+      source[c * 3],
+      source[c * 3 + 1],
+    ];
+    const [ma, mb, mc] = [mirrorOf[a] * 3, mirrorOf[b] * 3, mirrorOf[c] * 3];
+    const [max, may, mbx, mby, mcx, mcy] = [source[ma], source[ma + 1], source[mb], source[mb + 1], source[mc], source[mc + 1]];
+    const [wa, wb, wc] = [weight[a], weight[b], weight[c]];
+    // Where no corner borrows from the mirror, neither does the triangle: its mirror map is never read.
+    const mirrored = wa > 0 || wb > 0 || wc > 0;
+    const [ha, hb, hc] = [holeAt[a], holeAt[b], holeAt[c]];
     const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx)));
     const x1 = Math.min(size - 1, Math.ceil(Math.max(ax, bx, cx)));
     const y0 = Math.max(0, Math.floor(Math.min(ay, by, cy)));
     const y1 = Math.min(size - 1, Math.ceil(Math.max(ay, by, cy)));
-    const [ma, mb, mc] = [mirrorOf[a], mirrorOf[b], mirrorOf[c]];
     for (let y = y0; y <= y1; y += 1) {
       const py = y + 0.5;
       for (let x = x0; x <= x1; x += 1) {
         const px = x + 0.5;
         const w0 = ((bx - px) * (cy - py) - (cx - px) * (by - py)) / area;
+        if (w0 < -1e-6) continue;
         const w1 = ((cx - px) * (ay - py) - (ax - px) * (cy - py)) / area;
+        if (w1 < -1e-6) continue;
         const w2 = 1 - w0 - w1;
-        if (w0 < -1e-6 || w1 < -1e-6 || w2 < -1e-6) continue;
+        if (w2 < -1e-6) continue;
         const j = y * size + x;
-        const z = w0 * target[a * 3 + 2] + w1 * target[b * 3 + 2] + w2 * target[c * 3 + 2];
+        const z = w0 * az + w1 * bz + w2 * cz;
         if (z >= depth[j]) continue;
         depth[j] = z;
-        direct[j] = w0 * source[a * 3] + w1 * source[b * 3] + w2 * source[c * 3];
-        direct[plane + j] = w0 * source[a * 3 + 1] + w1 * source[b * 3 + 1] + w2 * source[c * 3 + 1];
-        mirror[j] = w0 * source[ma * 3] + w1 * source[mb * 3] + w2 * source[mc * 3];
-        mirror[plane + j] = w0 * source[ma * 3 + 1] + w1 * source[mb * 3 + 1] + w2 * source[mc * 3 + 1];
-        mirrorWeight[j] = w0 * weight[a] + w1 * weight[b] + w2 * weight[c];
-        hole[j] = w0 * holeAt[a] + w1 * holeAt[b] + w2 * holeAt[c] >= 0.5 ? 1 : 0;
+        direct[j] = w0 * sax + w1 * sbx + w2 * scx;
+        direct[plane + j] = w0 * say + w1 * sby + w2 * scy;
+        if (mirrored) {
+          mirror[j] = w0 * max + w1 * mbx + w2 * mcx;
+          mirror[plane + j] = w0 * may + w1 * mby + w2 * mcy;
+          mirrorWeight[j] = w0 * wa + w1 * wb + w2 * wc;
+        } else mirrorWeight[j] = 0;
+        hole[j] = w0 * ha + w1 * hb + w2 * hc >= 0.5 ? 1 : 0;
       }
     }
   }
 
-  const outside = smoothOutsideMap(source, target, size, options.outsideRadius ?? 0.2);
-  for (let j = 0; j < plane; j += 1) {
-    if (depth[j] !== Infinity) continue;
-    direct[j] = mirror[j] = outside[j];
-    direct[plane + j] = mirror[plane + j] = outside[plane + j];
-  }
+  fillOutside(direct, depth, source, target, size, options.outsideRadius ?? 0.2);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -206,11 +219,19 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
 }
 
 /**
- * The displacement (source − target position) outside the face, interpolated by Gaussian radial
- * basis functions between the target's outline points and fixed points on the crop border, on a
- * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
+ * Fills the map where no face triangle landed (`depth` still infinite) with the displacement
+ * (source − target position) interpolated by Gaussian radial basis functions between the target's
+ * outline points and fixed points on the crop border, on a coarse grid and bilinearly upsampled:
+ * smooth by construction, so it needs no finer sampling.
  */
-function smoothOutsideMap(source: Float32Array, target: Float32Array, size: number, radiusShare: number): Float32Array {
+function fillOutside(
+  map: Float32Array,
+  depth: Float32Array,
+  source: Float32Array,
+  target: Float32Array,
+  size: number,
+  radiusShare: number,
+): void {
   const xy = new Float64Array(MESH_POINTS * 2);
   for (let p = 0; p < MESH_POINTS; p += 1) {
     xy[p * 2] = target[p * 3];
@@ -266,12 +287,13 @@ function smoothOutsideMap(source: Float32Array, target: Float32Array, size: numb
       gridY[gy * coarse + gx] = dy;
     }
   const plane = size * size;
-  const out = new Float32Array(plane * 2);
   for (let y = 0; y < size; y += 1) {
     const fy = (y + 0.5) / cell;
     const y0 = Math.min(coarse - 2, Math.floor(fy));
     const ty = fy - y0;
     for (let x = 0; x < size; x += 1) {
+      const j = y * size + x;
+      if (depth[j] !== Infinity) continue;
       const fx = (x + 0.5) / cell;
       const x0 = Math.min(coarse - 2, Math.floor(fx));
       const tx = fx - x0;
@@ -280,12 +302,10 @@ function smoothOutsideMap(source: Float32Array, target: Float32Array, size: numb
       const w01 = tx * (1 - ty);
       const w10 = (1 - tx) * ty;
       const w11 = tx * ty;
-      const j = y * size + x;
-      out[j] = x + 0.5 + gridX[i00] * w00 + gridX[i00 + 1] * w01 + gridX[i00 + coarse] * w10 + gridX[i00 + coarse + 1] * w11;
-      out[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
+      map[j] = x + 0.5 + gridX[i00] * w00 + gridX[i00 + 1] * w01 + gridX[i00 + coarse] * w10 + gridX[i00 + coarse + 1] * w11;
+      map[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
     }
   }
-  return out;
 }
 
 function clamp01(v: number): number {
