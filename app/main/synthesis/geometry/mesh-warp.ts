@@ -20,6 +20,8 @@ export interface MeshWarp {
   readonly mirrorWeight: Float32Array;
   /** Per pixel, 1 where neither half of the source shows the surface: not photo, marked invalid. */
   readonly hole: Float32Array;
+  /** Per pixel, 0 where no face triangle landed and the smooth outside warp holds, 1 facing the camera, 2 turned away. */
+  readonly covered: Uint8Array;
   /** Per mesh point: 1 where the re-projected point is inside the crop and seen (front-facing, not hidden, not a hole). */
   readonly landmarkValid: Uint8Array;
 }
@@ -281,7 +283,9 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     // Only what the turn brings into view: a point seen as well as before keeps its own pixels.
     const gain = clamp01((seenTarget[p] - own - 0.05) / 0.2);
     raw[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
-    holeAt[p] = gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+    // Not on the outline: the band between the cheek's front and the oval behind it is edge-on in
+    // both halves of a frontal photo, and marking it cut a black crescent along every turned cheek.
+    holeAt[p] = !surface.outline[p] && gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
   }
   const weight = mirrorBlend(raw, surface);
   // Each point's mirror image in the source, blended from the triangle its reflection falls in.
@@ -374,7 +378,7 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     const slack = 0.02 * size;
     landmarkValid[p] = target[p * 3 + 2] <= depth[j] + slack ? 1 : 0;
   }
-  return { size, direct, mirror, mirrorWeight, hole, landmarkValid };
+  return { size, direct, mirror, mirrorWeight, hole, covered: layer, landmarkValid };
 }
 
 /**
