@@ -143,6 +143,8 @@ interface SourceSurface {
   readonly mirrorWeights: Float32Array;
   /** 1 for points on the mesh's outline (edges that border one triangle). */
   readonly outline: Uint8Array;
+  /** 1 for points on the outline or next to it. */
+  readonly rim: Uint8Array;
   /** Each point's neighbours along triangle edges, as offsets (`neighbourStart`, one past the last point) into `neighbours`. */
   readonly neighbourStart: Uint32Array;
   readonly neighbours: Uint16Array;
@@ -208,7 +210,7 @@ function mirrorLocations(
 }
 
 /** The mesh's outline points and every point's neighbours, from its triangles. */
-function meshEdges(triangles: Uint32Array): { outline: Uint8Array; neighbourStart: Uint32Array; neighbours: Uint16Array } {
+function meshEdges(triangles: Uint32Array): { outline: Uint8Array; rim: Uint8Array; neighbourStart: Uint32Array; neighbours: Uint16Array } {
   const uses = new Map<number, number>();
   const adjacent = Array.from({ length: MESH_POINTS }, () => new Set<number>());
   for (let t = 0; t < triangles.length; t += 3) {
@@ -230,7 +232,8 @@ function meshEdges(triangles: Uint32Array): { outline: Uint8Array; neighbourStar
   for (let p = 0; p < MESH_POINTS; p += 1) neighbourStart[p + 1] = neighbourStart[p] + adjacent[p].size;
   const neighbours = new Uint16Array(neighbourStart[MESH_POINTS]);
   for (let p = 0; p < MESH_POINTS; p += 1) neighbours.set([...adjacent[p]], neighbourStart[p]);
-  return { outline, neighbourStart, neighbours };
+  const rim = Uint8Array.from(outline, (on, p) => (on || [...adjacent[p]].some((q) => outline[q]) ? 1 : 0));
+  return { outline, rim, neighbourStart, neighbours };
 }
 
 /**
@@ -283,9 +286,9 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     // Only what the turn brings into view: a point seen as well as before keeps its own pixels.
     const gain = clamp01((seenTarget[p] - own - 0.05) / 0.2);
     raw[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
-    // Not on the outline: the band between the cheek's front and the oval behind it is edge-on in
-    // both halves of a frontal photo, and marking it cut a black crescent along every turned cheek.
-    holeAt[p] = !surface.outline[p] && gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+    // Not on the rim: the band between the cheek's front and the oval behind it is edge-on in both
+    // halves of a frontal photo, and marking it cut black crescents and patches along turned cheeks.
+    holeAt[p] = !surface.rim[p] && gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
   }
   const weight = mirrorBlend(raw, surface);
   // Each point's mirror image in the source, blended from the triangle its reflection falls in.
