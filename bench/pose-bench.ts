@@ -6,7 +6,7 @@
  * the bare job scoring of the same images, so the ratio says what turning adds to scoring.
  * Run alone: npx tsx bench/pose-bench.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
@@ -37,12 +37,21 @@ export interface PoseBenchResult {
   readonly variantsPerSecond: number;
   /** Render + detect → align → embed, per second. */
   readonly variantsPerSecondPhotoScoring: number;
-  /** Wall-clock per variant; `renderCpu` is the main thread's CPU time rendering took (GridSample runs in the worker). */
+  /** Wall-clock per variant; `renderCpu` is the process's CPU time rendering took (as `cpuMsPerVariant.render.process`). */
   readonly msPerVariant: {
     readonly render: number;
     readonly renderCpu: number;
     readonly jobScoring: number;
     readonly photoScoring: number;
+  };
+  /**
+   * CPU time per variant, which the machine's load does not inflate as it does wall time: the whole
+   * process (main thread, inference worker, PNG encoding, GC) and the main thread alone (null off
+   * Linux); the rest of `process` is mostly the worker's GridSample.
+   */
+  readonly cpuMsPerVariant: {
+    readonly render: { readonly process: number; readonly mainThread: number | null };
+    readonly jobScoring: { readonly process: number; readonly mainThread: number | null };
   };
   /** Share of the variants in which the photo pipeline finds the face again. */
   readonly faceFound: number;
@@ -84,15 +93,20 @@ export async function benchPose(): Promise<PoseBenchResult> {
     await new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes.slice(0, 1));
 
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const t0 = performance.now();
     const rendered = await new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes);
     const t1 = performance.now();
     const renderCpu = process.cpuUsage(cpu0);
+    const main1 = mainThreadCpuMs();
+    const cpu1 = process.cpuUsage();
     await new IdentityScoring(scorer).score(
       rendered,
       recipes.map(() => null),
     );
     const t2 = performance.now();
+    const scoringCpu = process.cpuUsage(cpu1);
+    const main2 = mainThreadCpuMs();
     await new IdentityScoring(scorer).score(
       rendered,
       recipes.map(() => null),
@@ -128,6 +142,16 @@ export async function benchPose(): Promise<PoseBenchResult> {
         jobScoring: round(jobScoring),
         photoScoring: round(photoScoring),
       },
+      cpuMsPerVariant: {
+        render: {
+          process: round((renderCpu.user + renderCpu.system) / 1000 / n),
+          mainThread: main0 === null || main1 === null ? null : round((main1 - main0) / n),
+        },
+        jobScoring: {
+          process: round((scoringCpu.user + scoringCpu.system) / 1000 / n),
+          mainThread: main1 === null || main2 === null ? null : round((main2 - main1) / n),
+        },
+      },
       faceFound: round(found / n, 3),
       loadAverage: round(loadavg()[0]),
       ratioToJobScoring: round((render + (t2 - t1) / n) / jobScoring),
@@ -136,6 +160,17 @@ export async function benchPose(): Promise<PoseBenchResult> {
   } finally {
     await client.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The main thread's CPU time in ms (Linux: its task's utime + stime, 10 ms ticks), or null where that is not readable. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
   }
 }
 

@@ -15,12 +15,11 @@ const SYMMETRIC_PAIRS = [
 const MESH_POINTS = 468;
 
 /**
- * For every mesh point, the point that mirrors it across the face's own plane of symmetry (in 3D,
- * so it holds for a turned head): the plane is normal to the mean left→right vector of known pairs
- * and passes through their midpoints, each point's mirror is the mesh point nearest its reflection.
- * Points on the midline mirror to themselves.
+ * Every mesh point reflected across the face's own plane of symmetry (in 3D, so it holds for a
+ * turned head): the plane is normal to the mean left→right vector of known pairs and passes through
+ * their midpoints.
  */
-export function mirrorPoints(mesh: Float32Array): Uint16Array {
+export function reflectMesh(mesh: Float32Array): Float64Array {
   const normal = [0, 0, 0];
   const centre = [0, 0, 0];
   for (const [a, b] of SYMMETRIC_PAIRS) {
@@ -32,12 +31,23 @@ export function mirrorPoints(mesh: Float32Array): Uint16Array {
   const length = Math.hypot(normal[0], normal[1], normal[2]);
   if (length === 0) throw new Error('mirrorPoints: the mesh has no width between its eye corners');
   for (let k = 0; k < 3; k += 1) normal[k] /= length;
-  const mirror = new Uint16Array(MESH_POINTS);
+  const reflected = new Float64Array(MESH_POINTS * 3);
   for (let p = 0; p < MESH_POINTS; p += 1) {
     const d = (mesh[p * 3] - centre[0]) * normal[0] + (mesh[p * 3 + 1] - centre[1]) * normal[1] + (mesh[p * 3 + 2] - centre[2]) * normal[2];
-    const rx = mesh[p * 3] - 2 * d * normal[0];
-    const ry = mesh[p * 3 + 1] - 2 * d * normal[1];
-    const rz = mesh[p * 3 + 2] - 2 * d * normal[2];
+    for (let k = 0; k < 3; k += 1) reflected[p * 3 + k] = mesh[p * 3 + k] - 2 * d * normal[k];
+  }
+  return reflected;
+}
+
+/**
+ * For every mesh point, the point that mirrors it across the face's plane of symmetry
+ * (`reflectMesh`): the mesh point nearest its reflection. Points on the midline mirror to themselves.
+ */
+export function mirrorPoints(mesh: Float32Array): Uint16Array {
+  const reflected = reflectMesh(mesh);
+  const mirror = new Uint16Array(MESH_POINTS);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    const [rx, ry, rz] = [reflected[p * 3], reflected[p * 3 + 1], reflected[p * 3 + 2]];
     let best = p;
     let bestDistance = Infinity;
     for (let q = 0; q < MESH_POINTS; q += 1) {

@@ -36,10 +36,8 @@ export async function renderMeshWarp(
   const size = face.image.size;
   const plane = size * size;
   const warp = planMeshWarp(face.mesh, target, size, options);
-  const stacked = new Float32Array(plane * 4);
-  stacked.set(face.image.data);
-  if (face.validity) stacked.set(face.validity, plane * 3);
-  else stacked.fill(1, plane * 3);
+  // A copy: the sampler hands its buffer to the worker.
+  const stacked = stackedChannels(face).slice();
   // The mirror map only matters where it is blended in: its band of columns is all that is sampled.
   let first = size;
   let end = 0;
@@ -49,18 +47,24 @@ export async function renderMeshWarp(
     if (x < first) first = x;
     if (x + 1 > end) end = x + 1;
   }
-  const [direct, mirror] = await sampler.sample(stacked, 4, size, [
-    { map: warp.direct },
-    { map: warp.mirror, columns: [Math.min(first, end), end] },
-  ]);
-  const image = new Float32Array(plane * 3);
+  const [band0, band1] = [Math.min(first, end), end];
+  const bandWidth = band1 - band0;
+  const [direct, mirror] = await sampler.sample(stacked, 4, size, [{ map: warp.direct }, { map: warp.mirror, columns: [band0, band1] }]);
+  const image = direct.slice(0, plane * 3);
   const validity = new Float32Array(plane);
   for (let j = 0; j < plane; j += 1) {
     const w = warp.mirrorWeight[j];
-    for (let c = 0; c < 3; c += 1) image[c * plane + j] = (1 - w) * direct[c * plane + j] + w * mirror[c * plane + j];
     // Sampling past the crop's edge clamps to the border pixel, which is not photo there.
-    const inside = inCrop(warp.direct, j, plane, size) && (w === 0 || inCrop(warp.mirror, j, plane, size));
-    const real = (1 - w) * direct[3 * plane + j] + w * mirror[3 * plane + j];
+    if (w === 0) {
+      validity[j] = inCrop(warp.direct, j, plane, size) && warp.hole[j] === 0 && direct[3 * plane + j] >= 0.5 ? 1 : 0;
+      continue;
+    }
+    // The mirror's samples come at its band's width.
+    const m = Math.floor(j / size) * bandWidth + (j % size) - band0;
+    const bandPlane = size * bandWidth;
+    for (let c = 0; c < 3; c += 1) image[c * plane + j] = (1 - w) * direct[c * plane + j] + w * mirror[c * bandPlane + m];
+    const inside = inCrop(warp.direct, j, plane, size) && inCrop(warp.mirror, j, plane, size);
+    const real = (1 - w) * direct[3 * plane + j] + w * mirror[3 * bandPlane + m];
     validity[j] = inside && warp.hole[j] === 0 && real >= 0.5 ? 1 : 0;
   }
   // A point that lands on a pixel that is not photo (padding, a hole) is not a landmark to train on.
@@ -68,6 +72,21 @@ export async function renderMeshWarp(
     valid && validity[Math.floor(target[p * 3 + 1]) * size + Math.floor(target[p * 3])] === 1 ? 1 : 0,
   );
   return { image: { size, data: image }, validity, mesh: target, landmarkValid };
+}
+
+/** The face's colour planes and its validity as one 4-channel image, made once per crop. */
+const stackedFaces = new WeakMap<Float32Array, { validity: Float32Array | null; stacked: Float32Array }>();
+
+function stackedChannels(face: MeshFace): Float32Array {
+  const cached = stackedFaces.get(face.image.data);
+  if (cached && cached.validity === face.validity) return cached.stacked;
+  const plane = face.image.size * face.image.size;
+  const stacked = new Float32Array(plane * 4);
+  stacked.set(face.image.data);
+  if (face.validity) stacked.set(face.validity, plane * 3);
+  else stacked.fill(1, plane * 3);
+  stackedFaces.set(face.image.data, { validity: face.validity, stacked });
+  return stacked;
 }
 
 function inCrop(map: Float32Array, j: number, plane: number, size: number): boolean {

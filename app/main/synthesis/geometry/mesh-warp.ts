@@ -1,6 +1,6 @@
 import Delaunator from 'delaunator';
 import { invertSpd } from '../math/dense-linear-algebra.ts';
-import { mirrorPoints } from './face-symmetry.ts';
+import { mirrorPoints, reflectMesh } from './face-symmetry.ts';
 import { meshPose, rotateMesh } from './head-rotation.ts';
 
 const MESH_POINTS = 468;
@@ -14,12 +14,14 @@ export interface MeshWarp {
   readonly size: number;
   /** 2 × size² (x plane, y plane): the source position each output pixel shows. */
   readonly direct: Float32Array;
-  /** 2 × size²: the same surface point on the face's other half, for what the source does not show. */
+  /** 2 × size²: the same surface point on the face's other half, for what the source does not show; set only where `mirrorWeight` > 0. */
   readonly mirror: Float32Array;
   /** Per pixel, how much of the mirrored half is blended in (0‥1). */
   readonly mirrorWeight: Float32Array;
   /** Per pixel, 1 where neither half of the source shows the surface: not photo, marked invalid. */
   readonly hole: Float32Array;
+  /** Per pixel, 0 where no face triangle landed and the smooth outside warp holds, 1 facing the camera, 2 turned away. */
+  readonly covered: Uint8Array;
   /** Per mesh point: 1 where the re-projected point is inside the crop and seen (front-facing, not hidden, not a hole). */
   readonly landmarkValid: Uint8Array;
 }
@@ -37,25 +39,57 @@ export interface MeshWarpOptions {
 
 /**
  * Triangles of the mesh as a surface, whichever way the head is turned: a Delaunay triangulation of
- * the mesh turned to face the camera, so a source in three-quarter view keeps its far cheek as a
- * surface instead of folding it into the near one.
+ * the mesh turned to face the camera and seen from a point behind the head (see `triangulate`), so
+ * a source in three-quarter view keeps its far cheek as a surface instead of folding it into the
+ * near one.
  */
 export function surfaceTriangles(mesh: Float32Array): Uint32Array {
+  return triangulate(frontalMesh(mesh));
+}
+
+/** The mesh turned to face the camera, about its own centroid. */
+function frontalMesh(mesh: Float32Array): Float32Array {
   const { yaw, pitch } = meshPose(mesh);
-  const frontal = rotateMesh(mesh, { yaw: -yaw, pitch: -pitch, roll: 0 });
+  return rotateMesh(mesh, { yaw: -yaw, pitch: -pitch, roll: 0 });
+}
+
+/**
+ * Delaunay triangles of the frontal mesh as seen from a point on its axis behind the head: each
+ * point is placed at its offset from the axis divided by its distance to that point. Seen from the
+ * camera instead, the cheeks' front (FaceMesh 137, 177, 227…) lies on the outline beside the face
+ * oval, which sits 20 px further back; the triangulation then zigzagged between the two, and a turn
+ * toward that side opened the zigzag into a sawtooth of gaps along the cheek. From behind, every
+ * point of the face's shell keeps its place in the order, and the oval is the outline.
+ */
+function triangulate(frontal: Float32Array): Uint32Array {
+  let [minX, maxX, centreX, centreY, maxZ] = [Infinity, -Infinity, 0, 0, -Infinity];
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    minX = Math.min(minX, frontal[p * 3]);
+    maxX = Math.max(maxX, frontal[p * 3]);
+    centreX += frontal[p * 3] / MESH_POINTS;
+    centreY += frontal[p * 3 + 1] / MESH_POINTS;
+    maxZ = Math.max(maxZ, frontal[p * 3 + 2]);
+  }
+  const eye = maxZ + UNWRAP_DEPTH * (maxX - minX);
   const xy = new Float64Array(MESH_POINTS * 2);
   for (let p = 0; p < MESH_POINTS; p += 1) {
-    xy[p * 2] = frontal[p * 3];
-    xy[p * 2 + 1] = frontal[p * 3 + 1];
+    const distance = eye - frontal[p * 3 + 2];
+    xy[p * 2] = (frontal[p * 3] - centreX) / distance;
+    xy[p * 2 + 1] = (frontal[p * 3 + 1] - centreY) / distance;
   }
   const triangles = new Delaunator(xy).triangles;
-  // Delaunator winds every triangle the same way in its plane; make it the camera-facing winding.
-  const [a, b, c] = [triangles[0], triangles[1], triangles[2]];
-  if (cross2(frontal, a, b, c) < 0) {
+  // Delaunator winds every triangle the same way in its plane; make it the camera-facing winding,
+  // as most of the face's area faces the camera.
+  let facing = 0;
+  for (let t = 0; t < triangles.length; t += 3) facing += cross2(frontal, triangles[t], triangles[t + 1], triangles[t + 2]);
+  if (facing < 0) {
     for (let t = 0; t < triangles.length; t += 3) [triangles[t + 1], triangles[t + 2]] = [triangles[t + 2], triangles[t + 1]];
   }
   return triangles;
 }
+
+/** How far behind the mesh's deepest point the triangulation's viewpoint sits, in face widths. */
+const UNWRAP_DEPTH = 1;
 
 function cross2(mesh: Float32Array, a: number, b: number, c: number): number {
   return (
@@ -99,6 +133,21 @@ export function pointFacing(mesh: Float32Array, triangles: Uint32Array): Float32
 interface SourceSurface {
   readonly triangles: Uint32Array;
   readonly mirrorOf: Uint16Array;
+  /**
+   * Where each point's mirror image lies on the surface: three mesh points (`mirrorCorners`) and
+   * their weights, the triangle of the frontal mesh its reflection falls in. Unlike the nearest
+   * point (`mirrorOf`) this moves continuously over the face, so neighbouring triangles mirror to
+   * neighbouring places and the fill does not shear into streaks.
+   */
+  readonly mirrorCorners: Uint16Array;
+  readonly mirrorWeights: Float32Array;
+  /** 1 for points on the mesh's outline (edges that border one triangle). */
+  readonly outline: Uint8Array;
+  /** 1 for points on the outline or next to it. */
+  readonly rim: Uint8Array;
+  /** Each point's neighbours along triangle edges, as offsets (`neighbourStart`, one past the last point) into `neighbours`. */
+  readonly neighbourStart: Uint32Array;
+  readonly neighbours: Uint16Array;
   readonly seenSource: Float32Array;
 }
 
@@ -108,12 +157,109 @@ const sourceSurfaces = new WeakMap<Float32Array, SourceSurface>();
 function sourceSurface(mesh: Float32Array): SourceSurface {
   let surface = sourceSurfaces.get(mesh);
   if (!surface) {
-    const triangles = surfaceTriangles(mesh);
-    surface = { triangles, mirrorOf: mirrorPoints(mesh), seenSource: pointFacing(mesh, triangles) };
+    const frontal = frontalMesh(mesh);
+    const triangles = triangulate(frontal);
+    const mirrorOf = mirrorPoints(mesh);
+    surface = {
+      triangles,
+      mirrorOf,
+      ...mirrorLocations(frontal, triangles, mirrorOf),
+      ...meshEdges(triangles),
+      seenSource: pointFacing(mesh, triangles),
+    };
     sourceSurfaces.set(mesh, surface);
   }
   return surface;
 }
+
+/** Each point's reflection located in the frontal mesh's triangles (the nearest point where it falls outside them). */
+function mirrorLocations(
+  frontal: Float32Array,
+  triangles: Uint32Array,
+  mirrorOf: Uint16Array,
+): { mirrorCorners: Uint16Array; mirrorWeights: Float32Array } {
+  const reflected = reflectMesh(frontal);
+  const mirrorCorners = new Uint16Array(MESH_POINTS * 3);
+  const mirrorWeights = new Float32Array(MESH_POINTS * 3);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    const [px, py] = [reflected[p * 3], reflected[p * 3 + 1]];
+    mirrorCorners.fill(mirrorOf[p], p * 3, p * 3 + 3);
+    mirrorWeights[p * 3] = 1;
+    for (let t = 0; t < triangles.length; t += 3) {
+      const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
+      const area = cross2(frontal, a, b, c);
+      if (area <= 1e-9) continue;
+      const [ax, ay, bx, by, cx, cy] = [
+        frontal[a * 3],
+        frontal[a * 3 + 1],
+        frontal[b * 3],
+        frontal[b * 3 + 1],
+        frontal[c * 3],
+        frontal[c * 3 + 1],
+      ];
+      const w0 = ((bx - px) * (cy - py) - (cx - px) * (by - py)) / area;
+      const w1 = ((cx - px) * (ay - py) - (ax - px) * (cy - py)) / area;
+      const w2 = 1 - w0 - w1;
+      if (w0 < -1e-6 || w1 < -1e-6 || w2 < -1e-6) continue;
+      mirrorCorners.set([a, b, c], p * 3);
+      mirrorWeights.set([w0, w1, w2], p * 3);
+      break;
+    }
+  }
+  return { mirrorCorners, mirrorWeights };
+}
+
+/** The mesh's outline points and every point's neighbours, from its triangles. */
+function meshEdges(triangles: Uint32Array): { outline: Uint8Array; rim: Uint8Array; neighbourStart: Uint32Array; neighbours: Uint16Array } {
+  const uses = new Map<number, number>();
+  const adjacent = Array.from({ length: MESH_POINTS }, () => new Set<number>());
+  for (let t = 0; t < triangles.length; t += 3) {
+    for (let k = 0; k < 3; k += 1) {
+      const [u, v] = [triangles[t + k], triangles[t + ((k + 1) % 3)]];
+      const key = Math.min(u, v) * MESH_POINTS + Math.max(u, v);
+      uses.set(key, (uses.get(key) ?? 0) + 1);
+      adjacent[u].add(v);
+      adjacent[v].add(u);
+    }
+  }
+  const outline = new Uint8Array(MESH_POINTS);
+  for (const [key, count] of uses) {
+    if (count !== 1) continue;
+    outline[Math.floor(key / MESH_POINTS)] = 1;
+    outline[key % MESH_POINTS] = 1;
+  }
+  const neighbourStart = new Uint32Array(MESH_POINTS + 1);
+  for (let p = 0; p < MESH_POINTS; p += 1) neighbourStart[p + 1] = neighbourStart[p] + adjacent[p].size;
+  const neighbours = new Uint16Array(neighbourStart[MESH_POINTS]);
+  for (let p = 0; p < MESH_POINTS; p += 1) neighbours.set([...adjacent[p]], neighbourStart[p]);
+  const rim = Uint8Array.from(outline, (on, p) => (on || [...adjacent[p]].some((q) => outline[q]) ? 1 : 0));
+  return { outline, rim, neighbourStart, neighbours };
+}
+
+/**
+ * The mirror's share per point, smoothed over the mesh and zero on its outline. Raw, it flips
+ * between neighbouring points as their facing wavers, and the fill came out as a sawtooth of
+ * mirrored and own triangles; up to the outline, the face's edge showed the other cheek's edge
+ * while the hair just outside it follows the smooth warp, and the oval stood out against it.
+ */
+function mirrorBlend(raw: Float32Array, surface: SourceSurface): Float32Array {
+  const { outline, neighbourStart, neighbours } = surface;
+  let weight = Float32Array.from(raw, (w, p) => (outline[p] ? 0 : w));
+  for (let pass = 0; pass < MIRROR_SMOOTHING; pass += 1) {
+    const next = new Float32Array(MESH_POINTS);
+    for (let p = 0; p < MESH_POINTS; p += 1) {
+      if (outline[p]) continue;
+      let sum = weight[p];
+      for (let k = neighbourStart[p]; k < neighbourStart[p + 1]; k += 1) sum += weight[neighbours[k]];
+      next[p] = sum / (1 + neighbourStart[p + 1] - neighbourStart[p]);
+    }
+    weight = next;
+  }
+  return weight;
+}
+
+/** Passes of neighbour averaging for the mirror's share (see `mirrorBlend`). */
+const MIRROR_SMOOTHING = 2;
 
 /** Below this facing a point is too foreshortened in the source for its own pixels to carry it. */
 const SEEN = 0.35;
@@ -129,17 +275,31 @@ const UNSEEN = 0.12;
 export function planMeshWarp(source: Float32Array, target: Float32Array, size: number, options: MeshWarpOptions = {}): MeshWarp {
   if (source.length !== MESH_POINTS * 3 || target.length !== MESH_POINTS * 3) throw new Error(`expected ${MESH_POINTS} × 3 mesh values`);
   const flat = options.surface ?? { source, target };
-  const { triangles, mirrorOf, seenSource } = sourceSurface(flat.source);
+  const surface = sourceSurface(flat.source);
+  const { triangles, mirrorOf, seenSource } = surface;
   const seenTarget = pointFacing(flat.target, triangles);
-  const weight = new Float32Array(MESH_POINTS);
+  const raw = new Float32Array(MESH_POINTS);
   const holeAt = new Float32Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
     const own = seenSource[p];
     const other = seenSource[mirrorOf[p]];
     // Only what the turn brings into view: a point seen as well as before keeps its own pixels.
     const gain = clamp01((seenTarget[p] - own - 0.05) / 0.2);
-    weight[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
-    holeAt[p] = gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+    raw[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
+    // Not on the rim: the band between the cheek's front and the oval behind it is edge-on in both
+    // halves of a frontal photo, and marking it cut black crescents and patches along turned cheeks.
+    holeAt[p] = !surface.rim[p] && gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+  }
+  const weight = mirrorBlend(raw, surface);
+  // Each point's mirror image in the source, blended from the triangle its reflection falls in.
+  const mirrorX = new Float64Array(MESH_POINTS);
+  const mirrorY = new Float64Array(MESH_POINTS);
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    for (let k = 0; k < 3; k += 1) {
+      const q = surface.mirrorCorners[p * 3 + k] * 3;
+      mirrorX[p] += surface.mirrorWeights[p * 3 + k] * source[q];
+      mirrorY[p] += surface.mirrorWeights[p * 3 + k] * source[q + 1];
+    }
   }
 
   const plane = size * size;
@@ -148,49 +308,68 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
   const mirrorWeight = new Float32Array(plane);
   const hole = new Float32Array(plane);
   const depth = new Float32Array(plane).fill(Infinity);
-  for (let t = 0; t < triangles.length; t += 3) {
+  // Front-facing triangles first; then the turned-away ones, only where no front-facing one landed.
+  // Skipped, they left gaps along the outline (slivers of the triangulation flip as the head turns)
+  // that the smooth outside warp filled with hair and background: a sawtooth edge on the cheek.
+  const layer = new Uint8Array(plane);
+  for (let k = 0; k < triangles.length * 2; k += 3) {
+    const pass = k < triangles.length ? 1 : 2;
+    const t = pass === 1 ? k : k - triangles.length;
     const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
     const area = cross2(target, a, b, c);
-    if (area <= 1e-6) continue;
+    if (pass === 1 ? area <= 1e-6 : area >= -1e-6) continue;
     const ax = target[a * 3],
       ay = target[a * 3 + 1],
       bx = target[b * 3],
       by = target[b * 3 + 1],
       cx = target[c * 3],
       cy = target[c * 3 + 1];
+    const [az, bz, cz] = [target[a * 3 + 2], target[b * 3 + 2], target[c * 3 + 2]];
+    const [sax, say, sbx, sby, scx, scy] = [
+      source[a * 3],
+      source[a * 3 + 1],
+      source[b * 3],
+      source[b * 3 + 1],
+      source[c * 3],
+      source[c * 3 + 1],
+    ];
+    const [max, may, mbx, mby, mcx, mcy] = [mirrorX[a], mirrorY[a], mirrorX[b], mirrorY[b], mirrorX[c], mirrorY[c]];
+    const [wa, wb, wc] = [weight[a], weight[b], weight[c]];
+    // Where no corner borrows from the mirror, neither does the triangle: its mirror map is never read.
+    const mirrored = wa > 0 || wb > 0 || wc > 0;
+    const [ha, hb, hc] = [holeAt[a], holeAt[b], holeAt[c]];
     const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx)));
     const x1 = Math.min(size - 1, Math.ceil(Math.max(ax, bx, cx)));
     const y0 = Math.max(0, Math.floor(Math.min(ay, by, cy)));
     const y1 = Math.min(size - 1, Math.ceil(Math.max(ay, by, cy)));
-    const [ma, mb, mc] = [mirrorOf[a], mirrorOf[b], mirrorOf[c]];
     for (let y = y0; y <= y1; y += 1) {
       const py = y + 0.5;
       for (let x = x0; x <= x1; x += 1) {
         const px = x + 0.5;
         const w0 = ((bx - px) * (cy - py) - (cx - px) * (by - py)) / area;
+        if (w0 < -1e-6) continue;
         const w1 = ((cx - px) * (ay - py) - (ax - px) * (cy - py)) / area;
+        if (w1 < -1e-6) continue;
         const w2 = 1 - w0 - w1;
-        if (w0 < -1e-6 || w1 < -1e-6 || w2 < -1e-6) continue;
+        if (w2 < -1e-6) continue;
         const j = y * size + x;
-        const z = w0 * target[a * 3 + 2] + w1 * target[b * 3 + 2] + w2 * target[c * 3 + 2];
-        if (z >= depth[j]) continue;
+        const z = w0 * az + w1 * bz + w2 * cz;
+        if (z >= depth[j] || (pass === 2 && layer[j] === 1)) continue;
         depth[j] = z;
-        direct[j] = w0 * source[a * 3] + w1 * source[b * 3] + w2 * source[c * 3];
-        direct[plane + j] = w0 * source[a * 3 + 1] + w1 * source[b * 3 + 1] + w2 * source[c * 3 + 1];
-        mirror[j] = w0 * source[ma * 3] + w1 * source[mb * 3] + w2 * source[mc * 3];
-        mirror[plane + j] = w0 * source[ma * 3 + 1] + w1 * source[mb * 3 + 1] + w2 * source[mc * 3 + 1];
-        mirrorWeight[j] = w0 * weight[a] + w1 * weight[b] + w2 * weight[c];
-        hole[j] = w0 * holeAt[a] + w1 * holeAt[b] + w2 * holeAt[c] >= 0.5 ? 1 : 0;
+        layer[j] = pass;
+        direct[j] = w0 * sax + w1 * sbx + w2 * scx;
+        direct[plane + j] = w0 * say + w1 * sby + w2 * scy;
+        if (mirrored) {
+          mirror[j] = w0 * max + w1 * mbx + w2 * mcx;
+          mirror[plane + j] = w0 * may + w1 * mby + w2 * mcy;
+          mirrorWeight[j] = w0 * wa + w1 * wb + w2 * wc;
+        } else mirrorWeight[j] = 0;
+        hole[j] = w0 * ha + w1 * hb + w2 * hc >= 0.5 ? 1 : 0;
       }
     }
   }
 
-  const outside = smoothOutsideMap(source, target, size, options.outsideRadius ?? 0.2);
-  for (let j = 0; j < plane; j += 1) {
-    if (depth[j] !== Infinity) continue;
-    direct[j] = mirror[j] = outside[j];
-    direct[plane + j] = mirror[plane + j] = outside[plane + j];
-  }
+  fillOutside(direct, depth, source, target, size, options.outsideRadius ?? 0.2);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -202,15 +381,23 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     const slack = 0.02 * size;
     landmarkValid[p] = target[p * 3 + 2] <= depth[j] + slack ? 1 : 0;
   }
-  return { size, direct, mirror, mirrorWeight, hole, landmarkValid };
+  return { size, direct, mirror, mirrorWeight, hole, covered: layer, landmarkValid };
 }
 
 /**
- * The displacement (source − target position) outside the face, interpolated by Gaussian radial
- * basis functions between the target's outline points and fixed points on the crop border, on a
- * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
+ * Fills the map where no face triangle landed (`depth` still infinite) with the displacement
+ * (source − target position) interpolated by Gaussian radial basis functions between the target's
+ * outline points and fixed points on the crop border, on a coarse grid and bilinearly upsampled:
+ * smooth by construction, so it needs no finer sampling.
  */
-function smoothOutsideMap(source: Float32Array, target: Float32Array, size: number, radiusShare: number): Float32Array {
+function fillOutside(
+  map: Float32Array,
+  depth: Float32Array,
+  source: Float32Array,
+  target: Float32Array,
+  size: number,
+  radiusShare: number,
+): void {
   const xy = new Float64Array(MESH_POINTS * 2);
   for (let p = 0; p < MESH_POINTS; p += 1) {
     xy[p * 2] = target[p * 3];
@@ -266,12 +453,13 @@ function smoothOutsideMap(source: Float32Array, target: Float32Array, size: numb
       gridY[gy * coarse + gx] = dy;
     }
   const plane = size * size;
-  const out = new Float32Array(plane * 2);
   for (let y = 0; y < size; y += 1) {
     const fy = (y + 0.5) / cell;
     const y0 = Math.min(coarse - 2, Math.floor(fy));
     const ty = fy - y0;
     for (let x = 0; x < size; x += 1) {
+      const j = y * size + x;
+      if (depth[j] !== Infinity) continue;
       const fx = (x + 0.5) / cell;
       const x0 = Math.min(coarse - 2, Math.floor(fx));
       const tx = fx - x0;
@@ -280,12 +468,10 @@ function smoothOutsideMap(source: Float32Array, target: Float32Array, size: numb
       const w01 = tx * (1 - ty);
       const w10 = (1 - tx) * ty;
       const w11 = tx * ty;
-      const j = y * size + x;
-      out[j] = x + 0.5 + gridX[i00] * w00 + gridX[i00 + 1] * w01 + gridX[i00 + coarse] * w10 + gridX[i00 + coarse + 1] * w11;
-      out[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
+      map[j] = x + 0.5 + gridX[i00] * w00 + gridX[i00 + 1] * w01 + gridX[i00 + coarse] * w10 + gridX[i00 + coarse + 1] * w11;
+      map[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
     }
   }
-  return out;
 }
 
 function clamp01(v: number): number {

@@ -50,6 +50,15 @@ interface RelightSourceFace {
   readonly frame: CropFrame;
 }
 
+/** A pose source with everything its turns share. */
+interface MeshSourceFace extends PhotoMeshFace {
+  readonly quantised: PlanarImage;
+  readonly frame: CropFrame;
+}
+
+/** Turns rendering at once (see `render`): one planning on this thread, one resampling in the worker. */
+const POSE_IN_FLIGHT = 2;
+
 /** Refinement runs many forward passes per source: the job reports them so progress never stalls silently. */
 export type RefineProgress = (sourceFaceId: number, iteration: number, iterations: number) => void;
 
@@ -67,7 +76,7 @@ export class VariantRenderer {
   readonly #frames: BoundedCache<string, CropFrame>;
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, Promise<RelightSourceFace>>;
-  readonly #meshFaces: BoundedCache<number, PhotoMeshFace & { quantised: PlanarImage }>;
+  readonly #meshFaces: BoundedCache<number, Promise<MeshSourceFace>>;
 
   readonly #onRefine: RefineProgress | undefined;
   readonly #sampler: GridSampler | null;
@@ -112,11 +121,17 @@ export class VariantRenderer {
       signal,
     );
     const results: Promise<RenderedVariant>[] = [];
+    // Two turns in flight: the next one's warp is planned on this thread while the worker resamples
+    // the last. Each variant depends on its recipe alone, so the overlap never changes a byte.
+    const turning: Promise<RenderedVariant>[] = [];
     for (const recipe of recipes) {
       signal?.throwIfAborted();
       if (isPose(recipe)) {
-        // Turns resample through the inference worker one at a time, so their order never varies.
-        results.push(Promise.resolve(await this.#renderPose(recipe)));
+        const rendered = this.#renderPose(recipe);
+        rendered.catch(() => undefined);
+        results.push(rendered);
+        turning.push(rendered);
+        if (turning.length >= POSE_IN_FLIGHT) await turning.shift();
         continue;
       }
       const rendered = isRelight(recipe) ? this.#renderRelight(recipe) : Promise.resolve(latent.shift()!);
@@ -132,16 +147,9 @@ export class VariantRenderer {
   /** The head turned or the expression changed by re-rendering its own mesh: no generator pass, at the pose crop size. */
   async #renderPose(recipe: Recipe): Promise<RenderedVariant> {
     if (!this.#sampler) throw new Error('pose edits resample through the inference worker: the renderer was made without one');
-    const size = POSE_CROP_SIZE;
     const faceId = recipe.sourceFaceId;
-    const source = await this.#crop(faceId, size);
-    let prepared = this.#meshFaces.get(faceId);
-    if (!prepared) {
-      const mesh = await this.#faces.templateMesh(faceId, size);
-      if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
-      prepared = { image: source, mesh, validity: await this.#faces.validityMask(faceId, size), quantised: quantise(source) };
-      this.#meshFaces.set(faceId, prepared);
-    }
+    const prepared = await this.#meshSource(faceId);
+    const source = prepared.image;
     let face: PhotoMeshFace = { image: prepared.image, mesh: prepared.mesh, validity: prepared.validity };
     let rendered: MeshRendered | null = null;
     for (const op of recipe.ops) {
@@ -164,11 +172,32 @@ export class VariantRenderer {
       png: await encodeVariantPng(image),
       source,
       // What the turn uncovered and could not fill is not photo: scoring blacks it out like padding.
-      frame: { ...(await this.#frame(faceId, size)), valid: face.validity },
+      frame: { ...prepared.frame, valid: face.validity },
       latentDeltaNorm: null,
       diversity: meanAbsoluteDifference(image, prepared.quantised),
       landmarks,
     };
+  }
+
+  /** Held as a promise, as `#relightSource` is: two turns of one source in flight prepare it once. */
+  #meshSource(faceId: number): Promise<MeshSourceFace> {
+    let entry = this.#meshFaces.get(faceId);
+    if (!entry) {
+      entry = this.#prepareMeshSource(faceId);
+      this.#meshFaces.set(faceId, entry);
+      entry.catch(() => this.#meshFaces.delete(faceId));
+    }
+    return entry;
+  }
+
+  async #prepareMeshSource(faceId: number): Promise<MeshSourceFace> {
+    const size = POSE_CROP_SIZE;
+    const image = await this.#crop(faceId, size);
+    const mesh = await this.#faces.templateMesh(faceId, size);
+    if (!mesh) throw new Error(`face ${faceId} has no face mesh: turning the head needs the 468-point mesh from face analysis`);
+    // The frame holds the crop's validity mask already: one mask per source, not two.
+    const frame = await this.#frame(faceId, size);
+    return { image, mesh, validity: frame.valid, quantised: quantise(image), frame };
   }
 
   /**

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { InferenceClient } from '../../inference/inference-client.ts';
+import { VisionRuntime } from '../../vision/vision-runtime.ts';
+import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
+import { sharedFaceChips } from '../testing/shared-face-chips.ts';
+import { rotateMesh } from './head-rotation.ts';
+import { POSE_CROP_SIZE } from './mesh-render.ts';
+import { planMeshWarp } from './mesh-warp.ts';
+
+/** MediaPipe's face oval, in order around the face (its published topology). */
+const FACE_OVAL = [
+  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93,
+  234, 127, 162, 21, 54, 103, 67, 109,
+];
+
+/**
+ * A near-frontal in-the-wild face (mesh yaw ≈ −6°) whose cheeks' front lies on the outline beside
+ * the oval when seen from the camera: the triangulation that made a sawtooth along its cheek.
+ */
+const LFW_FRONTAL = resolve(sharedFacesDir, '../lfw/dev/Arnold_Schwarzenegger/Arnold_Schwarzenegger_0007.jpg');
+
+function insidePolygon(polygon: readonly (readonly [number, number])[], x: number, y: number): boolean {
+  let hit = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+  }
+  return hit;
+}
+
+/** Distance from (x, y) to the polygon's outline. */
+function toOutline(polygon: readonly (readonly [number, number])[], x: number, y: number): number {
+  let best = Infinity;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
+    const [ax, ay] = polygon[j];
+    const [bx, by] = polygon[i];
+    const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2 || 1)));
+    best = Math.min(best, Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)));
+  }
+  return best;
+}
+
+const client = new InferenceClient();
+afterAll(() => client.close());
+
+describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () => {
+  const meshes: { name: string; mesh: Float32Array }[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(LFW_FRONTAL) && process.env.CI) throw new Error(`${LFW_FRONTAL} is missing (../shared/lfw beside the checkout)`);
+    const paths = [
+      ...(existsSync(LFW_FRONTAL) ? [LFW_FRONTAL] : []),
+      ...sharedFaceChips(['johns'], 1)
+        .slice(0, 2)
+        .map((c) => c.path),
+    ];
+    const faces = await AnalysedPhotoSource.analyse(
+      paths.map((path) => ({ path, identityId: null })),
+      new VisionRuntime(client),
+    );
+    for (const face of faces.faces())
+      meshes.push({ name: paths[face.faceId - 1], mesh: (await faces.templateMesh(face.faceId, POSE_CROP_SIZE))! });
+    expect(meshes.length).toBe(paths.length);
+  }, 120_000);
+
+  it('draws a turned face up to its oval: no pixel inside it is left to the outside warp (no sawtooth along the cheek)', () => {
+    for (const { name, mesh } of meshes) {
+      for (const yaw of [-30, -15, 15, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        const oval = FACE_OVAL.map((p) => [target[p * 3], target[p * 3 + 1]] as const);
+        let gaps = 0;
+        for (let y = 0; y < POSE_CROP_SIZE; y += 1)
+          for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
+            // A pixel's width of slack along the outline, where the oval's edges and the rasteriser's pixel centres differ.
+            if (!insidePolygon(oval, x + 0.5, y + 0.5) || toOutline(oval, x + 0.5, y + 0.5) < 1.5) continue;
+            if (warp.covered[y * POSE_CROP_SIZE + x] === 0) gaps += 1;
+          }
+        expect(gaps, `${name} at yaw ${yaw}`).toBe(0);
+      }
+    }
+  });
+
+  it('fades the mirrored fill out before the outline, where the hair beside it follows the outside warp', () => {
+    let filled = 0;
+    for (const { name, mesh } of meshes) {
+      for (const yaw of [-30, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        for (const p of FACE_OVAL) {
+          const [x, y] = [Math.floor(target[p * 3]), Math.floor(target[p * 3 + 1])];
+          if (x < 0 || y < 0 || x >= POSE_CROP_SIZE || y >= POSE_CROP_SIZE) continue;
+          const j = y * POSE_CROP_SIZE + x;
+          expect(warp.mirrorWeight[j], `${name} at yaw ${yaw}, oval point ${p}`).toBeLessThan(0.1);
+        }
+        for (const w of warp.mirrorWeight) filled = Math.max(filled, w);
+      }
+    }
+    // The fill is still there inside the face: the turns uncover what the source saw badly.
+    expect(filled).toBeGreaterThan(0.3);
+  });
+});
