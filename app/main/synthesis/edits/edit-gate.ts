@@ -84,22 +84,7 @@ export class EditGate {
 
   /** The realism check on a finished variant, over the source's real pixels. */
   realism(source: PlanarImage, variant: PlanarImage, valid: Float32Array): Skip | null {
-    const plane = variant.size * variant.size;
-    let real = 0;
-    let clipped = 0;
-    for (let i = 0; i < plane; i++) {
-      if (valid[i] < 0.5) continue;
-      real++;
-      for (let c = 0; c < 3; c++) {
-        const v = variant.data[c * plane + i];
-        const s = source.data[c * plane + i];
-        if ((v <= 0.5 / 255 && s > 2 / 255) || (v >= 254.5 / 255 && s < 253 / 255)) {
-          clipped++;
-          break;
-        }
-      }
-    }
-    const share = real === 0 ? 0 : clipped / real;
+    const share = newlyClippedShare(source, variant, valid);
     return share > MAX_NEWLY_CLIPPED_SHARE
       ? { reason: 'realism-clipped', detail: `${(share * 100).toFixed(1)}% of the photo's pixels clip` }
       : null;
@@ -133,6 +118,26 @@ export class EditGate {
     }
     return this.#mattes.get(key)!;
   }
+}
+
+/** Share of the source's real pixels (valid ≥ 0.5) that the variant clips to black or white where the source did not. */
+export function newlyClippedShare(source: PlanarImage, variant: PlanarImage, valid: Float32Array): number {
+  const plane = variant.size * variant.size;
+  let real = 0;
+  let clipped = 0;
+  for (let i = 0; i < plane; i++) {
+    if (valid[i] < 0.5) continue;
+    real++;
+    for (let c = 0; c < 3; c++) {
+      const v = variant.data[c * plane + i];
+      const s = source.data[c * plane + i];
+      if ((v <= 0.5 / 255 && s > 2 / 255) || (v >= 254.5 / 255 && s < 253 / 255)) {
+        clipped++;
+        break;
+      }
+    }
+  }
+  return real === 0 ? 0 : clipped / real;
 }
 
 function swapOf(recipe: Recipe): { kind: SwapKind; donorFaceId: number } | null {

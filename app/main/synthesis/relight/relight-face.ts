@@ -194,6 +194,11 @@ export function renderRelight(face: PreparedFace, light: LightSpec, options: Rel
   const { low, i0, i1, f } = grid;
   const out = new Float32Array(plane * 3);
   const power = strength === 1 ? null : strength;
+  const data = image.data;
+  const scale = (o: number, r: number) => {
+    const v = data[o] * (power === null ? r : Math.max(r, 1e-4) ** power);
+    out[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+  };
   for (let y = 0; y < size; y += 1) {
     const ya = i0[y] * low;
     const yb = i1[y] * low;
@@ -201,21 +206,22 @@ export function renderRelight(face: PreparedFace, light: LightSpec, options: Rel
     for (let x = 0; x < size; x += 1) {
       const j = y * size + x;
       const w = coverage[j];
-      for (let c = 0; c < 3; c += 1) {
-        const o = c * plane + j;
-        let r = ratio[o];
-        if (w < 1) {
-          const base = c * low * low;
-          const xa = i0[x];
-          const xb = i1[x];
-          const fx = f[x];
-          const top = outside[base + ya + xa] * (1 - fx) + outside[base + ya + xb] * fx;
-          const bottom = outside[base + yb + xa] * (1 - fx) + outside[base + yb + xb] * fx;
-          r = w * r + (1 - w) * (top * (1 - fy) + bottom * fy);
-        }
-        const scaled = power === null ? r : Math.max(r, 1e-4) ** power;
-        const v = image.data[o] * scaled;
-        out[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+      if (w >= 1) {
+        scale(j, ratio[j]);
+        scale(plane + j, ratio[plane + j]);
+        scale(2 * plane + j, ratio[2 * plane + j]);
+        continue;
+      }
+      // Off the mesh and on its feathered edge: the ratio carried outward, bilinearly from the low grid.
+      const a = ya + i0[x];
+      const b = ya + i1[x];
+      const d = yb + i0[x];
+      const e = yb + i1[x];
+      const fx = f[x];
+      for (let c = 0, base = 0, o = j; c < 3; c += 1, base += low * low, o += plane) {
+        const top = outside[base + a] * (1 - fx) + outside[base + b] * fx;
+        const bottom = outside[base + d] * (1 - fx) + outside[base + e] * fx;
+        scale(o, w * ratio[o] + (1 - w) * (top * (1 - fy) + bottom * fy));
       }
     }
   }

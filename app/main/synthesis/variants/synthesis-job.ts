@@ -4,13 +4,13 @@ import type { JobContext, JobHandler } from '../../jobs/job-handler.ts';
 import type { ProjectSession } from '../../project/project-session.ts';
 import { variantKey } from '../../media/media-keys.ts';
 import type { FaceSource, IdentityScorer, SourceFace } from '../sources/face-source.ts';
-import { IdentityScoring } from './identity-scoring.ts';
+import { IdentityScoring, type IdentityScores } from './identity-scoring.ts';
 import type { InferenceRuntime } from '../packs/inference-runtime.ts';
 import { runBatch } from '../packs/generator-pack.ts';
 import { resolveJobPack } from './pack-resolver.ts';
 import { checkEdits, DonorPool, planRecipe, usesGenerator } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
-import { VariantRenderer } from './variant-renderer.ts';
+import { VariantRenderer, type RenderedVariant } from './variant-renderer.ts';
 import { GridSampler } from '../geometry/grid-sampler.ts';
 import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
 
@@ -21,6 +21,13 @@ export interface SynthesisJobDeps {
   readonly faces: FaceSource;
   /** Null where no identity model is available: variants are still made, their scores left empty. */
   readonly scorer: IdentityScorer | null;
+}
+
+/** A variant the job means to make: its source, its ordinal there, and its recipe. */
+interface Planned {
+  readonly source: SourceFace;
+  readonly ordinal: number;
+  readonly recipe: Recipe;
 }
 
 /** Variants rendered, scored and committed together (one transaction); at least one inference run of the pack. */
@@ -71,12 +78,15 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
         context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
     });
     const scoring = new IdentityScoring(deps.scorer);
-    const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
+    const pending: Planned[] = [];
+    // Batches are pipelined over the two threads: while the inference worker scores one batch (and
+    // it is written and committed), the main thread renders the next. Commits stay in batch order.
+    let committing: Promise<void> = Promise.resolve();
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
       const planned = pending.splice(0, pending.length);
       const skips: SkipRow[] = [];
-      const skip = (p: (typeof planned)[number], reason: SkipRow['reason'], detail: string) =>
+      const skip = (p: Planned, reason: SkipRow['reason'], detail: string) =>
         skips.push({
           jobId: context.jobId,
           sourceImageId: p.source.imageId,
@@ -85,7 +95,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
           reason,
           detail,
         });
-      const batch: typeof planned = [];
+      const batch: Planned[] = [];
       for (const p of planned) {
         const refused = await renderer.gate.check(p.recipe);
         if (refused) skip(p, refused.reason, refused.detail);
@@ -102,10 +112,23 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
       const kept = batch.filter((_, i) => !realistic[i]);
       const rendered = drafts.filter((_, i) => !realistic[i]);
-      const scores = await scoring.score(
+      const scored = scoring.score(
         rendered,
         kept.map((p) => p.source.identityId),
       );
+      await committing;
+      committing = commit(planned, kept, rendered, skips, scored);
+      // Awaited by the next flush or at the end; marked handled so it never counts as unhandled meanwhile.
+      committing.catch(() => undefined);
+    };
+    const commit = async (
+      planned: readonly Planned[],
+      kept: readonly Planned[],
+      rendered: readonly RenderedVariant[],
+      skips: SkipRow[],
+      scored: Promise<IdentityScores[]>,
+    ): Promise<void> => {
+      const scores = await scored;
       const rows: VariantRow[] = [];
       for (const [i, variant] of rendered.entries()) {
         const { source, ordinal, recipe } = kept[i];
@@ -145,21 +168,25 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${madeWith}`);
     };
 
-    for (const source of sources) {
-      const have = committed.get(source.imageId);
-      for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
-        if (have?.has(ordinal)) continue;
-        pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
-        if (pending.length >= batchSize) {
-          if (context.signal.aborted) return;
-          await flush();
+    try {
+      plan: for (const source of sources) {
+        const have = committed.get(source.imageId);
+        for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
+          if (have?.has(ordinal)) continue;
+          pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
+          if (pending.length >= batchSize) {
+            if (context.signal.aborted) break plan;
+            await flush();
+          }
         }
       }
+      if (!context.signal.aborted) await flush();
+    } finally {
+      // Whatever ends the loop, the batch already rendered is committed (or its failure reported) before the job returns.
+      await committing;
     }
-    if (!context.signal.aborted) {
-      await flush();
+    if (!context.signal.aborted)
       context.progress(done, total, [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${madeWith}`);
-    }
   } finally {
     await pack?.close();
   }
