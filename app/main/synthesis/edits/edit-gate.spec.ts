@@ -64,6 +64,16 @@ describe('EditGate', () => {
     expect(await gate.check(recipe(3, 'relight'))).toBeNull();
   });
 
+  it('tells which swaps a source can never take, whatever the donor, so they are left out of its plan', async () => {
+    const gate = new EditGate(faces(), SIZE);
+    expect(await gate.swapRefusal(1, 'background')).toBeNull();
+    expect(await gate.swapRefusal(1, 'hair')).toBeNull();
+    expect((await gate.swapRefusal(3, 'hair'))?.reason).toBe('no-matte');
+    expect((await gate.swapRefusal(4, 'background'))?.reason).toBe('region-padding');
+    // The donor side is not the source's fault: a good source with a padded donor is refused per variant.
+    expect((await gate.check(recipe(1, 'background', 4)))?.detail).toMatch(/donor/);
+  });
+
   it('blends a swap into the source along the matte, leaving the rest of the source as it was', async () => {
     const gate = new EditGate(faces(), SIZE);
     const source = flat(0.4);
@@ -81,6 +91,10 @@ describe('EditGate', () => {
     const blown = flat(0.5);
     blown.data.fill(1, 0, SIZE * SIZE * 0.5);
     expect(gate.realism(flat(0.5), blown, valid)?.reason).toBe('realism-clipped');
+    // A bright patch clipping (a lit forehead, a pale wall) is not refused: only the blown-out tail.
+    const patch = flat(0.5);
+    patch.data.fill(1, 0, SIZE * SIZE * 0.1);
+    expect(gate.realism(flat(0.5), patch, valid)).toBeNull();
     expect(gate.realism(flat(0.5), flat(0.7), valid)).toBeNull();
     // Clipping only over padding does not count.
     const paddedOnly = new Float32Array(SIZE * SIZE).fill(1).fill(0, 0, SIZE * SIZE * 0.5);

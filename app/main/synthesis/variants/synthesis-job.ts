@@ -1,4 +1,4 @@
-import { SynthesizeRequest, type SourceSelection } from '#api/synthesis.ts';
+import { SynthesizeRequest, type EditSpec, type SourceSelection } from '#api/synthesis.ts';
 import type { EventBus } from '../../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../../jobs/job-handler.ts';
 import type { ProjectSession } from '../../project/project-session.ts';
@@ -8,7 +8,7 @@ import { IdentityScoring, type IdentityScores } from './identity-scoring.ts';
 import type { InferenceRuntime } from '../packs/inference-runtime.ts';
 import { runBatch } from '../packs/generator-pack.ts';
 import { resolveJobPack } from './pack-resolver.ts';
-import { checkEdits, DonorPool, planRecipe, usesGenerator } from '../edits/recipe-planner.ts';
+import { checkEdits, DonorPool, planRecipe, swapKindOf, usesGenerator } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
 import { VariantRenderer, type RenderedVariant } from './variant-renderer.ts';
 import { GridSampler } from '../geometry/grid-sampler.ts';
@@ -168,12 +168,36 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${madeWith}`);
     };
 
+    // A swap the source itself can never take (no matte, or its region mostly padding, as on a tight
+    // chip) is left out of that source's plan, its variants dealt among the other edits, and said
+    // once per source in the summary, instead of being planned and refused variant after variant.
+    const leftOut = new Map<string, number>();
+    const editsOf = async (source: SourceFace): Promise<readonly EditSpec[]> => {
+      const refusals = await Promise.all(
+        request.edits.map(async (edit) => {
+          const kind = swapKindOf(pack, edit);
+          const refused = kind ? await renderer.gate.swapRefusal(source.faceId, kind) : null;
+          return refused ? `${kind} swaps (${refused.reason})` : null;
+        }),
+      );
+      const kept = request.edits.filter((_, i) => !refusals[i]);
+      // With nothing left, the plan stays whole and each variant is skipped with its reason.
+      if (kept.length === 0) return request.edits;
+      // Counted only where the whole plan would have dealt the edit to this source at all.
+      refusals.forEach((what, i) => what && i < request.variantsPerSource && leftOut.set(what, (leftOut.get(what) ?? 0) + 1));
+      return kept;
+    };
+    const leftOutNote = () =>
+      leftOut.size === 0 ? null : `left out: ${[...leftOut].map(([what, faces]) => `${what} for ${faces} faces`).join(', ')}`;
+
     try {
       plan: for (const source of sources) {
         const have = committed.get(source.imageId);
+        if (have?.size === request.variantsPerSource) continue;
+        const edits = await editsOf(source);
         for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
           if (have?.has(ordinal)) continue;
-          pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
+          pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal, edits) });
           if (pending.length >= batchSize) {
             if (context.signal.aborted) break plan;
             await flush();
@@ -186,7 +210,11 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       await committing;
     }
     if (!context.signal.aborted)
-      context.progress(done, total, [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${madeWith}`);
+      context.progress(
+        done,
+        total,
+        [scoring.note, skipNote(session, context.jobId), leftOutNote()].filter(Boolean).join('; ') || `done with ${madeWith}`,
+      );
   } finally {
     await pack?.close();
   }
