@@ -3,10 +3,15 @@
  * the face): a pixel is in shadow when the surface rises above the ray from it toward the lamp,
  * as the nose, brows and eye sockets do under side and top light. Marched at half resolution and
  * upsampled, which also gives the shadow edge the softness of a real lamp's penumbra.
- * Returns 0 (shadowed) ‥ 1 (lit) per pixel at full resolution.
+ * Returns 0 (shadowed) ‥ 1 (lit) per pixel at full resolution, in `into` when given.
  */
-export function castShadows(height: Float32Array, size: number, toLight: readonly [number, number, number]): Float32Array {
-  const visibility = new Float32Array(size * size).fill(1);
+export function castShadows(
+  height: Float32Array,
+  size: number,
+  toLight: readonly [number, number, number],
+  into: Float32Array = new Float32Array(size * size),
+): Float32Array {
+  const visibility = into.fill(1);
   const [lx, ly, lz] = toLight;
   const planar = Math.hypot(lx, ly);
   if (planar < 1e-3) return visibility;
