@@ -1,6 +1,6 @@
 /**
  * Does the realism check's clipping refusal keep out variants that would hurt recognition, or the
- * ones that help? (`npx tsx bench/eval-realism-clipping.ts` → bench/results/realism-clipping.json)
+ * ones that help? (`npm run eval:clipping` → bench/results/realism-clipping.json)
  * On Yale the relight variants never clip (greyscale, dim sources: see augment.json's `clipping`),
  * so the refusal is judged where it fires: johns, colour photos, 5 people × 11. Every photo is a
  * source, cropped, meshed and relit as the job does (AnalysedPhotoSource, the relight presets),
