@@ -103,17 +103,19 @@ describe('EditGate', () => {
 });
 
 describe('multibandBlend', () => {
-  it('is the outside image where the matte is 0, the inside where it is 1, and meets without a step', () => {
+  it('is the outside image where the matte is 0, the inside where it is 1, and meets without a step', async () => {
     const size = 64;
     const outside = { size, data: Float32Array.from({ length: 3 * size * size }, (_, i) => 0.2 + 0.1 * Math.sin(i)) };
     const inside = { size, data: new Float32Array(3 * size * size).fill(0.9) };
     const zeros = new Float32Array(size * size);
     const ones = new Float32Array(size * size).fill(1);
-    expect(Math.max(...multibandBlend(outside, inside, zeros).data.map((v, i) => Math.abs(v - outside.data[i])))).toBeLessThan(1e-5);
-    expect(Math.max(...multibandBlend(outside, inside, ones).data.map((v) => Math.abs(v - 0.9)))).toBeLessThan(1e-5);
+    expect(Math.max(...(await multibandBlend(outside, inside, zeros)).data.map((v, i) => Math.abs(v - outside.data[i])))).toBeLessThan(
+      1e-5,
+    );
+    expect(Math.max(...(await multibandBlend(outside, inside, ones)).data.map((v) => Math.abs(v - 0.9)))).toBeLessThan(1e-5);
     const half = Float32Array.from({ length: size * size }, (_, i) => (i % size < size / 2 ? 0 : 1));
     const flatOutside = { size, data: new Float32Array(3 * size * size).fill(0.2) };
-    const blended = multibandBlend(flatOutside, inside, half);
+    const blended = await multibandBlend(flatOutside, inside, half);
     const row = Array.from({ length: size }, (_, x) => blended.data[(size / 2) * size + x]);
     const steps = row.slice(1).map((v, x) => Math.abs(v - row[x]));
     // 0.2 → 0.9 across the seam, spread over several pixels rather than one jump.

@@ -11,6 +11,8 @@ import { resolveJobPack } from './pack-resolver.ts';
 import { checkEdits, DonorPool, planRecipe, swapKindOf, usesGenerator } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
 import { VariantRenderer, type RenderedVariant } from './variant-renderer.ts';
+import type { Skip } from '../edits/edit-gate.ts';
+import { yieldToEventLoop } from '../../core/event-loop.ts';
 import { GridSampler } from '../geometry/grid-sampler.ts';
 import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
 
@@ -108,7 +110,12 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
               context.signal,
             )
           : [];
-      const realistic = drafts.map((variant) => renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+      // A couple of ms each, dozens per batch: the event loop gets a turn between them.
+      const realistic: (Skip | null)[] = [];
+      for (const variant of drafts) {
+        realistic.push(renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+        await yieldToEventLoop();
+      }
       realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
       const kept = batch.filter((_, i) => !realistic[i]);
       const rendered = drafts.filter((_, i) => !realistic[i]);

@@ -247,6 +247,8 @@ export class VariantRenderer {
       const source = await this.#crop(recipe.sourceFaceId, size);
       const composed =
         pack.manifest.compose === 'residual' ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!) : synthesized[i];
+      // Upsampling the residual and blending a swap are tens of ms each: the event loop gets a turn between.
+      await yieldToEventLoop();
       const image = quantise(await this.gate.composite(recipe, source, composed));
       results.push({
         recipe,
