@@ -11,6 +11,7 @@
  * the probes of B06–B10 alone. Section `wild`: the in-the-wild part on LFW (bench/eval-augment-wild.ts).
  */
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
+import { MAX_NEWLY_CLIPPED_SHARE, newlyClippedShare } from '../app/main/synthesis/edits/edit-gate.ts';
 import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
@@ -32,12 +33,40 @@ const GALLERY: Record<'k1' | 'k3', readonly (readonly [number, number])[]> = {
   ],
 };
 const TUNED_ON = ['yaleB01', 'yaleB02', 'yaleB03', 'yaleB04', 'yaleB05'];
+/**
+ * The job's realism check refuses a variant whose newly clipped share of real pixels passes
+ * MAX_NEWLY_CLIPPED_SHARE: galleries are also built as if it refused at each of these shares, so
+ * the threshold is set by what refused variants do to identification, not by eye.
+ */
+const CLIP_LIMITS = [0.03, 0.05, 0.1, 0.2] as const;
 
 interface Entry {
   readonly person: string;
   readonly embedding: Float32Array;
   /** Its share in its person's centroid (1 unless said). */
   readonly weight?: number;
+}
+
+/** Gains of a gallery photo's controls: its unedited crop, and its face relit to its own estimated light. */
+interface Controls {
+  readonly crop: number;
+  readonly ownLight: number | null;
+  /** Cosine of the unedited crop (scored as a photo) to the photo itself. */
+  readonly cropToPhoto: number;
+}
+
+/** A relight variant with what the realism check and the per-light figures need. */
+interface Variant extends Entry {
+  /** Index into RELIGHT_PRESETS. */
+  readonly light: number;
+  /** Share of the crop's real pixels newly clipped (the realism check's measure). */
+  readonly clipped: number;
+  readonly gain: number;
+  /**
+   * The same gain for the real photo of the person under this light (null where Yale has none):
+   * what a perfect relight would score, since one light moves a face away from photos under others.
+   */
+  readonly realGain: number | null;
 }
 
 type Rates = Record<'all' | YaleSubset, number | null> & { probes: number };
@@ -83,7 +112,7 @@ export async function evaluateAugment(vision: VisionRuntime) {
   const analysed = await analyseYale(listYale(), vision);
   const people = [...new Set(analysed.map((p) => p.person))];
   const undetected = analysed.filter((p) => !p.embedding).length;
-  const prepared = new Map<string, { crop: Entry; variants: Entry[]; gains: number[]; noFace: number }>();
+  const prepared = new Map<string, { crop: Entry; variants: Variant[]; gains: number[]; noFace: number; controls: Controls }>();
   let renderMs = 0;
   let scoreMs = 0;
   let renders = 0;
@@ -99,10 +128,19 @@ export async function evaluateAugment(vision: VisionRuntime) {
     const others = analysed.filter((p) => p.person === photo.person && p.path !== photo.path && p.embedding);
     const meanTo = (e: Float32Array) => others.reduce((s, p) => s + cosineSimilarity(e, p.embedding!), 0) / others.length;
     const sourceMean = meanTo(photo.embedding!);
-    const variants: Entry[] = [];
+    // What the gain owes to the crop path and to the renderer, not to the new light: the unedited
+    // crop, and the face re-rendered under the light it was estimated to have.
+    const own = renderRelight(face, { ...face.estimated, temperature: 6500 }).image;
+    const ownEmbedding = await embedAsPhoto(own, vision);
+    const controls: Controls = {
+      crop: meanTo(cropEmbedding) - sourceMean,
+      ownLight: ownEmbedding ? meanTo(ownEmbedding) - sourceMean : null,
+      cropToPhoto: cosineSimilarity(cropEmbedding, photo.embedding!),
+    };
+    const variants: Variant[] = [];
     const gains: number[] = [];
     let noFace = 0;
-    for (const light of RELIGHT_PRESETS) {
+    for (const [index, light] of RELIGHT_PRESETS.entries()) {
       const t0 = performance.now();
       const relit = renderRelight(face, light);
       const t1 = performance.now();
@@ -114,10 +152,23 @@ export async function evaluateAugment(vision: VisionRuntime) {
         noFace += 1;
         continue;
       }
-      variants.push({ person: photo.person, embedding });
-      gains.push(meanTo(embedding) - sourceMean);
+      const gain = meanTo(embedding) - sourceMean;
+      const real = others.find((p) => p.azimuth === light.azimuth && p.elevation === light.elevation);
+      const rest = others.filter((p) => p !== real);
+      const realGain = real
+        ? rest.reduce((sum, p) => sum + cosineSimilarity(real.embedding!, p.embedding!), 0) / rest.length - sourceMean
+        : null;
+      variants.push({
+        realGain,
+        person: photo.person,
+        embedding,
+        light: index,
+        clipped: newlyClippedShare(crop.image, relit.image, crop.validity),
+        gain,
+      });
+      gains.push(gain);
     }
-    const entry = { crop: { person: photo.person, embedding: cropEmbedding }, variants, gains, noFace };
+    const entry = { crop: { person: photo.person, embedding: cropEmbedding }, variants, gains, noFace, controls };
     prepared.set(photo.path, entry);
     return entry;
   };
@@ -130,7 +181,7 @@ export async function evaluateAugment(vision: VisionRuntime) {
     const probes = analysed.filter((p) => !isGallery(p) && p.embedding);
     const real: Entry[] = galleryPhotos.map((p) => ({ person: p.person, embedding: p.embedding! }));
     const crops: Entry[] = [];
-    const variants: Entry[] = [];
+    const variants: Variant[] = [];
     const variantsAsOne: Entry[] = [];
     for (const photo of galleryPhotos) {
       const a = await augment(photo);
@@ -146,7 +197,13 @@ export async function evaluateAugment(vision: VisionRuntime) {
       realPlusCrops: [...real, ...crops],
       realPlusRelight: [...real, ...variants],
       realPlusRelightAsOnePhoto: [...real, ...variantsAsOne],
-    } as const;
+      ...Object.fromEntries(
+        CLIP_LIMITS.map((limit) => [
+          `realPlusRelightRefusingClipOver${limit * 100}pct`,
+          [...real, ...variants.filter((v) => v.clipped <= limit)],
+        ]),
+      ),
+    } as Record<string, readonly Entry[]>;
     const table = (subsetProbes: readonly AnalysedPhoto[]) =>
       Object.fromEntries(
         Object.entries(conditions).map(([name, gallery]) => [
@@ -165,6 +222,32 @@ export async function evaluateAugment(vision: VisionRuntime) {
     .filter(([path]) => !TUNED_ON.some((p) => path.includes(`/${p}/`)))
     .flatMap(([, a]) => a.gains);
   const mean = (v: readonly number[]) => (v.length ? round(v.reduce((s, x) => s + x, 0) / v.length) : null);
+  const allVariants = all.flatMap((a) => a.variants);
+  const clipping = {
+    checkLimit: MAX_NEWLY_CLIPPED_SHARE,
+    byLimit: CLIP_LIMITS.map((limit) => {
+      const refused = allVariants.filter((v) => v.clipped > limit);
+      const kept = allVariants.filter((v) => v.clipped <= limit);
+      return {
+        limit,
+        refused: refused.length,
+        gainRefused: mean(refused.map((v) => v.gain)),
+        gainKept: mean(kept.map((v) => v.gain)),
+      };
+    }),
+  };
+  const byLight = RELIGHT_PRESETS.map((light, index) => {
+    const of = allVariants.filter((v) => v.light === index);
+    return {
+      azimuth: light.azimuth,
+      elevation: light.elevation,
+      variants: of.length,
+      gain: mean(of.map((v) => v.gain)),
+      realPhotoGain: mean(of.flatMap((v) => (v.realGain === null ? [] : [v.realGain]))),
+      meanClipped: mean(of.map((v) => v.clipped)),
+      refusedAt3pct: of.filter((v) => v.clipped > 0.03).length,
+    };
+  });
   return {
     commit: commitHash(),
     protocol:
@@ -183,8 +266,15 @@ export async function evaluateAugment(vision: VisionRuntime) {
         heldOut: mean(heldOutGains),
         variants: gains.length,
         positiveShare: round(gains.filter((g) => g > 0).length / Math.max(1, gains.length)),
+        byLight,
+      },
+      controls: {
+        crop: mean(all.map((a) => a.controls.crop)),
+        ownLight: mean(all.flatMap((a) => (a.controls.ownLight === null ? [] : [a.controls.ownLight]))),
+        cropToPhoto: mean(all.map((a) => a.controls.cropToPhoto)),
       },
     },
+    clipping,
     msPerVariant: { render: round(renderMs / Math.max(1, renders), 2), detectAlignEmbed: round(scoreMs / Math.max(1, renders), 2) },
     rank1: results,
   };

@@ -7,7 +7,7 @@
  * the same faces, so the ratio says what relighting adds to scoring.
  * Run alone: npx tsx bench/relight-bench.ts
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
@@ -53,6 +53,17 @@ export interface RelightBenchResult {
     readonly jobScoring: number;
     readonly photoScoring: number;
   };
+  /** Planned variants the job skipped (counted in `jobVariantsPerSecond`: rendered, never scored or stored). */
+  readonly jobSkipped: number;
+  /**
+   * The job's main-thread CPU per variant (Linux /proc; null elsewhere): rendering lives there, and
+   * with scoring and PNG encoding on other threads it bounds the rate: on two idle cores the job
+   * cannot beat 1000 / max(main thread, all threads / 2) variants per second (`idleBoundPerSecond`).
+   */
+  readonly jobMainThreadCpu: number | null;
+  readonly idleBoundPerSecond: number | null;
+  /** Job CPU per variant over bare scoring CPU per variant, measured in the same run: load-independent. */
+  readonly cpuRatioToScoring: number;
   /** 1-minute load average at the end: these machines are shared, and wall-clock rates fall with it. */
   readonly loadAverage: number;
   /** (render + job scoring) / job scoring of the same images. */
@@ -88,12 +99,17 @@ export async function benchRelight(): Promise<RelightBenchResult> {
     const linked = faces.faces().map((face) => ({ ...face, path: photos[face.imageId - 1].path }));
     const project = openSynthesisTestProject(join(dir, 'bench.likeness'), linked, faces, client, scorer);
     const jobCpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const j0 = performance.now();
     const { id: jobId } = project.session.jobs.enqueue('synthesize', request);
     await project.session.jobs.idle();
     const jobSeconds = (performance.now() - j0) / 1000;
     const jobCpu = process.cpuUsage(jobCpu0);
+    const main1 = mainThreadCpuMs();
     const status = project.session.jobs.get(jobId);
+    const { n: jobSkipped } = project.session.db.prepare('SELECT count(*) AS n FROM variant_skips WHERE job_id = ?').get(jobId) as {
+      n: number;
+    };
     await project.session.close();
     if (status.state !== 'done') throw new Error(`relight job ended ${status.state}: ${status.error}`);
 
@@ -145,6 +161,13 @@ export async function benchRelight(): Promise<RelightBenchResult> {
         jobScoring: round(jobScoring),
         photoScoring: round(photoScoring),
       },
+      jobSkipped,
+      jobMainThreadCpu: main0 === null || main1 === null ? null : round((main1 - main0) / status.total),
+      idleBoundPerSecond:
+        main0 === null || main1 === null
+          ? null
+          : round(1000 / Math.max((main1 - main0) / status.total, (jobCpu.user + jobCpu.system) / 1000 / status.total / 2)),
+      cpuRatioToScoring: round((jobCpu.user + jobCpu.system) / status.total / ((scoringCpu.user + scoringCpu.system) / n)),
       loadAverage: round(loadavg()[0]),
       ratioToJobScoring: round((render + (t2 - t1) / n) / jobScoring),
       ratioToPhotoScoring: round((render + photoScoring) / photoScoring),
@@ -152,6 +175,17 @@ export async function benchRelight(): Promise<RelightBenchResult> {
   } finally {
     await client.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** CPU time of this process's main thread so far, in ms, from /proc (null where there is none). */
+function mainThreadCpuMs(): number | null {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime (fields 14 and 15 of stat, 12 and 13 after the command name), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
   }
 }
 

@@ -63,6 +63,9 @@ export const demoCommand: CliCommand = {
       const summary = await client.call('synthesis.jobSummary', { jobId: synthesized.id });
       const skipped = summary.skipped.reduce((n, s) => n + s.count, 0);
       if (skipped > 0) out(`skipped     ${skipped} planned variants (${summary.skipped.map((s) => `${s.count} ${s.reason}`).join(', ')})`);
+      // Swaps a face could never take are left out of its plan; the job's last line says which, once.
+      const leftOut = synthesized.message?.split('; ').find((part) => part.startsWith('left out:'));
+      if (leftOut) out(`planned     ${leftOut}`);
     } else {
       out(`synthesize  skipped: the project already holds ${before.total} variants`);
     }

@@ -64,6 +64,16 @@ describe('EditGate', () => {
     expect(await gate.check(recipe(3, 'relight'))).toBeNull();
   });
 
+  it('tells which swaps a source can never take, whatever the donor, so they are left out of its plan', async () => {
+    const gate = new EditGate(faces(), SIZE);
+    expect(await gate.swapRefusal(1, 'background')).toBeNull();
+    expect(await gate.swapRefusal(1, 'hair')).toBeNull();
+    expect((await gate.swapRefusal(3, 'hair'))?.reason).toBe('no-matte');
+    expect((await gate.swapRefusal(4, 'background'))?.reason).toBe('region-padding');
+    // The donor side is not the source's fault: a good source with a padded donor is refused per variant.
+    expect((await gate.check(recipe(1, 'background', 4)))?.detail).toMatch(/donor/);
+  });
+
   it('blends a swap into the source along the matte, leaving the rest of the source as it was', async () => {
     const gate = new EditGate(faces(), SIZE);
     const source = flat(0.4);
@@ -81,6 +91,10 @@ describe('EditGate', () => {
     const blown = flat(0.5);
     blown.data.fill(1, 0, SIZE * SIZE * 0.5);
     expect(gate.realism(flat(0.5), blown, valid)?.reason).toBe('realism-clipped');
+    // A bright patch clipping (a lit forehead, a pale wall) is not refused: only the blown-out tail.
+    const patch = flat(0.5);
+    patch.data.fill(1, 0, SIZE * SIZE * 0.1);
+    expect(gate.realism(flat(0.5), patch, valid)).toBeNull();
     expect(gate.realism(flat(0.5), flat(0.7), valid)).toBeNull();
     // Clipping only over padding does not count.
     const paddedOnly = new Float32Array(SIZE * SIZE).fill(1).fill(0, 0, SIZE * SIZE * 0.5);
@@ -89,17 +103,19 @@ describe('EditGate', () => {
 });
 
 describe('multibandBlend', () => {
-  it('is the outside image where the matte is 0, the inside where it is 1, and meets without a step', () => {
+  it('is the outside image where the matte is 0, the inside where it is 1, and meets without a step', async () => {
     const size = 64;
     const outside = { size, data: Float32Array.from({ length: 3 * size * size }, (_, i) => 0.2 + 0.1 * Math.sin(i)) };
     const inside = { size, data: new Float32Array(3 * size * size).fill(0.9) };
     const zeros = new Float32Array(size * size);
     const ones = new Float32Array(size * size).fill(1);
-    expect(Math.max(...multibandBlend(outside, inside, zeros).data.map((v, i) => Math.abs(v - outside.data[i])))).toBeLessThan(1e-5);
-    expect(Math.max(...multibandBlend(outside, inside, ones).data.map((v) => Math.abs(v - 0.9)))).toBeLessThan(1e-5);
+    expect(Math.max(...(await multibandBlend(outside, inside, zeros)).data.map((v, i) => Math.abs(v - outside.data[i])))).toBeLessThan(
+      1e-5,
+    );
+    expect(Math.max(...(await multibandBlend(outside, inside, ones)).data.map((v) => Math.abs(v - 0.9)))).toBeLessThan(1e-5);
     const half = Float32Array.from({ length: size * size }, (_, i) => (i % size < size / 2 ? 0 : 1));
     const flatOutside = { size, data: new Float32Array(3 * size * size).fill(0.2) };
-    const blended = multibandBlend(flatOutside, inside, half);
+    const blended = await multibandBlend(flatOutside, inside, half);
     const row = Array.from({ length: size }, (_, x) => blended.data[(size / 2) * size + x]);
     const steps = row.slice(1).map((v, x) => Math.abs(v - row[x]));
     // 0.2 → 0.9 across the seam, spread over several pixels rather than one jump.

@@ -6,6 +6,7 @@ import type { EditKind } from '../packs/pack-manifest.ts';
 import { RELIGHT_PRESETS } from '../relight/light-spec.ts';
 import { POSE_PRESETS } from '../geometry/head-rotation.ts';
 import { deriveSeed, SeededRandom } from '../../core/seeded-random.ts';
+import type { SwapKind } from './edit-gate.ts';
 
 /** Faces donors are drawn from, indexed once per job. */
 export class DonorPool {
@@ -63,10 +64,18 @@ export function checkEdits(pack: GeneratorPack, edits: readonly EditSpec[]): str
   return problems;
 }
 
+/** The swap a mix edit makes (what the edit gate checks a matte for), or null for any other edit. */
+export function swapKindOf(pack: GeneratorPack | null, edit: EditSpec): SwapKind | null {
+  if (edit.type !== 'mix' || !pack) return null;
+  const kind = pack.parts.get(edit.parts[0])?.edit;
+  return kind === 'hair' || kind === 'background' ? kind : null;
+}
+
 /**
- * The recipe for one (source, ordinal): edits are taken in turn by ordinal; strength and donor
- * come from a seed derived from the job seed, the source image and the ordinal, so any variant
- * can be planned alone (on resume, say) and comes out the same.
+ * The recipe for one (source, ordinal): the source's edits (the request's, less any it cannot take;
+ * see `EditGate.swapRefusal`) are taken in turn by ordinal; strength and donor come from a seed
+ * derived from the job seed, the source image and the ordinal, so any variant can be planned alone
+ * (on resume, say) and comes out the same.
  */
 export function planRecipe(
   pack: GeneratorPack | null,
@@ -74,36 +83,36 @@ export function planRecipe(
   donors: DonorPool,
   source: SourceFace,
   ordinal: number,
+  edits: readonly EditSpec[] = request.edits,
 ): Recipe {
   const seed = deriveSeed(request.seed, source.imageId, ordinal);
   const random = new SeededRandom(seed);
-  const edit = request.edits[ordinal % request.edits.length];
+  const edit = edits[ordinal % edits.length];
   const strength = random.uniform(edit.strength[0], edit.strength[1]);
   let op: RecipeOp;
   let editKind: EditKind;
   if (edit.type === 'relight') {
     // Lights are dealt in turn from a per-source offset, so a source's variants cover distinct lights.
     const lights = edit.lights ?? RELIGHT_PRESETS;
-    const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(lights.length);
+    const turn = Math.floor(ordinal / edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(lights.length);
     op = { type: 'relight', light: lights[turn % lights.length], strength };
     editKind = 'relight';
   } else if (edit.type === 'occlusion') {
     // Dealt in turn like lights: a source's first variants cover distinct accessories.
     const occluders = edit.occluders ?? Occluder.options;
-    const turn =
-      Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(occluders.length);
+    const turn = Math.floor(ordinal / edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(occluders.length);
     const occluder = occluders[turn % occluders.length];
     op = { type: 'occlusion', occluder, style: random.uniform(0, 1), side: random.uniform(0, 1) < 0.5 ? 'left' : 'right', strength };
     editKind = occluder;
   } else if (edit.type === 'pose') {
     // Dealt in turn like lights: a source's pose variants cover distinct turns.
     const poses = edit.poses ?? POSE_PRESETS;
-    const turn = Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(poses.length);
+    const turn = Math.floor(ordinal / edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(poses.length);
     op = { type: 'pose', pose: poses[turn % poses.length], strength };
     editKind = 'pose';
   } else if (edit.type === 'expression') {
     const turn =
-      Math.floor(ordinal / request.edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(edit.expressions.length);
+      Math.floor(ordinal / edits.length) + new SeededRandom(deriveSeed(request.seed, source.imageId)).int(edit.expressions.length);
     op = { type: 'expression', expression: edit.expressions[turn % edit.expressions.length], strength };
     editKind = 'expression';
   } else if (edit.type === 'direction') {

@@ -18,6 +18,7 @@ export interface DominantLight {
 export function fitDominantLight(luminance: Float32Array, normals: Float32Array, weights: Float32Array): DominantLight {
   const plane = luminance.length;
   const stride = Math.max(1, Math.floor(plane / 6000));
+  // Samples of weight 0 add nothing to any sum: left out, the sums come out the same.
   const picked: number[] = [];
   for (let j = 0; j < plane; j += stride) if (weights[j] > 0) picked.push(j);
   // Gathered into flat arrays once: some six hundred directions are tried over the same samples.
@@ -34,25 +35,29 @@ export function fitDominantLight(luminance: Float32Array, normals: Float32Array,
     wt[i] = weights[j];
     lum[i] = luminance[j];
   }
+  // The sums that do not involve the lamp's direction, once (in the order the per-direction loop added them).
+  let sw = 0,
+    sy = 0,
+    syy = 0;
+  for (let i = 0; i < count; i += 1) {
+    const w = wt[i];
+    const y = lum[i];
+    sw += w;
+    sy += w * y;
+    syy += w * y * y;
+  }
   const evaluate = (azimuth: number, elevation: number) => {
     const [lx, ly, lz] = lightDirection({ azimuth, elevation });
-    let sw = 0,
-      sx = 0,
-      sy = 0,
+    let sx = 0,
       sxx = 0,
-      sxy = 0,
-      syy = 0;
+      sxy = 0;
     for (let i = 0; i < count; i += 1) {
-      const w = wt[i];
       const d = nx[i] * lx + ny[i] * ly + nz[i] * lz;
-      const x = d > 0 ? d : 0;
-      const y = lum[i];
-      sw += w;
-      sx += w * x;
-      sy += w * y;
-      sxx += w * x * x;
-      sxy += w * x * y;
-      syy += w * y * y;
+      if (d <= 0) continue;
+      const wx = wt[i] * d;
+      sx += wx;
+      sxx += wx * d;
+      sxy += wx * lum[i];
     }
     const det = sw * sxx - sx * sx;
     if (sw <= 0 || det <= 1e-12) return { error: Infinity, intensity: 0, ambient: 0 };

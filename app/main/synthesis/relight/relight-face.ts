@@ -171,13 +171,14 @@ export function renderRelight(face: PreparedFace, light: LightSpec, options: Rel
   const size = image.size;
   const plane = size * size;
   const toLight = lightDirection(light);
-  const visibility = shadowStrength > 0 ? castShadows(surface.height, size, toLight) : null;
+  const { ratio, visibility: shadowPlane } = scratchFor(size);
+  ratio.fill(0);
+  const visibility = shadowStrength > 0 ? castShadows(surface.height, size, toLight, shadowPlane) : null;
   const lamp = face.exposure.meanShading / Math.max(1e-3, light.ambient + face.exposure.diffuseMean);
   const ambient = lamp * light.ambient;
   const wrap = face.wrap;
   const gains = temperatureGains(light.temperature);
   const [cr, cg, cb] = face.lightColour.map((c, i) => c * gains[i]);
-  const ratio = new Float32Array(plane * 3);
   const [lx, ly, lz] = toLight;
   const { normals: n, coverage } = surface;
   for (let j = 0; j < plane; j += 1) {
@@ -194,6 +195,11 @@ export function renderRelight(face: PreparedFace, light: LightSpec, options: Rel
   const { low, i0, i1, f } = grid;
   const out = new Float32Array(plane * 3);
   const power = strength === 1 ? null : strength;
+  const data = image.data;
+  const scale = (o: number, r: number) => {
+    const v = data[o] * (power === null ? r : Math.max(r, 1e-4) ** power);
+    out[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+  };
   for (let y = 0; y < size; y += 1) {
     const ya = i0[y] * low;
     const yb = i1[y] * low;
@@ -201,25 +207,42 @@ export function renderRelight(face: PreparedFace, light: LightSpec, options: Rel
     for (let x = 0; x < size; x += 1) {
       const j = y * size + x;
       const w = coverage[j];
-      for (let c = 0; c < 3; c += 1) {
-        const o = c * plane + j;
-        let r = ratio[o];
-        if (w < 1) {
-          const base = c * low * low;
-          const xa = i0[x];
-          const xb = i1[x];
-          const fx = f[x];
-          const top = outside[base + ya + xa] * (1 - fx) + outside[base + ya + xb] * fx;
-          const bottom = outside[base + yb + xa] * (1 - fx) + outside[base + yb + xb] * fx;
-          r = w * r + (1 - w) * (top * (1 - fy) + bottom * fy);
-        }
-        const scaled = power === null ? r : Math.max(r, 1e-4) ** power;
-        const v = image.data[o] * scaled;
-        out[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+      if (w >= 1) {
+        scale(j, ratio[j]);
+        scale(plane + j, ratio[plane + j]);
+        scale(2 * plane + j, ratio[2 * plane + j]);
+        continue;
+      }
+      // Off the mesh and on its feathered edge: the ratio carried outward, bilinearly from the low grid.
+      const a = ya + i0[x];
+      const b = ya + i1[x];
+      const d = yb + i0[x];
+      const e = yb + i1[x];
+      const fx = f[x];
+      for (let c = 0, base = 0, o = j; c < 3; c += 1, base += low * low, o += plane) {
+        const top = outside[base + a] * (1 - fx) + outside[base + b] * fx;
+        const bottom = outside[base + d] * (1 - fx) + outside[base + e] * fx;
+        scale(o, w * ratio[o] + (1 - w) * (top * (1 - fy) + bottom * fy));
       }
     }
   }
   return { image: { size, data: out }, validity: face.validity };
+}
+
+/**
+ * Working planes of `renderRelight` that never leave it, kept per crop size: a variant then
+ * allocates only its output, and the collector has a megabyte less per variant to reclaim.
+ * Safe because rendering is synchronous: no two renders interleave.
+ */
+const scratch = new Map<number, { ratio: Float32Array; visibility: Float32Array }>();
+
+function scratchFor(size: number): { ratio: Float32Array; visibility: Float32Array } {
+  let planes = scratch.get(size);
+  if (!planes) {
+    planes = { ratio: new Float32Array(size * size * 3), visibility: new Float32Array(size * size) };
+    scratch.set(size, planes);
+  }
+  return planes;
 }
 
 /**

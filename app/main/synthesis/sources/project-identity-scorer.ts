@@ -7,6 +7,7 @@ import { arcfaceToModelFrame, DEFAULT_EMBEDDING_MODEL, embeddingSpecs, type Embe
 import { TEMPLATE_REFERENCE_SIZE } from '../../vision/face-templates.ts';
 import { embedFrames } from '../../vision/identity-embedder.ts';
 import type { VisionRuntime } from '../../vision/vision-runtime.ts';
+import { yieldToEventLoop } from '../../core/event-loop.ts';
 import { SCORING_CONTEXT_SIZE, type CropFrame, type FaceSource, type IdentityScorer } from './face-source.ts';
 import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
 
@@ -18,12 +19,16 @@ export function visionIdentityScorer(
 ): IdentityScorer {
   return {
     model,
-    embed: (images, frames) =>
-      embedFrames(
-        images.map((image, i) => embedderFrame(image, frames[i], model)),
-        model,
-        vision,
-      ),
+    embed: async (images, frames) => {
+      // Each frame is a few ms of main-thread warping; a job's batch is dozens: the event loop gets a
+      // turn between them, so the served host keeps answering while a batch is scored.
+      const inputs: FloatRgb[] = [];
+      for (const [i, image] of images.entries()) {
+        inputs.push(embedderFrame(image, frames[i], model));
+        await yieldToEventLoop();
+      }
+      return embedFrames(inputs, model, vision);
+    },
     centroid: (identityId) => centroids().get(identityId) ?? null,
     centroids,
   };

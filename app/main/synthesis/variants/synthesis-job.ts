@@ -1,16 +1,18 @@
-import { SynthesizeRequest, type SourceSelection } from '#api/synthesis.ts';
+import { SynthesizeRequest, type EditSpec, type SourceSelection } from '#api/synthesis.ts';
 import type { EventBus } from '../../core/event-bus.ts';
 import type { JobContext, JobHandler } from '../../jobs/job-handler.ts';
 import type { ProjectSession } from '../../project/project-session.ts';
 import { variantKey } from '../../media/media-keys.ts';
 import type { FaceSource, IdentityScorer, SourceFace } from '../sources/face-source.ts';
-import { IdentityScoring } from './identity-scoring.ts';
+import { IdentityScoring, type IdentityScores } from './identity-scoring.ts';
 import type { InferenceRuntime } from '../packs/inference-runtime.ts';
 import { runBatch } from '../packs/generator-pack.ts';
 import { resolveJobPack } from './pack-resolver.ts';
-import { checkEdits, DonorPool, planRecipe, usesGenerator } from '../edits/recipe-planner.ts';
+import { checkEdits, DonorPool, planRecipe, swapKindOf, usesGenerator } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
-import { VariantRenderer } from './variant-renderer.ts';
+import { VariantRenderer, type RenderedVariant } from './variant-renderer.ts';
+import type { Skip } from '../edits/edit-gate.ts';
+import { yieldToEventLoop } from '../../core/event-loop.ts';
 import { GridSampler } from '../geometry/grid-sampler.ts';
 import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
 
@@ -21,6 +23,13 @@ export interface SynthesisJobDeps {
   readonly faces: FaceSource;
   /** Null where no identity model is available: variants are still made, their scores left empty. */
   readonly scorer: IdentityScorer | null;
+}
+
+/** A variant the job means to make: its source, its ordinal there, and its recipe. */
+interface Planned {
+  readonly source: SourceFace;
+  readonly ordinal: number;
+  readonly recipe: Recipe;
 }
 
 /** Variants rendered, scored and committed together (one transaction); at least one inference run of the pack. */
@@ -71,12 +80,15 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
         context.progress(done, total, `refining face ${faceId}: step ${iteration} of ${iterations}`),
     });
     const scoring = new IdentityScoring(deps.scorer);
-    const pending: { source: SourceFace; ordinal: number; recipe: Recipe }[] = [];
+    const pending: Planned[] = [];
+    // Batches are pipelined over the two threads: while the inference worker scores one batch (and
+    // it is written and committed), the main thread renders the next. Commits stay in batch order.
+    let committing: Promise<void> = Promise.resolve();
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
       const planned = pending.splice(0, pending.length);
       const skips: SkipRow[] = [];
-      const skip = (p: (typeof planned)[number], reason: SkipRow['reason'], detail: string) =>
+      const skip = (p: Planned, reason: SkipRow['reason'], detail: string) =>
         skips.push({
           jobId: context.jobId,
           sourceImageId: p.source.imageId,
@@ -85,7 +97,7 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
           reason,
           detail,
         });
-      const batch: typeof planned = [];
+      const batch: Planned[] = [];
       for (const p of planned) {
         const refused = await renderer.gate.check(p.recipe);
         if (refused) skip(p, refused.reason, refused.detail);
@@ -98,14 +110,32 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
               context.signal,
             )
           : [];
-      const realistic = drafts.map((variant) => renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+      // A couple of ms each, dozens per batch: the event loop gets a turn between them.
+      const realistic: (Skip | null)[] = [];
+      for (const variant of drafts) {
+        realistic.push(renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+        await yieldToEventLoop();
+      }
       realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
       const kept = batch.filter((_, i) => !realistic[i]);
       const rendered = drafts.filter((_, i) => !realistic[i]);
-      const scores = await scoring.score(
+      const scored = scoring.score(
         rendered,
         kept.map((p) => p.source.identityId),
       );
+      await committing;
+      committing = commit(planned, kept, rendered, skips, scored);
+      // Awaited by the next flush or at the end; marked handled so it never counts as unhandled meanwhile.
+      committing.catch(() => undefined);
+    };
+    const commit = async (
+      planned: readonly Planned[],
+      kept: readonly Planned[],
+      rendered: readonly RenderedVariant[],
+      skips: SkipRow[],
+      scored: Promise<IdentityScores[]>,
+    ): Promise<void> => {
+      const scores = await scored;
       const rows: VariantRow[] = [];
       for (const [i, variant] of rendered.entries()) {
         const { source, ordinal, recipe } = kept[i];
@@ -145,21 +175,53 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       context.progress(done, total, scoring.note ?? skipNote(session, context.jobId) ?? `synthesizing with ${madeWith}`);
     };
 
-    for (const source of sources) {
-      const have = committed.get(source.imageId);
-      for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
-        if (have?.has(ordinal)) continue;
-        pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal) });
-        if (pending.length >= batchSize) {
-          if (context.signal.aborted) return;
-          await flush();
+    // A swap the source itself can never take (no matte, or its region mostly padding, as on a tight
+    // chip) is left out of that source's plan, its variants dealt among the other edits, and said
+    // once per source in the summary, instead of being planned and refused variant after variant.
+    const leftOut = new Map<string, number>();
+    const editsOf = async (source: SourceFace): Promise<readonly EditSpec[]> => {
+      const refusals = await Promise.all(
+        request.edits.map(async (edit) => {
+          const kind = swapKindOf(pack, edit);
+          const refused = kind ? await renderer.gate.swapRefusal(source.faceId, kind) : null;
+          return refused ? `${kind} swaps (${refused.reason})` : null;
+        }),
+      );
+      const kept = request.edits.filter((_, i) => !refusals[i]);
+      // With nothing left, the plan stays whole and each variant is skipped with its reason.
+      if (kept.length === 0) return request.edits;
+      // Counted only where the whole plan would have dealt the edit to this source at all.
+      refusals.forEach((what, i) => what && i < request.variantsPerSource && leftOut.set(what, (leftOut.get(what) ?? 0) + 1));
+      return kept;
+    };
+    const leftOutNote = () =>
+      leftOut.size === 0 ? null : `left out: ${[...leftOut].map(([what, faces]) => `${what} for ${faces} faces`).join(', ')}`;
+
+    try {
+      plan: for (const source of sources) {
+        const have = committed.get(source.imageId);
+        if (have?.size === request.variantsPerSource) continue;
+        const edits = await editsOf(source);
+        for (let ordinal = 0; ordinal < request.variantsPerSource; ordinal += 1) {
+          if (have?.has(ordinal)) continue;
+          pending.push({ source, ordinal, recipe: planRecipe(pack, request, donors, source, ordinal, edits) });
+          if (pending.length >= batchSize) {
+            if (context.signal.aborted) break plan;
+            await flush();
+          }
         }
       }
+      if (!context.signal.aborted) await flush();
+    } finally {
+      // Whatever ends the loop, the batch already rendered is committed (or its failure reported) before the job returns.
+      await committing;
     }
-    if (!context.signal.aborted) {
-      await flush();
-      context.progress(done, total, [scoring.note, skipNote(session, context.jobId)].filter(Boolean).join('; ') || `done with ${madeWith}`);
-    }
+    if (!context.signal.aborted)
+      context.progress(
+        done,
+        total,
+        [scoring.note, skipNote(session, context.jobId), leftOutNote()].filter(Boolean).join('; ') || `done with ${madeWith}`,
+      );
   } finally {
     await pack?.close();
   }

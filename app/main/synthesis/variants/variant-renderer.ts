@@ -212,7 +212,7 @@ export class VariantRenderer {
       if (op.type === 'relight') image = renderRelight({ ...prepared, image }, op.light, { strength: op.strength }).image;
       else if (op.type === 'occlusion') image = (await renderOcclusion(prepared, mesh, image, op)).image;
     }
-    const { planar, rgb } = quantiseWithBytes(image);
+    const { planar, rgb, diversity } = quantiseWithBytes(image, quantisedSource);
     return {
       recipe,
       image: planar,
@@ -220,7 +220,7 @@ export class VariantRenderer {
       source,
       frame,
       latentDeltaNorm: null,
-      diversity: meanAbsoluteDifference(planar, quantisedSource),
+      diversity,
     };
   }
 
@@ -276,6 +276,8 @@ export class VariantRenderer {
       const source = await this.#crop(recipe.sourceFaceId, size);
       const composed =
         pack.manifest.compose === 'residual' ? residual(source, synthesized[i], reconstructions!.get(startKey(recipe))!) : synthesized[i];
+      // Upsampling the residual and blending a swap are tens of ms each: the event loop gets a turn between.
+      await yieldToEventLoop();
       const image = quantise(await this.gate.composite(recipe, source, composed));
       results.push({
         recipe,
@@ -391,11 +393,16 @@ function quantise(image: PlanarImage): PlanarImage {
 
 const LEVELS = Float32Array.from({ length: 256 }, (_, level) => level / 255);
 
-/** `quantise`, and the same levels as interleaved RGB bytes (what the PNG encodes), in one pass. */
-function quantiseWithBytes(image: PlanarImage): { planar: PlanarImage; rgb: Uint8Array } {
+/**
+ * `quantise`, and the same levels as interleaved RGB bytes (what the PNG encodes), in one pass;
+ * given the quantised source, also `meanAbsoluteDifference` to it (summed in the same order).
+ */
+function quantiseWithBytes(image: PlanarImage, reference?: PlanarImage): { planar: PlanarImage; rgb: Uint8Array; diversity: number } {
   const plane = image.size * image.size;
   const data = new Float32Array(plane * 3);
   const rgb = new Uint8Array(plane * 3);
+  const ref = reference?.data;
+  let difference = 0;
   for (let c = 0; c < 3; c += 1) {
     for (let i = 0; i < plane; i += 1) {
       const o = c * plane + i;
@@ -404,9 +411,10 @@ function quantiseWithBytes(image: PlanarImage): { planar: PlanarImage; rgb: Uint
       const level = x <= 0 ? 0 : x >= 255 ? 255 : (x + 0.5) | 0;
       data[o] = LEVELS[level];
       rgb[i * 3 + c] = level;
+      if (ref) difference += Math.abs(data[o] - ref[o]);
     }
   }
-  return { planar: { size: image.size, data }, rgb };
+  return { planar: { size: image.size, data }, rgb, diversity: difference / data.length };
 }
 
 function meanAbsoluteDifference(a: PlanarImage, b: PlanarImage): number {
