@@ -12,7 +12,9 @@
  *     .tmp/scale-fixture (never committed). Per size: the real import job; then analysis rows and
  *     variant rows inserted directly (analysing 100k faces on 2 cores takes hours; the queries and
  *     pages read the same tables either way); then analysis queries, dataset grid paging and curation
- *     paging through the API, and an export job of every accepted variant — each as ms per 1k items.
+ *     paging through the API (jumps spread over a group, and scrolls through the largest group seeking
+ *     from the tile above each page, as the grid does), and an export job of every accepted variant —
+ *     each as ms per 1k items.
  *
  * Run: npm run bench:scale [-- --sizes 10000,100000 --storage-every 1] (writes bench/results/scale.json)
  */
@@ -23,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { ApiClient } from '#api/client.ts';
+import type { PageAnchor, VariantViewInput } from '#api/curation.ts';
 import { seededUniform } from '../app/main/core/seeded-random.ts';
 import { FIXTURE_EDITS, insertFixturePack } from '../app/main/curation/testing/variant-fixture.ts';
 import { createAppServices, type AppServices } from '../app/main/host/app-services.ts';
@@ -30,7 +33,7 @@ import { inProcessTransport } from '../app/main/host/in-process-transport.ts';
 import { closeSharedInferenceClient } from '../app/main/inference/shared-inference-client.ts';
 import { alignedCropKey, personMaskKey, validityMaskKey, variantKey } from '../app/main/media/media-keys.ts';
 import type { ProjectSession } from '../app/main/project/project-session.ts';
-import { encodeLandmarks, decodeLandmarks } from '../app/main/vision/landmark-codec.ts';
+import { encodeLandmarks, decodeLandmarks } from '../app/main/project/landmark-codec.ts';
 import { encodePng } from '../app/main/vision/rgb-image.ts';
 import { writeBenchResult } from './bench-results.ts';
 
@@ -47,6 +50,8 @@ interface StorageFigures {
   readonly after: { readonly mediaBytes: number; readonly sqliteBytes: number; readonly media: number; readonly sqlite: number };
   readonly before: { readonly mediaBytes: number; readonly sqliteBytes: number; readonly media: number; readonly sqlite: number };
   readonly mediaByKind: Record<string, number>;
+  /** Bytes of each table and index of the new project's database (SQLite's dbstat). */
+  readonly sqliteByTable: Record<string, number>;
 }
 
 interface SizeFigures {
@@ -60,8 +65,17 @@ interface SizeFigures {
   readonly identityFacesMs: number;
   /** dataset.images pages spread over the whole grid, per 1k tiles served. */
   readonly datasetPagingMsPer1k: number;
-  /** curation.groups once, then curation.page pages spread over all variants, per 1k tiles served. */
+  /** curation.groups once, then curation.page pages spread over all variants (jumps: no tile to seek from), per 1k tiles served. */
   readonly curationPagingMsPer1k: number;
+  /**
+   * Scrolling as the grid does: every page of the largest group in order, each seeking from the
+   * last tile of the page before (the `after` anchor), per 1k tiles; by edit in natural order, and
+   * undecided only, worst identity score first.
+   */
+  readonly curationScrollMsPer1k: number;
+  readonly curationScrollUndecidedMsPer1k: number;
+  /** The slowest single page of those scrolls: flat means the last page costs what the first does. */
+  readonly curationScrollWorstPageMs: number;
   /** export job of every accepted variant (half of them), per 1k files written. */
   readonly exportMsPer1k: number;
   readonly exportedFiles: number;
@@ -114,11 +128,15 @@ function filesUnder(dir: string, skip: (name: string) => boolean = () => false):
   return { bytes, files };
 }
 
-function sqliteBytes(path: string): number {
+function sqliteBytes(path: string): { bytes: number; byTable: Record<string, number> } {
   const db = new Database(path);
   db.pragma('wal_checkpoint(TRUNCATE)');
+  const rows = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as {
+    name: string;
+    bytes: number;
+  }[];
   db.close();
-  return statSync(path).size;
+  return { bytes: statSync(path).size, byTable: Object.fromEntries(rows.filter((r) => r.bytes > 8192).map((r) => [r.name, r.bytes])) };
 }
 
 async function benchStorage(every: number): Promise<StorageFigures> {
@@ -169,7 +187,8 @@ async function benchStorage(every: number): Promise<StorageFigures> {
     }
     const projectPath = session().path;
     await services.workspace.close();
-    const after = { mediaBytes, sqliteBytes: sqliteBytes(projectPath) };
+    const sqlite = sqliteBytes(projectPath);
+    const after = { mediaBytes, sqliteBytes: sqlite.bytes };
     const legacyDb = join(scratch, 'legacy.likeness');
     copyFileSync(projectPath, legacyDb);
     const legacy = new Database(legacyDb);
@@ -194,6 +213,7 @@ async function benchStorage(every: number): Promise<StorageFigures> {
       after: { ...after, media: ratio(after.mediaBytes), sqlite: ratio(after.sqliteBytes) },
       before: { ...before, media: ratio(before.mediaBytes), sqlite: ratio(before.sqliteBytes) },
       mediaByKind,
+      sqliteByTable: sqlite.byTable,
     };
   } finally {
     await services.shutdown();
@@ -331,6 +351,25 @@ async function benchSize(count: number): Promise<SizeFigures> {
         await client.call('curation.page', { view, segments: [{ groupKey: largest.key, offset, limit: PAGE }] });
       }
     });
+    const scroll = async (view: VariantViewInput) => {
+      const { groups } = await client.call('curation.groups', { view });
+      const largest = groups.reduce((a, g) => (g.count > a.count ? g : a));
+      let after: PageAnchor | undefined;
+      let worst = 0;
+      const all = await timed(async () => {
+        for (let offset = 0; offset < largest.count; offset += PAGE) {
+          const page = await timed(() =>
+            client.call('curation.page', { view, segments: [{ groupKey: largest.key, offset, limit: PAGE, ...(after ? { after } : {}) }] }),
+          );
+          worst = Math.max(worst, page.ms);
+          const items = page.value.segments[0].items;
+          after = { variantId: items[items.length - 1].id, offset: offset + items.length - 1 };
+        }
+      });
+      return { msPer1k: msPer1k(all.ms, largest.count), worst };
+    };
+    const scrolled = await scroll({ groupBy: 'edit' });
+    const undecided = await scroll({ groupBy: 'edit', sort: 'idToSource', direction: 'asc', filter: { statuses: ['unset'] } });
     const exported = await timed(async () => {
       const { jobId } = await client.call('export.start', {
         destination: join(scratch, `export-${count}`),
@@ -350,6 +389,9 @@ async function benchSize(count: number): Promise<SizeFigures> {
       identityFacesMs: Math.round((faces.ms / Math.min(20, identities.length)) * 100) / 100,
       datasetPagingMsPer1k: msPer1k(datasetPaging.ms, tiles),
       curationPagingMsPer1k: msPer1k(curationPaging.ms, tiles),
+      curationScrollMsPer1k: scrolled.msPer1k,
+      curationScrollUndecidedMsPer1k: undecided.msPer1k,
+      curationScrollWorstPageMs: Math.round(Math.max(scrolled.worst, undecided.worst) * 100) / 100,
       exportMsPer1k: msPer1k(exported.ms, exportedFiles),
       exportedFiles,
     };

@@ -109,12 +109,30 @@ export type VariantTile = z.infer<typeof VariantTile>;
 /** Tiles one `curation.page` call returns at most: a screenful is a few hundred, and the reply stays well under the host's reply limit. */
 export const MAX_PAGE_TILES = 1_000;
 
-/** One contiguous slice of one group: the renderer asks only for what its viewport shows. */
-export const PageSegment = z.object({
-  groupKey: z.string().max(128),
-  offset: z.number().int().min(0),
-  limit: z.number().int().min(1).max(500),
-});
+/** A tile the caller already holds in the segment's group, and its offset in that group. */
+export const PageAnchor = z.object({ variantId: Id, offset: z.number().int().min(0) });
+export type PageAnchor = z.infer<typeof PageAnchor>;
+
+/**
+ * One contiguous slice of one group: the renderer asks only for what its viewport shows. With an
+ * anchor (the tile just above the slice, `after`, or just below it, `before`) the host seeks from
+ * that tile's sort key instead of counting the rows above the slice, so a scroll costs the same at
+ * the top of a group as at the bottom of a 100k-tile one. Without one (a jump), the slice is found
+ * by its offset.
+ */
+export const PageSegment = z
+  .object({
+    groupKey: z.string().max(128),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(500),
+    after: PageAnchor.optional(),
+    before: PageAnchor.optional(),
+  })
+  .refine((s) => !s.after || s.after.offset < s.offset, { message: 'an `after` anchor lies above its segment', path: ['after'] })
+  .refine((s) => !s.before || s.before.offset >= s.offset + s.limit, {
+    message: 'a `before` anchor lies below its segment',
+    path: ['before'],
+  });
 export type PageSegment = z.infer<typeof PageSegment>;
 
 export const VariantPage = z.object({

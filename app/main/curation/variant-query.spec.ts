@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultKeymap } from '#api/curation.ts';
+import { defaultKeymap, VariantView } from '#api/curation.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 import { identityCalibration, identityThreshold } from '../vision/identity-calibration.ts';
 import { createHarness, type Harness } from './testing/curation-harness.ts';
+import { and, filterCondition, groupCondition, orderBy } from './variant-sql.ts';
 
 describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
   let harness: Harness;
@@ -169,5 +170,85 @@ describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
     expect(defaults.identityThresholds.map((t) => t.far)).toEqual([1e-2, 1e-3, 1e-4]);
     expect(defaults.identityThresholds).toEqual(calibration.thresholds);
     expect(defaults.identityNote).toContain('LFW');
+  });
+});
+
+describe.runIf(sharedFacesOrSkip())('variant grid pages seek from an anchor', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await createHarness({ identities: 2, imagesPerIdentity: 3, variantsPerImage: 4 });
+    const db = harness.workspace.require().db;
+    // Unscored rows and decisions, so both halves of a score order and a status filter are walked.
+    db.prepare('UPDATE variants SET id_to_centroid = NULL, diversity = NULL WHERE id % 5 = 0').run();
+    await harness.call('curation.decide', {
+      variantIds: harness.variants.filter((_, i) => i % 3 === 0).map((v) => v.id),
+      status: 'accepted',
+    });
+  });
+
+  afterAll(async () => {
+    await harness.cleanup();
+  });
+
+  it('serve every slice of every group, in every order, grouping and status filter, as the full sorted group would', async () => {
+    const db = harness.workspace.require().db;
+    const sorts = ['natural', 'idToSource', 'idToCentroid', 'idToNearestOther', 'diversity', 'strength'] as const;
+    for (const groupBy of ['source', 'identity', 'edit'] as const)
+      for (const sort of sorts)
+        for (const direction of ['asc', 'desc'] as const)
+          for (const filter of [{}, { statuses: ['unset' as const] }]) {
+            const view = VariantView.parse({ groupBy, sort, direction, filter });
+            const { groups } = await harness.call('curation.groups', { view });
+            for (const group of groups) {
+              const where = and(filterCondition(view.filter), groupCondition(groupBy, group.key));
+              const expected = db
+                .prepare(
+                  `SELECT v.id FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id WHERE ${where.sql} ORDER BY ${orderBy(sort, direction)}`,
+                )
+                .pluck()
+                .all(...where.params) as number[];
+              expect(expected).toHaveLength(group.count);
+              for (let offset = 0; offset < expected.length; offset++) {
+                const limit = Math.min(3, expected.length - offset);
+                const slice = expected.slice(offset, offset + limit);
+                const segments = [
+                  { groupKey: group.key, offset, limit },
+                  ...(offset > 0
+                    ? [{ groupKey: group.key, offset, limit, after: { variantId: expected[offset - 1], offset: offset - 1 } }]
+                    : []),
+                  ...(offset + limit + 1 < expected.length
+                    ? [
+                        {
+                          groupKey: group.key,
+                          offset,
+                          limit,
+                          before: { variantId: expected[offset + limit + 1], offset: offset + limit + 1 },
+                        },
+                      ]
+                    : []),
+                ];
+                const page = await harness.call('curation.page', { view, segments });
+                for (const served of page.segments)
+                  expect(
+                    served.items.map((t) => t.id),
+                    `${groupBy} ${sort} ${direction} ${JSON.stringify(filter)} group ${group.key} @${offset}`,
+                  ).toEqual(slice);
+              }
+            }
+          }
+  });
+
+  it('falls back to the offset when the anchor is not in the slice’s group', async () => {
+    const view = { groupBy: 'source' as const };
+    const { groups } = await harness.call('curation.groups', { view });
+    const other = (await harness.call('curation.page', { view, segments: [{ groupKey: groups[1].key, offset: 0, limit: 1 }] })).segments[0]
+      .items[0];
+    const page = await harness.call('curation.page', {
+      view,
+      segments: [{ groupKey: groups[0].key, offset: 1, limit: 2, after: { variantId: other.id, offset: 0 } }],
+    });
+    const plain = await harness.call('curation.page', { view, segments: [{ groupKey: groups[0].key, offset: 1, limit: 2 }] });
+    expect(page).toEqual(plain);
   });
 });

@@ -2,7 +2,18 @@ import type Database from 'better-sqlite3';
 import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '#api/curation.ts';
 import { HeadPoseSpec, LightSpec } from '#api/synthesis.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
-import { and, filterCondition, groupColumn, groupCondition, orderBy, STATUS_SQL } from './variant-sql.ts';
+import {
+  and,
+  filterCondition,
+  groupColumn,
+  groupCondition,
+  orderBy,
+  orderPhases,
+  placeholders,
+  STATUS_SQL,
+  type OrderPhase,
+  type SqlCondition,
+} from './variant-sql.ts';
 import { originalKey } from '../media/media-keys.ts';
 
 interface GroupRow {
@@ -92,17 +103,25 @@ export class VariantQuery {
 
   page(view: VariantView, segments: readonly PageSegment[]): VariantPage {
     const filter = filterCondition(view.filter);
-    const order = orderBy(view.sort, view.direction);
-    // A page spanning many small groups repeats one of two statements; compile each once.
-    const statements = new Map<string, Database.Statement>();
+    // Only a status filter reads the decision of rows it walks past; tiles read it for the rows served.
+    const from = view.filter.statuses && view.filter.statuses.length > 0 ? FROM_VARIANTS : 'FROM variants v';
+    const walk = new OrderWalk(this.#db, from);
     return {
       segments: segments.map((segment) => {
         const where = and(filter, groupCondition(view.groupBy, segment.groupKey));
-        const sql = `${SELECT_TILES} WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
-        let statement = statements.get(sql);
-        if (!statement) statements.set(sql, (statement = this.#db.prepare(sql)));
-        const rows = statement.all(...where.params, segment.limit, segment.offset) as TileRow[];
-        return { groupKey: segment.groupKey, offset: segment.offset, items: rows.map(toTile) };
+        const forward = orderPhases(view.sort, view.direction);
+        const after = segment.after && walk.key(where, forward, segment.after.variantId);
+        const before = !after && segment.before ? walk.key(where, forward, segment.before.variantId) : null;
+        let ids: number[];
+        if (after && segment.after) {
+          ids = walk.ids(where, forward, after, segment.offset - segment.after.offset - 1, segment.limit);
+        } else if (before && segment.before) {
+          const gap = segment.before.offset - segment.offset - segment.limit;
+          ids = walk.ids(where, orderPhases(view.sort, view.direction, true), before, gap, segment.limit).reverse();
+        } else {
+          ids = walk.ids(where, forward, null, segment.offset, segment.limit);
+        }
+        return { groupKey: segment.groupKey, offset: segment.offset, items: walk.tiles(ids).map(toTile) };
       }),
     };
   }
@@ -129,6 +148,84 @@ export class VariantQuery {
   tile(variantId: number): VariantTile | null {
     const row = this.#db.prepare(`${SELECT_TILES} WHERE v.id = ?`).get(variantId) as TileRow | undefined;
     return row ? toTile(row) : null;
+  }
+}
+
+/** Where a walk resumes: the anchor tile's phase and its values of that phase's columns. */
+interface WalkKey {
+  readonly phase: OrderPhase['name'];
+  readonly values: readonly unknown[];
+}
+
+/**
+ * Reads a page as a walk down the index that matches the view's group and order (migration 20):
+ * seek to the anchor's key, or skip `skip` rows from the start of the group, then read `limit` ids;
+ * only those rows are joined into tiles. A page's statements are compiled once per call.
+ */
+class OrderWalk {
+  readonly #db: ProjectDatabase;
+  readonly #from: string;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(db: ProjectDatabase, from: string) {
+    this.#db = db;
+    this.#from = from;
+  }
+
+  /** The anchor's key, or null when it is not in this view and group (then the page falls back to its offset). */
+  key(where: SqlCondition, phases: readonly OrderPhase[], variantId: number): WalkKey | null {
+    const columns = [...new Set(phases.flatMap((p) => p.columns))];
+    const row = this.#statement(`SELECT ${columns.join(', ')} ${this.#from} WHERE v.id = ? AND ${where.sql}`)
+      .raw()
+      .get(variantId, ...where.params) as unknown[] | undefined;
+    if (!row) return null;
+    const value = (column: string) => row[columns.indexOf(column)];
+    const scored = phases.find((p) => p.name !== 'unscored')!;
+    const phase = scored.name === 'all' || value(scored.columns[0]) !== null ? scored : phases.find((p) => p.name === 'unscored')!;
+    return { phase: phase.name, values: phase.columns.map(value) };
+  }
+
+  ids(where: SqlCondition, phases: readonly OrderPhase[], key: WalkKey | null, skip: number, limit: number): number[] {
+    const ids: number[] = [];
+    let left = Math.max(0, skip);
+    const start = key ? phases.findIndex((p) => p.name === key.phase) : 0;
+    for (const phase of phases.slice(start)) {
+      const seek = key && phase.name === key.phase;
+      const conditions = [where.sql, phase.where];
+      if (seek) conditions.push(`(${phase.columns.join(', ')}) ${phase.descending ? '<' : '>'} (${placeholders(phase.columns.length)})`);
+      const sql = `${this.#from} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}`;
+      const params = [...where.params, ...(seek ? key.values : [])];
+      const direction = phase.descending ? 'DESC' : 'ASC';
+      const found = this.#statement(
+        `SELECT v.id ${sql} ORDER BY ${phase.columns.map((c) => `${c} ${direction}`).join(', ')} LIMIT ? OFFSET ?`,
+      )
+        .pluck()
+        .all(...params, limit - ids.length, left) as number[];
+      ids.push(...found);
+      if (ids.length >= limit) break;
+      // A skip that runs past this phase continues into the next by what this phase held.
+      if (found.length > 0) left = 0;
+      else if (left > 0)
+        left -= this.#statement(`SELECT count(*) ${sql}`)
+          .pluck()
+          .get(...params) as number;
+      left = Math.max(0, left);
+    }
+    return ids;
+  }
+
+  /** The tiles of these ids, in their order. */
+  tiles(ids: readonly number[]): TileRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.#statement(`${SELECT_TILES} WHERE v.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as TileRow[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
   }
 }
 

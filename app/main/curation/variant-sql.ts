@@ -29,6 +29,35 @@ const sortColumns: Record<SortKey, readonly string[]> = {
   strength: ['v.strength'],
 };
 
+/**
+ * One run of a view's order that a single index walks: the rows where `where` holds, by `columns`
+ * (the last is always the id), all ascending or all descending.
+ */
+export interface OrderPhase {
+  readonly name: 'all' | 'scored' | 'unscored';
+  readonly where: string;
+  readonly columns: readonly string[];
+  readonly descending: boolean;
+}
+
+/**
+ * The order of `orderBy` as index walks. A score sort puts unscored rows last both ways, which no
+ * single index direction gives (SQLite keeps NULLs first ascending): it is walked as its scored rows,
+ * then its unscored ones by id. `reverse` walks the same order backwards, for a page above an anchor.
+ */
+export function orderPhases(sort: SortKey, direction: 'asc' | 'desc', reverse = false): OrderPhase[] {
+  const descending = (direction === 'desc') !== reverse;
+  const columns = sortColumns[sort];
+  const phases: OrderPhase[] =
+    sort === 'natural'
+      ? [{ name: 'all', where: '1', columns: [...columns, 'v.id'], descending }]
+      : [
+          { name: 'scored', where: `${columns[0]} IS NOT NULL`, columns: [...columns, 'v.id'], descending },
+          { name: 'unscored', where: `${columns[0]} IS NULL`, columns: ['v.id'], descending },
+        ];
+  return reverse ? phases.reverse() : phases;
+}
+
 /** The status a tile shows, on the `d` (decisions, left-joined) alias. */
 export const STATUS_SQL = "coalesce(d.status, 'unset')";
 

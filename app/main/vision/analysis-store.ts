@@ -1,6 +1,6 @@
 import type { ProjectDatabase } from '../project/project-database.ts';
 import { affineToRows } from './affine.ts';
-import { encodeLandmarks } from './landmark-codec.ts';
+import { encodeLandmarks } from '../project/landmark-codec.ts';
 import type { ImageAnalysis } from './face-analysis.ts';
 
 /**
@@ -20,13 +20,12 @@ export function pendingImageIds(db: ProjectDatabase, limit: number, only?: reado
 
 /** Over the whole project, or over `only` (a sharded run's slice). */
 export function analysisCounts(db: ProjectDatabase, only?: readonly number[]): { images: number; analyzed: number; pending: number } {
-  return db
-    .prepare(
-      `SELECT count(*) AS images, count(a.image_id) AS analyzed, count(*) - count(a.image_id) AS pending
-       FROM images i LEFT JOIN analyses a ON a.image_id = i.id
-       WHERE i.status = 'ok' AND (@only IS NULL OR i.id IN (SELECT value FROM json_each(@only)))`,
-    )
-    .get({ only: only ? JSON.stringify(only) : null }) as { images: number; analyzed: number; pending: number };
+  // Two statements, not one with "@only IS NULL OR …": that OR kept the whole-project count off the plain index walk (6× slower at 100k).
+  const counts = `SELECT count(*) AS images, count(a.image_id) AS analyzed, count(*) - count(a.image_id) AS pending
+    FROM images i LEFT JOIN analyses a ON a.image_id = i.id WHERE i.status = 'ok'`;
+  return (
+    only ? db.prepare(`${counts} AND i.id IN (SELECT value FROM json_each(?))`).get(JSON.stringify(only)) : db.prepare(counts).get()
+  ) as { images: number; analyzed: number; pending: number };
 }
 
 /** Forgets results so the next analyze job redoes these images (faces and embeddings cascade). */

@@ -2,13 +2,13 @@ import { ApiError } from '#api/errors.ts';
 import type { AnalysisStatus, FaceDetail, IdentityFaces, ImageBadge, ImageDetail, VisionSummary } from '#api/vision.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { MediaStore } from '../media/media-store.ts';
-import { analysisCounts, vectorFromBlob } from './analysis-store.ts';
+import { vectorFromBlob } from './analysis-store.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './embedding-models.ts';
 import { qualityReport, storedSharpness } from './face-quality.ts';
 import type { FivePoints } from './face-templates.ts';
 import { loadCentroids } from './identity-centroids.ts';
 import { cosineSimilarity } from './identity-embedder.ts';
-import { decodeLandmarks } from './landmark-codec.ts';
+import { decodeLandmarks } from '../project/landmark-codec.ts';
 import { alignedCropKey, originalKey, personMaskKey } from '../media/media-keys.ts';
 
 const NEAREST_IDENTITIES = 5;
@@ -192,13 +192,15 @@ export function imageBadges(db: ProjectDatabase, imageIds: readonly number[]): I
 }
 
 export function visionSummary(db: ProjectDatabase): VisionSummary {
-  const counts = analysisCounts(db);
-  const byStatus = { ok: 0, no_face: 0, multiple_faces: 0, error: 0 };
-  for (const row of db
-    .prepare(`SELECT a.status, count(*) AS n FROM analyses a JOIN images i ON i.id = a.image_id WHERE i.status = 'ok' GROUP BY a.status`)
-    .all() as { status: AnalysisStatus; n: number }[]) {
-    byStatus[row.status] = row.n;
-  }
+  // One walk of the usable images with their analyses (no GROUP BY sort): every count the summary shows.
+  const { images, analyzed, ...byStatus } = db
+    .prepare(
+      `SELECT count(*) AS images, count(a.image_id) AS analyzed, coalesce(sum(a.status = 'ok'), 0) AS ok,
+         coalesce(sum(a.status = 'no_face'), 0) AS no_face, coalesce(sum(a.status = 'multiple_faces'), 0) AS multiple_faces,
+         coalesce(sum(a.status = 'error'), 0) AS error
+       FROM images i LEFT JOIN analyses a ON a.image_id = i.id WHERE i.status = 'ok'`,
+    )
+    .get() as { images: number; analyzed: number } & Record<AnalysisStatus, number>;
   const outliers = (db.prepare('SELECT count(*) AS n FROM faces WHERE outlier = 1').get() as { n: number }).n;
-  return { ...counts, byStatus, outliers, model: DEFAULT_EMBEDDING_MODEL };
+  return { images, analyzed, pending: images - analyzed, byStatus, outliers, model: DEFAULT_EMBEDDING_MODEL };
 }

@@ -10,6 +10,8 @@ import { variantScaleSchema } from './v16-variant-scale.ts';
 import { naturalOrderSchema } from './v17-natural-order.ts';
 import { relightWithoutPackSchema } from './v18-relight-without-pack.ts';
 import { variantLandmarksSchema } from './v19-variant-landmarks.ts';
+import { variantPageIndexesSchema } from './v20-variant-page-indexes.ts';
+import { compactLandmarksSchema } from './v21-compact-landmarks.ts';
 
 /**
  * Every schema step in order. A step, once released, is never edited: add a new one with a version
@@ -28,4 +30,6 @@ export const migrations: readonly Migration[] = [
   naturalOrderSchema,
   relightWithoutPackSchema,
   variantLandmarksSchema,
+  variantPageIndexesSchema,
+  compactLandmarksSchema,
 ];

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { applyAffine, composeAffine, invertAffine, type Affine } from '../../vision/affine.ts';
 import { loadAlignedCrop, referenceTransform, validityMask } from '../../vision/aligned-crop.ts';
-import { decodeLandmarks } from '../../vision/landmark-codec.ts';
+import { decodeLandmarks } from '../../project/landmark-codec.ts';
 import { AnalyzeParams } from '../../vision/analyze-job.ts';
 import { alignedCropKey, personMaskKey, validityMaskKey } from '../../media/media-keys.ts';
 import { meshToTemplate } from '../relight/template-mesh.ts';

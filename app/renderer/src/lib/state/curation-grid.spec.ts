@@ -186,4 +186,58 @@ describe('CurationGrid', () => {
     await grid.undo();
     expect(grid.cursor).toBe(3);
   });
+
+  it('asks for the next slice of a long group from the tile above it, and for a slice above a jump from the tile below', async () => {
+    const long = Array.from({ length: 2000 }, (_, i) => tile(i + 1, 10));
+    const fake = new FakeBackend({
+      'curation.groups': () => ({
+        total: long.length,
+        groups: [
+          {
+            key: '10',
+            label: '10',
+            count: long.length,
+            accepted: 0,
+            rejected: 0,
+            sourceImageId: 10,
+            sourceKey: 'o/10',
+            identityName: null,
+          },
+        ],
+      }),
+      'curation.page': ({ segments }: { segments: PageSegment[] }) => ({
+        segments: segments.map((s) => ({ groupKey: s.groupKey, offset: s.offset, items: long.slice(s.offset, s.offset + s.limit) })),
+      }),
+      'curation.history': () => ({ canUndo: false, canRedo: false, undoLabel: null, redoLabel: null }),
+    });
+    const pages = () =>
+      fake.calls.filter((c) => c.command === 'curation.page').map((c) => (c.input as { segments: PageSegment[] }).segments[0]);
+    const grid = new CurationGrid(fake.client, new Notices());
+    grid.setColumns(10);
+    await grid.reload();
+    grid.setLines(0, 5);
+    await vi.waitFor(() => expect(grid.window.itemAt(199)?.id).toBe(200));
+    expect(pages()[0]).toEqual({ groupKey: '10', offset: 0, limit: 200 });
+
+    grid.setLines(25, 30);
+    await vi.waitFor(() => expect(grid.window.itemAt(399)?.id).toBe(400));
+    expect(pages().find((s) => s.offset === 200)).toEqual({
+      groupKey: '10',
+      offset: 200,
+      limit: 200,
+      after: { variantId: 200, offset: 199 },
+    });
+
+    grid.setLines(195, 200);
+    await vi.waitFor(() => expect(grid.window.itemAt(1800)?.id).toBe(1801));
+    expect(pages().find((s) => s.offset === 1800)).toEqual({ groupKey: '10', offset: 1800, limit: 200 });
+    grid.setLines(175, 180);
+    await vi.waitFor(() => expect(grid.window.itemAt(1600)?.id).toBe(1601));
+    expect(pages().find((s) => s.offset === 1600)).toEqual({
+      groupKey: '10',
+      offset: 1600,
+      limit: 200,
+      before: { variantId: 1801, offset: 1800 },
+    });
+  });
 });

@@ -4,6 +4,7 @@ import type {
   CompareView,
   GroupBy,
   HistoryState,
+  PageSegment,
   ScoreRange,
   SortKey,
   TileStatus,
@@ -360,10 +361,27 @@ export class CurationGrid {
     }
   }
 
+  /**
+   * A loaded tile right above or below the slice lets the host seek from it instead of counting the
+   * rows before the slice: scrolling through a 100k-tile group costs the same at its end as at its top.
+   * The host checks that the anchor is in the slice's group (the tile below may open the next group).
+   */
+  #anchored(segment: PageSegment, start: number): PageSegment {
+    const above = segment.offset > 0 ? this.window.freshItemAt(start - 1) : undefined;
+    if (above) return { ...segment, after: { variantId: above.id, offset: segment.offset - 1 } };
+    const below = this.window.freshItemAt(start + segment.limit);
+    return below ? { ...segment, before: { variantId: below.id, offset: segment.offset + segment.limit } } : segment;
+  }
+
   /** One paged-window page: the flat range split into per-group slices, padded so indices stay aligned. */
   async #fetch(offset: number, limit: number): Promise<{ total: number; items: (VariantTile | null)[] }> {
     const layout = this.layout;
-    const segments = layout.segments(offset, offset + limit);
+    let start = offset;
+    const segments = layout.segments(offset, offset + limit).map((segment) => {
+      const anchored = this.#anchored(segment, start);
+      start += segment.limit;
+      return anchored;
+    });
     if (segments.length === 0) return { total: layout.total, items: [] };
     const page = await this.#client.call('curation.page', { view: this.apiView(), segments });
     const items: (VariantTile | null)[] = [];

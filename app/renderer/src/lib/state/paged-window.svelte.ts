@@ -61,6 +61,15 @@ export class PagedWindow<T> {
     return this.#pages.get(Math.floor(index / this.#pageSize))?.items[index % this.#pageSize];
   }
 
+  /**
+   * The item only if it was fetched for the current generation: a page still on screen from before
+   * a refresh may hold a list that has since shifted, so it must not anchor a new fetch. Not reactive.
+   */
+  freshItemAt(index: number): T | undefined {
+    const page = this.#pages.get(Math.floor(index / this.#pageSize));
+    return page?.generation === this.#generation ? page.items[index % this.#pageSize] : undefined;
+  }
+
   /** The half-open range of indices on screen. */
   setRange(start: number, end: number): void {
     this.#start = start;

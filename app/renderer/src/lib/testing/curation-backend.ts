@@ -117,14 +117,15 @@ export function curationBackend(sources = 3, perSource = 4): CurationStore {
       return { total: groups.reduce((n, g) => n + g.count, 0), groups };
     },
     'curation.page': ({ view, segments }) => ({
-      segments: segments.map((s: PageSegment) => ({
-        groupKey: s.groupKey,
-        offset: s.offset,
-        items: inView(view as View)
-          .filter((t) => String(t.sourceImageId) === s.groupKey)
-          .slice(s.offset, s.offset + s.limit)
-          .map((t) => ({ ...t })),
-      })),
+      segments: segments.map((s: PageSegment) => {
+        const group = inView(view as View).filter((t) => String(t.sourceImageId) === s.groupKey);
+        // The host seeks from an anchor on trust: one the grid holds at a stale offset would shift every tile after it.
+        for (const anchor of [s.after, s.before]) {
+          const held = anchor && group[anchor.offset];
+          if (held && held.id !== anchor.variantId) throw new Error(`anchor ${anchor.variantId} is not at offset ${anchor.offset}`);
+        }
+        return { groupKey: s.groupKey, offset: s.offset, items: group.slice(s.offset, s.offset + s.limit).map((t) => ({ ...t })) };
+      }),
     }),
     'curation.locate': ({ view, variantId }) => {
       const tile = inView(view as View).find((t) => t.id === variantId);
