@@ -14,8 +14,8 @@ export type WorkspaceTab = 'dataset' | 'curate' | 'export';
 /**
  * Group counts, progress, the rule preview and its histogram each scan every variant and hold the
  * host's one thread for tens of ms at 100k variants; a decision sent meanwhile waits behind them. So
- * they run once a burst of key presses has paused this long (the tiles and the reviewed counter move
- * at the key press regardless), never two rounds at once, and at most once a second...
+ * they run once a burst of key presses has paused this long (tiles show a decision at the key press,
+ * the reviewed counter as the host stores it), never two rounds at once, and at most once a second...
  */
 const COUNTS_QUIET_MS = 300;
 const COUNTS_INTERVAL_MS = 1000;
