@@ -314,13 +314,15 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       const opened = await openCuration(server);
       context = opened.context;
       const { page, errors } = opened;
-      // The tile's status is read back from the host (curation.page after curation.changed), never
-      // set ahead of it, so "accepted" on screen means the decision's transaction has committed.
+      // The tile shows the decision at the key press and is marked data-saving until the host has
+      // answered, so "accepted" without the mark means the decision's transaction has committed.
       const undecided = page.locator('[data-testid="variant-tile"][data-status="unset"]').first();
       id = Number(await undecided.getAttribute('data-variant-id'));
       await undecided.click();
       await page.keyboard.press('a');
-      await page.locator(`[data-testid="variant-tile"][data-variant-id="${id}"][data-status="accepted"]`).waitFor({ state: 'attached' });
+      await page
+        .locator(`[data-testid="variant-tile"][data-variant-id="${id}"][data-status="accepted"]:not([data-saving])`)
+        .waitFor({ state: 'attached' });
       // Tiles still loading when the host dies fail to load: that is the kill, not the UI.
       await expect.poll(() => page.$$eval('main img', (imgs) => imgs.filter((img) => !(img as HTMLImageElement).complete).length)).toBe(0);
       server.process.kill('SIGKILL');

@@ -3,6 +3,7 @@ import type { VariantGroups, PageSegment, TileStatus, VariantTile } from '#api/c
 import { CurationGrid } from './curation-grid.svelte.ts';
 import { FakeBackend } from '../testing/fake-backend.ts';
 import { Notices } from './notices.svelte.ts';
+import { ApiError } from '#api/errors.ts';
 
 function tile(id: number, sourceImageId: number, status: TileStatus = 'unset'): VariantTile {
   return {
@@ -136,13 +137,94 @@ describe('CurationGrid', () => {
     await vi.waitFor(() => expect(grid.window.itemAt(4)?.id).toBe(5));
   });
 
-  // The e2e kill test relies on this: a tile that shows a decision shows what the host has committed.
-  it('shows a decision only once the host serves it back, never optimistically', async () => {
-    const { grid } = await loaded();
-    await grid.decide('accepted');
+  it('shows a decision on its tile at the key press, before the host answers, and the re-read page agrees', async () => {
+    const { grid, fake } = await loaded();
+    const stored = fake.handlers['curation.decide']!;
+    let answer: () => void = () => undefined;
+    fake.handlers['curation.decide'] = (input) => new Promise((resolve) => (answer = () => resolve(stored(input))));
+    const saving = grid.decide('accepted');
+    expect(grid.tileAt(0)?.status).toBe('accepted');
+    expect(grid.isSaving(1)).toBe(true);
     expect(grid.window.itemAt(0)?.status).toBe('unset');
+    expect(grid.cursor).toBe(1);
+    await vi.waitFor(() => expect(fake.callsOf('curation.decide')).toHaveLength(1));
+    answer();
+    await saving;
+    expect(grid.isSaving(1)).toBe(false);
+    expect(grid.tileAt(0)?.status).toBe('accepted');
     grid.refresh();
     await vi.waitFor(() => expect(grid.window.itemAt(0)?.status).toBe('accepted'));
+    expect(grid.tileAt(0)?.status).toBe('accepted');
+  });
+
+  it('takes a refused decision back off its tile and tells the reviewer', async () => {
+    const fake = host();
+    const notices = new Notices();
+    const grid = new CurationGrid(fake.client, notices);
+    grid.setColumns(2);
+    await grid.reload();
+    grid.setLines(0, 10);
+    await vi.waitFor(() => expect(grid.window.itemAt(4)?.id).toBe(5));
+    fake.handlers['curation.decide'] = () => {
+      throw new ApiError('INTERNAL', 'database is locked');
+    };
+    const saving = grid.decide('rejected');
+    expect(grid.tileAt(0)?.status).toBe('rejected');
+    await saving;
+    expect(grid.tileAt(0)?.status).toBe('unset');
+    expect(grid.isSaving(1)).toBe(false);
+    expect(notices.items).toMatchObject([{ code: 'INTERNAL', message: 'database is locked', context: 'Saving the decision on variant 1' }]);
+  });
+
+  it('ends with the host holding the last of several quick decisions, sent in key-press order', async () => {
+    const { grid, fake } = await loaded();
+    const stored = fake.handlers['curation.decide']!;
+    // The first answers come slowest: were calls not chained, the host would store them out of order.
+    let delay = 60;
+    fake.handlers['curation.decide'] = async (input) => {
+      await new Promise((resolve) => setTimeout(resolve, (delay = Math.max(0, delay - 20))));
+      return stored(input);
+    };
+    const presses: Promise<void>[] = [];
+    for (const [index, status] of [
+      [0, 'accepted'],
+      [0, 'rejected'],
+      [1, 'rejected'],
+      [0, 'unset'],
+      [1, 'accepted'],
+      [0, 'accepted'],
+    ] as const) {
+      grid.select(index);
+      presses.push(grid.decide(status));
+      expect(grid.tileAt(index)?.status).toBe(status);
+    }
+    await Promise.all(presses);
+    expect(fake.callsOf('curation.decide')).toEqual([
+      { variantIds: [1], status: 'accepted' },
+      { variantIds: [1], status: 'rejected' },
+      { variantIds: [2], status: 'rejected' },
+      { variantIds: [1], status: 'unset' },
+      { variantIds: [2], status: 'accepted' },
+      { variantIds: [1], status: 'accepted' },
+    ]);
+    expect([grid.tileAt(0)?.status, grid.tileAt(1)?.status]).toEqual(['accepted', 'accepted']);
+    grid.refresh();
+    await vi.waitFor(() => expect([grid.window.itemAt(0)?.status, grid.window.itemAt(1)?.status]).toEqual(['accepted', 'accepted']));
+  });
+
+  it('shows what the host serves once the page is read again, e.g. after an undo', async () => {
+    const { grid, fake } = await loaded();
+    await grid.decide('accepted');
+    expect(grid.tileAt(0)?.status).toBe('accepted');
+    const decide = fake.handlers['curation.decide']!;
+    fake.handlers['curation.undo'] = async () => {
+      const undone = await decide({ variantIds: [1], status: 'unset' });
+      return { ...undone, focusVariantId: 1 };
+    };
+    await grid.undo();
+    grid.refresh();
+    await vi.waitFor(() => expect(grid.tileAt(0)?.status).toBe('unset'));
+    expect(grid.cursor).toBe(0);
   });
 
   it('keeps decided tiles in a status-filtered view, so nothing shifts under the cursor', async () => {

@@ -31,11 +31,25 @@ export type Direction = 'left' | 'right' | 'up' | 'down';
 
 const emptyHistory: HistoryState = { canUndo: false, canRedo: false, undoLabel: null, redoLabel: null };
 
+/** A decision shown on its tile before the host has answered; `seq` tells a later one on the same tile from it. */
+interface Unsaved {
+  readonly status: TileStatus;
+  readonly seq: number;
+}
+
+/** A decision the host has stored, shown until the tile object it was made on is replaced by a re-read page. */
+interface Saved {
+  readonly status: TileStatus;
+  readonly base: VariantTile;
+}
+
 /**
  * The variant grid: which variants (view settings + the identity picked in the sidebar), how they
  * are laid out (groups → lines), which are loaded (a paged window over the flat order), where the
- * keyboard cursor is, and the decisions made from it. Every decision goes to the host at once;
- * the grid redraws from the host's `curation.changed` event, so every window shows the same thing.
+ * keyboard cursor is, and the decisions made from it. A decision shows on its tile at the key press
+ * and goes to the host in key-press order; a refused one reverts with a notice. The host stays the
+ * truth: once the page holding a tile is read again (after the host's `curation.changed`, which every
+ * window gets), the tile shows what the host serves.
  */
 export class CurationGrid {
   view = $state<GridViewSettings>({ groupBy: 'source', sort: 'natural', direction: 'asc', statuses: [], editKinds: [], score: null });
@@ -66,6 +80,11 @@ export class CurationGrid {
   #kept = new Set<number>();
   /** Decisions, undos and redos reach the host one at a time, in key-press order. */
   #pending: Promise<unknown> = Promise.resolve();
+  #seq = 0;
+  /** By variant id: the latest decision not yet answered by the host. */
+  #unsaved = $state.raw<ReadonlyMap<number, Unsaved>>(new Map());
+  /** By variant id: the latest decision the host stored, until its page is read again. */
+  #saved = $state.raw<ReadonlyMap<number, Saved>>(new Map());
   readonly #onDecided: (changes: DecidedChange[]) => void;
 
   constructor(client: ApiClient, notices: Notices, onDecided: (changes: DecidedChange[]) => void = () => undefined) {
@@ -102,7 +121,63 @@ export class CurationGrid {
   }
 
   get current(): VariantTile | null {
-    return this.window.itemAt(this.cursor) ?? null;
+    return this.tileAt(this.cursor) ?? null;
+  }
+
+  /** The tile at a flat index as the reviewer should see it: the host's, with their latest decision on it. */
+  tileAt(index: number): VariantTile | null | undefined {
+    const item = this.window.itemAt(index);
+    return item ? this.#shown(item) : item;
+  }
+
+  /** Whether a decision on this variant is still on its way to the host. */
+  isSaving(variantId: number): boolean {
+    return this.#unsaved.has(variantId);
+  }
+
+  /** Resolves once every decision, undo and redo made so far has been answered by the host. */
+  whenSaved(): Promise<void> {
+    return this.#pending.then(() => undefined);
+  }
+
+  #shown(item: VariantTile): VariantTile {
+    const saved = this.#saved.get(item.id);
+    const status = this.#unsaved.get(item.id)?.status ?? (saved?.base === item ? saved.status : item.status);
+    return status === item.status ? item : { ...item, status };
+  }
+
+  /** Shows a decision on these tiles now; returns its sequence number for `#stored` / `#refused`. */
+  #show(variantIds: readonly number[], status: TileStatus): number {
+    const seq = ++this.#seq;
+    const unsaved = new Map(this.#unsaved);
+    for (const id of variantIds) unsaved.set(id, { status, seq });
+    this.#unsaved = unsaved;
+    return seq;
+  }
+
+  /** The host stored decision `seq` on these tiles (the window objects they were read from, where loaded). */
+  #stored(seq: number, tiles: readonly VariantTile[], status: TileStatus): void {
+    const unsaved = new Map(this.#unsaved);
+    const saved = new Map(this.#saved);
+    for (const tile of tiles) {
+      saved.set(tile.id, { status, base: tile });
+      if (unsaved.get(tile.id)?.seq === seq) unsaved.delete(tile.id);
+    }
+    this.#unsaved = unsaved;
+    this.#saved = saved;
+  }
+
+  /** The host refused decision `seq`: its tiles show again what was last stored (or a later decision still on its way). */
+  #refused(seq: number, variantIds: readonly number[]): void {
+    const unsaved = new Map(this.#unsaved);
+    for (const id of variantIds) if (unsaved.get(id)?.seq === seq) unsaved.delete(id);
+    this.#unsaved = unsaved;
+  }
+
+  /** The window object a variant is loaded as, preferring the flat index it was decided at. */
+  #loaded(variantId: number, index: number, fallback: VariantTile): VariantTile {
+    const item = this.window.itemAt(index);
+    return item?.id === variantId ? item : fallback;
   }
 
   /**
@@ -114,6 +189,7 @@ export class CurationGrid {
     this.cursor = 0;
     this.clearSelection();
     this.#kept.clear();
+    this.#saved = new Map();
     this.compare = null;
     this.window.clear();
     const request = this.#groupsRequest + 1;
@@ -237,33 +313,61 @@ export class CurationGrid {
   }
 
   /**
-   * Decides the tile under the cursor and moves on at once, so the next key press already acts on
-   * the next tile; the host calls follow in order behind the keys.
+   * Decides the tile under the cursor: the tile shows it and the cursor moves on at once, so the next
+   * key press already acts on the next tile; the host calls follow in order behind the keys. The
+   * status it is counted from is the one shown, so two quick presses on one tile count once.
    */
   decide(status: TileStatus): Promise<void> {
     if (this.selection.size > 0) return this.#decideSelection(status);
+    const index = this.cursor;
     const tile = this.current;
     if (!tile) return Promise.resolve();
     if (this.view.statuses.length > 0) this.#kept.add(tile.id);
+    const seq = this.#show([tile.id], status);
     if (this.cursor < this.layout.total - 1) this.select(this.cursor + 1);
-    return this.#inOrder('Saving a decision', async () => {
-      const result = await this.#client.call('curation.decide', { variantIds: [tile.id], status });
-      this.history = result.history;
-      this.#onDecided([{ from: tile.status, to: status, identityId: tile.identityId }]);
-    });
+    return this.#inOrder(
+      `Saving the decision on variant ${tile.id}`,
+      async () => {
+        const result = await this.#client.call('curation.decide', { variantIds: [tile.id], status });
+        this.history = result.history;
+        this.#stored(seq, [this.#loaded(tile.id, index, tile)], status);
+        this.#onDecided([{ from: tile.status, to: status, identityId: tile.identityId }]);
+      },
+      () => this.#refused(seq, [tile.id]),
+    );
   }
 
-  /** The whole selection in one call, so one undo takes it back; the selection stays for another try. */
+  /**
+   * The whole selection in one call, so one undo takes it back; the selection stays for another try.
+   * Its loaded tiles show the decision at once; the rest show it when their page is read.
+   */
   #decideSelection(status: TileStatus): Promise<void> {
     const indices = [...this.selection].sort((a, b) => a - b);
-    return this.#inOrder('Saving decisions on the selection', async () => {
-      const tiles = await this.#tilesAt(indices);
-      if (tiles.length === 0) return;
-      if (this.view.statuses.length > 0) for (const tile of tiles) this.#kept.add(tile.id);
-      const result = await this.#client.call('curation.decide', { variantIds: tiles.map((t) => t.id), status });
-      this.history = result.history;
-      this.#onDecided(tiles.map((tile) => ({ from: tile.status, to: status, identityId: tile.identityId })));
-    });
+    const shown = indices.flatMap((index) => this.window.itemAt(index) ?? []).map((tile) => this.#shown(tile));
+    const seq = this.#show(
+      shown.map((tile) => tile.id),
+      status,
+    );
+    const fromShown = new Map(shown.map((tile) => [tile.id, tile.status]));
+    return this.#inOrder(
+      'Saving decisions on the selection',
+      async () => {
+        const tiles = await this.#tilesAt(indices);
+        if (tiles.length === 0) return;
+        if (this.view.statuses.length > 0) for (const tile of tiles) this.#kept.add(tile.id);
+        const result = await this.#client.call('curation.decide', { variantIds: tiles.map((t) => t.id), status });
+        this.history = result.history;
+        this.#stored(seq, tiles, status);
+        this.#onDecided(
+          tiles.map((tile) => ({ from: fromShown.get(tile.id) ?? this.#shown(tile).status, to: status, identityId: tile.identityId })),
+        );
+      },
+      () =>
+        this.#refused(
+          seq,
+          shown.map((tile) => tile.id),
+        ),
+    );
   }
 
   /** The tiles at these flat indices: loaded ones from the window, the rest fetched in contiguous runs. */
@@ -317,8 +421,11 @@ export class CurationGrid {
     });
   }
 
-  #inOrder(context: string, work: () => Promise<void>): Promise<void> {
-    const next = this.#pending.then(work).catch((error: unknown) => this.#notices.report(error, context));
+  #inOrder(context: string, work: () => Promise<void>, onFailure: () => void = () => undefined): Promise<void> {
+    const next = this.#pending.then(work).catch((error: unknown) => {
+      onFailure();
+      this.#notices.report(error, context);
+    });
     this.#pending = next;
     return next;
   }

@@ -69,6 +69,28 @@ describe('CurationSession', () => {
     stop();
   });
 
+  it('holds the counts and the page re-read back while decisions come in quickly, then runs each once', async () => {
+    const { curation, fake } = session();
+    const stop = curation.start();
+    curation.setIdentity(null);
+    await vi.waitFor(() => expect(curation.rules.preview?.changes).toBe(5));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const count = (command: string) => fake.calls.filter((c) => c.command === command).length;
+    const before = { progress: count('curation.progress'), histogram: count('curation.histogram'), history: count('curation.history') };
+    for (let press = 0; press < 5; press += 1) {
+      fake.emit('curation.changed', { actionId: press + 2, reason: 'decide', variantIds: [press + 1], actor: 'me' });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(count('curation.progress')).toBe(before.progress);
+      expect(count('curation.histogram')).toBe(before.histogram);
+    }
+    await vi.waitFor(() => expect(count('curation.progress')).toBe(before.progress + 1), { timeout: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(count('curation.progress')).toBe(before.progress + 1);
+    expect(count('curation.histogram')).toBe(before.histogram + 1);
+    expect(count('curation.history')).toBe(before.history + 1);
+    stop();
+  });
+
   it('runs its first query when the grid is first shown, even after a counts refresh loaded the groups', async () => {
     const { curation, fake } = session();
     const stop = curation.start();

@@ -1,6 +1,6 @@
 import type { CurationFacets } from '#api/curation.ts';
 import type { Backend } from '../backend/backend.ts';
-import { throttle } from '../throttle.ts';
+import { coalesce } from '../coalesce.ts';
 import { CurationExport } from './curation-export.svelte.ts';
 import { CurationGrid } from './curation-grid.svelte.ts';
 import { CurationKeymap } from './curation-keymap.svelte.ts';
@@ -12,11 +12,21 @@ import type { Notices } from './notices.svelte.ts';
 export type WorkspaceTab = 'dataset' | 'curate' | 'export';
 
 /**
- * Group counts and progress lag a burst of decisions by up to this much; the tiles themselves do
- * not. Each of those queries scans every variant and holds the host's database for tens of ms at
- * 100k variants, so they run at most once per interval, never per key press.
+ * Group counts, progress, the rule preview and its histogram each scan every variant and hold the
+ * host's one thread for tens of ms at 100k variants; a decision sent meanwhile waits behind them. So
+ * they run once a burst of key presses has paused this long (tiles show a decision at the key press,
+ * the reviewed counter as the host stores it), never two rounds at once, and at most once a second...
  */
-const COUNTS_REFRESH_MS = 1000;
+const COUNTS_QUIET_MS = 300;
+const COUNTS_INTERVAL_MS = 1000;
+/** ...yet a reviewer who never pauses still sees them catch up this often. */
+const COUNTS_MAX_WAIT_MS = 3000;
+/**
+ * The tiles on screen are read again once per burst of changes rather than per change: a tile already
+ * shows its decision from the key press, and the re-read only confirms it (or shows another window's).
+ */
+const PAGE_QUIET_MS = 100;
+const PAGE_MAX_WAIT_MS = 1000;
 
 /**
  * Curation and export for the open project. It lives as long as the project's workspace, so
@@ -48,12 +58,20 @@ export class CurationSession {
   readonly #projectPath: string;
   /** The grid's groups may already be loaded by a counts refresh; its first query still has to run. */
   #queried = false;
-  readonly #refreshCounts = throttle(() => {
-    void this.progress.load();
-    void this.grid.refreshGroups();
-    void this.rules.updatePreview(this.grid.identityId);
-    void this.rules.loadHistogram(this.grid.identityId);
-  }, COUNTS_REFRESH_MS);
+  readonly #refreshCounts = coalesce(
+    async () => {
+      // Decisions already pressed go first: these scans would otherwise hold the host ahead of them.
+      await this.grid.whenSaved();
+      await Promise.all([
+        this.progress.load(),
+        this.grid.refreshGroups(),
+        this.rules.updatePreview(this.grid.identityId),
+        this.rules.loadHistogram(this.grid.identityId),
+      ]);
+    },
+    { quietMs: COUNTS_QUIET_MS, maxWaitMs: COUNTS_MAX_WAIT_MS, minIntervalMs: COUNTS_INTERVAL_MS },
+  );
+  readonly #refreshTiles = coalesce(() => this.#readTilesBack(), { quietMs: PAGE_QUIET_MS, maxWaitMs: PAGE_MAX_WAIT_MS });
 
   constructor(backend: Backend, notices: Notices, projectPath: string) {
     this.#backend = backend;
@@ -73,9 +91,10 @@ export class CurationSession {
   start(): () => void {
     const { client } = this.#backend;
     const stops = [
-      client.on('curation.changed', () => {
-        this.grid.refresh();
-        void this.grid.loadHistory();
+      client.on('curation.changed', ({ reason }) => {
+        // An undo, redo or rule is one deliberate act that no tile shows ahead of the host: read it back now.
+        if (reason === 'decide') this.#refreshTiles();
+        else void this.#readTilesBack();
         this.#refreshCounts();
       }),
       client.on('job.updated', (status) => this.exporter.apply(status)),
@@ -85,8 +104,14 @@ export class CurationSession {
     void this.rules.loadDefaults().then(() => this.#refreshCounts());
     return () => {
       this.#refreshCounts.cancel();
+      this.#refreshTiles.cancel();
       for (const stop of stops) stop();
     };
+  }
+
+  async #readTilesBack(): Promise<void> {
+    this.grid.refresh();
+    await this.grid.loadHistory();
   }
 
   selectTab(tab: WorkspaceTab): void {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '#api/errors.ts';
 import { curationBackend, type CurationStore } from '../../lib/testing/curation-backend.ts';
 import { openAppWindow, type AppWindow } from '../testing/app-window.ts';
 
@@ -57,6 +58,38 @@ describe('CurationView', () => {
     expect(viewport.scrollTop).toBe(600);
     await press('ArrowRight', {}, document.body);
     expect(viewport.scrollTop).not.toBe(600);
+  });
+
+  it('shows a decision on the tile at the key press, marked as saving until the host has stored it', async () => {
+    await openCurate();
+    const decide = store.backend.handlers['curation.decide']!;
+    let answer: () => void = () => undefined;
+    store.backend.handlers['curation.decide'] = (input) => new Promise((resolve) => (answer = () => resolve(decide(input))));
+    const tile = () => w.target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="1"]')!;
+    await press('a', {}, document.body);
+    expect(tile().dataset.status).toBe('accepted');
+    expect(tile().dataset.saving).toBe('true');
+    expect(cursorId()).toBe(2);
+    expect(store.tiles[0].status).toBe('unset');
+    answer();
+    await flush();
+    expect(store.tiles[0].status).toBe('accepted');
+    expect(tile().dataset.status).toBe('accepted');
+    expect(tile().dataset.saving).toBeUndefined();
+  });
+
+  it('puts a refused decision back on the tile and says which variant was not saved', async () => {
+    await openCurate();
+    store.backend.handlers['curation.decide'] = () => {
+      throw new ApiError('INTERNAL', 'disk I/O error');
+    };
+    await press('r', {}, document.body);
+    await flush();
+    const tile = w.target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="1"]')!;
+    expect(tile.dataset.status).toBe('unset');
+    expect(tile.dataset.saving).toBeUndefined();
+    expect(text('error-toast')).toContain('Saving the decision on variant 1 failed');
+    expect(text('error-toast')).toContain('disk I/O error');
   });
 
   it('Space on a focused sidebar identity does not open Compare, and grid keys take the focus ring off the sidebar (item 13)', async () => {
