@@ -25,13 +25,11 @@ import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts'
 import { analyseImage } from '../app/main/vision/face-analysis.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
-import { commitHash } from './eval-relight-fidelity.ts';
 
 const SOURCES = 10;
 const VARIANTS_PER_SOURCE = 8;
 
 export interface RelightBenchResult {
-  readonly commit: string;
   readonly machine: { readonly cpus: number; readonly model: string };
   readonly cropSize: number;
   readonly variants: number;
@@ -145,7 +143,6 @@ export async function benchRelight(): Promise<RelightBenchResult> {
     const photoScoring = (t4 - t3) / n;
     const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
     return {
-      commit: commitHash(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'cpu' },
       cropSize: RELIGHT_CROP_SIZE,
       variants: n,

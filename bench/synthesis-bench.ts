@@ -328,7 +328,12 @@ async function drawSheets(
       tiles.push({ input: await png(await source.alignedCrop(imageId, TILE)), left: 0, top });
       tiles.push({ input: label('source', TILE), left: 0, top: top + TILE });
       for (const [c, variant] of bySource.get(imageId)!.slice(0, 2).entries()) {
-        tiles.push({ input: readFileSync(pathOf(variant.file_key)), left: (c + 1) * TILE, top });
+        // Variants come out at the crop's resolution (256 px), sources are drawn at the tile's.
+        const tile = await sharp(readFileSync(pathOf(variant.file_key)))
+          .resize(TILE, TILE)
+          .png()
+          .toBuffer();
+        tiles.push({ input: tile, left: (c + 1) * TILE, top });
         const score = variant.id_to_source === null ? 'n/a' : variant.id_to_source.toFixed(2);
         tiles.push({ input: label(`identity ${score}`, TILE), left: (c + 1) * TILE, top: top + TILE });
       }

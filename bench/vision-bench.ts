@@ -6,10 +6,9 @@
  * each embedder per face, timed on those photos), and their ratio. Stamped with the commit it measured.
  * Run: npx tsx bench/vision-bench.ts  (writes bench/results/vision.json)
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { datasetHandlers } from '../app/main/dataset/dataset-api.ts';
 import { importJobHandler } from '../app/main/dataset/import-job.ts';
@@ -27,7 +26,6 @@ import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 import { listLabelledImages } from './eval-identity.ts';
 
 export interface VisionBenchResult {
-  readonly commit: string;
   readonly images: number;
   readonly faces: number;
   readonly seconds: number;
@@ -50,17 +48,6 @@ function sample(limit: number): { identity: string; path: string }[] {
   const all = listLabelledImages(sharedFacesDir);
   const step = Math.max(1, Math.floor(all.length / limit));
   return all.filter((_, i) => i % step === 0).slice(0, limit);
-}
-
-function gitCommit(): string {
-  try {
-    const cwd = resolve(import.meta.dirname, '..');
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${commit}+uncommitted` : commit;
-  } catch {
-    return 'unknown';
-  }
 }
 
 export async function benchVision(options: { images?: number } = {}): Promise<VisionBenchResult> {
@@ -112,7 +99,6 @@ export async function benchVision(options: { images?: number } = {}): Promise<Vi
     const bareTotalMs = images.length * perRun.blazeface + faces * perFace;
     const handle = await runtime.model('blazeface');
     return {
-      commit: gitCommit(),
       images: images.length,
       faces,
       seconds,
@@ -163,6 +149,6 @@ if (isEntryPoint(import.meta.url)) {
   console.log(
     `analyze job: ${result.images} images (${result.faces} faces) in ${result.seconds.toFixed(1)} s = ${result.imagesPerSecond.toFixed(1)} images/s ` +
       `(${result.embeddingModels.join(' + ')}, ${result.provider}, ${result.machine.cpus} cores); ${result.endToEndMsPerImage.toFixed(1)} ms/image vs ` +
-      `${result.bareInferenceMsPerImage.toFixed(1)} ms bare inference: ratio ${result.ratio.toFixed(2)} (commit ${result.commit.slice(0, 12)})`,
+      `${result.bareInferenceMsPerImage.toFixed(1)} ms bare inference: ratio ${result.ratio.toFixed(2)}`,
   );
 }
