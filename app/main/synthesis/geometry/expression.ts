@@ -139,7 +139,7 @@ function fillMouth(image: PlanarImage, mesh: Float32Array): PlanarImage {
   const data = Float32Array.from(image.data);
   for (let y = y0; y <= y1; y += 1) {
     for (let x = x0; x <= x1; x += 1) {
-      if (!inside(polygon, x + 0.5, y + 0.5)) continue;
+      if (!insidePolygon(polygon, x + 0.5, y + 0.5)) continue;
       const d = Math.min(1, Math.hypot((x + 0.5 - cx) / halfWidth, (y + 0.5 - cy) / halfHeight));
       // The warp stretched whatever the photo showed between the lips (teeth, a dark gap) over the
       // opening; it stays, shaded toward the back of the mouth, and drawn toward the lips' colour.
@@ -153,7 +153,8 @@ function fillMouth(image: PlanarImage, mesh: Float32Array): PlanarImage {
   return { size, data };
 }
 
-function inside(polygon: readonly (readonly [number, number])[], x: number, y: number): boolean {
+/** Even-odd point-in-polygon test. */
+export function insidePolygon(polygon: readonly (readonly [number, number])[], x: number, y: number): boolean {
   let hit = false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
     const [xi, yi] = polygon[i];

@@ -6,6 +6,7 @@ import { InferenceClient } from '../../inference/inference-client.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
+import { insidePolygon } from './expression.ts';
 import { rotateMesh } from './head-rotation.ts';
 import { POSE_CROP_SIZE } from './mesh-render.ts';
 import { planMeshWarp } from './mesh-warp.ts';
@@ -21,16 +22,6 @@ const FACE_OVAL = [
  * the oval when seen from the camera: the triangulation that made a sawtooth along its cheek.
  */
 const LFW_FRONTAL = resolve(sharedFacesDir, '../lfw/dev/Arnold_Schwarzenegger/Arnold_Schwarzenegger_0007.jpg');
-
-function insidePolygon(polygon: readonly (readonly [number, number])[], x: number, y: number): boolean {
-  let hit = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
-    const [xi, yi] = polygon[i];
-    const [xj, yj] = polygon[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
-  }
-  return hit;
-}
 
 /** Distance from (x, y) to the polygon's outline. */
 function toOutline(polygon: readonly (readonly [number, number])[], x: number, y: number): number {
