@@ -6,13 +6,15 @@
  * (a) the real gallery, (b) + the gallery photos' unedited crops (control: the crop path alone),
  * (c) + physically-based relight variants (the relight presets). Every crop and variant is scored
  * as a photo is: detect → mesh → align → embed. Also the relight gain: mean cosine of a variant to
- * the same person's other real photos minus its source photo's.
+ * the same person's other real photos minus its source photo's; and the matched-light gain: cosine
+ * of a variant relit to lamp L to the same person's real photo under (the nearest Yale lamp to) L,
+ * minus its source photo's cosine to that photo (and, as the crop control, minus the unedited crop's).
  * Tuning was done on B01–B05 (lights, depth, shadow strength); `heldOut` repeats every figure for
  * the probes of B06–B10 alone. Section `wild`: the in-the-wild part on LFW (bench/eval-augment-wild.ts).
  */
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
 import { MAX_NEWLY_CLIPPED_SHARE, newlyClippedShare } from '../app/main/synthesis/edits/edit-gate.ts';
-import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
+import { lightDirection, RELIGHT_PRESETS, type LightSpec, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -67,6 +69,32 @@ interface Variant extends Entry {
    * what a perfect relight would score, since one light moves a face away from photos under others.
    */
   readonly realGain: number | null;
+  /** Against the person's real photo under the same lamp (null where no other photo has a face). */
+  readonly matched: MatchedGain | null;
+}
+
+/**
+ * Does a relight move toward the person's real photo under that light? Cosine of the variant to
+ * the real photo under the nearest Yale lamp, minus the source photo's cosine to it (`gain`) and
+ * minus the unedited crop's (`overCrop`: what the relight adds beyond the crop path).
+ */
+interface MatchedGain {
+  readonly gain: number;
+  readonly overCrop: number;
+  /** Angle between the preset lamp and the matched photo's lamp, in degrees (0 for Yale presets). */
+  readonly offDegrees: number;
+}
+
+/** The photo lit most nearly like `light` (smallest angle between the lamps), with that angle. */
+function nearestLit(photos: readonly AnalysedPhoto[], light: Pick<LightSpec, 'azimuth' | 'elevation'>) {
+  const [lx, ly, lz] = lightDirection(light);
+  let best: { photo: AnalysedPhoto; degrees: number } | null = null;
+  for (const photo of photos) {
+    const [px, py, pz] = lightDirection(photo);
+    const degrees = (Math.acos(Math.min(1, Math.max(-1, lx * px + ly * py + lz * pz))) * 180) / Math.PI;
+    if (!best || degrees < best.degrees) best = { photo, degrees };
+  }
+  return best;
 }
 
 type Rates = Record<'all' | YaleSubset, number | null> & { probes: number };
@@ -158,8 +186,15 @@ export async function evaluateAugment(vision: VisionRuntime) {
       const realGain = real
         ? rest.reduce((sum, p) => sum + cosineSimilarity(real.embedding!, p.embedding!), 0) / rest.length - sourceMean
         : null;
+      const nearest = nearestLit(others, light);
+      const matched = nearest && {
+        gain: cosineSimilarity(embedding, nearest.photo.embedding!) - cosineSimilarity(photo.embedding!, nearest.photo.embedding!),
+        overCrop: cosineSimilarity(embedding, nearest.photo.embedding!) - cosineSimilarity(cropEmbedding, nearest.photo.embedding!),
+        offDegrees: nearest.degrees,
+      };
       variants.push({
         realGain,
+        matched,
         person: photo.person,
         embedding,
         light: index,
@@ -236,14 +271,48 @@ export async function evaluateAugment(vision: VisionRuntime) {
       };
     }),
   };
+  const matchedOf = (of: readonly Variant[]) => {
+    const m = of.flatMap((v) => (v.matched ? [v.matched] : []));
+    return {
+      gain: mean(m.map((x) => x.gain)),
+      overCrop: mean(m.map((x) => x.overCrop)),
+      positiveShare: m.length ? round(m.filter((x) => x.gain > 0).length / m.length) : null,
+      variants: m.length,
+    };
+  };
+  const heldOutVariants = allVariants.filter((v) => !TUNED_ON.includes(v.person));
+  const bySide = Object.fromEntries(
+    (
+      [
+        ['positiveAzimuth', (a: number) => a > 0],
+        ['negativeAzimuth', (a: number) => a < 0],
+        ['zeroAzimuth', (a: number) => a === 0],
+      ] as const
+    ).map(([side, test]) => {
+      const of = allVariants.filter((v) => test(RELIGHT_PRESETS[v.light]!.azimuth));
+      const matched = matchedOf(of);
+      return [
+        side,
+        {
+          gain: mean(of.map((v) => v.gain)),
+          realPhotoGain: mean(of.flatMap((v) => (v.realGain === null ? [] : [v.realGain]))),
+          matchedGain: matched.gain,
+          matchedGainOverCrop: matched.overCrop,
+        },
+      ];
+    }),
+  );
   const byLight = RELIGHT_PRESETS.map((light, index) => {
     const of = allVariants.filter((v) => v.light === index);
+    const matched = matchedOf(of);
     return {
       azimuth: light.azimuth,
       elevation: light.elevation,
       variants: of.length,
       gain: mean(of.map((v) => v.gain)),
       realPhotoGain: mean(of.flatMap((v) => (v.realGain === null ? [] : [v.realGain]))),
+      matchedGain: matched.gain,
+      matchedGainOverCrop: matched.overCrop,
       meanClipped: mean(of.map((v) => v.clipped)),
       refusedAt3pct: of.filter((v) => v.clipped > 0.03).length,
     };
@@ -266,7 +335,15 @@ export async function evaluateAugment(vision: VisionRuntime) {
         heldOut: mean(heldOutGains),
         variants: gains.length,
         positiveShare: round(gains.filter((g) => g > 0).length / Math.max(1, gains.length)),
+        bySide,
         byLight,
+      },
+      matchedLight: {
+        definition:
+          "cosine of a variant relit to lamp L to the same person's real photo under the nearest Yale lamp to L, minus the source photo's cosine to that photo (gain) and minus the unedited crop's (overCrop, the crop control)",
+        all: matchedOf(allVariants),
+        heldOut: matchedOf(heldOutVariants),
+        maxOffDegrees: round(Math.max(0, ...allVariants.flatMap((v) => (v.matched ? [v.matched.offDegrees] : []))), 2),
       },
       controls: {
         crop: mean(all.map((a) => a.controls.crop)),
