@@ -6,16 +6,20 @@
  * (a) the real gallery, (b) + the gallery photos' unedited crops (control: the crop path alone),
  * (c) + physically-based relight variants (the relight presets). Every crop and variant is scored
  * as a photo is: detect → mesh → align → embed. Also the relight gain: mean cosine of a variant to
- * the same person's other real photos minus its source photo's.
+ * the same person's other real photos minus its source photo's; and the matched-light gain: cosine
+ * of a variant relit to lamp L to the same person's real photo under (the nearest Yale lamp to) L,
+ * minus its source photo's cosine to that photo (and, as the crop control, minus the unedited crop's).
  * Tuning was done on B01–B05 (lights, depth, shadow strength); `heldOut` repeats every figure for
  * the probes of B06–B10 alone. Section `wild`: the in-the-wild part on LFW (bench/eval-augment-wild.ts).
  */
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
 import { MAX_NEWLY_CLIPPED_SHARE, newlyClippedShare } from '../app/main/synthesis/edits/edit-gate.ts';
-import { RELIGHT_PRESETS, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
+import { lightDirection, RELIGHT_PRESETS, type LightSpec, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
 import { existsSync, readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { runAsScript, withVision } from './bench-main.ts';
 import { resultPath, writeBenchResult } from './bench-results.ts';
@@ -39,6 +43,8 @@ const TUNED_ON = ['yaleB01', 'yaleB02', 'yaleB03', 'yaleB04', 'yaleB05'];
  * the threshold is set by what refused variants do to identification, not by eye.
  */
 const CLIP_LIMITS = [0.03, 0.05, 0.1, 0.2] as const;
+/** A real photo lit within this angle of a preset counts as that preset's matched photo. */
+const MATCH_WITHIN_DEGREES = 15;
 
 interface Entry {
   readonly person: string;
@@ -67,9 +73,49 @@ interface Variant extends Entry {
    * what a perfect relight would score, since one light moves a face away from photos under others.
    */
   readonly realGain: number | null;
+  /** Against the person's real photo under the same lamp (null where none within MATCH_WITHIN_DEGREES has a face). */
+  readonly matched: MatchedGain | null;
+  /**
+   * 1 − cosine of the variant to its unedited crop, as scored, and with both mirrored left to right:
+   * whether the scorer reacts to a lamp on one side of the image more than to the mirrored lamp.
+   */
+  readonly change: { readonly direct: number; readonly mirrored: number | null };
+}
+
+/**
+ * Does a relight move toward the person's real photo under that light? Cosine of the variant to
+ * the real photo under the nearest Yale lamp, minus the source photo's cosine to it (`gain`) and
+ * minus the unedited crop's (`overCrop`: what the relight adds beyond the crop path).
+ */
+interface MatchedGain {
+  readonly gain: number;
+  readonly overCrop: number;
+  /** Angle between the preset lamp and the matched photo's lamp, in degrees (0 for Yale presets). */
+  readonly offDegrees: number;
+}
+
+/** The photo lit most nearly like `light` (smallest angle between the lamps), with that angle. */
+function nearestLit(photos: readonly AnalysedPhoto[], light: Pick<LightSpec, 'azimuth' | 'elevation'>) {
+  const [lx, ly, lz] = lightDirection(light);
+  let best: { photo: AnalysedPhoto; degrees: number } | null = null;
+  for (const photo of photos) {
+    const [px, py, pz] = lightDirection(photo);
+    const degrees = (Math.acos(Math.min(1, Math.max(-1, lx * px + ly * py + lz * pz))) * 180) / Math.PI;
+    if (!best || degrees < best.degrees) best = { photo, degrees };
+  }
+  return best;
 }
 
 type Rates = Record<'all' | YaleSubset, number | null> & { probes: number };
+
+/** The image mirrored left to right (sharp's flop). */
+async function mirrored(image: PlanarImage): Promise<PlanarImage> {
+  const flopped = await sharp(Buffer.from(rgbFromPlanar(image)), { raw: { width: image.size, height: image.size, channels: 3 } })
+    .flop()
+    .raw()
+    .toBuffer();
+  return planarFromInterleaved(flopped, image.size, 255);
+}
 
 function rank1(gallery: readonly Entry[], probes: readonly AnalysedPhoto[], rule: 'nearest-neighbour' | 'nearest-centroid'): Rates {
   let candidates: Entry[];
@@ -124,6 +170,7 @@ export async function evaluateAugment(vision: VisionRuntime) {
     const crop = await yaleCrop(photo, SIZE, photo);
     const cropEmbedding = await embedAsPhoto(crop.image, vision);
     if (!cropEmbedding) throw new Error(`${photo.path}: no face found in its own crop`);
+    const mirroredCropEmbedding = await embedAsPhoto(await mirrored(crop.image), vision);
     const face = prepareRelight(crop);
     const others = analysed.filter((p) => p.person === photo.person && p.path !== photo.path && p.embedding);
     const meanTo = (e: Float32Array) => others.reduce((s, p) => s + cosineSimilarity(e, p.embedding!), 0) / others.length;
@@ -158,8 +205,23 @@ export async function evaluateAugment(vision: VisionRuntime) {
       const realGain = real
         ? rest.reduce((sum, p) => sum + cosineSimilarity(real.embedding!, p.embedding!), 0) / rest.length - sourceMean
         : null;
+      const nearest = nearestLit(others, light);
+      const matched =
+        nearest && nearest.degrees <= MATCH_WITHIN_DEGREES
+          ? {
+              gain: cosineSimilarity(embedding, nearest.photo.embedding!) - cosineSimilarity(photo.embedding!, nearest.photo.embedding!),
+              overCrop: cosineSimilarity(embedding, nearest.photo.embedding!) - cosineSimilarity(cropEmbedding, nearest.photo.embedding!),
+              offDegrees: nearest.degrees,
+            }
+          : null;
+      const mirroredEmbedding = await embedAsPhoto(await mirrored(relit.image), vision);
       variants.push({
         realGain,
+        matched,
+        change: {
+          direct: 1 - cosineSimilarity(embedding, cropEmbedding),
+          mirrored: mirroredEmbedding && mirroredCropEmbedding ? 1 - cosineSimilarity(mirroredEmbedding, mirroredCropEmbedding) : null,
+        },
         person: photo.person,
         embedding,
         light: index,
@@ -236,14 +298,60 @@ export async function evaluateAugment(vision: VisionRuntime) {
       };
     }),
   };
+  const matchedOf = (of: readonly Variant[]) => {
+    const m = of.flatMap((v) => (v.matched ? [v.matched] : []));
+    return {
+      gain: mean(m.map((x) => x.gain)),
+      overCrop: mean(m.map((x) => x.overCrop)),
+      positiveShare: m.length ? round(m.filter((x) => x.gain > 0).length / m.length) : null,
+      variants: m.length,
+    };
+  };
+  const heldOutVariants = allVariants.filter((v) => !TUNED_ON.includes(v.person));
+  const bySide = Object.fromEntries(
+    (
+      [
+        ['positiveAzimuth', (a: number) => a > 0],
+        ['negativeAzimuth', (a: number) => a < 0],
+        ['zeroAzimuth', (a: number) => a === 0],
+      ] as const
+    ).map(([side, test]) => {
+      const of = allVariants.filter((v) => test(RELIGHT_PRESETS[v.light]!.azimuth));
+      const matched = matchedOf(of);
+      return [
+        side,
+        {
+          gain: mean(of.map((v) => v.gain)),
+          realPhotoGain: mean(of.flatMap((v) => (v.realGain === null ? [] : [v.realGain]))),
+          matchedGain: matched.gain,
+          matchedGainOverCrop: matched.overCrop,
+        },
+      ];
+    }),
+  );
+  // Which image side a variant's lamp lights: positive azimuths light the image's left, and the
+  // mirrored variant is lit from the other side.
+  const changeOf = (of: readonly Variant[], view: 'direct' | 'mirrored') =>
+    mean(of.flatMap((v) => (v.change[view] === null ? [] : [v.change[view]!])));
+  const fromPositive = allVariants.filter((v) => RELIGHT_PRESETS[v.light]!.azimuth > 0);
+  const fromNegative = allVariants.filter((v) => RELIGHT_PRESETS[v.light]!.azimuth < 0);
+  const scorerHandedness = {
+    definition:
+      "1 − cosine of a variant to its unedited crop (how far the relight moves the scorer), for variants lit from each side, as made and mirrored left to right (variant and crop both): if the gap follows the image side the lamp lights and not the preset, it is the scorer's, not the renderer's",
+    positiveAzimuth: { asMade: changeOf(fromPositive, 'direct'), mirrored: changeOf(fromPositive, 'mirrored') },
+    negativeAzimuth: { asMade: changeOf(fromNegative, 'direct'), mirrored: changeOf(fromNegative, 'mirrored') },
+  };
   const byLight = RELIGHT_PRESETS.map((light, index) => {
     const of = allVariants.filter((v) => v.light === index);
+    const matched = matchedOf(of);
     return {
       azimuth: light.azimuth,
       elevation: light.elevation,
       variants: of.length,
       gain: mean(of.map((v) => v.gain)),
       realPhotoGain: mean(of.flatMap((v) => (v.realGain === null ? [] : [v.realGain]))),
+      matchedGain: matched.gain,
+      matchedGainOverCrop: matched.overCrop,
       meanClipped: mean(of.map((v) => v.clipped)),
       refusedAt3pct: of.filter((v) => v.clipped > 0.03).length,
     };
@@ -266,8 +374,19 @@ export async function evaluateAugment(vision: VisionRuntime) {
         heldOut: mean(heldOutGains),
         variants: gains.length,
         positiveShare: round(gains.filter((g) => g > 0).length / Math.max(1, gains.length)),
+        bySide,
         byLight,
       },
+      matchedLight: {
+        definition:
+          "cosine of a variant relit to lamp L to the same person's real photo under the nearest Yale lamp to L, minus the source photo's cosine to that photo (gain) and minus the unedited crop's (overCrop, the crop control)",
+        all: matchedOf(allVariants),
+        heldOut: matchedOf(heldOutVariants),
+        matchWithinDegrees: MATCH_WITHIN_DEGREES,
+        unmatched: allVariants.filter((v) => !v.matched).length,
+        maxOffDegrees: round(Math.max(0, ...allVariants.flatMap((v) => (v.matched ? [v.matched.offDegrees] : []))), 2),
+      },
+      scorerHandedness,
       controls: {
         crop: mean(all.map((a) => a.controls.crop)),
         ownLight: mean(all.flatMap((a) => (a.controls.ownLight === null ? [] : [a.controls.ownLight]))),

@@ -150,6 +150,44 @@ describe('physically-based relighting', () => {
     expect(Math.min(...castShadows(height, SIZE, lightDirection({ azimuth: 0, elevation: 0 })))).toBe(1);
   });
 
+  it('treats lamps on either side alike: mirroring the face and the lamp mirrors the relit face', () => {
+    // A lopsided source (lamp from one side, albedo brighter on one half), so a slip that favours
+    // one side of the image in the fit, the normals, the shadows or the fill cannot cancel out.
+    const plane = SIZE * SIZE;
+    const source = render(landmarks, lamp(25, 10));
+    for (let j = 0; j < plane; j += 1) for (let c = 0; c < 3; c += 1) source[c * plane + j] *= 0.8 + (0.3 * (j % SIZE)) / SIZE;
+    const mirrorX = (data: Float32Array, channels: number) => {
+      const out = new Float32Array(data.length);
+      for (let c = 0; c < channels; c += 1)
+        for (let y = 0; y < SIZE; y += 1)
+          for (let x = 0; x < SIZE; x += 1) out[c * plane + y * SIZE + x] = data[c * plane + y * SIZE + SIZE - 1 - x];
+      return out;
+    };
+    const mirroredMesh = Float32Array.from(landmarks, (v, i) => (i % 3 === 0 ? SIZE - v : v));
+    const face = prepareRelight({ image: { size: SIZE, data: source }, landmarks });
+    const mirrored = prepareRelight({ image: { size: SIZE, data: mirrorX(source, 3) }, landmarks: mirroredMesh });
+    expect(Math.abs(face.estimated.azimuth + mirrored.estimated.azimuth)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(face.estimated.elevation - mirrored.estimated.elevation)).toBeLessThanOrEqual(1.5);
+    const meanAbs = (a: Float32Array, b: Float32Array) => {
+      let sum = 0;
+      for (let j = 0; j < a.length; j += 1) sum += Math.abs(a[j] - b[j]);
+      return sum / a.length;
+    };
+    for (const [azimuth, elevation] of [
+      [50, 0],
+      [85, -20],
+      [110, 15],
+      [35, 40],
+    ] as const) {
+      const relit = renderRelight(face, lamp(azimuth, elevation)).image.data;
+      const mirroredBack = mirrorX(renderRelight(mirrored, lamp(-azimuth, elevation)).image.data, 3);
+      const otherSide = renderRelight(face, lamp(-azimuth, elevation)).image.data;
+      const slip = meanAbs(relit, mirroredBack);
+      expect(slip, `lamp at ${azimuth}°, ${elevation}°`).toBeLessThan(1e-3);
+      expect(meanAbs(relit, otherSide)).toBeGreaterThan(10 * slip);
+    }
+  });
+
   it('warms and cools the light with the colour temperature, keeping luminance', () => {
     const warm = temperatureGains(3200);
     const cool = temperatureGains(10000);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
-import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
+import { decodeRgb, type RgbImage } from '../../vision/rgb-image.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { Recipe } from '../edits/edit-recipe.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
@@ -39,6 +40,22 @@ function leftMinusRight(image: PlanarImage): number {
 }
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** `leftMinusRight` of a decoded photo (any size), over the same central area. */
+function photoLeftMinusRight(image: RgbImage): number {
+  const { width, height, data } = image;
+  let balance = 0;
+  let n = 0;
+  for (let y = Math.floor(height * 0.35); y < Math.floor(height * 0.75); y += 1) {
+    for (let x = Math.floor(width * 0.25); x < Math.floor(width * 0.75); x += 1) {
+      const i = (y * width + x) * 3;
+      const l = (0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]) / 255;
+      balance += x < width / 2 ? l : -l;
+      n += 1;
+    }
+  }
+  return balance / n;
+}
 
 describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
   let faces: AnalysedPhotoSource;
@@ -105,6 +122,29 @@ describe.skipIf(!sharedFacesOrSkip())('relight variants on real photos', () => {
     const before = leftMinusRight(fromRight.source);
     expect(leftMinusRight(fromRight.image)).toBeGreaterThan(before + 0.05);
     expect(leftMinusRight(fromLeft.image)).toBeLessThan(before - 0.05);
+  });
+
+  it('reads azimuths as Yale B names its lamps: relit to A±050E+00, a face brightens the side the real photo does', async () => {
+    const yale = join(sharedFacesDir, 'yale', 'yaleB01');
+    const frontal = await AnalysedPhotoSource.analyse(
+      [{ path: join(yale, 'yaleB01_P00A+000E+00.png'), identityId: 1 }],
+      new VisionRuntime(client),
+    );
+    const [source] = frontal.faces();
+    const recipe = (azimuth: number): Recipe => ({
+      ...plan(1)[0],
+      sourceFaceId: source.faceId,
+      ops: [{ type: 'relight', light: { azimuth, elevation: 0, ambient: 0.25, temperature: 6500 }, strength: 1 }],
+    });
+    const relit = await new VariantRenderer(null, frontal, null).render([recipe(50), recipe(-50)]);
+    for (const [i, name] of ['A+050E+00', 'A-050E+00'].entries()) {
+      const real = photoLeftMinusRight(await decodeRgb(join(yale, `yaleB01_P00${name}.png`)));
+      const change = leftMinusRight(relit[i].image) - leftMinusRight(relit[i].source);
+      expect(Math.sign(change), `${name}: real photo left − right ${real.toFixed(3)}, relit change ${change.toFixed(3)}`).toBe(
+        Math.sign(real),
+      );
+      expect(Math.abs(change)).toBeGreaterThan(0.03);
+    }
   });
 
   it('a job of relight edits alone fits no generator: its variants name no pack', async () => {
