@@ -1,7 +1,6 @@
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { dlibChipTransform } from '../app/main/vision/dlib-chip.ts';
 import { meshToTemplate } from '../app/main/synthesis/relight/template-mesh.ts';
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +33,6 @@ interface CollectionResult {
 }
 
 export interface CropBenchResult {
-  readonly commit: string;
   readonly machine: { cpus: number };
   readonly cropSize: number;
   readonly collections: Record<keyof typeof PER_IDENTITY, CollectionResult>;
@@ -98,7 +96,7 @@ export async function benchCrops(): Promise<CropBenchResult> {
         cosineBothWaysMedian: round(cosines[cosines.length >> 1]),
       };
     }
-    return { commit: commitHash(), machine: { cpus: cpus().length }, cropSize: SIZE, collections };
+    return { machine: { cpus: cpus().length }, cropSize: SIZE, collections };
   } finally {
     await client.close();
   }
@@ -110,14 +108,6 @@ function mean(values: readonly number[]): number {
 
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
-}
-
-function commitHash(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -22,9 +22,8 @@ import sharp from 'sharp';
 import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { runAsScript, withVision } from './bench-main.ts';
-import { resultPath, writeBenchResult } from './bench-results.ts';
+import { resultPath, writeBenchResult, type BenchStamp } from './bench-results.ts';
 import { evaluateAugmentWild } from './eval-augment-wild.ts';
-import { commitHash } from './eval-relight-fidelity.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
 
 const SIZE = 256;
@@ -357,7 +356,6 @@ export async function evaluateAugment(vision: VisionRuntime) {
     };
   });
   return {
-    commit: commitHash(),
     protocol:
       'Yale B01–B10; gallery k=1: A+000E+00, k=3: + A+000E+20, A+000E-20; probes: every other photo where a face is found; rank-1 with the default scorer; variants scored through detect → align → embed.',
     embeddingModel: DEFAULT_EMBEDDING_MODEL,
@@ -408,12 +406,14 @@ runAsScript(import.meta.url, async () => {
   const previous = existsSync(resultPath('augment'))
     ? (JSON.parse(readFileSync(resultPath('augment'), 'utf8')) as Record<string, unknown>)
     : {};
-  const { stamp: _stamp, wild: previousWild, ...previousYale } = previous;
+  const { stamp: previousStamp, wild: previousWild, ...previousYale } = previous;
   const { yale, wild } = await withVision(async (vision, client) => ({
     yale: part === 'wild' ? previousYale : await evaluateAugment(vision),
     wild: part === 'yale' ? previousWild : await evaluateAugmentWild(client, vision),
   }));
-  const path = writeBenchResult('augment', { ...yale, wild });
+  // The file's stamp is the Yale part's (the wild section carries its own), so a wild-only run keeps it.
+  const yaleStamp = part === 'wild' ? (previousStamp as BenchStamp | undefined) : undefined;
+  const path = writeBenchResult('augment', { ...yale, wild }, yaleStamp);
   console.log(JSON.stringify({ gain: (yale as { gain?: unknown }).gain, rank1: (yale as { rank1?: unknown }).rank1, wild }, null, 1));
   console.log(`wrote ${path}`);
 });

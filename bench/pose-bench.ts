@@ -6,7 +6,7 @@
  * the bare job scoring of the same images, so the ratio says what turning adds to scoring.
  * Run alone: npx tsx bench/pose-bench.ts
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
@@ -14,18 +14,15 @@ import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { DonorPool, planRecipe } from '../app/main/synthesis/edits/recipe-planner.ts';
 import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
 import { POSE_CROP_SIZE } from '../app/main/synthesis/geometry/mesh-render.ts';
-import { rgbFromPlanar } from '../app/main/synthesis/packs/image-tensor.ts';
 import { loadGeneratorPack } from '../app/main/synthesis/packs/pack-loader.ts';
 import { cropFrame, visionIdentityScorer } from '../app/main/synthesis/sources/project-identity-scorer.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
 import { writeStyleganShapedPack } from '../app/main/synthesis/testing/stylegan-shaped-pack.ts';
-import { IdentityScoring } from '../app/main/synthesis/variants/identity-scoring.ts';
 import { VariantRenderer } from '../app/main/synthesis/variants/variant-renderer.ts';
-import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
-import { analyseImage } from '../app/main/vision/face-analysis.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { benchStamp, isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { cpuPerVariant, round, timeVariants, variantSpeed } from './variant-speed.ts';
 
 const SOURCES = 10;
 const VARIANTS_PER_SOURCE = 6;
@@ -92,85 +89,27 @@ export async function benchPose(): Promise<PoseBenchResult> {
     await scorer.embed([await faces.alignedCrop(warmFace, POSE_CROP_SIZE)], [await cropFrame(faces, warmFace, POSE_CROP_SIZE)]);
     await new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes.slice(0, 1));
 
-    const cpu0 = process.cpuUsage();
-    const main0 = mainThreadCpuMs();
-    const t0 = performance.now();
-    const rendered = await new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes);
-    const t1 = performance.now();
-    const renderCpu = process.cpuUsage(cpu0);
-    const main1 = mainThreadCpuMs();
-    const cpu1 = process.cpuUsage();
-    await new IdentityScoring(scorer).score(
-      rendered,
-      recipes.map(() => null),
-    );
-    const t2 = performance.now();
-    const scoringCpu = process.cpuUsage(cpu1);
-    const main2 = mainThreadCpuMs();
-    await new IdentityScoring(scorer).score(
-      rendered,
-      recipes.map(() => null),
-    );
-    const t3 = performance.now();
-    let found = 0;
-    for (const variant of rendered) {
-      const analysis = await analyseImage(
-        { width: variant.image.size, height: variant.image.size, data: rgbFromPlanar(variant.image) },
-        vision,
-        {
-          embeddingModels: [DEFAULT_EMBEDDING_MODEL],
-          maxFaces: 1,
-        },
-      );
-      if (analysis.primary !== null) found += 1;
-    }
-    const t4 = performance.now();
+    const timings = await timeVariants(() => new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes), scorer, vision);
     await pack.close();
-    const n = rendered.length;
-    const render = (t1 - t0) / n;
-    const jobScoring = (t3 - t2) / n;
-    const photoScoring = (t4 - t3) / n;
-    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+    const speed = variantSpeed(timings);
     return {
       cropSize: POSE_CROP_SIZE,
-      variants: n,
-      variantsPerSecond: round(1000 / (render + (t2 - t1) / n)),
-      variantsPerSecondPhotoScoring: round(1000 / (render + photoScoring)),
-      msPerVariant: {
-        render: round(render),
-        renderCpu: round((renderCpu.user + renderCpu.system) / 1000 / n),
-        jobScoring: round(jobScoring),
-        photoScoring: round(photoScoring),
-      },
+      variants: timings.variants,
+      variantsPerSecond: speed.variantsPerSecond,
+      variantsPerSecondPhotoScoring: speed.variantsPerSecondPhotoScoring,
+      msPerVariant: speed.msPerVariant,
       cpuMsPerVariant: {
-        render: {
-          process: round((renderCpu.user + renderCpu.system) / 1000 / n),
-          mainThread: main0 === null || main1 === null ? null : round((main1 - main0) / n),
-        },
-        jobScoring: {
-          process: round((scoringCpu.user + scoringCpu.system) / 1000 / n),
-          mainThread: main1 === null || main2 === null ? null : round((main2 - main1) / n),
-        },
+        render: cpuPerVariant(timings.render, timings.variants),
+        jobScoring: cpuPerVariant(timings.jobScoring, timings.variants),
       },
-      faceFound: round(found / n, 3),
+      faceFound: round(timings.facesFound / timings.variants, 3),
       loadAverage: round(loadavg()[0]),
-      ratioToJobScoring: round((render + (t2 - t1) / n) / jobScoring),
-      ratioToPhotoScoring: round((render + photoScoring) / photoScoring),
+      ratioToJobScoring: speed.ratioToJobScoring,
+      ratioToPhotoScoring: speed.ratioToPhotoScoring,
     };
   } finally {
     await client.close();
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The main thread's CPU time in ms (Linux: its task's utime + stime, 10 ms ticks), or null where that is not readable. */
-function mainThreadCpuMs(): number | null {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
   }
 }
 

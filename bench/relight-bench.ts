@@ -7,13 +7,11 @@
  * the same faces, so the ratio says what relighting adds to scoring.
  * Run alone: npx tsx bench/relight-bench.ts
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
-import { IdentityScoring } from '../app/main/synthesis/variants/identity-scoring.ts';
-import { rgbFromPlanar } from '../app/main/synthesis/packs/image-tensor.ts';
 import { cropFrame, visionIdentityScorer } from '../app/main/synthesis/sources/project-identity-scorer.ts';
 import { DonorPool, planRecipe } from '../app/main/synthesis/edits/recipe-planner.ts';
 import { RELIGHT_CROP_SIZE } from '../app/main/synthesis/relight/relight-face.ts';
@@ -21,10 +19,9 @@ import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-phot
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
 import { openSynthesisTestProject } from '../app/main/synthesis/testing/synthesis-test-project.ts';
 import { VariantRenderer } from '../app/main/synthesis/variants/variant-renderer.ts';
-import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
-import { analyseImage } from '../app/main/vision/face-analysis.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { round, timePhase, timeVariants, variantSpeed } from './variant-speed.ts';
 
 const SOURCES = 10;
 const VARIANTS_PER_SOURCE = 8;
@@ -96,14 +93,11 @@ export async function benchRelight(): Promise<RelightBenchResult> {
 
     const linked = faces.faces().map((face) => ({ ...face, path: photos[face.imageId - 1].path }));
     const project = openSynthesisTestProject(join(dir, 'bench.likeness'), linked, faces, client, scorer);
-    const jobCpu0 = process.cpuUsage();
-    const main0 = mainThreadCpuMs();
-    const j0 = performance.now();
-    const { id: jobId } = project.session.jobs.enqueue('synthesize', request);
-    await project.session.jobs.idle();
-    const jobSeconds = (performance.now() - j0) / 1000;
-    const jobCpu = process.cpuUsage(jobCpu0);
-    const main1 = mainThreadCpuMs();
+    const { result: jobId, timing: job } = await timePhase(async () => {
+      const { id } = project.session.jobs.enqueue('synthesize', request);
+      await project.session.jobs.idle();
+      return id;
+    });
     const status = project.session.jobs.get(jobId);
     const { n: jobSkipped } = project.session.db.prepare('SELECT count(*) AS n FROM variant_skips WHERE job_id = ?').get(jobId) as {
       n: number;
@@ -111,78 +105,38 @@ export async function benchRelight(): Promise<RelightBenchResult> {
     await project.session.close();
     if (status.state !== 'done') throw new Error(`relight job ended ${status.state}: ${status.error}`);
 
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const rendered = await new VariantRenderer(null, faces, scorer).render(recipes);
-    const t1 = performance.now();
-    const renderCpu = process.cpuUsage(cpu0);
-    const scoring = new IdentityScoring(scorer);
-    await scoring.score(
-      rendered,
-      recipes.map(() => null),
-    );
-    const t2 = performance.now();
-    const scoringCpu0 = process.cpuUsage();
-    // The bare scoring cost of the same faces: the same images scored again, nothing rendered.
-    await new IdentityScoring(scorer).score(
-      rendered,
-      recipes.map(() => null),
-    );
-    const t3 = performance.now();
-    const scoringCpu = process.cpuUsage(scoringCpu0);
-    for (const variant of rendered) {
-      await analyseImage({ width: variant.image.size, height: variant.image.size, data: rgbFromPlanar(variant.image) }, vision, {
-        embeddingModels: [DEFAULT_EMBEDDING_MODEL],
-        maxFaces: 1,
-      });
-    }
-    const t4 = performance.now();
-    const n = rendered.length;
-    const render = (t1 - t0) / n;
-    const jobScoring = (t3 - t2) / n;
-    const photoScoring = (t4 - t3) / n;
-    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+    const timings = await timeVariants(() => new VariantRenderer(null, faces, scorer).render(recipes), scorer, vision);
+    const speed = variantSpeed(timings);
+    const jobCpu = job.cpuMs / status.total;
+    const jobMainThread = job.mainThreadMs === null ? null : job.mainThreadMs / status.total;
+    const bareScoringCpu = timings.bareScoring.cpuMs / timings.variants;
     return {
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'cpu' },
       cropSize: RELIGHT_CROP_SIZE,
-      variants: n,
-      jobVariantsPerSecond: round(status.total / jobSeconds),
-      variantsPerSecond: round(1000 / (render + (t2 - t1) / n)),
-      scoringOnlyPerSecond: round(1000 / jobScoring),
-      variantsPerSecondPhotoScoring: round(1000 / (render + photoScoring)),
+      variants: timings.variants,
+      jobVariantsPerSecond: round(status.total / (job.wallMs / 1000)),
+      variantsPerSecond: speed.variantsPerSecond,
+      scoringOnlyPerSecond: speed.scoringOnlyPerSecond,
+      variantsPerSecondPhotoScoring: speed.variantsPerSecondPhotoScoring,
       msPerVariant: {
-        render: round(render),
-        renderCpu: round((renderCpu.user + renderCpu.system) / 1000 / n),
-        jobCpu: round((jobCpu.user + jobCpu.system) / 1000 / status.total),
-        jobScoringCpu: round((scoringCpu.user + scoringCpu.system) / 1000 / n),
-        jobScoring: round(jobScoring),
-        photoScoring: round(photoScoring),
+        render: speed.msPerVariant.render,
+        renderCpu: speed.msPerVariant.renderCpu,
+        jobCpu: round(jobCpu),
+        jobScoringCpu: round(bareScoringCpu),
+        jobScoring: speed.msPerVariant.jobScoring,
+        photoScoring: speed.msPerVariant.photoScoring,
       },
       jobSkipped,
-      jobMainThreadCpu: main0 === null || main1 === null ? null : round((main1 - main0) / status.total),
-      idleBoundPerSecond:
-        main0 === null || main1 === null
-          ? null
-          : round(1000 / Math.max((main1 - main0) / status.total, (jobCpu.user + jobCpu.system) / 1000 / status.total / 2)),
-      cpuRatioToScoring: round((jobCpu.user + jobCpu.system) / status.total / ((scoringCpu.user + scoringCpu.system) / n)),
+      jobMainThreadCpu: jobMainThread === null ? null : round(jobMainThread),
+      idleBoundPerSecond: jobMainThread === null ? null : round(1000 / Math.max(jobMainThread, jobCpu / 2)),
+      cpuRatioToScoring: round(jobCpu / bareScoringCpu),
       loadAverage: round(loadavg()[0]),
-      ratioToJobScoring: round((render + (t2 - t1) / n) / jobScoring),
-      ratioToPhotoScoring: round((render + photoScoring) / photoScoring),
+      ratioToJobScoring: speed.ratioToJobScoring,
+      ratioToPhotoScoring: speed.ratioToPhotoScoring,
     };
   } finally {
     await client.close();
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** CPU time of this process's main thread so far, in ms, from /proc (null where there is none). */
-function mainThreadCpuMs(): number | null {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime (fields 14 and 15 of stat, 12 and 13 after the command name), in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
   }
 }
 

@@ -190,6 +190,19 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
       await rules.getByTestId('rule-kind').selectOption('rejectBelow');
       await rules.getByTestId('rule-metric').selectOption('idToSource');
       await rules.getByTestId('rule-threshold').fill(String(threshold));
+      // Each select shows its whole choice: the narrow panel once cut "Reject identity below…" short.
+      const cut = await rules.locator('select').evaluateAll((selects) =>
+        selects.flatMap((select) => {
+          const { selectedOptions, clientWidth } = select as HTMLSelectElement;
+          const style = getComputedStyle(select);
+          const context = document.createElement('canvas').getContext('2d')!;
+          context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const text = selectedOptions[0]?.text ?? '';
+          const arrow = 20;
+          return context.measureText(text).width + parseFloat(style.paddingLeft) + arrow > clientWidth ? [text] : [];
+        }),
+      );
+      expect(cut).toEqual([]);
       const preview = rules.getByTestId('rule-preview-count');
       await expect.poll(() => preview.textContent()).toBe(String(expected));
       const shown = await count(preview);
