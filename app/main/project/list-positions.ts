@@ -65,6 +65,7 @@ interface MarkedList {
  */
 export class ListPositions {
   readonly spacing: number;
+  readonly #db: ProjectDatabase;
   readonly #capacity: number;
   readonly #changes: Database.Statement;
   readonly #dataVersion: Database.Statement;
@@ -74,6 +75,7 @@ export class ListPositions {
 
   constructor(db: ProjectDatabase, options: { spacing?: number; lists?: number } = {}) {
     this.spacing = options.spacing ?? 256;
+    this.#db = db;
     this.#capacity = options.lists ?? 64;
     this.#changes = db.prepare('SELECT total_changes()').pluck();
     this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -85,7 +87,7 @@ export class ListPositions {
    * list's start), skips `skip` rows and returns the next row's key, or null where the list ends.
    */
   markAbove<K>(list: string, offset: number, step: (from: K | null, skip: number) => K | null): ListMark<K> | null {
-    this.#checkVersion();
+    if (!this.#current()) return null;
     const wanted = Math.floor(offset / this.spacing);
     if (wanted === 0) return null;
     const entry = this.#entry(list);
@@ -100,7 +102,7 @@ export class ListPositions {
 
   /** `count()` for `list`, computed once until the database changes. */
   count(list: string, count: () => number): number {
-    this.#checkVersion();
+    if (!this.#current()) return count();
     let known = this.#counts.get(list);
     if (known === undefined) {
       if (this.#counts.size >= this.#capacity) this.#counts.delete(this.#counts.keys().next().value!);
@@ -122,12 +124,22 @@ export class ListPositions {
     return entry;
   }
 
-  #checkVersion(): void {
+  /**
+   * Whether what is kept describes the data now, starting over if anything was written since. Inside
+   * a transaction nothing is kept: a rollback takes back rows without a count of changes to show it.
+   */
+  #current(): boolean {
+    if (this.#db.inTransaction) {
+      this.#version = '';
+      return false;
+    }
     const version = `${this.#dataVersion.get() as number}:${this.#changes.get() as number}`;
-    if (version === this.#version) return;
-    this.#version = version;
-    this.#lists.clear();
-    this.#counts.clear();
+    if (version !== this.#version) {
+      this.#version = version;
+      this.#lists.clear();
+      this.#counts.clear();
+    }
+    return true;
   }
 }
 
