@@ -66,12 +66,30 @@ export type ImageSummary = z.infer<typeof ImageSummary>;
 export const ImagePage = z.object({ total: z.number().int(), offset: z.number().int(), items: z.array(ImageSummary) });
 export type ImagePage = z.infer<typeof ImagePage>;
 
-export const ImageQuery = z.object({
-  identityId: z.number().int().optional(),
-  status: z.array(ImageStatus).optional(),
-  offset: z.number().int().min(0).default(0),
-  limit: z.number().int().min(1).max(2000).default(200),
-});
+/** An image the grid already holds in the queried list, and its offset in that list. */
+export const ImageAnchor = z.object({ imageId: z.number().int().nonnegative(), offset: z.number().int().min(0) });
+export type ImageAnchor = z.infer<typeof ImageAnchor>;
+
+/**
+ * A slice of the images in grid order. With an anchor (the image just above the slice, `after`, or
+ * just below it, `before`) the host seeks from that image's sort key instead of counting the rows
+ * above the slice, as curation pages do; without one (a jump) it seeks from the nearest row it has
+ * marked, so no page's cost grows with its offset.
+ */
+export const ImageQuery = z
+  .object({
+    identityId: z.number().int().optional(),
+    status: z.array(ImageStatus).optional(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(2000).default(200),
+    after: ImageAnchor.optional(),
+    before: ImageAnchor.optional(),
+  })
+  .refine((q) => !q.after || q.after.offset < q.offset, { message: 'an `after` anchor lies above its slice', path: ['after'] })
+  .refine((q) => !q.before || q.before.offset >= q.offset + q.limit, {
+    message: 'a `before` anchor lies below its slice',
+    path: ['before'],
+  });
 export type ImageQuery = z.infer<typeof ImageQuery>;
 
 export const datasetCommands = {

@@ -4,6 +4,8 @@ import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 import { identityCalibration, identityThreshold } from '../vision/identity-calibration.ts';
 import { createHarness, type Harness } from './testing/curation-harness.ts';
+import { ListPositions } from '../project/list-positions.ts';
+import { VariantQuery } from './variant-query.ts';
 import { and, filterCondition, groupCondition, orderBy } from './variant-sql.ts';
 
 describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
@@ -250,5 +252,51 @@ describe.runIf(sharedFacesOrSkip())('variant grid pages seek from an anchor', ()
     });
     const plain = await harness.call('curation.page', { view, segments: [{ groupKey: groups[0].key, offset: 1, limit: 2 }] });
     expect(page).toEqual(plain);
+  });
+
+  it('serve a jump (no anchor) from the marks the host keeps as the full sorted group would, after any write too', async () => {
+    const db = harness.workspace.require().db;
+    // Marks every 2nd row, so groups of 4 to 12 variants have several and every skip past one is tried.
+    const query = new VariantQuery(db, new ListPositions(db, { spacing: 2 }));
+    const sorted = (view: VariantView, key: string) => {
+      const where = and(filterCondition(view.filter), groupCondition(view.groupBy, key));
+      return db
+        .prepare(
+          `SELECT v.id FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id WHERE ${where.sql} ORDER BY ${orderBy(view.sort, view.direction)}`,
+        )
+        .pluck()
+        .all(...where.params) as number[];
+    };
+    const sorts = ['natural', 'idToSource', 'idToCentroid', 'idToNearestOther', 'diversity', 'strength'] as const;
+    for (const groupBy of ['source', 'identity', 'edit'] as const)
+      for (const sort of sorts)
+        for (const direction of ['asc', 'desc'] as const)
+          for (const filter of [{}, { statuses: ['unset' as const] }]) {
+            const view = VariantView.parse({ groupBy, sort, direction, filter });
+            for (const group of query.groups(view).groups) {
+              const expected = sorted(view, group.key);
+              // Far jumps first (marks found on the way), then every offset from the bottom up, past the end too.
+              const offsets = [expected.length - 1, ...Array.from({ length: expected.length + 2 }, (_, k) => expected.length + 1 - k)];
+              for (const offset of offsets) {
+                const served = query.page(view, [{ groupKey: group.key, offset, limit: 3 }]).segments[0].items.map((t) => t.id);
+                expect(served, `${groupBy} ${sort} ${direction} ${JSON.stringify(filter)} group ${group.key} @${offset}`).toEqual(
+                  expected.slice(offset, offset + 3),
+                );
+              }
+            }
+          }
+    // A decision moves rows in and out of the undecided view: the marks read before it must not serve the pages after it.
+    const view = VariantView.parse({ groupBy: 'identity', sort: 'idToSource', filter: { statuses: ['unset'] } });
+    const key = query.groups(view).groups[0].key;
+    const last = sorted(view, key).length - 1;
+    query.page(view, [{ groupKey: key, offset: last, limit: 3 }]);
+    const first = sorted(view, key).slice(0, 3);
+    await harness.call('curation.decide', { variantIds: first, status: 'rejected' });
+    const after = sorted(view, key);
+    for (let offset = 0; offset < after.length; offset++)
+      expect(query.page(view, [{ groupKey: key, offset, limit: 3 }]).segments[0].items.map((t) => t.id)).toEqual(
+        after.slice(offset, offset + 3),
+      );
+    await harness.call('curation.decide', { variantIds: first, status: 'unset' });
   });
 });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '#api/curation.ts';
 import { HeadPoseSpec, LightSpec } from '#api/synthesis.ts';
+import { listPositions, walkRuns, type ListPositions, type WalkRun } from '../project/list-positions.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import {
   and,
@@ -67,9 +68,11 @@ const SELECT_TILES = `SELECT v.id, v.source_image_id, v.identity_id, n.name AS i
  */
 export class VariantQuery {
   readonly #db: ProjectDatabase;
+  readonly #positions: ListPositions;
 
-  constructor(db: ProjectDatabase) {
+  constructor(db: ProjectDatabase, positions: ListPositions = listPositions(db)) {
     this.#db = db;
+    this.#positions = positions;
   }
 
   groups(view: VariantView): VariantGroups {
@@ -119,7 +122,10 @@ export class VariantQuery {
           const gap = segment.before.offset - segment.offset - segment.limit;
           ids = walk.ids(where, orderPhases(view.sort, view.direction, true), before, gap, segment.limit).reverse();
         } else {
-          ids = walk.ids(where, forward, null, segment.offset, segment.limit);
+          // A jump: from the nearest row the host has marked above it in this group and order.
+          const list = JSON.stringify(['curation', where.sql, where.params, view.sort, view.direction]);
+          const mark = this.#positions.markAbove<WalkKey>(list, segment.offset, (from, skip) => walk.step(where, forward, from, skip));
+          ids = walk.ids(where, forward, mark?.key ?? null, mark ? segment.offset - mark.offset - 1 : segment.offset, segment.limit);
         }
         return { groupKey: segment.groupKey, offset: segment.offset, items: walk.tiles(ids).map(toTile) };
       }),
@@ -159,8 +165,8 @@ interface WalkKey {
 
 /**
  * Reads a page as a walk down the index that matches the view's group and order (migration 20):
- * seek to the anchor's key, or skip `skip` rows from the start of the group, then read `limit` ids;
- * only those rows are joined into tiles. A page's statements are compiled once per call.
+ * seek to a key (the anchor tile's, or a mark the host keeps: list-positions.ts), or skip `skip` rows from
+ * the start of the group, then read `limit` ids; only those rows are joined into tiles. A page's statements are compiled once per call.
  */
 class OrderWalk {
   readonly #db: ProjectDatabase;
@@ -186,32 +192,31 @@ class OrderWalk {
   }
 
   ids(where: SqlCondition, phases: readonly OrderPhase[], key: WalkKey | null, skip: number, limit: number): number[] {
-    const ids: number[] = [];
-    let left = Math.max(0, skip);
+    return this.#rows(where, phases, key, skip, limit).map((row) => row[0] as number);
+  }
+
+  /** The key of the row `skip` rows after `key` (null: the group's start), or null past the group's end. */
+  step(where: SqlCondition, phases: readonly OrderPhase[], key: WalkKey | null, skip: number): WalkKey | null {
+    const [row] = this.#rows(where, phases, key, skip, 1);
+    return row ? { phase: row[1] as OrderPhase['name'], values: row.slice(2) } : null;
+  }
+
+  /** Rows of [id, phase, ...the phase's columns]. */
+  #rows(where: SqlCondition, phases: readonly OrderPhase[], key: WalkKey | null, skip: number, limit: number): unknown[][] {
     const start = key ? phases.findIndex((p) => p.name === key.phase) : 0;
-    for (const phase of phases.slice(start)) {
+    const runs = phases.slice(start).map((phase): WalkRun => {
       const seek = key && phase.name === key.phase;
       const conditions = [where.sql, phase.where];
       if (seek) conditions.push(`(${phase.columns.join(', ')}) ${phase.descending ? '<' : '>'} (${placeholders(phase.columns.length)})`);
       const sql = `${this.#from} WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}`;
-      const params = [...where.params, ...(seek ? key.values : [])];
       const direction = phase.descending ? 'DESC' : 'ASC';
-      const found = this.#statement(
-        `SELECT v.id ${sql} ORDER BY ${phase.columns.map((c) => `${c} ${direction}`).join(', ')} LIMIT ? OFFSET ?`,
-      )
-        .pluck()
-        .all(...params, limit - ids.length, left) as number[];
-      ids.push(...found);
-      if (ids.length >= limit) break;
-      // A skip that runs past this phase continues into the next by what this phase held.
-      if (found.length > 0) left = 0;
-      else if (left > 0)
-        left -= this.#statement(`SELECT count(*) ${sql}`)
-          .pluck()
-          .get(...params) as number;
-      left = Math.max(0, left);
-    }
-    return ids;
+      return {
+        select: `SELECT v.id, '${phase.name}', ${phase.columns.join(', ')} ${sql} ORDER BY ${phase.columns.map((c) => `${c} ${direction}`).join(', ')}`,
+        count: `SELECT count(*) ${sql}`,
+        params: [...where.params, ...(seek ? key.values : [])],
+      };
+    });
+    return walkRuns((sql) => this.#statement(sql), runs, skip, limit);
   }
 
   /** The tiles of these ids, in their order. */

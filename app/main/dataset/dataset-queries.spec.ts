@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageStatus } from '#api/dataset.ts';
+import { ListPositions } from '../project/list-positions.ts';
 import { openProjectDatabase, type ProjectDatabase } from '../project/project-database.ts';
 import { listIdentities, listImages, type ImageFilter } from './dataset-queries.ts';
 import { naturalKey } from '../project/natural-order.ts';
@@ -130,6 +131,85 @@ describe('listImages', () => {
       errorCode: null,
       errorMessage: null,
     });
+  });
+});
+
+describe('listImages pages seek from a key', () => {
+  /** The whole filtered list sorted in one statement, as the grid's pages were read before they seeked. */
+  function sorted(db: ProjectDatabase, filter: Omit<ImageFilter, 'offset' | 'limit'>): number[] {
+    const where = [
+      ...(filter.identityId === undefined ? [] : ['m.identity_id = ?']),
+      ...(filter.status ? [`m.status IN (${filter.status.map(() => '?').join(', ')})`] : []),
+    ];
+    return db
+      .prepare(
+        `SELECT m.id FROM images m LEFT JOIN identities i ON i.id = m.identity_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY m.identity_id IS NULL, i.name_key, i.id, m.dataset_id, m.path_key`,
+      )
+      .pluck()
+      .all(...(filter.identityId === undefined ? [] : [filter.identityId]), ...(filter.status ?? [])) as number[];
+  }
+
+  const filters: Omit<ImageFilter, 'offset' | 'limit'>[] = [
+    {},
+    { status: ['ok'] },
+    { status: ['error', 'duplicate'] },
+    { status: ['ok', 'duplicate', 'error'] },
+    { identityId: 3 },
+    { identityId: 3, status: ['ok'] },
+    { identityId: 9, status: ['error'] },
+  ];
+
+  it('serves every slice of every filter, with the image above or below as anchor or none (a jump), as the sorted list would', () => {
+    // Identities of 0 to 11 images (one empty), rows outside any identity, errors and duplicates.
+    const db = seeded(160, 14);
+    db.prepare('UPDATE images SET identity_id = NULL WHERE id % 23 = 0').run();
+    db.prepare('UPDATE images SET identity_id = 1 WHERE identity_id = 2').run();
+    // Marks every 3rd row, so jumps seek from marks in every part of the order.
+    const positions = new ListPositions(db, { spacing: 3 });
+    for (const filter of filters) {
+      const expected = sorted(db, filter);
+      expect(expected.length).toBeGreaterThan(0);
+      const offsets = [Math.max(0, expected.length - 2), ...Array.from({ length: expected.length + 1 }, (_, k) => expected.length - k)];
+      for (const offset of offsets) {
+        for (const limit of [1, 4]) {
+          const want = { total: expected.length, ids: expected.slice(offset, offset + limit) };
+          const queries: ImageFilter[] = [
+            { ...filter, offset, limit },
+            ...(offset > 0 && offset <= expected.length
+              ? [{ ...filter, offset, limit, after: { imageId: expected[offset - 1], offset: offset - 1 } }]
+              : []),
+            ...(offset + limit + 2 < expected.length
+              ? [{ ...filter, offset, limit, before: { imageId: expected[offset + limit + 2], offset: offset + limit + 2 } }]
+              : []),
+          ];
+          for (const query of queries) {
+            const page = listImages(db, query, positions);
+            expect({ query, total: page.total, ids: page.items.map((i) => i.id) }).toEqual({ query, ...want });
+          }
+        }
+      }
+    }
+  });
+
+  it('falls back to marks when the anchor is not in the list, and forgets marks and totals when a row changes', () => {
+    const db = seeded(120, 6);
+    const positions = new ListPositions(db, { spacing: 4 });
+    const errors = sorted(db, { status: ['error'] });
+    const ok = sorted(db, { status: ['ok'] });
+    const anchored = listImages(db, { status: ['ok'], offset: 9, limit: 5, after: { imageId: errors[0], offset: 8 } }, positions);
+    expect(anchored.items.map((i) => i.id)).toEqual(ok.slice(9, 14));
+    listImages(db, { offset: 100, limit: 5 }, positions);
+    // Renaming an identity moves its images; a new image lengthens the list.
+    db.prepare("UPDATE identities SET name = 'aaa', name_key = ? WHERE id = 4").run(naturalKey('aaa'));
+    db.prepare(
+      "INSERT INTO images (dataset_id, identity_id, rel_path, path_key, status, imported_at) VALUES (1, 4, 'p/0a.jpg', ?, 'ok', 'x')",
+    ).run(naturalKey('p/0a.jpg'));
+    const all = sorted(db, {});
+    for (let offset = 0; offset < all.length; offset += 7) {
+      const page = listImages(db, { offset, limit: 7 }, positions);
+      expect([page.total, page.items.map((i) => i.id)]).toEqual([all.length, all.slice(offset, offset + 7)]);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { relightWithoutPackSchema } from './v18-relight-without-pack.ts';
 import { variantLandmarksSchema } from './v19-variant-landmarks.ts';
 import { variantPageIndexesSchema } from './v20-variant-page-indexes.ts';
 import { compactLandmarksSchema } from './v21-compact-landmarks.ts';
+import { primaryFaceBadgesSchema } from './v22-primary-face-badges.ts';
 
 /**
  * Every schema step in order. A step, once released, is never edited: add a new one with a version
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   variantLandmarksSchema,
   variantPageIndexesSchema,
   compactLandmarksSchema,
+  primaryFaceBadgesSchema,
 ];

@@ -474,9 +474,8 @@ export class CurationGrid {
    * The host checks that the anchor is in the slice's group (the tile below may open the next group).
    */
   #anchored(segment: PageSegment, start: number): PageSegment {
-    const above = segment.offset > 0 ? this.window.freshItemAt(start - 1) : undefined;
-    if (above) return { ...segment, after: { variantId: above.id, offset: segment.offset - 1 } };
-    const below = this.window.freshItemAt(start + segment.limit);
+    const { above, below } = this.window.neighbours(start, start + segment.limit);
+    if (above && segment.offset > 0) return { ...segment, after: { variantId: above.id, offset: segment.offset - 1 } };
     return below ? { ...segment, before: { variantId: below.id, offset: segment.offset + segment.limit } } : segment;
   }
 

@@ -46,6 +46,34 @@ describe('DatasetState', () => {
     expect(dataset.images.itemAt(2_079)?.id).toBe(2_080);
   });
 
+  it('asks for the next page from the image above it, for a page above a jump from the image below, and never across a new query', async () => {
+    const { backend, dataset } = setup();
+    dataset.adopt({ images: 5_300, identities: 2 });
+    await settle();
+    dataset.images.setRange(150, 250);
+    await settle();
+    expect(imageQueries(backend).find((q) => q.offset === 200)).toMatchObject({ after: { imageId: 200, offset: 199 } });
+    dataset.images.setRange(4_050, 4_100);
+    await settle();
+    // The jump's pages have no loaded neighbour; the page above them is then read from the one below it.
+    expect(imageQueries(backend).find((q) => q.offset === 4_000)).toEqual({
+      offset: 4_000,
+      limit: 200,
+      identityId: undefined,
+      status: undefined,
+    });
+    dataset.images.setRange(3_820, 3_900);
+    await settle();
+    expect(imageQueries(backend).find((q) => q.offset === 3_600)).toMatchObject({ before: { imageId: 3_801, offset: 3_800 } });
+    dataset.setStatusFilter('ok');
+    await settle();
+    dataset.images.setRange(150, 250);
+    await settle();
+    const filtered = imageQueries(backend).filter((q) => q.status?.[0] === 'ok');
+    expect(filtered[0]).toEqual({ offset: 0, limit: 200, identityId: undefined, status: ['ok'] });
+    expect(filtered.find((q) => q.offset === 200)).toMatchObject({ after: { imageId: 200, offset: 199 } });
+  });
+
   it('queries the selected identity and status, starting again from the top', async () => {
     const { backend, dataset } = setup();
     dataset.adopt({ images: 5_300, identities: 2 });

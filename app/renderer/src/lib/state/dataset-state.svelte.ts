@@ -28,13 +28,21 @@ export class DatasetState {
     this.#notices = notices;
     this.#onSelect = onSelect;
     this.images = new PagedWindow(
-      (offset, limit) =>
-        this.#client.call('dataset.images', {
+      (offset, limit) => {
+        // A loaded image beside the page lets the host seek from it, as curation pages do: a scroll costs the same anywhere in the list.
+        const { above, below } = this.images.neighbours(offset, offset + limit);
+        return this.#client.call('dataset.images', {
           offset,
           limit,
           identityId: this.selectedIdentityId ?? undefined,
           status: this.statusFilter === 'all' ? undefined : [this.statusFilter],
-        }),
+          ...(above
+            ? { after: { imageId: above.id, offset: offset - 1 } }
+            : below
+              ? { before: { imageId: below.id, offset: offset + limit } }
+              : {}),
+        });
+      },
       (error) => this.#notices.report(error, 'Loading images'),
     );
   }

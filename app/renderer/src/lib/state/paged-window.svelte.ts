@@ -70,6 +70,14 @@ export class PagedWindow<T> {
     return page?.generation === this.#generation ? page.items[index % this.#pageSize] : undefined;
   }
 
+  /**
+   * The fresh items just outside the half-open range [start, end), if loaded: a fetch of that range
+   * names them as anchors, so the host seeks from their sort key instead of counting the rows before it.
+   */
+  neighbours(start: number, end: number): { above?: T; below?: T } {
+    return { above: start > 0 ? this.freshItemAt(start - 1) : undefined, below: this.freshItemAt(end) };
+  }
+
   /** The half-open range of indices on screen. */
   setRange(start: number, end: number): void {
     this.#start = start;
