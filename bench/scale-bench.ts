@@ -65,7 +65,12 @@ interface SizeFigures {
   readonly identityFacesMs: number;
   /** dataset.images pages spread over the whole grid, per 1k tiles served. */
   readonly datasetPagingMsPer1k: number;
-  /** curation.groups once, then curation.page pages spread over all variants (jumps: no tile to seek from), per 1k tiles served. */
+  /**
+   * curation.groups once: the grid's layout, one count over every variant the view filters, asked
+   * once per refresh (coalesced to at most once a second), so a total like visionSummaryMs.
+   */
+  readonly curationGroupsMs: number;
+  /** curation.page pages spread over all variants (jumps: no tile to seek from), per 1k tiles served. */
   readonly curationPagingMsPer1k: number;
   /**
    * Scrolling as the grid does: every page of the largest group in order, each seeking from the
@@ -76,6 +81,16 @@ interface SizeFigures {
   readonly curationScrollUndecidedMsPer1k: number;
   /** The slowest single page of those scrolls: flat means the last page costs what the first does. */
   readonly curationScrollWorstPageMs: number;
+  /**
+   * The same paging figures in this process's CPU time (the services run in it): wall time of a
+   * niced bench stretches with whatever else the machine runs, CPU time much less.
+   */
+  readonly cpuMsPer1k: {
+    readonly datasetPaging: number;
+    readonly curationPaging: number;
+    readonly curationScroll: number;
+    readonly curationScrollUndecided: number;
+  };
   /** export job of every accepted variant (half of them), per 1k files written. */
   readonly exportMsPer1k: number;
   readonly exportedFiles: number;
@@ -303,10 +318,12 @@ function msPer1k(ms: number, items: number): number {
   return Math.round((ms / items) * 1000 * 100) / 100;
 }
 
-async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const value = await run();
-  return { ms: performance.now() - start, value };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, value };
 }
 
 async function benchSize(count: number): Promise<SizeFigures> {
@@ -333,22 +350,22 @@ async function benchSize(count: number): Promise<SizeFigures> {
       for (const identity of identities.slice(0, 20))
         await client.call('vision.identityFaces', { identityId: identity.id, order: 'farthest' });
     });
+    // Timed on the first pass over the grid, before the host has marked any position in it: the cold case.
     const pages: number[][] = [];
-    for (const offset of offsets) pages.push((await client.call('dataset.images', { offset, limit: PAGE })).items.map((i) => i.id));
+    const datasetPaging = await timed(async () => {
+      for (const offset of offsets) pages.push((await client.call('dataset.images', { offset, limit: PAGE })).items.map((i) => i.id));
+    });
     const badges = await timed(async () => {
       for (const imageIds of pages) await client.call('vision.imageBadges', { imageIds });
     });
-    const datasetPaging = await timed(async () => {
-      for (const offset of offsets) await client.call('dataset.images', { offset, limit: PAGE });
-    });
     // Grouped by edit: a handful of groups of many thousand variants each, paged from first tile to last.
     const view = { groupBy: 'edit' as const };
+    const curationGroups = await timed(() => client.call('curation.groups', { view }));
+    const largestGroup = curationGroups.value.groups.reduce((a, g) => (g.count > a.count ? g : a));
     const curationPaging = await timed(async () => {
-      const { groups } = await client.call('curation.groups', { view });
-      const largest = groups.reduce((a, g) => (g.count > a.count ? g : a));
       for (let k = 0; k < PAGES_SAMPLED; k++) {
-        const offset = Math.floor((k * Math.max(0, largest.count - PAGE)) / (PAGES_SAMPLED - 1));
-        await client.call('curation.page', { view, segments: [{ groupKey: largest.key, offset, limit: PAGE }] });
+        const offset = Math.floor((k * Math.max(0, largestGroup.count - PAGE)) / (PAGES_SAMPLED - 1));
+        await client.call('curation.page', { view, segments: [{ groupKey: largestGroup.key, offset, limit: PAGE }] });
       }
     });
     const scroll = async (view: VariantViewInput) => {
@@ -366,7 +383,7 @@ async function benchSize(count: number): Promise<SizeFigures> {
           after = { variantId: items[items.length - 1].id, offset: offset + items.length - 1 };
         }
       });
-      return { msPer1k: msPer1k(all.ms, largest.count), worst };
+      return { msPer1k: msPer1k(all.ms, largest.count), cpuMsPer1k: msPer1k(all.cpuMs, largest.count), worst };
     };
     const scrolled = await scroll({ groupBy: 'edit' });
     const undecided = await scroll({ groupBy: 'edit', sort: 'idToSource', direction: 'asc', filter: { statuses: ['unset'] } });
@@ -388,10 +405,17 @@ async function benchSize(count: number): Promise<SizeFigures> {
       visionSummaryMs: Math.round(summary.ms * 100) / 100,
       identityFacesMs: Math.round((faces.ms / Math.min(20, identities.length)) * 100) / 100,
       datasetPagingMsPer1k: msPer1k(datasetPaging.ms, tiles),
+      curationGroupsMs: Math.round(curationGroups.ms * 100) / 100,
       curationPagingMsPer1k: msPer1k(curationPaging.ms, tiles),
       curationScrollMsPer1k: scrolled.msPer1k,
       curationScrollUndecidedMsPer1k: undecided.msPer1k,
       curationScrollWorstPageMs: Math.round(Math.max(scrolled.worst, undecided.worst) * 100) / 100,
+      cpuMsPer1k: {
+        datasetPaging: msPer1k(datasetPaging.cpuMs, tiles),
+        curationPaging: msPer1k(curationPaging.cpuMs, tiles),
+        curationScroll: scrolled.cpuMsPer1k,
+        curationScrollUndecided: undecided.cpuMsPer1k,
+      },
       exportMsPer1k: msPer1k(exported.ms, exportedFiles),
       exportedFiles,
     };
