@@ -16,10 +16,8 @@
  * files), so a rerun only scores. Writes bench/results/identity.json.
  */
 import { seededUniform } from '../app/main/core/seeded-random.ts';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mapInOrder } from '../app/main/dataset/ordered-pool.ts';
@@ -435,20 +433,8 @@ function studyPrimaryFaces(cache: AnalysisCache, model: EmbeddingModelName, minS
   return { multiFacePhotos: multi.length, withCentroid, changed: changedPhotos.length, changedPhotos };
 }
 
-function gitCommit(): string {
-  try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${commit}+uncommitted` : commit;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export interface IdentityEvaluation {
-  readonly commit: string;
   readonly provider: string;
-  readonly machine: { readonly cpus: number; readonly node: string };
   readonly lfwDev: {
     readonly pairs: number;
     readonly photos: number;
@@ -507,9 +493,7 @@ export async function evaluateIdentity(options: { allLfw?: boolean } = {}): Prom
     const enrolled = pairPhotos.filter((p) => embeddings.has(relative(sharedDir, p))).length;
     const handle = await runtime.model('blazeface');
     return {
-      commit: gitCommit(),
       provider: handle.provider,
-      machine: { cpus: availableParallelism(), node: process.version },
       lfwDev: { pairs: folds.flat().length, photos: pairPhotos.length, failedToEnrol: pairPhotos.length - enrolled, scorers, best },
       calibration,
       sharedFaces,
@@ -524,9 +508,7 @@ export async function evaluateIdentity(options: { allLfw?: boolean } = {}): Prom
 function report(result: IdentityEvaluation): void {
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const { lfwDev } = result;
-  console.log(
-    `lfw-dev: ${lfwDev.pairs} pairs over ${lfwDev.photos} photos, ${lfwDev.failedToEnrol} failed to enrol (${result.provider}, commit ${result.commit.slice(0, 12)})`,
-  );
+  console.log(`lfw-dev: ${lfwDev.pairs} pairs over ${lfwDev.photos} photos, ${lfwDev.failedToEnrol} failed to enrol (${result.provider})`);
   console.log('scorer                  10-fold acc ± std     AUC      TAR@FAR1e-2  TAR@FAR1e-3');
   for (const [name, r] of Object.entries(lfwDev.scorers)) {
     console.log(

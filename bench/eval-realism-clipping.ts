@@ -22,7 +22,6 @@ import { RELIGHT_PRESETS } from '../app/main/synthesis/relight/light-spec.ts';
 import { MAX_NEWLY_CLIPPED_SHARE, newlyClippedShare } from '../app/main/synthesis/edits/edit-gate.ts';
 import { runAsScript, withVision } from './bench-main.ts';
 import { writeBenchResult } from './bench-results.ts';
-import { commitHash } from './eval-relight-fidelity.ts';
 import { embedAsPhoto } from './yale-faces.ts';
 
 const LIMITS = [0.03, 0.05, 0.1, 0.2, 1] as const;
@@ -135,7 +134,6 @@ export async function evaluateRealismClipping(vision: VisionRuntime) {
     };
   };
   return {
-    commit: commitHash(),
     protocol:
       'johns, 5 people × 11 photos; every photo relit to the 16 presets (job crop path), scored detect → align → embed; rank-1 averaged over the 11 choices of one gallery photo per person, probes = the other 50.',
     embeddingModel: DEFAULT_EMBEDDING_MODEL,

@@ -6,7 +6,6 @@
  * subset by the lamp's angle to the camera, and brightness (mean luminance rendered / real there). Beside it: the unedited source against the same real
  * photos, and today's linear relight (the default generator's lighting directions). Writes bench/results/relight-fidelity.json.
  */
-import { execFileSync } from 'node:child_process';
 import { prepareRelight, renderRelight, DEFAULT_RELIGHT_OPTIONS } from '../app/main/synthesis/relight/relight-face.ts';
 import { YALE_AMBIENT, type YaleSubset } from '../app/main/synthesis/relight/light-spec.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
@@ -154,7 +153,6 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: In
       ),
     );
   return {
-    commit: commitHash(),
     protocol:
       'Yale B01–B10: each frontal photo (A+000E+00) relit to the other 63 lamps; identity cosine = default scorer, rendered and real both through detect → align → embed; SSIM/PSNR on luminance over the face mesh region, real photo framed like the source (fixed camera and pose).',
     embeddingModel: DEFAULT_EMBEDDING_MODEL,
@@ -172,14 +170,6 @@ export async function evaluateRelightFidelity(vision: VisionRuntime, runtime: In
     linearNote:
       "today's default generator fitted on the 640 Yale chips, its lighting directions at the strengths that best explain each lamp's mean latent change over the ten people (favourable to it); its output is the generator's 128 px template crop, so its SSIM/PSNR are over an inner-face ellipse of that crop, not the mesh region",
   };
-}
-
-export function commitHash(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 runAsScript(import.meta.url, async () => {
