@@ -35,6 +35,9 @@ function toOutline(polygon: readonly (readonly [number, number])[], x: number, y
   return best;
 }
 
+/** A frontal colour face (mesh yaw ≈ 0°) whose turns cut holes beside the nostrils. */
+const JOHNS_FRONTAL = resolve(sharedFacesDir, 'johns/John_Simm/000297_00470170.jpg');
+
 const client = new InferenceClient();
 afterAll(() => client.close());
 
@@ -48,6 +51,7 @@ describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () =>
       ...sharedFaceChips(['johns'], 1)
         .slice(0, 2)
         .map((c) => c.path),
+      JOHNS_FRONTAL,
     ];
     const faces = await AnalysedPhotoSource.analyse(
       paths.map((path) => ({ path, identityId: null })),
@@ -94,4 +98,81 @@ describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () =>
     // The fill is still there inside the face: the turns uncover what the source saw badly.
     expect(filled).toBeGreaterThan(0.3);
   });
+
+  it('keeps the nose’s wings as photo when the head turns: no hole beside the nostrils', () => {
+    for (const { name, mesh } of meshes) {
+      for (const yaw of [-30, -15, 15, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        let holes = 0;
+        for (let j = 0; j < warp.hole.length; j += 1) {
+          if (!warp.hole[j]) continue;
+          const [x, y] = [(j % POSE_CROP_SIZE) + 0.5, Math.floor(j / POSE_CROP_SIZE) + 0.5];
+          if (NOSE.some((p) => Math.hypot(target[p * 3] - x, target[p * 3 + 1] - y) < 12)) holes += 1;
+        }
+        expect(holes, `${name} at yaw ${yaw}`).toBe(0);
+      }
+    }
+  });
+
+  it('draws the cheek a turn brings into view without streaks: no row repeats one source column across the face', () => {
+    for (const { name, mesh } of meshes) {
+      for (const yaw of [-30, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        expect(longestStreak(warp), `${name} at yaw ${yaw}`).toBeLessThan(STREAK);
+      }
+    }
+  });
+
+  it('shows the background, not the face again, where the far cheek turned away from', () => {
+    for (const { name, mesh } of meshes) {
+      const sourceOval = FACE_OVAL.map((p) => [mesh[p * 3], mesh[p * 3 + 1]] as const);
+      for (const yaw of [-30, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        const plane = POSE_CROP_SIZE * POSE_CROP_SIZE;
+        let [uncovered, onFace] = [0, 0];
+        for (let y = 0; y < POSE_CROP_SIZE; y += 1)
+          for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
+            const j = y * POSE_CROP_SIZE + x;
+            if (warp.covered[j] !== 0 || !insidePolygon(sourceOval, x + 0.5, y + 0.5)) continue;
+            // Where the source's face was and the turned one is not.
+            uncovered += 1;
+            if (
+              insidePolygon(sourceOval, warp.direct[j], warp.direct[plane + j]) &&
+              toOutline(sourceOval, warp.direct[j], warp.direct[plane + j]) > 3
+            )
+              onFace += 1;
+          }
+        expect(onFace / Math.max(1, uncovered), `${name} at yaw ${yaw}: ${onFace} of ${uncovered} px`).toBeLessThan(0.1);
+      }
+    }
+  });
 });
+
+/** FaceMesh's nose tip, the base of the nose and its wings. */
+const NOSE = [1, 2, 98, 327, 64, 294, 48, 278];
+
+/**
+ * Pixels a streak may run across the face: the side of the nose, seen almost edge-on in a frontal
+ * photo, stretches over up to 7 at ±30°; the stretched rim ran over 12–16 before.
+ */
+const STREAK = 8;
+
+/** The longest run of face pixels along a row whose source position moves less than a fifth of a pixel per pixel. */
+function longestStreak(warp: { size: number; direct: Float32Array; covered: Uint8Array }): number {
+  const { size, direct, covered } = warp;
+  const plane = size * size;
+  let longest = 0;
+  for (let y = 0; y < size; y += 1) {
+    let run = 0;
+    for (let x = 1; x < size; x += 1) {
+      const j = y * size + x;
+      const still = Math.hypot(direct[j] - direct[j - 1], direct[plane + j] - direct[plane + j - 1]) < 0.2;
+      run = covered[j] !== 0 && covered[j - 1] !== 0 && still ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+  }
+  return longest;
+}

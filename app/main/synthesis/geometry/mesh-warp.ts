@@ -263,8 +263,13 @@ const MIRROR_SMOOTHING = 2;
 
 /** Below this facing a point is too foreshortened in the source for its own pixels to carry it. */
 const SEEN = 0.35;
-/** Below this facing on both halves of the source, a surface the target shows has no photo behind it. */
-const UNSEEN = 0.12;
+/**
+ * At or below this facing on both halves of the source, a surface the target shows has no photo
+ * behind it: turned away from the camera. A surface seen at a grazing angle is still photo, if
+ * stretched; at 0.12 the nose's wings (0.05–0.12 in frontal photos) were cut out as holes beside the
+ * nostrils whenever the head turned.
+ */
+const UNSEEN = 0;
 
 /**
  * The backward map of a mesh re-render: every target triangle is z-buffered and maps its pixels
@@ -288,7 +293,7 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     raw[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
     // Not on the rim: the band between the cheek's front and the oval behind it is edge-on in both
     // halves of a frontal photo, and marking it cut black crescents and patches along turned cheeks.
-    holeAt[p] = !surface.rim[p] && gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+    holeAt[p] = !surface.rim[p] && gain > 0.5 && Math.max(own, other) <= UNSEEN ? 1 : 0;
   }
   const weight = mirrorBlend(raw, surface);
   // Each point's mirror image in the source, blended from the triangle its reflection falls in.
@@ -312,6 +317,8 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
   // Skipped, they left gaps along the outline (slivers of the triangulation flip as the head turns)
   // that the smooth outside warp filled with hair and background: a sawtooth edge on the cheek.
   const layer = new Uint8Array(plane);
+  // Pixels of rim triangles the turn stretches far past what the source shows of them (see `unstretchRim`).
+  const stretched = new Uint8Array(plane);
   for (let k = 0; k < triangles.length * 2; k += 3) {
     const pass = k < triangles.length ? 1 : 2;
     const t = pass === 1 ? k : k - triangles.length;
@@ -335,6 +342,9 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     ];
     const [max, may, mbx, mby, mcx, mcy] = [mirrorX[a], mirrorY[a], mirrorX[b], mirrorY[b], mirrorX[c], mirrorY[c]];
     const [wa, wb, wc] = [weight[a], weight[b], weight[c]];
+    const onRim = surface.rim[a] === 1 || surface.rim[b] === 1 || surface.rim[c] === 1;
+    const sourceArea = Math.abs((sbx - sax) * (scy - say) - (scx - sax) * (sby - say));
+    const stretch = onRim && Math.abs(area) > RIM_STRETCH * sourceArea ? 1 : 0;
     // Where no corner borrows from the mirror, neither does the triangle: its mirror map is never read.
     const mirrored = wa > 0 || wb > 0 || wc > 0;
     const [ha, hb, hc] = [holeAt[a], holeAt[b], holeAt[c]];
@@ -365,11 +375,13 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
           mirrorWeight[j] = w0 * wa + w1 * wb + w2 * wc;
         } else mirrorWeight[j] = 0;
         hole[j] = w0 * ha + w1 * hb + w2 * hc >= 0.5 ? 1 : 0;
+        stretched[j] = stretch;
       }
     }
   }
 
-  fillOutside(direct, depth, source, target, size, options.outsideRadius ?? 0.2);
+  unstretchRim(stretched, layer, direct, hole, size);
+  fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -385,6 +397,98 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
 }
 
 /**
+ * How many times its source area a rim triangle may cover in the target before its pixels are
+ * reflected from the cheek inside it instead (`unstretchRim`).
+ */
+const RIM_STRETCH = 3;
+
+/**
+ * The band between the cheek's front and the face oval is seen edge-on in a frontal photo: a pixel
+ * or two of source that a turn toward the other side spreads over 15–20 px, drawn as horizontal
+ * streaks of skin, hair and background. Each of its pixels takes the map of its reflection across
+ * the band's inner edge instead (the face pixel as far inside that edge as it lies outside), so the
+ * turned cheek continues with the skin beside it, and joins it without a seam.
+ */
+function unstretchRim(stretched: Uint8Array, layer: Uint8Array, direct: Float32Array, hole: Float32Array, size: number): void {
+  let [x0, y0, x1, y1] = [size, size, -1, -1];
+  for (let j = 0; j < stretched.length; j += 1) {
+    if (!stretched[j]) continue;
+    const [x, y] = [j % size, Math.floor(j / size)];
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  if (x1 < 0) return;
+  // The nearest face pixel outside the band for every band pixel: two raster passes that pass
+  // each pixel's nearest seed on to its neighbours (exact enough for a band a few dozen pixels wide).
+  const margin = 2;
+  [x0, y0, x1, y1] = [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(size - 1, x1 + margin), Math.min(size - 1, y1 + margin)];
+  const width = x1 - x0 + 1;
+  const height = y1 - y0 + 1;
+  const nearest = new Int32Array(width * height).fill(-1);
+  const distance = new Float32Array(width * height).fill(Infinity);
+  for (let y = y0; y <= y1; y += 1)
+    for (let x = x0; x <= x1; x += 1) {
+      const j = y * size + x;
+      if (layer[j] === 0 || stretched[j]) continue;
+      const i = (y - y0) * width + (x - x0);
+      nearest[i] = j;
+      distance[i] = 0;
+    }
+  const offer = (i: number, x: number, y: number, from: number): void => {
+    const seed = nearest[from];
+    if (seed < 0) return;
+    const d = (x - (seed % size)) ** 2 + (y - Math.floor(seed / size)) ** 2;
+    if (d < distance[i]) {
+      distance[i] = d;
+      nearest[i] = seed;
+    }
+  };
+  for (const forward of [true, false]) {
+    for (let yy = 0; yy < height; yy += 1) {
+      const ly = forward ? yy : height - 1 - yy;
+      for (let xx = 0; xx < width; xx += 1) {
+        const lx = forward ? xx : width - 1 - xx;
+        const i = ly * width + lx;
+        if (!stretched[(ly + y0) * size + lx + x0]) continue;
+        const step = forward ? -1 : 1;
+        const [x, y] = [lx + x0, ly + y0];
+        if (lx + step >= 0 && lx + step < width) offer(i, x, y, i + step);
+        if (ly + step >= 0 && ly + step < height) {
+          const row = i + step * width;
+          offer(i, x, y, row);
+          if (lx - 1 >= 0) offer(i, x, y, row - 1);
+          if (lx + 1 < width) offer(i, x, y, row + 1);
+        }
+      }
+    }
+  }
+  // Nearest the inner edge first: a reflection that lands in the band again (where the band lies on
+  // both sides of a thin strip of face) takes what that pixel was given, never the streak itself.
+  const band: number[] = [];
+  for (let i = 0; i < nearest.length; i += 1)
+    if (nearest[i] >= 0 && stretched[(Math.floor(i / width) + y0) * size + (i % width) + x0]) band.push(i);
+  band.sort((p, q) => distance[p] - distance[q] || p - q);
+  const done = new Uint8Array(size * size);
+  const plane = size * size;
+  for (const i of band) {
+    const [x, y] = [(i % width) + x0, Math.floor(i / width) + y0];
+    const j = y * size + x;
+    const seed = nearest[i];
+    const rx = 2 * (seed % size) - x;
+    const ry = 2 * Math.floor(seed / size) - y;
+    const reflected = ry * size + rx;
+    const usable = rx >= 0 && ry >= 0 && rx < size && ry < size && layer[reflected] !== 0 && (!stretched[reflected] || done[reflected]);
+    const from = usable ? reflected : seed;
+    direct[j] = direct[from];
+    direct[plane + j] = direct[plane + from];
+    hole[j] = hole[from];
+    done[j] = 1;
+  }
+}
+
+/**
  * Fills the map where no face triangle landed (`depth` still infinite) with the displacement
  * (source − target position) interpolated by Gaussian radial basis functions between the target's
  * outline points and fixed points on the crop border, on a coarse grid and bilinearly upsampled:
@@ -395,17 +499,13 @@ function fillOutside(
   depth: Float32Array,
   source: Float32Array,
   target: Float32Array,
+  outline: Uint8Array,
   size: number,
   radiusShare: number,
 ): void {
-  const xy = new Float64Array(MESH_POINTS * 2);
-  for (let p = 0; p < MESH_POINTS; p += 1) {
-    xy[p * 2] = target[p * 3];
-    xy[p * 2 + 1] = target[p * 3 + 1];
-  }
-  const hull = new Delaunator(xy).hull;
   const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
-  for (const p of hull) {
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    if (!outline[p]) continue;
     anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
   }
   const steps = 8;
