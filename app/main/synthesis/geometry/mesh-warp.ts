@@ -1,5 +1,5 @@
 import Delaunator from 'delaunator';
-import { invertSpd } from '../math/dense-linear-algebra.ts';
+import { invertSpd, symmetricEigen } from '../math/dense-linear-algebra.ts';
 import { mirrorPoints, reflectMesh } from './face-symmetry.ts';
 import { meshPose, rotateMesh } from './head-rotation.ts';
 
@@ -317,8 +317,6 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
   // Skipped, they left gaps along the outline (slivers of the triangulation flip as the head turns)
   // that the smooth outside warp filled with hair and background: a sawtooth edge on the cheek.
   const layer = new Uint8Array(plane);
-  // Pixels of rim triangles the turn stretches far past what the source shows of them (see `unstretchRim`).
-  const stretched = new Uint8Array(plane);
   for (let k = 0; k < triangles.length * 2; k += 3) {
     const pass = k < triangles.length ? 1 : 2;
     const t = pass === 1 ? k : k - triangles.length;
@@ -342,9 +340,6 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     ];
     const [max, may, mbx, mby, mcx, mcy] = [mirrorX[a], mirrorY[a], mirrorX[b], mirrorY[b], mirrorX[c], mirrorY[c]];
     const [wa, wb, wc] = [weight[a], weight[b], weight[c]];
-    const onRim = surface.rim[a] === 1 || surface.rim[b] === 1 || surface.rim[c] === 1;
-    const sourceArea = Math.abs((sbx - sax) * (scy - say) - (scx - sax) * (sby - say));
-    const stretch = onRim && Math.abs(area) > RIM_STRETCH * sourceArea ? 1 : 0;
     // Where no corner borrows from the mirror, neither does the triangle: its mirror map is never read.
     const mirrored = wa > 0 || wb > 0 || wc > 0;
     const [ha, hb, hc] = [holeAt[a], holeAt[b], holeAt[c]];
@@ -375,12 +370,10 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
           mirrorWeight[j] = w0 * wa + w1 * wb + w2 * wc;
         } else mirrorWeight[j] = 0;
         hole[j] = w0 * ha + w1 * hb + w2 * hc >= 0.5 ? 1 : 0;
-        stretched[j] = stretch;
       }
     }
   }
 
-  unstretchRim(stretched, layer, direct, hole, size);
   fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
@@ -397,102 +390,13 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
 }
 
 /**
- * How many times its source area a rim triangle may cover in the target before its pixels are
- * reflected from the cheek inside it instead (`unstretchRim`).
- */
-const RIM_STRETCH = 3;
-
-/**
- * The band between the cheek's front and the face oval is seen edge-on in a frontal photo: a pixel
- * or two of source that a turn toward the other side spreads over 15–20 px, drawn as horizontal
- * streaks of skin, hair and background. Each of its pixels takes the map of its reflection across
- * the band's inner edge instead (the face pixel as far inside that edge as it lies outside), so the
- * turned cheek continues with the skin beside it, and joins it without a seam.
- */
-function unstretchRim(stretched: Uint8Array, layer: Uint8Array, direct: Float32Array, hole: Float32Array, size: number): void {
-  let [x0, y0, x1, y1] = [size, size, -1, -1];
-  for (let j = 0; j < stretched.length; j += 1) {
-    if (!stretched[j]) continue;
-    const [x, y] = [j % size, Math.floor(j / size)];
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  if (x1 < 0) return;
-  // The nearest face pixel outside the band for every band pixel: two raster passes that pass
-  // each pixel's nearest seed on to its neighbours (exact enough for a band a few dozen pixels wide).
-  const margin = 2;
-  [x0, y0, x1, y1] = [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(size - 1, x1 + margin), Math.min(size - 1, y1 + margin)];
-  const width = x1 - x0 + 1;
-  const height = y1 - y0 + 1;
-  const nearest = new Int32Array(width * height).fill(-1);
-  const distance = new Float32Array(width * height).fill(Infinity);
-  for (let y = y0; y <= y1; y += 1)
-    for (let x = x0; x <= x1; x += 1) {
-      const j = y * size + x;
-      if (layer[j] === 0 || stretched[j]) continue;
-      const i = (y - y0) * width + (x - x0);
-      nearest[i] = j;
-      distance[i] = 0;
-    }
-  const offer = (i: number, x: number, y: number, from: number): void => {
-    const seed = nearest[from];
-    if (seed < 0) return;
-    const d = (x - (seed % size)) ** 2 + (y - Math.floor(seed / size)) ** 2;
-    if (d < distance[i]) {
-      distance[i] = d;
-      nearest[i] = seed;
-    }
-  };
-  for (const forward of [true, false]) {
-    for (let yy = 0; yy < height; yy += 1) {
-      const ly = forward ? yy : height - 1 - yy;
-      for (let xx = 0; xx < width; xx += 1) {
-        const lx = forward ? xx : width - 1 - xx;
-        const i = ly * width + lx;
-        if (!stretched[(ly + y0) * size + lx + x0]) continue;
-        const step = forward ? -1 : 1;
-        const [x, y] = [lx + x0, ly + y0];
-        if (lx + step >= 0 && lx + step < width) offer(i, x, y, i + step);
-        if (ly + step >= 0 && ly + step < height) {
-          const row = i + step * width;
-          offer(i, x, y, row);
-          if (lx - 1 >= 0) offer(i, x, y, row - 1);
-          if (lx + 1 < width) offer(i, x, y, row + 1);
-        }
-      }
-    }
-  }
-  // Nearest the inner edge first: a reflection that lands in the band again (where the band lies on
-  // both sides of a thin strip of face) takes what that pixel was given, never the streak itself.
-  const band: number[] = [];
-  for (let i = 0; i < nearest.length; i += 1)
-    if (nearest[i] >= 0 && stretched[(Math.floor(i / width) + y0) * size + (i % width) + x0]) band.push(i);
-  band.sort((p, q) => distance[p] - distance[q] || p - q);
-  const done = new Uint8Array(size * size);
-  const plane = size * size;
-  for (const i of band) {
-    const [x, y] = [(i % width) + x0, Math.floor(i / width) + y0];
-    const j = y * size + x;
-    const seed = nearest[i];
-    const rx = 2 * (seed % size) - x;
-    const ry = 2 * Math.floor(seed / size) - y;
-    const reflected = ry * size + rx;
-    const usable = rx >= 0 && ry >= 0 && rx < size && ry < size && layer[reflected] !== 0 && (!stretched[reflected] || done[reflected]);
-    const from = usable ? reflected : seed;
-    direct[j] = direct[from];
-    direct[plane + j] = direct[plane + from];
-    hole[j] = hole[from];
-    done[j] = 1;
-  }
-}
-
-/**
  * Fills the map where no face triangle landed (`depth` still infinite) with the displacement
- * (source − target position) interpolated by Gaussian radial basis functions between the target's
- * outline points and fixed points on the crop border, on a coarse grid and bilinearly upsampled:
- * smooth by construction, so it needs no finer sampling.
+ * (source − target position) interpolated by Gaussian radial basis functions between the mesh
+ * outline's points, the skull above it (`skullAnchors`) and fixed points on the crop border, on a
+ * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
+ * The outline is the source's (the face oval), wherever it lands: anchored on the turned mesh's own
+ * hull instead, whose far side runs down the nose and the mouth's corner, the background the far
+ * cheek uncovered sampled that cheek again, as a ghost of the face beside it.
  */
 function fillOutside(
   map: Float32Array,
@@ -508,6 +412,7 @@ function fillOutside(
     if (!outline[p]) continue;
     anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
   }
+  anchors.push(...skullAnchors(source, target, outline, size));
   const steps = 8;
   for (let k = 0; k < steps; k += 1) {
     const s = (k / steps) * size;
@@ -549,8 +454,13 @@ function fillOutside(
         dx += alphaX[i] * k;
         dy += alphaY[i] * k;
       }
-      gridX[gy * coarse + gx] = dx;
-      gridY[gy * coarse + gx] = dy;
+      // Never past the crop: a large move beside the border (the far cheek's, anchored on its oval)
+      // sampled outside the source and left blots of padding in the background.
+      const roomX = dx < 0 ? px : size - px;
+      const roomY = dy < 0 ? py : size - py;
+      const scale = Math.min(1, (OUTSIDE_REACH * roomX) / Math.abs(dx || 1e-9), (OUTSIDE_REACH * roomY) / Math.abs(dy || 1e-9));
+      gridX[gy * coarse + gx] = dx * scale;
+      gridY[gy * coarse + gx] = dy * scale;
     }
   const plane = size * size;
   for (let y = 0; y < size; y += 1) {
@@ -572,6 +482,107 @@ function fillOutside(
       map[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
     }
   }
+}
+
+/** The share of its distance to the crop border along its move that the outside warp may move a pixel. */
+const OUTSIDE_REACH = 0.8;
+
+/** FaceMesh's outer eye corners: the outline above their height is the forehead and temples. */
+const EYE_CORNERS = [33, 263];
+/** How far past the outline, as multiples of its distance from the mesh's centre, the skull's anchors lie. */
+const SKULL_SHELLS = [1.2, 1.4];
+/** Skull anchors closer than this (plus twice their move) to the crop border are left to the border's own (still) anchors. */
+const SKULL_MARGIN = 8;
+const SKULL_ROOM = 1;
+
+/**
+ * Anchors for the head above and beside the forehead, which the mesh does not reach: the upper
+ * outline pushed outward from the mesh's centre (in 3-D, so it curves back like a skull) and moved
+ * as the upper face moves (`upperFaceMotion`: the turn itself, for a pose). Anchored on the outline
+ * alone, the skull above it stayed where it was while the forehead turned, and its outline bent
+ * where the two met.
+ */
+function skullAnchors(
+  source: Float32Array,
+  target: Float32Array,
+  outline: Uint8Array,
+  size: number,
+): { x: number; y: number; dx: number; dy: number }[] {
+  const centre = [0, 0, 0];
+  for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) centre[k] += source[p * 3 + k] / MESH_POINTS;
+  const eyeLevel = (source[EYE_CORNERS[0] * 3 + 1] + source[EYE_CORNERS[1] * 3 + 1]) / 2;
+  const map = upperFaceMotion(source, target, eyeLevel);
+  if (!map) return [];
+  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  const inside = (x: number, y: number, room: number) => x >= room && y >= room && x <= size - room && y <= size - room;
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    if (!outline[p] || source[p * 3 + 1] >= eyeLevel) continue;
+    for (const shell of SKULL_SHELLS) {
+      const v = [0, 1, 2].map((k) => centre[k] + (source[p * 3 + k] - centre[k]) * shell);
+      const x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
+      const y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
+      // Room to come to rest before the border (`SKULL_ROOM` times the move), so the background
+      // between is not smeared into streaks.
+      const room = SKULL_MARGIN + SKULL_ROOM * Math.hypot(v[0] - x, v[1] - y);
+      if (inside(x, y, room) && inside(v[0], v[1], room)) anchors.push({ x, y, dx: v[0] - x, dy: v[1] - y });
+    }
+  }
+  return anchors;
+}
+
+/**
+ * The rigid motion (x and y rows of [R | t]) that best carries the source mesh's upper face (above
+ * the outer eye corners: forehead, temples, brows) onto the target's, by Horn's quaternion method;
+ * null where there is too little of it. The upper face alone, so an opened mouth or a dropped jaw
+ * does not move the skull.
+ */
+function upperFaceMotion(source: Float32Array, target: Float32Array, eyeLevel: number): Float64Array | null {
+  const points: number[] = [];
+  for (let p = 0; p < MESH_POINTS; p += 1) if (source[p * 3 + 1] < eyeLevel) points.push(p);
+  if (points.length < 4) return null;
+  const [sc, tc] = [
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (const p of points)
+    for (let k = 0; k < 3; k += 1) {
+      sc[k] += source[p * 3 + k] / points.length;
+      tc[k] += target[p * 3 + k] / points.length;
+    }
+  // Cross-covariance S[a][b] = Σ (source − centre)_a (target − centre)_b.
+  const S = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (const p of points)
+    for (let a = 0; a < 3; a += 1) for (let b = 0; b < 3; b += 1) S[a * 3 + b] += (source[p * 3 + a] - sc[a]) * (target[p * 3 + b] - tc[b]);
+  const [xx, xy, xz, yx, yy, yz, zx, zy, zz] = S;
+  const n = Float64Array.from([
+    xx + yy + zz,
+    yz - zy,
+    zx - xz,
+    xy - yx,
+    yz - zy,
+    xx - yy - zz,
+    xy + yx,
+    zx + xz,
+    zx - xz,
+    xy + yx,
+    -xx + yy - zz,
+    yz + zy,
+    xy - yx,
+    zx + xz,
+    yz + zy,
+    -xx - yy + zz,
+  ]);
+  const [w, x, y, z] = symmetricEigen(n, 4).vectors[0];
+  const r = [
+    [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+    [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+  ];
+  const motion = new Float64Array(8);
+  for (let row = 0; row < 2; row += 1) {
+    for (let k = 0; k < 3; k += 1) motion[row * 4 + k] = r[row][k];
+    motion[row * 4 + 3] = tc[row] - (r[row][0] * sc[0] + r[row][1] * sc[1] + r[row][2] * sc[2]);
+  }
+  return motion;
 }
 
 function clamp01(v: number): number {
