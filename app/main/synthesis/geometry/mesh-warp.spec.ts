@@ -35,6 +35,9 @@ function toOutline(polygon: readonly (readonly [number, number])[], x: number, y
   return best;
 }
 
+/** A frontal colour face (mesh yaw ≈ 0°) whose turns cut holes beside the nostrils. */
+const JOHNS_FRONTAL = resolve(sharedFacesDir, 'johns/John_Simm/000297_00470170.jpg');
+
 const client = new InferenceClient();
 afterAll(() => client.close());
 
@@ -48,6 +51,7 @@ describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () =>
       ...sharedFaceChips(['johns'], 1)
         .slice(0, 2)
         .map((c) => c.path),
+      JOHNS_FRONTAL,
     ];
     const faces = await AnalysedPhotoSource.analyse(
       paths.map((path) => ({ path, identityId: null })),
@@ -94,4 +98,95 @@ describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () =>
     // The fill is still there inside the face: the turns uncover what the source saw badly.
     expect(filled).toBeGreaterThan(0.3);
   });
+
+  it('keeps the nose’s wings as photo when the head turns: no hole beside the nostrils', () => {
+    for (const { name, mesh } of meshes) {
+      for (const yaw of [-30, -15, 15, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        let holes = 0;
+        for (let j = 0; j < warp.hole.length; j += 1) {
+          if (!warp.hole[j]) continue;
+          const [x, y] = [(j % POSE_CROP_SIZE) + 0.5, Math.floor(j / POSE_CROP_SIZE) + 0.5];
+          if (NOSE.some((p) => Math.hypot(target[p * 3] - x, target[p * 3 + 1] - y) < 12)) holes += 1;
+        }
+        expect(holes, `${name} at yaw ${yaw}`).toBe(0);
+      }
+    }
+  });
+
+  it('shows the background, not the face again, where the far cheek turned away from', () => {
+    for (const { name, mesh } of meshes) {
+      const sourceOval = FACE_OVAL.map((p) => [mesh[p * 3], mesh[p * 3 + 1]] as const);
+      for (const yaw of [-30, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        const plane = POSE_CROP_SIZE * POSE_CROP_SIZE;
+        let [uncovered, onFace] = [0, 0];
+        for (let y = 0; y < POSE_CROP_SIZE; y += 1)
+          for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
+            const j = y * POSE_CROP_SIZE + x;
+            if (warp.covered[j] !== 0 || !insidePolygon(sourceOval, x + 0.5, y + 0.5)) continue;
+            // Where the source's face was and the turned one is not.
+            uncovered += 1;
+            if (
+              insidePolygon(sourceOval, warp.direct[j], warp.direct[plane + j]) &&
+              toOutline(sourceOval, warp.direct[j], warp.direct[plane + j]) > 3
+            )
+              onFace += 1;
+          }
+        expect(onFace / Math.max(1, uncovered), `${name} at yaw ${yaw}: ${onFace} of ${uncovered} px`).toBeLessThan(0.1);
+      }
+    }
+  });
+
+  it('turns the head above the forehead with the forehead, so its outline does not bend', () => {
+    let checked = 0;
+    for (const { name, mesh } of meshes) {
+      for (const yaw of [-30, 30]) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
+        const move = mesh[FOREHEAD_TOP * 3] - target[FOREHEAD_TOP * 3];
+        for (const above of [10, 20]) {
+          const [x, y] = [Math.floor(target[FOREHEAD_TOP * 3]), Math.floor(target[FOREHEAD_TOP * 3 + 1]) - above];
+          const j = y * POSE_CROP_SIZE + x;
+          if (y < 0 || warp.covered[j] !== 0) continue;
+          checked += 1;
+          // Within 2 px and a fifth of the forehead's own move; anchored on the outline alone, the
+          // skull 20 px above Arnold's forehead moved 7 px the other way.
+          const bend = Math.abs(warp.direct[j] - (x + 0.5) - move);
+          expect(bend, `${name} at yaw ${yaw}, ${above} px above the forehead (it moved ${move.toFixed(1)} px)`).toBeLessThan(
+            2 + 0.2 * Math.abs(move),
+          );
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('keeps the background it moves inside the crop', () => {
+    for (const { name, mesh } of meshes) {
+      for (const rotation of [
+        { yaw: -30, pitch: 5, roll: 0 },
+        { yaw: 30, pitch: -5, roll: 0 },
+        { yaw: 0, pitch: 15, roll: 10 },
+      ]) {
+        const warp = planMeshWarp(mesh, rotateMesh(mesh, rotation), POSE_CROP_SIZE);
+        const plane = POSE_CROP_SIZE * POSE_CROP_SIZE;
+        let outside = 0;
+        for (let j = 0; j < plane; j += 1) {
+          if (warp.covered[j] !== 0) continue;
+          const [x, y] = [warp.direct[j], warp.direct[plane + j]];
+          if (x < 0 || y < 0 || x > POSE_CROP_SIZE || y > POSE_CROP_SIZE) outside += 1;
+        }
+        expect(outside, `${name} turned ${JSON.stringify(rotation)}`).toBe(0);
+      }
+    }
+  });
 });
+
+/** FaceMesh's top of the forehead, on the face oval. */
+const FOREHEAD_TOP = 10;
+
+/** FaceMesh's nose tip, the base of the nose and its wings. */
+const NOSE = [1, 2, 98, 327, 64, 294, 48, 278];

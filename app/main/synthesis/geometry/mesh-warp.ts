@@ -1,5 +1,5 @@
 import Delaunator from 'delaunator';
-import { invertSpd } from '../math/dense-linear-algebra.ts';
+import { invertSpd, symmetricEigen } from '../math/dense-linear-algebra.ts';
 import { mirrorPoints, reflectMesh } from './face-symmetry.ts';
 import { meshPose, rotateMesh } from './head-rotation.ts';
 
@@ -263,8 +263,13 @@ const MIRROR_SMOOTHING = 2;
 
 /** Below this facing a point is too foreshortened in the source for its own pixels to carry it. */
 const SEEN = 0.35;
-/** Below this facing on both halves of the source, a surface the target shows has no photo behind it. */
-const UNSEEN = 0.12;
+/**
+ * At or below this facing on both halves of the source, a surface the target shows has no photo
+ * behind it: turned away from the camera. A surface seen at a grazing angle is still photo, if
+ * stretched; at 0.12 the nose's wings (0.05–0.12 in frontal photos) were cut out as holes beside the
+ * nostrils whenever the head turned.
+ */
+const UNSEEN = 0;
 
 /**
  * The backward map of a mesh re-render: every target triangle is z-buffered and maps its pixels
@@ -288,7 +293,7 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     raw[p] = gain * clamp01((SEEN - own) / 0.2) * clamp01((other - own) / 0.2);
     // Not on the rim: the band between the cheek's front and the oval behind it is edge-on in both
     // halves of a frontal photo, and marking it cut black crescents and patches along turned cheeks.
-    holeAt[p] = !surface.rim[p] && gain > 0.5 && Math.max(own, other) < UNSEEN ? 1 : 0;
+    holeAt[p] = !surface.rim[p] && gain > 0.5 && Math.max(own, other) <= UNSEEN ? 1 : 0;
   }
   const weight = mirrorBlend(raw, surface);
   // Each point's mirror image in the source, blended from the triangle its reflection falls in.
@@ -369,7 +374,7 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     }
   }
 
-  fillOutside(direct, depth, source, target, size, options.outsideRadius ?? 0.2);
+  fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -386,28 +391,28 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
 
 /**
  * Fills the map where no face triangle landed (`depth` still infinite) with the displacement
- * (source − target position) interpolated by Gaussian radial basis functions between the target's
- * outline points and fixed points on the crop border, on a coarse grid and bilinearly upsampled:
- * smooth by construction, so it needs no finer sampling.
+ * (source − target position) interpolated by Gaussian radial basis functions between the mesh
+ * outline's points, the skull above it (`skullAnchors`) and fixed points on the crop border, on a
+ * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
+ * The outline is the source's (the face oval), wherever it lands: anchored on the turned mesh's own
+ * hull instead, whose far side runs down the nose and the mouth's corner, the background the far
+ * cheek uncovered sampled that cheek again, as a ghost of the face beside it.
  */
 function fillOutside(
   map: Float32Array,
   depth: Float32Array,
   source: Float32Array,
   target: Float32Array,
+  outline: Uint8Array,
   size: number,
   radiusShare: number,
 ): void {
-  const xy = new Float64Array(MESH_POINTS * 2);
-  for (let p = 0; p < MESH_POINTS; p += 1) {
-    xy[p * 2] = target[p * 3];
-    xy[p * 2 + 1] = target[p * 3 + 1];
-  }
-  const hull = new Delaunator(xy).hull;
   const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
-  for (const p of hull) {
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    if (!outline[p]) continue;
     anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
   }
+  anchors.push(...skullAnchors(source, target, outline, size));
   const steps = 8;
   for (let k = 0; k < steps; k += 1) {
     const s = (k / steps) * size;
@@ -449,8 +454,13 @@ function fillOutside(
         dx += alphaX[i] * k;
         dy += alphaY[i] * k;
       }
-      gridX[gy * coarse + gx] = dx;
-      gridY[gy * coarse + gx] = dy;
+      // Never past the crop: a large move beside the border (the far cheek's, anchored on its oval)
+      // sampled outside the source and left blots of padding in the background.
+      const roomX = dx < 0 ? px : size - px;
+      const roomY = dy < 0 ? py : size - py;
+      const scale = Math.min(1, (OUTSIDE_REACH * roomX) / Math.abs(dx || 1e-9), (OUTSIDE_REACH * roomY) / Math.abs(dy || 1e-9));
+      gridX[gy * coarse + gx] = dx * scale;
+      gridY[gy * coarse + gx] = dy * scale;
     }
   const plane = size * size;
   for (let y = 0; y < size; y += 1) {
@@ -472,6 +482,107 @@ function fillOutside(
       map[plane + j] = y + 0.5 + gridY[i00] * w00 + gridY[i00 + 1] * w01 + gridY[i00 + coarse] * w10 + gridY[i00 + coarse + 1] * w11;
     }
   }
+}
+
+/** The share of its distance to the crop border along its move that the outside warp may move a pixel. */
+const OUTSIDE_REACH = 0.8;
+
+/** FaceMesh's outer eye corners: the outline above their height is the forehead and temples. */
+const EYE_CORNERS = [33, 263];
+/** How far past the outline, as multiples of its distance from the mesh's centre, the skull's anchors lie. */
+const SKULL_SHELLS = [1.2, 1.4];
+/** Skull anchors closer than this (plus twice their move) to the crop border are left to the border's own (still) anchors. */
+const SKULL_MARGIN = 8;
+const SKULL_ROOM = 1;
+
+/**
+ * Anchors for the head above and beside the forehead, which the mesh does not reach: the upper
+ * outline pushed outward from the mesh's centre (in 3-D, so it curves back like a skull) and moved
+ * as the upper face moves (`upperFaceMotion`: the turn itself, for a pose). Anchored on the outline
+ * alone, the skull above it stayed where it was while the forehead turned, and its outline bent
+ * where the two met.
+ */
+function skullAnchors(
+  source: Float32Array,
+  target: Float32Array,
+  outline: Uint8Array,
+  size: number,
+): { x: number; y: number; dx: number; dy: number }[] {
+  const centre = [0, 0, 0];
+  for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) centre[k] += source[p * 3 + k] / MESH_POINTS;
+  const eyeLevel = (source[EYE_CORNERS[0] * 3 + 1] + source[EYE_CORNERS[1] * 3 + 1]) / 2;
+  const map = upperFaceMotion(source, target, eyeLevel);
+  if (!map) return [];
+  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  const inside = (x: number, y: number, room: number) => x >= room && y >= room && x <= size - room && y <= size - room;
+  for (let p = 0; p < MESH_POINTS; p += 1) {
+    if (!outline[p] || source[p * 3 + 1] >= eyeLevel) continue;
+    for (const shell of SKULL_SHELLS) {
+      const v = [0, 1, 2].map((k) => centre[k] + (source[p * 3 + k] - centre[k]) * shell);
+      const x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
+      const y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
+      // Room to come to rest before the border (`SKULL_ROOM` times the move), so the background
+      // between is not smeared into streaks.
+      const room = SKULL_MARGIN + SKULL_ROOM * Math.hypot(v[0] - x, v[1] - y);
+      if (inside(x, y, room) && inside(v[0], v[1], room)) anchors.push({ x, y, dx: v[0] - x, dy: v[1] - y });
+    }
+  }
+  return anchors;
+}
+
+/**
+ * The rigid motion (x and y rows of [R | t]) that best carries the source mesh's upper face (above
+ * the outer eye corners: forehead, temples, brows) onto the target's, by Horn's quaternion method;
+ * null where there is too little of it. The upper face alone, so an opened mouth or a dropped jaw
+ * does not move the skull.
+ */
+function upperFaceMotion(source: Float32Array, target: Float32Array, eyeLevel: number): Float64Array | null {
+  const points: number[] = [];
+  for (let p = 0; p < MESH_POINTS; p += 1) if (source[p * 3 + 1] < eyeLevel) points.push(p);
+  if (points.length < 4) return null;
+  const [sc, tc] = [
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (const p of points)
+    for (let k = 0; k < 3; k += 1) {
+      sc[k] += source[p * 3 + k] / points.length;
+      tc[k] += target[p * 3 + k] / points.length;
+    }
+  // Cross-covariance S[a][b] = Σ (source − centre)_a (target − centre)_b.
+  const S = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (const p of points)
+    for (let a = 0; a < 3; a += 1) for (let b = 0; b < 3; b += 1) S[a * 3 + b] += (source[p * 3 + a] - sc[a]) * (target[p * 3 + b] - tc[b]);
+  const [xx, xy, xz, yx, yy, yz, zx, zy, zz] = S;
+  const n = Float64Array.from([
+    xx + yy + zz,
+    yz - zy,
+    zx - xz,
+    xy - yx,
+    yz - zy,
+    xx - yy - zz,
+    xy + yx,
+    zx + xz,
+    zx - xz,
+    xy + yx,
+    -xx + yy - zz,
+    yz + zy,
+    xy - yx,
+    zx + xz,
+    yz + zy,
+    -xx - yy + zz,
+  ]);
+  const [w, x, y, z] = symmetricEigen(n, 4).vectors[0];
+  const r = [
+    [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+    [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+  ];
+  const motion = new Float64Array(8);
+  for (let row = 0; row < 2; row += 1) {
+    for (let k = 0; k < 3; k += 1) motion[row * 4 + k] = r[row][k];
+    motion[row * 4 + 3] = tc[row] - (r[row][0] * sc[0] + r[row][1] * sc[1] + r[row][2] * sc[2]);
+  }
+  return motion;
 }
 
 function clamp01(v: number): number {
