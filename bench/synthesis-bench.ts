@@ -316,6 +316,12 @@ async function drawSheets(
   const written: string[] = [];
   for (const [e, edit] of EDITS.entries()) {
     const mine = rows.filter((r) => r.ordinal % EDITS.length === e);
+    // The job skips variants that change nothing visible (hair tints, the weakest light draws): an
+    // edit may have none left to draw, and its last sheet stays as it was.
+    if (mine.length === 0) {
+      process.stderr.write(`${edit.title}: no variant kept (see the job's skips), sheet not redrawn\n`);
+      continue;
+    }
     const bySource = new Map<number, VariantRow[]>();
     for (const row of mine) bySource.set(row.source_image_id, [...(bySource.get(row.source_image_id) ?? []), row]);
     // Spread the sheet's rows over the collections (ids run yale, orl, johns).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edits } from './synthesize-command.ts';
+import { allPresets, edits } from './synthesize-command.ts';
 
 describe('likeness synthesize --edits', () => {
   it('expands presets and parses direction and mix edits', () => {
@@ -11,6 +11,11 @@ describe('likeness synthesize --edits', () => {
     expect(edits('relight')).toEqual([{ type: 'relight', strength: [1, 1] }]);
     expect(edits('relight-linear')).toHaveLength(3);
     expect(edits('pose,mesh-expression').map((e) => e.type)).toEqual(['pose', 'expression']);
+  });
+
+  it('runs the physical relight and background swaps when no edits are named; hair only when asked for', () => {
+    expect(edits(allPresets).map((e) => (e.type === 'mix' ? e.parts.join('+') : e.type))).toEqual(['relight', 'background']);
+    expect(edits(`${allPresets},hair`).at(-1)).toEqual({ type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] });
   });
 
   it('names what it does not understand', () => {

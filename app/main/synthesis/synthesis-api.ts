@@ -118,9 +118,9 @@ export function jobSummary(db: ProjectDatabase, jobId: number): SynthesisJobSumm
   if (!db.prepare("SELECT 1 FROM jobs WHERE id = ? AND kind = 'synthesize'").get(jobId))
     throw new ApiError('NOT_FOUND', `no synthesize job ${jobId}`);
   const made = (db.prepare('SELECT count(*) AS n FROM variants WHERE job_id = ?').get(jobId) as { n: number }).n;
-  const skipped = skipCounts(db, jobId).map(({ reason, count }) => ({
+  const skipped = skipCounts(db, jobId).map(({ reason, count, editKinds }) => ({
     reason,
-    label: (skipReasons as Record<string, string>)[reason] ?? reason,
+    label: `${(skipReasons as Record<string, string>)[reason] ?? reason} (${editKinds.join(', ')})`,
     count,
   }));
   return { jobId, made, skipped };

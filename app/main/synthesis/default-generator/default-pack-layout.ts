@@ -18,7 +18,8 @@ const regionEntries: Record<RegionName, Omit<LayoutEntry, 'name'>> = {
   brows: { edit: 'expression', label: 'Eyebrows' },
   nose: { edit: 'attribute', label: 'Nose' },
   mouth: { edit: 'expression', label: 'Mouth' },
-  hair: { edit: 'hair', label: 'Hair' },
+  // A smooth colour only, inside the source's own hair: the picker says so rather than promise a new hairstyle.
+  hair: { edit: 'hair', label: 'Hair colour (a tint, not a new hairstyle)' },
   background: { edit: 'background', label: 'Background' },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Recipe } from './edit-recipe.ts';
-import { EditGate, MIN_SOURCE_VALID_SHARE } from './edit-gate.ts';
+import { EditGate, MIN_SOURCE_VALID_SHARE, MIN_VISIBLE_LIGHT_CHANGE } from './edit-gate.ts';
 import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
@@ -99,6 +99,34 @@ describe('EditGate', () => {
     // Clipping only over padding does not count.
     const paddedOnly = new Float32Array(SIZE * SIZE).fill(1).fill(0, 0, SIZE * SIZE * 0.5);
     expect(gate.realism(flat(0.5), blown, paddedOnly)).toBeNull();
+  });
+
+  it('skips a variant that changes nothing visible, and keeps a relight, a real swap and a local mesh edit', async () => {
+    const gate = new EditGate(faces(), SIZE);
+    const valid = new Float32Array(SIZE * SIZE).fill(1);
+    const source = flat(0.5);
+    // A tint of 10/255: what the default generator's hair part gives inside the hair.
+    const tint = await gate.visibleChange(recipe(1, 'hair'), source, flat(0.5 + 10 / 255), valid);
+    expect(tint).toEqual({ reason: 'no-visible-change', detail: 'hair: mean change 10.0/255 over its hair (needs 40.0)' });
+    // The donor's hair, 60/255 away, is a visible swap.
+    expect(await gate.visibleChange(recipe(1, 'hair'), source, flat(0.5 + 60 / 255), valid)).toBeNull();
+    // A relight darkening the photo by 30/255 is kept; one of 2/255 is not.
+    expect(await gate.visibleChange(recipe(1, 'relight'), source, flat(0.5 - 30 / 255), valid)).toBeNull();
+    expect((await gate.visibleChange(recipe(1, 'relight'), source, flat(0.5 + 2 / 255), valid))?.detail).toBe(
+      'relight: mean change 2.0/255 over the photo (needs 9.5)',
+    );
+    expect(await gate.visibleChange(recipe(1, 'relight'), source, flat(0.5 + MIN_VISIBLE_LIGHT_CHANGE + 1e-4), valid)).toBeNull();
+    // Only the photo counts: a change confined to padding is no change.
+    const paddingOnly = flat(0.5);
+    paddingOnly.data.fill(1, 0, SIZE * SIZE * 0.5);
+    const photoHalf = new Float32Array(SIZE * SIZE).fill(1).fill(0, 0, SIZE * SIZE * 0.5);
+    expect((await gate.visibleChange(recipe(1, 'relight'), source, paddingOnly, photoHalf))?.reason).toBe('no-visible-change');
+    expect(await gate.visibleChange(recipe(1, 'relight'), source, paddingOnly, valid)).toBeNull();
+    // Closed eyes change a small area a lot: a mesh edit is not judged by a mean.
+    const eyes: Recipe = { ...recipe(1, 'expression'), ops: [{ type: 'expression', expression: 'closed-eyes', strength: 1 }] };
+    const closed = flat(0.5);
+    closed.data.fill(0.1, 0, 20);
+    expect(await gate.visibleChange(eyes, source, closed, valid)).toBeNull();
   });
 });
 

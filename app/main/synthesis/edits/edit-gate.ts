@@ -13,6 +13,7 @@ export const skipReasons = {
   'realism-clipped': 'the result clips to black or white where the photo does not',
   'profile-source': 'the face already faces sideways (mesh yaw beyond 45°): it is not turned further',
   'no-mesh': 'the face has no 3D face mesh to re-render',
+  'no-visible-change': 'no visible change: the variant is a near-duplicate of its source',
 } as const;
 export type SkipReason = keyof typeof skipReasons;
 
@@ -34,6 +35,24 @@ export const MIN_REGION_VALID_SHARE = 0.8;
  * blown-out tail is refused: 5 % of johns relights, still no worse by gain than the rest.
  */
 export const MAX_NEWLY_CLIPPED_SHARE = 0.2;
+
+/**
+ * A change of light whose mean absolute change over the photo's real pixels is below this (0‥1)
+ * teaches a recognizer nothing its source does not: it is skipped, not kept as a near-duplicate.
+ * On the johns default job (--variants 4 --seed 0) physical relights change 11.4–85.1 levels of 255
+ * (median 44.8); the linear relight's weakest draws change under 1.
+ */
+export const MIN_VISIBLE_LIGHT_CHANGE = 9.5 / 255;
+/**
+ * The same for a hair or background swap, over its matte: a swap acts on a region, which may be a
+ * tenth of the crop. On johns the default generator's hair swaps change 3.9–39.9 levels inside the
+ * matte (median 14.2; by eye, no visible change), while the real donor-minus-source difference
+ * there is 54–85: a swap that moves the region less than this is a tint, not a new look.
+ */
+export const MIN_VISIBLE_SWAP_CHANGE = 40 / 255;
+
+/** The edit kinds judged by their mean change: light over the photo, hair and background swaps over their matte. */
+const GUARDED_KINDS: ReadonlySet<string> = new Set(['relight', 'hair', 'background']);
 
 export type SwapKind = 'hair' | 'background';
 
@@ -107,6 +126,24 @@ export class EditGate {
       : null;
   }
 
+  /**
+   * The near-duplicate check on a finished variant of a light edit or a swap, over the pixels it
+   * acts on: a swap's matte, or the whole photo for a change of light. Mesh edits pass.
+   */
+  async visibleChange(recipe: Recipe, source: PlanarImage, variant: PlanarImage, valid: Float32Array): Promise<Skip | null> {
+    if (!GUARDED_KINDS.has(recipe.editKind)) return null;
+    const swap = swapOf(recipe);
+    const matte = swap && source.size === this.#size ? await this.#matte(recipe.sourceFaceId, swap.kind) : null;
+    const change = meanChange(source, variant, matte ? valid.map((v, i) => v * matte[i]) : valid);
+    const [where, needs] = matte ? [`its ${swap!.kind}`, MIN_VISIBLE_SWAP_CHANGE] : ['the photo', MIN_VISIBLE_LIGHT_CHANGE];
+    return change < needs
+      ? {
+          reason: 'no-visible-change',
+          detail: `${recipe.editKind}: mean change ${(change * 255).toFixed(1)}/255 over ${where} (needs ${(needs * 255).toFixed(1)})`,
+        }
+      : null;
+  }
+
   async #poseRefusal(faceId: number): Promise<Skip | null> {
     const mesh = await this.#faces.templateMesh(faceId, this.#size);
     if (!mesh) return { reason: 'no-mesh', detail: `face ${faceId} has no face mesh: run face analysis again` };
@@ -155,6 +192,20 @@ export function newlyClippedShare(source: PlanarImage, variant: PlanarImage, val
     }
   }
   return real === 0 ? 0 : clipped / real;
+}
+
+/** Mean absolute difference (0‥1, over the three channels) between variant and source, each pixel weighted by how much it is real photo under the edit (`weight`, 0‥1). */
+export function meanChange(source: PlanarImage, variant: PlanarImage, weight: Float32Array): number {
+  const plane = variant.size * variant.size;
+  let total = 0;
+  let sum = 0;
+  for (let i = 0; i < plane; i++) {
+    const w = weight[i];
+    if (w <= 0) continue;
+    total += w;
+    for (let c = 0; c < 3; c++) sum += w * Math.abs(variant.data[c * plane + i] - source.data[c * plane + i]);
+  }
+  return total === 0 ? 0 : sum / (3 * total);
 }
 
 function swapOf(recipe: Recipe): { kind: SwapKind; donorFaceId: number } | null {

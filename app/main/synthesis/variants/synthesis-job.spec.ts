@@ -143,6 +143,35 @@ describe.skipIf(!sharedFacesOrSkip())('synthesize job', () => {
     }
   });
 
+  it('skips a variant that changes nothing visible, counted with its reason and edit kind, and keeps a relight that does change', async () => {
+    const jobId = await runJob({
+      sources: { kind: 'identities', identityIds: [1] },
+      pack: { kind: 'default', refit: false },
+      // Ordinal 0 of each face takes the first edit (the light at strength 0: no change), ordinal 1 the second.
+      edits: [
+        { type: 'direction', name: 'light_left_right', strength: [0, 0] },
+        { type: 'direction', name: 'light_left_right', strength: [2, 2] },
+      ],
+      variantsPerSource: 2,
+      seed: 3,
+      refineIterations: 0,
+    });
+    const faces = project.faces.faces().filter((f) => f.identityId === 1).length;
+    const variants = variantsOf(jobId);
+    const summary = jobSummary(project.session.db, jobId);
+    const unchanged = summary.skipped.find((s) => s.reason === 'no-visible-change');
+    expect(unchanged).toEqual({ reason: 'no-visible-change', label: expect.stringMatching(/near-duplicate.*\(relight\)$/), count: faces });
+    const details = project.session.db
+      .prepare("SELECT ordinal, detail FROM variant_skips WHERE job_id = ? AND reason = 'no-visible-change'")
+      .all(jobId) as { ordinal: number; detail: string }[];
+    expect(details.every((d) => d.ordinal === 0 && /^relight: mean change 0\.\d\/255 over the photo/.test(d.detail))).toBe(true);
+    // The strong relights are all kept, unless one clips.
+    expect(variants.every((v) => v.ordinal === 1)).toBe(true);
+    expect(variants.length + summary.skipped.filter((s) => s.reason === 'realism-clipped').reduce((n, s) => n + s.count, 0)).toBe(faces);
+    expect(variants.length).toBeGreaterThan(0);
+    expect(project.session.jobs.get(jobId).message).toContain(`no-visible-change (relight)`);
+  });
+
   it('resumes after a crash by rendering only the uncommitted ordinals, identically', async () => {
     const request: SynthesizeRequest = {
       sources: { kind: 'images', imageIds: [1, 2, 3] },

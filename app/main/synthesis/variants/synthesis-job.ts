@@ -113,7 +113,10 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       // A couple of ms each, dozens per batch: the event loop gets a turn between them.
       const realistic: (Skip | null)[] = [];
       for (const variant of drafts) {
-        realistic.push(renderer.gate.realism(variant.source, variant.image, variant.frame.valid));
+        realistic.push(
+          renderer.gate.realism(variant.source, variant.image, variant.frame.valid) ??
+            (await renderer.gate.visibleChange(variant.recipe, variant.source, variant.image, variant.frame.valid)),
+        );
         await yieldToEventLoop();
       }
       realistic.forEach((refused, i) => refused && skip(batch[i], refused.reason, refused.detail));
@@ -227,12 +230,12 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
   }
 }
 
-/** "3 skipped: 2 no-matte, 1 realism-clipped" — what the job's status line says about variants it did not make. */
+/** "3 skipped: 2 no-visible-change (hair), 1 realism-clipped (relight)" — what the job's status line says about variants it did not make. */
 function skipNote(session: ProjectSession, jobId: number): string | null {
   const counts = skipCounts(session.db, jobId);
   if (counts.length === 0) return null;
   const total = counts.reduce((n, c) => n + c.count, 0);
-  return `${total} skipped: ${counts.map((c) => `${c.count} ${c.reason}`).join(', ')}`;
+  return `${total} skipped: ${counts.map((c) => `${c.count} ${c.reason} (${c.editKinds.join(', ')})`).join(', ')}`;
 }
 
 export function selectSources(faces: readonly SourceFace[], selection: SourceSelection): SourceFace[] {

@@ -112,9 +112,13 @@ export function variantLandmarks(db: ProjectDatabase, variantId: number): Float3
   return new Float32Array(row.points.buffer.slice(row.points.byteOffset, row.points.byteOffset + row.points.byteLength));
 }
 
-/** How many planned variants a job skipped, by reason (most frequent first). */
-export function skipCounts(db: ProjectDatabase, jobId: number): { reason: string; count: number }[] {
-  return db
-    .prepare('SELECT reason, count(*) AS count FROM variant_skips WHERE job_id = ? GROUP BY reason ORDER BY count DESC, reason')
-    .all(jobId) as { reason: string; count: number }[];
+/** How many planned variants a job skipped, by reason (most frequent first), with the edit kinds each befell. */
+export function skipCounts(db: ProjectDatabase, jobId: number): { reason: string; count: number; editKinds: string[] }[] {
+  const rows = db
+    .prepare(
+      `SELECT reason, count(*) AS count, group_concat(DISTINCT edit_kind) AS kinds FROM variant_skips WHERE job_id = ?
+       GROUP BY reason ORDER BY count DESC, reason`,
+    )
+    .all(jobId) as { reason: string; count: number; kinds: string }[];
+  return rows.map(({ reason, count, kinds }) => ({ reason, count, editKinds: kinds.split(',').sort() }));
 }

@@ -24,6 +24,7 @@ const defaultPack: PackSummary = {
     { name: 'nose', label: 'Nose', edit: 'attribute' },
     { name: 'hair', label: 'Hair', edit: 'hair' },
     { name: 'mouth', label: 'Mouth', edit: 'expression' },
+    { name: 'background', label: 'Background', edit: 'background' },
   ],
   directions: [{ name: 'light_left_right', label: 'Light', edit: 'relight' }],
 };
@@ -46,9 +47,10 @@ function form(overrides: Partial<SynthesisForm> = {}): SynthesisForm {
 }
 
 describe('synthesis form', () => {
-  it('switches on identity-safe, realistic edits by default (expression and the pack’s lighting edits off), with donors that fit the part', () => {
+  it('switches on identity-safe, realistic edits by default (expression, hair tint and the pack’s lighting edits off), with donors that fit the part', () => {
     const rows = rowsFor(defaultPack);
-    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['mix:hair']);
+    expect(rows.filter((r) => r.enabled).map((r) => r.key)).toEqual(['mix:background']);
+    expect(rows.find((r) => r.name === 'hair')!.enabled).toBe(false);
     expect(rows.find((r) => r.name === 'hair')!.donors).toBe('other-identities');
     expect(rows.find((r) => r.name === 'mouth')!.donors).toBe('same-identity');
   });
@@ -57,6 +59,7 @@ describe('synthesis form', () => {
     const f = form();
     f.rows[0].enabled = true;
     f.rows[1].enabled = true;
+    f.rows.find((r) => r.name === 'hair')!.enabled = true;
     f.rows[0].min = 2;
     f.rows[0].max = -1;
     const built = buildRequest(f, [defaultPack]);
@@ -70,6 +73,7 @@ describe('synthesis form', () => {
         { type: 'direction', name: 'light_left_right', strength: [-1, 2] },
         { type: 'mix', parts: ['illumination'], donors: 'same-identity', strength: [0.7, 1] },
         { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
+        { type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.7, 1] },
       ],
     });
   });

@@ -123,11 +123,14 @@ const defaultDonors: Partial<Record<EditRow['edit'], DonorPolicy>> = {
 
 /**
  * Edits switched on when a pack is picked: everything but parts that would change who the person
- * looks like, the pack's own lighting edits, which physically-based relighting replaces, and
- * expression, which stays off until it is more than region mixing.
+ * looks like, the pack's own lighting edits, which physically-based relighting replaces,
+ * expression, which stays off until it is more than region mixing, and hair: the default
+ * generator's hair part only tints the colour inside the source's own hair (on johns its variants
+ * changed under 1 % of the pixel range), so switched on by default it fills half a job with
+ * near-duplicates. It stays in the list for whoever wants the tint.
  */
 function enabledByDefault(row: Pick<EditRow, 'type' | 'edit' | 'name'>): boolean {
-  if (row.edit === 'relight' || row.edit === 'expression') return false;
+  if (row.edit === 'relight' || row.edit === 'expression' || row.edit === 'hair') return false;
   if (row.type === 'direction') return row.edit !== 'attribute' || row.name === 'brightness';
   return row.edit !== 'attribute';
 }

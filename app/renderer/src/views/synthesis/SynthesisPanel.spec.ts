@@ -17,7 +17,8 @@ const defaultPack: PackSummary = {
   outputSize: 128,
   parts: [
     { name: 'illumination', label: 'Illumination', edit: 'relight' },
-    { name: 'hair', label: 'Hair', edit: 'hair' },
+    { name: 'hair', label: 'Hair colour (a tint, not a new hairstyle)', edit: 'hair' },
+    { name: 'background', label: 'Background', edit: 'background' },
   ],
   directions: [{ name: 'light_left_right', label: 'Light: left ↔ right', edit: 'relight' }],
 };
@@ -78,6 +79,9 @@ describe('SynthesisPanel', () => {
     await settle();
     flushSync();
     expect(q('synthesis-default-note')?.textContent).toMatch(/appearance, not geometry/);
+    expect(q('synthesis-default-note')?.textContent).toMatch(/hair only as a colour tint/);
+    const hair = target.querySelector<HTMLInputElement>('input[aria-label="Use Hair colour (a tint, not a new hairstyle)"]')!;
+    expect(hair.checked).toBe(false);
     q('synthesis-start')!.click();
     await settle();
     expect(backend.callsOf('synthesis.start')).toEqual([
@@ -86,7 +90,7 @@ describe('SynthesisPanel', () => {
         pack: { kind: 'default', refit: false },
         edits: [
           { type: 'relight', strength: [1, 1] },
-          { type: 'mix', parts: ['hair'], donors: 'other-identities', strength: [0.7, 1] },
+          { type: 'mix', parts: ['background'], donors: 'other-identities', strength: [0.7, 1] },
         ],
         variantsPerSource: 8,
         seed: 0,
