@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HeadPoseSpec, LightSpec } from './synthesis.ts';
 import { command } from './define.ts';
+import { anchorsOutside } from './page-anchors.ts';
 import { CalibratedThreshold, EmbeddingModel } from './vision.ts';
 
 export const DecisionStatus = z.enum(['accepted', 'rejected']);
@@ -128,11 +129,7 @@ export const PageSegment = z
     after: PageAnchor.optional(),
     before: PageAnchor.optional(),
   })
-  .refine((s) => !s.after || s.after.offset < s.offset, { message: 'an `after` anchor lies above its segment', path: ['after'] })
-  .refine((s) => !s.before || s.before.offset >= s.offset + s.limit, {
-    message: 'a `before` anchor lies below its segment',
-    path: ['before'],
-  });
+  .superRefine(anchorsOutside('segment'));
 export type PageSegment = z.infer<typeof PageSegment>;
 
 export const VariantPage = z.object({

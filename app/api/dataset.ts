@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command } from './define.ts';
 import { JobRef } from './jobs.ts';
+import { anchorsOutside } from './page-anchors.ts';
 
 export const ImportRequest = z.discriminatedUnion('layout', [
   z.object({ layout: z.literal('imagefolder'), root: z.string().min(1).max(4096) }),
@@ -85,11 +86,7 @@ export const ImageQuery = z
     after: ImageAnchor.optional(),
     before: ImageAnchor.optional(),
   })
-  .refine((q) => !q.after || q.after.offset < q.offset, { message: 'an `after` anchor lies above its slice', path: ['after'] })
-  .refine((q) => !q.before || q.before.offset >= q.offset + q.limit, {
-    message: 'a `before` anchor lies below its slice',
-    path: ['before'],
-  });
+  .superRefine(anchorsOutside('slice'));
 export type ImageQuery = z.infer<typeof ImageQuery>;
 
 export const datasetCommands = {
