@@ -1,12 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultKeymap, VariantView } from '#api/curation.ts';
+import { defaultKeymap, GroupBy, SortKey, VariantView } from '#api/curation.ts';
 import { sharedFacesOrSkip } from '../../../test/fixtures/shared-faces.ts';
 import { DEFAULT_EMBEDDING_MODEL } from '../vision/embedding-models.ts';
 import { identityCalibration, identityThreshold } from '../vision/identity-calibration.ts';
 import { createHarness, type Harness } from './testing/curation-harness.ts';
 import { ListPositions } from '../project/list-positions.ts';
 import { VariantQuery } from './variant-query.ts';
+import type { ProjectDatabase } from '../project/project-database.ts';
 import { and, filterCondition, groupCondition, orderBy } from './variant-sql.ts';
+
+/** Every grouping, order, direction and status filter the grid can ask for. */
+function* everyView(): Generator<VariantView> {
+  for (const groupBy of GroupBy.options)
+    for (const sort of SortKey.options)
+      for (const direction of ['asc', 'desc'] as const)
+        for (const filter of [{}, { statuses: ['unset' as const] }]) yield VariantView.parse({ groupBy, sort, direction, filter });
+}
+
+/** The group's ids as the old query read them: the whole group sorted, the answer every slice must match. */
+function sortedGroup(db: ProjectDatabase, view: VariantView, key: string): number[] {
+  const where = and(filterCondition(view.filter), groupCondition(view.groupBy, key));
+  return db
+    .prepare(
+      `SELECT v.id FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id WHERE ${where.sql} ORDER BY ${orderBy(view.sort, view.direction)}`,
+    )
+    .pluck()
+    .all(...where.params) as number[];
+}
+
+function describeView(view: VariantView, key: string, offset: number): string {
+  return `${view.groupBy} ${view.sort} ${view.direction} ${JSON.stringify(view.filter)} group ${key} @${offset}`;
+}
 
 describe.runIf(sharedFacesOrSkip())('variant grid queries', () => {
   let harness: Harness;
@@ -195,50 +219,37 @@ describe.runIf(sharedFacesOrSkip())('variant grid pages seek from an anchor', ()
 
   it('serve every slice of every group, in every order, grouping and status filter, as the full sorted group would', async () => {
     const db = harness.workspace.require().db;
-    const sorts = ['natural', 'idToSource', 'idToCentroid', 'idToNearestOther', 'diversity', 'strength'] as const;
-    for (const groupBy of ['source', 'identity', 'edit'] as const)
-      for (const sort of sorts)
-        for (const direction of ['asc', 'desc'] as const)
-          for (const filter of [{}, { statuses: ['unset' as const] }]) {
-            const view = VariantView.parse({ groupBy, sort, direction, filter });
-            const { groups } = await harness.call('curation.groups', { view });
-            for (const group of groups) {
-              const where = and(filterCondition(view.filter), groupCondition(groupBy, group.key));
-              const expected = db
-                .prepare(
-                  `SELECT v.id FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id WHERE ${where.sql} ORDER BY ${orderBy(sort, direction)}`,
-                )
-                .pluck()
-                .all(...where.params) as number[];
-              expect(expected).toHaveLength(group.count);
-              for (let offset = 0; offset < expected.length; offset++) {
-                const limit = Math.min(3, expected.length - offset);
-                const slice = expected.slice(offset, offset + limit);
-                const segments = [
-                  { groupKey: group.key, offset, limit },
-                  ...(offset > 0
-                    ? [{ groupKey: group.key, offset, limit, after: { variantId: expected[offset - 1], offset: offset - 1 } }]
-                    : []),
-                  ...(offset + limit + 1 < expected.length
-                    ? [
-                        {
-                          groupKey: group.key,
-                          offset,
-                          limit,
-                          before: { variantId: expected[offset + limit + 1], offset: offset + limit + 1 },
-                        },
-                      ]
-                    : []),
-                ];
-                const page = await harness.call('curation.page', { view, segments });
-                for (const served of page.segments)
-                  expect(
-                    served.items.map((t) => t.id),
-                    `${groupBy} ${sort} ${direction} ${JSON.stringify(filter)} group ${group.key} @${offset}`,
-                  ).toEqual(slice);
-              }
-            }
-          }
+    for (const view of everyView()) {
+      const { groups } = await harness.call('curation.groups', { view });
+      for (const group of groups) {
+        const expected = sortedGroup(db, view, group.key);
+        expect(expected).toHaveLength(group.count);
+        for (let offset = 0; offset < expected.length; offset++) {
+          const limit = Math.min(3, expected.length - offset);
+          const slice = expected.slice(offset, offset + limit);
+          const segments = [
+            { groupKey: group.key, offset, limit },
+            ...(offset > 0 ? [{ groupKey: group.key, offset, limit, after: { variantId: expected[offset - 1], offset: offset - 1 } }] : []),
+            ...(offset + limit + 1 < expected.length
+              ? [
+                  {
+                    groupKey: group.key,
+                    offset,
+                    limit,
+                    before: { variantId: expected[offset + limit + 1], offset: offset + limit + 1 },
+                  },
+                ]
+              : []),
+          ];
+          const page = await harness.call('curation.page', { view, segments });
+          for (const served of page.segments)
+            expect(
+              served.items.map((t) => t.id),
+              describeView(view, group.key, offset),
+            ).toEqual(slice);
+        }
+      }
+    }
   });
 
   it('falls back to the offset when the anchor is not in the slice’s group', async () => {
@@ -258,41 +269,25 @@ describe.runIf(sharedFacesOrSkip())('variant grid pages seek from an anchor', ()
     const db = harness.workspace.require().db;
     // Marks every 2nd row, so groups of 4 to 12 variants have several and every skip past one is tried.
     const query = new VariantQuery(db, new ListPositions(db, { spacing: 2 }));
-    const sorted = (view: VariantView, key: string) => {
-      const where = and(filterCondition(view.filter), groupCondition(view.groupBy, key));
-      return db
-        .prepare(
-          `SELECT v.id FROM variants v LEFT JOIN decisions d ON d.variant_id = v.id WHERE ${where.sql} ORDER BY ${orderBy(view.sort, view.direction)}`,
-        )
-        .pluck()
-        .all(...where.params) as number[];
-    };
-    const sorts = ['natural', 'idToSource', 'idToCentroid', 'idToNearestOther', 'diversity', 'strength'] as const;
-    for (const groupBy of ['source', 'identity', 'edit'] as const)
-      for (const sort of sorts)
-        for (const direction of ['asc', 'desc'] as const)
-          for (const filter of [{}, { statuses: ['unset' as const] }]) {
-            const view = VariantView.parse({ groupBy, sort, direction, filter });
-            for (const group of query.groups(view).groups) {
-              const expected = sorted(view, group.key);
-              // Far jumps first (marks found on the way), then every offset from the bottom up, past the end too.
-              const offsets = [expected.length - 1, ...Array.from({ length: expected.length + 2 }, (_, k) => expected.length + 1 - k)];
-              for (const offset of offsets) {
-                const served = query.page(view, [{ groupKey: group.key, offset, limit: 3 }]).segments[0].items.map((t) => t.id);
-                expect(served, `${groupBy} ${sort} ${direction} ${JSON.stringify(filter)} group ${group.key} @${offset}`).toEqual(
-                  expected.slice(offset, offset + 3),
-                );
-              }
-            }
-          }
+    for (const view of everyView()) {
+      for (const group of query.groups(view).groups) {
+        const expected = sortedGroup(db, view, group.key);
+        // Far jumps first (marks found on the way), then every offset from the bottom up, past the end too.
+        const offsets = [expected.length - 1, ...Array.from({ length: expected.length + 2 }, (_, k) => expected.length + 1 - k)];
+        for (const offset of offsets) {
+          const served = query.page(view, [{ groupKey: group.key, offset, limit: 3 }]).segments[0].items.map((t) => t.id);
+          expect(served, describeView(view, group.key, offset)).toEqual(expected.slice(offset, offset + 3));
+        }
+      }
+    }
     // A decision moves rows in and out of the undecided view: the marks read before it must not serve the pages after it.
     const view = VariantView.parse({ groupBy: 'identity', sort: 'idToSource', filter: { statuses: ['unset'] } });
     const key = query.groups(view).groups[0].key;
-    const last = sorted(view, key).length - 1;
+    const last = sortedGroup(db, view, key).length - 1;
     query.page(view, [{ groupKey: key, offset: last, limit: 3 }]);
-    const first = sorted(view, key).slice(0, 3);
+    const first = sortedGroup(db, view, key).slice(0, 3);
     await harness.call('curation.decide', { variantIds: first, status: 'rejected' });
-    const after = sorted(view, key);
+    const after = sortedGroup(db, view, key);
     for (let offset = 0; offset < after.length; offset++)
       expect(query.page(view, [{ groupKey: key, offset, limit: 3 }]).segments[0].items.map((t) => t.id)).toEqual(
         after.slice(offset, offset + 3),
