@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openProjectDatabase } from '../project/project-database.ts';
-import { imageBadges } from './vision-queries.ts';
+import { badgeOf, IMAGE_BADGES_SQL, imageBadges, type BadgeRow } from './vision-queries.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'likeness-badges-'));
 
@@ -37,16 +37,7 @@ describe('imageBadges', () => {
        FROM analyses a LEFT JOIN faces f ON f.image_id = a.image_id AND f.is_primary = 1 WHERE a.image_id = ?`,
     );
     const ids = [42, ...Array.from({ length: 60 }, (_, k) => 60 - k), 999, 3, 3];
-    const expected = ids.map((imageId) => {
-      const row = old.get(imageId) as { status: string; face_count: number; quality: number | null; outlier: number | null } | undefined;
-      return {
-        imageId,
-        status: row?.status ?? null,
-        faceCount: row?.face_count ?? 0,
-        quality: row?.quality ?? null,
-        outlier: row?.outlier === 1,
-      };
-    });
+    const expected = ids.map((imageId) => badgeOf(imageId, old.get(imageId) as BadgeRow | undefined));
     expect(imageBadges(db, ids)).toEqual(expected);
     expect(expected.filter((b) => b.outlier).length).toBeGreaterThan(0);
     expect(expected.filter((b) => b.status === null).length).toBeGreaterThan(0);
@@ -54,14 +45,7 @@ describe('imageBadges', () => {
   });
 
   it('reads the primary face from its index alone, never the face row with its mesh', () => {
-    const plan = (
-      db
-        .prepare(
-          `EXPLAIN QUERY PLAN SELECT j.value, a.status, a.face_count, f.quality, f.outlier FROM json_each('[1]') j
-           LEFT JOIN analyses a ON a.image_id = j.value LEFT JOIN faces f ON f.image_id = a.image_id AND f.is_primary = 1`,
-        )
-        .all() as { detail: string }[]
-    ).map((r) => r.detail);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${IMAGE_BADGES_SQL}`).all('[1]') as { detail: string }[]).map((r) => r.detail);
     expect(plan.join('; ')).toMatch(/COVERING INDEX faces_primary_badges/);
   });
 });

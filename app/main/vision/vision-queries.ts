@@ -172,6 +172,30 @@ export function identityFaces(db: ProjectDatabase, media: MediaStore, identityId
   };
 }
 
+/** The badges' one statement; exported so the query plan the spec checks is this one, not a copy. */
+export const IMAGE_BADGES_SQL = `SELECT j.value AS image_id, a.status, a.face_count, f.quality, f.outlier
+  FROM json_each(?) j
+  LEFT JOIN analyses a ON a.image_id = j.value
+  LEFT JOIN faces f ON f.image_id = a.image_id AND f.is_primary = 1`;
+
+/** An image's analysis and primary face as a badge row reads them; absent when it was never analysed. */
+export interface BadgeRow {
+  readonly status: AnalysisStatus | null;
+  readonly face_count: number | null;
+  readonly quality: number | null;
+  readonly outlier: number | null;
+}
+
+export function badgeOf(imageId: number, row: BadgeRow | undefined): ImageBadge {
+  return {
+    imageId,
+    status: row?.status ?? null,
+    faceCount: row?.face_count ?? 0,
+    quality: row?.quality ?? null,
+    outlier: row?.outlier === 1,
+  };
+}
+
 /**
  * Tile badges for the dataset grid: one row per requested image, in the order asked, unanalysed
  * images with status null. One statement for the page, read from the analyses table and the
@@ -179,31 +203,9 @@ export function identityFaces(db: ProjectDatabase, media: MediaStore, identityId
  */
 export function imageBadges(db: ProjectDatabase, imageIds: readonly number[]): ImageBadge[] {
   if (imageIds.length === 0) return [];
-  const rows = db
-    .prepare(
-      `SELECT j.value AS image_id, a.status, a.face_count, f.quality, f.outlier
-       FROM json_each(?) j
-       LEFT JOIN analyses a ON a.image_id = j.value
-       LEFT JOIN faces f ON f.image_id = a.image_id AND f.is_primary = 1`,
-    )
-    .all(JSON.stringify(imageIds)) as {
-    image_id: number;
-    status: AnalysisStatus | null;
-    face_count: number | null;
-    quality: number | null;
-    outlier: number | null;
-  }[];
+  const rows = db.prepare(IMAGE_BADGES_SQL).all(JSON.stringify(imageIds)) as (BadgeRow & { image_id: number })[];
   const byImage = new Map(rows.map((row) => [row.image_id, row]));
-  return imageIds.map((imageId) => {
-    const row = byImage.get(imageId);
-    return {
-      imageId,
-      status: row?.status ?? null,
-      faceCount: row?.face_count ?? 0,
-      quality: row?.quality ?? null,
-      outlier: row?.outlier === 1,
-    };
-  });
+  return imageIds.map((imageId) => badgeOf(imageId, byImage.get(imageId)));
 }
 
 export function visionSummary(db: ProjectDatabase): VisionSummary {
