@@ -44,6 +44,15 @@ afterAll(() => client.close());
 describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () => {
   const meshes: { name: string; mesh: Float32Array }[] = [];
 
+  /** Each face turned to each yaw, and the warp planned for the turn. */
+  function* turns(yaws: readonly number[]) {
+    for (const { name, mesh } of meshes)
+      for (const yaw of yaws) {
+        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
+        yield { name, mesh, yaw, target, warp: planMeshWarp(mesh, target, POSE_CROP_SIZE) };
+      }
+  }
+
   beforeAll(async () => {
     if (!existsSync(LFW_FRONTAL) && process.env.CI) throw new Error(`${LFW_FRONTAL} is missing (../shared/lfw beside the checkout)`);
     const paths = [
@@ -63,102 +72,82 @@ describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () =>
   }, 120_000);
 
   it('draws a turned face up to its oval: no pixel inside it is left to the outside warp (no sawtooth along the cheek)', () => {
-    for (const { name, mesh } of meshes) {
-      for (const yaw of [-30, -15, 15, 30]) {
-        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
-        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
-        const oval = FACE_OVAL.map((p) => [target[p * 3], target[p * 3 + 1]] as const);
-        let gaps = 0;
-        for (let y = 0; y < POSE_CROP_SIZE; y += 1)
-          for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
-            // A pixel's width of slack along the outline, where the oval's edges and the rasteriser's pixel centres differ.
-            if (!insidePolygon(oval, x + 0.5, y + 0.5) || toOutline(oval, x + 0.5, y + 0.5) < 1.5) continue;
-            if (warp.covered[y * POSE_CROP_SIZE + x] === 0) gaps += 1;
-          }
-        expect(gaps, `${name} at yaw ${yaw}`).toBe(0);
-      }
+    for (const { name, yaw, target, warp } of turns([-30, -15, 15, 30])) {
+      const oval = FACE_OVAL.map((p) => [target[p * 3], target[p * 3 + 1]] as const);
+      let gaps = 0;
+      for (let y = 0; y < POSE_CROP_SIZE; y += 1)
+        for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
+          // A pixel's width of slack along the outline, where the oval's edges and the rasteriser's pixel centres differ.
+          if (!insidePolygon(oval, x + 0.5, y + 0.5) || toOutline(oval, x + 0.5, y + 0.5) < 1.5) continue;
+          if (warp.covered[y * POSE_CROP_SIZE + x] === 0) gaps += 1;
+        }
+      expect(gaps, `${name} at yaw ${yaw}`).toBe(0);
     }
   });
 
   it('fades the mirrored fill out before the outline, where the hair beside it follows the outside warp', () => {
     let filled = 0;
-    for (const { name, mesh } of meshes) {
-      for (const yaw of [-30, 30]) {
-        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
-        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
-        for (const p of FACE_OVAL) {
-          const [x, y] = [Math.floor(target[p * 3]), Math.floor(target[p * 3 + 1])];
-          if (x < 0 || y < 0 || x >= POSE_CROP_SIZE || y >= POSE_CROP_SIZE) continue;
-          const j = y * POSE_CROP_SIZE + x;
-          expect(warp.mirrorWeight[j], `${name} at yaw ${yaw}, oval point ${p}`).toBeLessThan(0.1);
-        }
-        for (const w of warp.mirrorWeight) filled = Math.max(filled, w);
+    for (const { name, yaw, target, warp } of turns([-30, 30])) {
+      for (const p of FACE_OVAL) {
+        const [x, y] = [Math.floor(target[p * 3]), Math.floor(target[p * 3 + 1])];
+        if (x < 0 || y < 0 || x >= POSE_CROP_SIZE || y >= POSE_CROP_SIZE) continue;
+        const j = y * POSE_CROP_SIZE + x;
+        expect(warp.mirrorWeight[j], `${name} at yaw ${yaw}, oval point ${p}`).toBeLessThan(0.1);
       }
+      for (const w of warp.mirrorWeight) filled = Math.max(filled, w);
     }
     // The fill is still there inside the face: the turns uncover what the source saw badly.
     expect(filled).toBeGreaterThan(0.3);
   });
 
   it('keeps the nose’s wings as photo when the head turns: no hole beside the nostrils', () => {
-    for (const { name, mesh } of meshes) {
-      for (const yaw of [-30, -15, 15, 30]) {
-        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
-        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
-        let holes = 0;
-        for (let j = 0; j < warp.hole.length; j += 1) {
-          if (!warp.hole[j]) continue;
-          const [x, y] = [(j % POSE_CROP_SIZE) + 0.5, Math.floor(j / POSE_CROP_SIZE) + 0.5];
-          if (NOSE.some((p) => Math.hypot(target[p * 3] - x, target[p * 3 + 1] - y) < 12)) holes += 1;
-        }
-        expect(holes, `${name} at yaw ${yaw}`).toBe(0);
+    for (const { name, yaw, target, warp } of turns([-30, -15, 15, 30])) {
+      let holes = 0;
+      for (let j = 0; j < warp.hole.length; j += 1) {
+        if (!warp.hole[j]) continue;
+        const [x, y] = [(j % POSE_CROP_SIZE) + 0.5, Math.floor(j / POSE_CROP_SIZE) + 0.5];
+        if (NOSE.some((p) => Math.hypot(target[p * 3] - x, target[p * 3 + 1] - y) < 12)) holes += 1;
       }
+      expect(holes, `${name} at yaw ${yaw}`).toBe(0);
     }
   });
 
   it('shows the background, not the face again, where the far cheek turned away from', () => {
-    for (const { name, mesh } of meshes) {
+    for (const { name, mesh, yaw, warp } of turns([-30, 30])) {
       const sourceOval = FACE_OVAL.map((p) => [mesh[p * 3], mesh[p * 3 + 1]] as const);
-      for (const yaw of [-30, 30]) {
-        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
-        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
-        const plane = POSE_CROP_SIZE * POSE_CROP_SIZE;
-        let [uncovered, onFace] = [0, 0];
-        for (let y = 0; y < POSE_CROP_SIZE; y += 1)
-          for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
-            const j = y * POSE_CROP_SIZE + x;
-            if (warp.covered[j] !== 0 || !insidePolygon(sourceOval, x + 0.5, y + 0.5)) continue;
-            // Where the source's face was and the turned one is not.
-            uncovered += 1;
-            if (
-              insidePolygon(sourceOval, warp.direct[j], warp.direct[plane + j]) &&
-              toOutline(sourceOval, warp.direct[j], warp.direct[plane + j]) > 3
-            )
-              onFace += 1;
-          }
-        expect(onFace / Math.max(1, uncovered), `${name} at yaw ${yaw}: ${onFace} of ${uncovered} px`).toBeLessThan(0.1);
-      }
+      const plane = POSE_CROP_SIZE * POSE_CROP_SIZE;
+      let [uncovered, onFace] = [0, 0];
+      for (let y = 0; y < POSE_CROP_SIZE; y += 1)
+        for (let x = 0; x < POSE_CROP_SIZE; x += 1) {
+          const j = y * POSE_CROP_SIZE + x;
+          if (warp.covered[j] !== 0 || !insidePolygon(sourceOval, x + 0.5, y + 0.5)) continue;
+          // Where the source's face was and the turned one is not.
+          uncovered += 1;
+          if (
+            insidePolygon(sourceOval, warp.direct[j], warp.direct[plane + j]) &&
+            toOutline(sourceOval, warp.direct[j], warp.direct[plane + j]) > 3
+          )
+            onFace += 1;
+        }
+      expect(onFace / Math.max(1, uncovered), `${name} at yaw ${yaw}: ${onFace} of ${uncovered} px`).toBeLessThan(0.1);
     }
   });
 
   it('turns the head above the forehead with the forehead, so its outline does not bend', () => {
     let checked = 0;
-    for (const { name, mesh } of meshes) {
-      for (const yaw of [-30, 30]) {
-        const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
-        const warp = planMeshWarp(mesh, target, POSE_CROP_SIZE);
-        const move = mesh[FOREHEAD_TOP * 3] - target[FOREHEAD_TOP * 3];
-        for (const above of [10, 20]) {
-          const [x, y] = [Math.floor(target[FOREHEAD_TOP * 3]), Math.floor(target[FOREHEAD_TOP * 3 + 1]) - above];
-          const j = y * POSE_CROP_SIZE + x;
-          if (y < 0 || warp.covered[j] !== 0) continue;
-          checked += 1;
-          // Within 2 px and a fifth of the forehead's own move; anchored on the outline alone, the
-          // skull 20 px above Arnold's forehead moved 7 px the other way.
-          const bend = Math.abs(warp.direct[j] - (x + 0.5) - move);
-          expect(bend, `${name} at yaw ${yaw}, ${above} px above the forehead (it moved ${move.toFixed(1)} px)`).toBeLessThan(
-            2 + 0.2 * Math.abs(move),
-          );
-        }
+    for (const { name, mesh, yaw, target, warp } of turns([-30, 30])) {
+      const move = mesh[FOREHEAD_TOP * 3] - target[FOREHEAD_TOP * 3];
+      for (const above of [10, 20]) {
+        const [x, y] = [Math.floor(target[FOREHEAD_TOP * 3]), Math.floor(target[FOREHEAD_TOP * 3 + 1]) - above];
+        const j = y * POSE_CROP_SIZE + x;
+        if (y < 0 || warp.covered[j] !== 0) continue;
+        checked += 1;
+        // Within 2 px and a fifth of the forehead's own move; anchored on the outline alone, the
+        // skull 20 px above Arnold's forehead moved 7 px the other way.
+        const bend = Math.abs(warp.direct[j] - (x + 0.5) - move);
+        expect(bend, `${name} at yaw ${yaw}, ${above} px above the forehead (it moved ${move.toFixed(1)} px)`).toBeLessThan(
+          2 + 0.2 * Math.abs(move),
+        );
       }
     }
     expect(checked).toBeGreaterThan(0);
