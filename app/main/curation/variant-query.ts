@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '#api/curation.ts';
+import type { PageAnchor, PageSegment, VariantGroup, VariantGroups, VariantPage, VariantTile, VariantView } from '#api/curation.ts';
 import { HeadPoseSpec, LightSpec } from '#api/synthesis.ts';
 import { listPositions, walkRuns, type ListPositions, type WalkRun } from '../project/list-positions.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
@@ -113,20 +113,13 @@ export class VariantQuery {
       segments: segments.map((segment) => {
         const where = and(filter, groupCondition(view.groupBy, segment.groupKey));
         const forward = orderPhases(view.sort, view.direction);
-        const after = segment.after && walk.key(where, forward, segment.after.variantId);
-        const before = !after && segment.before ? walk.key(where, forward, segment.before.variantId) : null;
-        let ids: number[];
-        if (after && segment.after) {
-          ids = walk.ids(where, forward, after, segment.offset - segment.after.offset - 1, segment.limit);
-        } else if (before && segment.before) {
-          const gap = segment.before.offset - segment.offset - segment.limit;
-          ids = walk.ids(where, orderPhases(view.sort, view.direction, true), before, gap, segment.limit).reverse();
-        } else {
-          // A jump: from the nearest row the host has marked above it in this group and order.
-          const list = JSON.stringify(['curation', where.sql, where.params, view.sort, view.direction]);
-          const mark = this.#positions.markAbove<WalkKey>(list, segment.offset, (from, skip) => walk.step(where, forward, from, skip));
-          ids = walk.ids(where, forward, mark?.key ?? null, mark ? segment.offset - mark.offset - 1 : segment.offset, segment.limit);
-        }
+        const backward = orderPhases(view.sort, view.direction, true);
+        const list = JSON.stringify(['curation', where.sql, where.params, view.sort, view.direction]);
+        const ids = this.#positions.page<PageAnchor, WalkKey>(list, segment, {
+          key: (anchor) => walk.key(where, forward, anchor.variantId),
+          ids: (from, descending, skip, limit) => walk.ids(where, descending ? backward : forward, from, skip, limit),
+          step: (from, skip) => walk.step(where, forward, from, skip),
+        });
         return { groupKey: segment.groupKey, offset: segment.offset, items: walk.tiles(ids).map(toTile) };
       }),
     };

@@ -13,6 +13,7 @@ export interface ImageFilter {
   readonly before?: ImageAnchor;
 }
 
+/** Every identity in the project by name; `images` counts usable ('ok') rows, `problems` 'error' rows. */
 export function listIdentities(db: ProjectDatabase): IdentitySummary[] {
   return db
     .prepare(
@@ -149,25 +150,14 @@ export function listImages(db: ProjectDatabase, filter: ImageFilter, positions: 
   };
   const walk = (key: ImageKey | null, descending: boolean, skip: number, limit: number) =>
     walkRuns(statement, orderRuns(listing, key, descending), skip, limit);
-
-  let ids: number[];
-  const after = filter.after && keyOfImage(filter.after.imageId);
-  const before = !after && filter.before ? keyOfImage(filter.before.imageId) : null;
-  if (after && filter.after) {
-    ids = walk(after, false, filter.offset - filter.after.offset - 1, filter.limit).map((row) => row[0] as number);
-  } else if (before && filter.before) {
-    ids = walk(before, true, filter.before.offset - filter.offset - filter.limit, filter.limit)
-      .map((row) => row[0] as number)
-      .reverse();
-  } else {
-    const mark = positions.markAbove<ImageKey>(list, filter.offset, (from, skip) => {
+  const ids = positions.page<ImageAnchor, ImageKey>(list, filter, {
+    key: (anchor) => keyOfImage(anchor.imageId),
+    ids: (from, descending, skip, limit) => walk(from, descending, skip, limit).map((row) => row[0] as number),
+    step: (from, skip) => {
       const [row] = walk(from, false, skip, 1);
       return row ? keyOf(row) : null;
-    });
-    ids = walk(mark?.key ?? null, false, mark ? filter.offset - mark.offset - 1 : filter.offset, filter.limit).map(
-      (row) => row[0] as number,
-    );
-  }
+    },
+  });
   if (ids.length === 0) return { total, offset: filter.offset, items: [] };
   const rows = statement(
     `SELECT ${columns} FROM images m JOIN datasets d ON d.id = m.dataset_id LEFT JOIN identities n ON n.id = m.identity_id

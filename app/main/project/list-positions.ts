@@ -49,6 +49,24 @@ export function walkRuns(
   return rows;
 }
 
+/** A page of an ordered list asked for by offset, with the row the caller holds just above it (`after`) or below it (`before`), if any. */
+export interface PageRequest<A extends { readonly offset: number }> {
+  readonly offset: number;
+  readonly limit: number;
+  readonly after?: A;
+  readonly before?: A;
+}
+
+/** How one ordered list is walked by its sort key. */
+export interface ListWalk<A, K> {
+  /** An anchor's key; null when its row is not in the list (the anchor then counts as none). */
+  key(anchor: A): K | null;
+  /** Ids of `limit` rows after skipping `skip` from just past `from` (null: the list's end it starts from), forwards or backwards. */
+  ids(from: K | null, descending: boolean, skip: number, limit: number): number[];
+  /** The key of the row `skip` rows past `from`, or null where the list ends. */
+  step(from: K | null, skip: number): K | null;
+}
+
 interface MarkedList {
   readonly marks: unknown[];
   complete: boolean;
@@ -98,6 +116,19 @@ export class ListPositions {
     }
     const index = Math.min(wanted, entry.marks.length) - 1;
     return index < 0 ? null : { offset: (index + 1) * this.spacing - 1, key: entry.marks[index] as K };
+  }
+
+  /**
+   * The ids of a page, in list order: walked from the anchor the caller sent, else (a jump) from
+   * the nearest mark above the page, so no page's cost grows with its offset.
+   */
+  page<A extends { readonly offset: number }, K>(list: string, page: PageRequest<A>, walk: ListWalk<A, K>): number[] {
+    const after = page.after && walk.key(page.after);
+    if (after && page.after) return walk.ids(after, false, page.offset - page.after.offset - 1, page.limit);
+    const before = page.before && walk.key(page.before);
+    if (before && page.before) return walk.ids(before, true, page.before.offset - page.offset - page.limit, page.limit).reverse();
+    const mark = this.markAbove<K>(list, page.offset, (from, skip) => walk.step(from, skip));
+    return walk.ids(mark?.key ?? null, false, mark ? page.offset - mark.offset - 1 : page.offset, page.limit);
   }
 
   /** `count()` for `list`, computed once until the database changes. */
