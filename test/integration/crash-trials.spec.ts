@@ -394,6 +394,11 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const killed = await killWhen(run, ready);
       stage.trials += 1;
       const failures: string[] = [];
+      // A child that ended on its own before queueing its job never reached the code under test: say how it ended.
+      if (!killed && !queued(run)) {
+        const { code, signal } = await run.exit;
+        failures.push(`the child ended (code ${code}, signal ${signal}) before queueing its job: ${run.stderr().slice(-400)}`);
+      }
       if (integrity(project) !== 'ok') failures.push('integrity_check failed');
       if (killed && countIn(project, "SELECT count(*) FROM jobs WHERE kind = 'synthesize' AND state <> 'done'") > 0) {
         stage.killedMidRun += 1;
@@ -429,7 +434,8 @@ describe.runIf(sharedFacesOrSkip())('crash trials: SIGKILL at seeded random poin
       const registered = new Set(
         (session.db.prepare('SELECT path FROM packs').pluck().all() as string[]).map((path) => relative(packs, path)),
       );
-      const unregistered = readdirSync(packs).filter((name) => !registered.has(name));
+      // No folder: no pack was ever written, so none is left unregistered.
+      const unregistered = (existsSync(packs) ? readdirSync(packs) : []).filter((name) => !registered.has(name));
       if (unregistered.length > 0) failures.push(`unregistered pack folders ${unregistered.join(', ')}`);
       await workspace.close();
       const got = variantSet(project);
