@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { overlappingPairs } from './support/overlaps.ts';
 import { documentScreenshot, keepEvidenceOfFailures } from './support/page-steps.ts';
 import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.ts';
 
@@ -219,6 +220,65 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await documentScreenshot(page, 'compare-view-1024.png');
     await page.getByTestId('compare-close').click();
     await documentScreenshot(page, 'curation-grid-1024.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1024 and 1920 px the histogram labels each calibrated threshold in full, over no other label and no bar', async () => {
+    for (const viewport of [SMALL, LARGE]) {
+      await openAt(viewport);
+      await curate();
+      const rules = page.getByTestId('rules-panel');
+      if (!(await rules.isVisible())) await page.getByTestId('curation-side-toggle').click();
+      await rules.getByTestId('rule-kind').selectOption('rejectBelow');
+      await rules.getByTestId('rule-metric').selectOption('idToSource');
+      const histogram = rules.getByTestId('score-histogram');
+      const labels = histogram.locator('[data-testid="histogram-mark"] > span');
+      // dlib's FAR 1e-2, 1e-3 and 1e-4 thresholds lie 0.013–0.016 apart, all inside johns' score range.
+      await expect.poll(() => labels.count()).toBe(3);
+      await expect.poll(() => overlappingPairs(labels)).toEqual([]);
+      const bars = (await histogram.getByTestId('histogram-bars').boundingBox())!;
+      const figure = (await histogram.boundingBox())!;
+      for (const label of await labels.all()) {
+        const box = (await label.boundingBox())!;
+        expect(box.y + box.height).toBeLessThanOrEqual(bars.y + 0.5);
+        expect(box.x).toBeGreaterThanOrEqual(figure.x - 0.5);
+        expect(box.x + box.width).toBeLessThanOrEqual(figure.x + figure.width + 0.5);
+      }
+      if (viewport === SMALL) await documentScreenshot(page, 'curation-rules-1024.png');
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews a light on a source face', async () => {
+    await openAt(LARGE);
+    const panel = page.getByTestId('synthesis-panel');
+    await panel.locator('summary').click();
+    await panel.getByTestId('synthesis-default-note').waitFor();
+    const hair = panel.locator('tr', { hasText: 'Hair colour' });
+    expect(await hair.textContent()).toContain('Hair colour from a donor (a tint, not a new hairstyle)');
+    expect(await hair.locator('input[type="checkbox"]').isChecked()).toBe(false);
+    await panel.getByTestId('relight-preview').click();
+    const preview = panel.getByTestId('relight-preview-result');
+    await expect
+      .poll(
+        () => preview.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(true);
+    // Each light slider's value sits on its line, beside it: wrapped under the name it read as the next control's.
+    const offLine = await panel.locator('.light-controls label').evaluateAll((labels) =>
+      labels.flatMap((label) => {
+        const slider = label.querySelector('input')!.getBoundingClientRect();
+        const value = label.querySelector('output')!.getBoundingClientRect();
+        const centre = (box: DOMRect) => box.top + box.height / 2;
+        return Math.abs(centre(slider) - centre(value)) > 3 || value.left < slider.right ? [label.textContent!.trim()] : [];
+      }),
+    );
+    expect(offLine).toEqual([]);
+    await preview.scrollIntoViewIfNeeded();
+    await documentScreenshot(page, 'synthesis-panel-1920.png');
     expect(errors).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import {
   defaultOcclusionForm,
   defaultPoseForm,
   defaultRelightForm,
+  editRowLabel,
   rowsFor,
   type SynthesisForm,
 } from './synthesis-form.ts';
@@ -138,5 +139,15 @@ describe('synthesis form', () => {
       problem: 'Pick at least one identity, or use all faces.',
     });
     expect(buildRequest(form({ packKey: 'installed:4' }), [defaultPack])).toEqual({ problem: 'Choose a generator.' });
+  });
+});
+
+describe('editRowLabel', () => {
+  it('names the donor before a note in brackets, and leaves directions as the pack calls them', () => {
+    expect(editRowLabel({ type: 'mix', label: 'Hair colour (a tint, not a new hairstyle)' })).toBe(
+      'Hair colour from a donor (a tint, not a new hairstyle)',
+    );
+    expect(editRowLabel({ type: 'mix', label: 'Background' })).toBe('Background from a donor');
+    expect(editRowLabel({ type: 'direction', label: 'Light: left ↔ right' })).toBe('Light: left ↔ right');
   });
 });

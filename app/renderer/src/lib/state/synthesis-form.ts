@@ -135,6 +135,16 @@ function enabledByDefault(row: Pick<EditRow, 'type' | 'edit' | 'name'>): boolean
   return row.edit !== 'attribute';
 }
 
+/**
+ * What the edit list calls a row. A part mixed from a donor says so, before any note in brackets:
+ * "Hair colour from a donor (a tint, not a new hairstyle)", not "… (a tint …) from a donor".
+ */
+export function editRowLabel(row: Pick<EditRow, 'type' | 'label'>): string {
+  if (row.type !== 'mix') return row.label;
+  const noted = /^(.*?)\s*(\([^()]*\))$/.exec(row.label);
+  return noted ? `${noted[1]} from a donor ${noted[2]}` : `${row.label} from a donor`;
+}
+
 export function packKey(pack: PackSummary): string {
   return pack.kind === 'default' ? 'default' : `installed:${pack.id}`;
 }
