@@ -42,7 +42,7 @@ export const demoCommand: CliCommand = {
       `dataset     ${current?.counts.identities ?? 0} identities, ${current?.counts.images ?? 0} images, ${current?.counts.problems ?? 0} problems`,
     );
 
-    await step(client, 'analyse', 'faces not analysed yet', () => client.call('vision.analyze', { imageIds: [] }));
+    await step(client, 'analyse', 'each face not analysed yet', () => client.call('vision.analyze', { imageIds: [] }));
     const vision = await client.call('vision.summary', {});
     out(
       `faces       ${vision.byStatus.ok} with one face, ${vision.byStatus.multiple_faces} with several, ${vision.byStatus.no_face} without (scorer ${vision.model})`,
