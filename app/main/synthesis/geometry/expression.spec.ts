@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
 import { analyseImage } from '../../vision/face-analysis.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
@@ -10,7 +12,8 @@ import { EYES } from './closed-lids.ts';
 import { expressionMesh, insidePolygon, renderExpression, EXPRESSIONS, type Expression } from './expression.ts';
 import { GridSampler } from './grid-sampler.ts';
 import { POSE_CROP_SIZE, type MeshFace } from './mesh-render.ts';
-import { INNER_MOUTH } from './mouth-cavity.ts';
+import { INNER_MOUTH, lipGap, pickMouthDonor } from './mouth-cavity.ts';
+import { rotateMesh } from './head-rotation.ts';
 
 const client = new InferenceClient({ threadsPerWorker: 2 });
 const vision = new VisionRuntime(client);
@@ -192,6 +195,52 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
       const [a, b] = [await renderExpression(face, expression, sampler), await renderExpression(face, expression, sampler)];
       expect(Buffer.from(a.image.data.buffer).equals(Buffer.from(b.image.data.buffer))).toBe(true);
     }
+  });
+
+  it('an opened mouth borrows its inside only from a photo whose mouth is open and faces the camera', () => {
+    const [face] = faces;
+    // The lips closed: the inner lower lip's middle on the upper one's.
+    const closed = Float32Array.from(face.mesh);
+    closed.set(face.mesh.subarray(13 * 3, 14 * 3), 14 * 3);
+    const open = expressionMesh(closed, 'open-mouth');
+    expect(lipGap(open)).toBeGreaterThan(0.15);
+    expect(pickMouthDonor([closed])).toBeNull();
+    expect(pickMouthDonor([closed, open])).toBe(1);
+    expect(pickMouthDonor([rotateMesh(open, { yaw: 40, pitch: 0, roll: 0 })])).toBeNull();
+  });
+
+  it("open mouth with the person's own open-mouth photo: the opening shows that photo's mouth, not the shaded fill", async () => {
+    const folder = join(sharedFacesDir, 'orl', 's26');
+    const photos = readdirSync(folder).sort();
+    const source = await AnalysedPhotoSource.analyse(
+      photos.map((f) => ({ path: join(folder, f), identityId: 1 })),
+      vision,
+    );
+    const orl = await Promise.all(
+      source.faces().map(async (f) => ({
+        image: await source.alignedCrop(f.faceId, size),
+        mesh: (await source.templateMesh(f.faceId, size))!,
+        validity: await source.validityMask(f.faceId, size),
+      })),
+    );
+    const closed = orl.reduce((a, b) => (lipGap(b.mesh) < lipGap(a.mesh) ? b : a));
+    const others = orl.filter((f) => f !== closed);
+    const pick = pickMouthDonor(others.map((f) => f.mesh));
+    expect(pick).not.toBeNull();
+    const donor = others[pick!];
+    const openingLuma = (image: PlanarImage, mesh: Float32Array) => {
+      const opening = polygonOf(mesh, INNER_MOUTH);
+      const values: number[] = [];
+      for (let y = 0; y < size; y += 1) {
+        for (let x = 0; x < size; x += 1) if (insidePolygon(opening, x + 0.5, y + 0.5)) values.push(luma(image, y * size + x));
+      }
+      return mean(values);
+    };
+    const mesh = expressionMesh(closed.mesh, 'open-mouth');
+    const lent = openingLuma((await renderExpression(closed, 'open-mouth', sampler, 1, donor)).image, mesh);
+    const shaded = openingLuma((await renderExpression(closed, 'open-mouth', sampler)).image, mesh);
+    const real = openingLuma(donor.image, donor.mesh);
+    expect(Math.abs(lent - real)).toBeLessThan(0.5 * Math.abs(shaded - real));
   });
 });
 

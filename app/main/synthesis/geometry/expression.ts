@@ -1,7 +1,7 @@
 import { MeshExpression } from '#api/synthesis.ts';
 import type { GridSampler } from './grid-sampler.ts';
 import { EYES, paintClosedLids } from './closed-lids.ts';
-import { paintMouthCavity } from './mouth-cavity.ts';
+import { paintMouthCavity, type MouthDonor } from './mouth-cavity.ts';
 import { renderMeshWarp, type MeshFace, type MeshRendered } from './mesh-render.ts';
 
 export const EXPRESSIONS = MeshExpression.options;
@@ -129,12 +129,19 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
 
 /**
  * The face re-rendered with the expression. What the photo never showed is painted: closed lids
- * are skin from above the eye with a lash line, an opened mouth a shaded cavity.
+ * are skin from above the eye with a lash line, an opened mouth the inside of `mouthDonor`'s (the
+ * same person's photo with an open mouth, see `pickMouthDonor`) or else a shaded cavity.
  */
-export async function renderExpression(face: MeshFace, expression: Expression, sampler: GridSampler, strength = 1): Promise<MeshRendered> {
+export async function renderExpression(
+  face: MeshFace,
+  expression: Expression,
+  sampler: GridSampler,
+  strength = 1,
+  mouthDonor: MouthDonor | null = null,
+): Promise<MeshRendered> {
   const target = expressionMesh(face.mesh, expression, strength);
   const rendered = await renderMeshWarp(face, target, sampler);
   if (expression === 'closed-eyes') return { ...rendered, image: paintClosedLids(rendered.image, face.mesh, target) };
-  if (expression === 'open-mouth') return { ...rendered, image: paintMouthCavity(rendered.image, target, face) };
+  if (expression === 'open-mouth') return { ...rendered, image: paintMouthCavity(rendered.image, target, face, mouthDonor) };
   return rendered;
 }
