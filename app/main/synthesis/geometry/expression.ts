@@ -20,8 +20,8 @@ const CHIN = [152, 148, 176, 149, 377, 400, 378, 199, 175, 200];
 const MOUTH_CORNERS = [61, 291] as const;
 /** The cheeks' apples, left then right: a smile lifts them. */
 const CHEEKS = [
-  [50, 101, 205, 187],
-  [280, 330, 425, 411],
+  [50, 101, 118],
+  [280, 330, 347],
 ] as const;
 const NOSE = [6, 197, 195, 5, 4, 1];
 const EYE_OUTER = [33, 263] as const;
@@ -63,10 +63,10 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
       move(MOUTH_CORNERS[0], -0.08, 0.07),
       move(MOUTH_CORNERS[1], 0.08, 0.07),
       // A smile lifts the cheeks and with them the lower lids (the eyes narrow).
-      ...CHEEKS[0].map((p) => move(p, -0.01, 0.045)),
-      ...CHEEKS[1].map((p) => move(p, 0.01, 0.045)),
+      ...CHEEKS[0].map((p) => move(p, -0.03, 0.045)),
+      ...CHEEKS[1].map((p) => move(p, 0.03, 0.045)),
       ...LOWER_LIDS.map((p) => move(p, 0, 0.015)),
-      ...[...CHIN, ...BROWS, ...UPPER_LIDS, ...EYE_CORNERS, ...NOSE].map(still),
+      ...[...CHIN, ...BROWS, ...UPPER_LIDS, ...EYE_CORNERS].map(still),
     ];
     radius = 0.18;
   } else if (expression === 'open-mouth') {
