@@ -133,7 +133,7 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     }
   });
 
-  it('closed eyes: the lid over the eye is skin like the skin above it, not the dark of the iris and lashes', async () => {
+  it('closed eyes: no iris or pupil shows under the closed lid (nothing darker than the darkest skin above the eye)', async () => {
     const darkShare = (image: PlanarImage, face: MeshFace) => {
       let dark = 0;
       let count = 0;
