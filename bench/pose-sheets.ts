@@ -5,7 +5,9 @@
  * (../shared/faces/johns); pose-lfw.png in the wild (../shared/lfw/dev: of a fixed spread of people
  * with six photos or more, the six with the widest yaw range). Pixels the variant marks as not
  * photo (padding, what the turn uncovered and the mirrored half could not fill) are shown dimmed.
- * expressions-johns.png and expressions-lfw.png: source | each mesh expression, for the same people.
+ * expressions-johns.png and expressions-lfw.png: source | each mesh expression, for the same people;
+ * expressions-orl.png the same for the first six ORL people with an open-mouth photo to lend the
+ * opened mouth its inside.
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +16,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { InferenceClient } from '../app/main/inference/inference-client.ts';
 import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
 import { EXPRESSIONS, renderExpression } from '../app/main/synthesis/geometry/expression.ts';
+import { lipGap, pickMouthDonor } from '../app/main/synthesis/geometry/mouth-cavity.ts';
 import { meshPose } from '../app/main/synthesis/geometry/head-rotation.ts';
 import { POSE_CROP_SIZE, renderPose, type MeshFace } from '../app/main/synthesis/geometry/mesh-render.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
@@ -55,30 +58,42 @@ async function sheet(file: string, headers: readonly string[], rows: readonly { 
     .toFile(join(out, file));
 }
 
-/** Source | every mesh expression, for the most frontal of a person's photos. */
-async function expressionRow(photos: readonly string[], vision: VisionRuntime, sampler: GridSampler): Promise<Buffer[] | null> {
+/**
+ * Source | every mesh expression, for the most frontal of a person's photos; the opened mouth takes
+ * its inside from the person's photo with the widest-open mouth when one opens it enough (as the job does).
+ */
+async function expressionRow(
+  photos: readonly string[],
+  vision: VisionRuntime,
+  sampler: GridSampler,
+): Promise<{ tiles: Buffer[]; captions: string[]; lent: boolean } | null> {
   const faces = await AnalysedPhotoSource.analyse(
     photos.map((path) => ({ path, identityId: 1 })),
     vision,
   );
-  let best: { faceId: number; mesh: Float32Array; yaw: number } | null = null;
+  const all: { faceId: number; mesh: Float32Array; yaw: number }[] = [];
   for (const f of faces.faces()) {
     const mesh = (await faces.templateMesh(f.faceId, POSE_CROP_SIZE))!;
-    const yaw = Math.abs(meshPose(mesh).yaw);
-    if (!best || yaw < best.yaw) best = { faceId: f.faceId, mesh, yaw };
+    all.push({ faceId: f.faceId, mesh, yaw: Math.abs(meshPose(mesh).yaw) });
   }
-  if (!best) return null;
+  if (all.length === 0) return null;
+  const best = all.reduce((a, b) => (b.yaw < a.yaw ? b : a));
   const face: MeshFace = {
     image: await faces.alignedCrop(best.faceId, POSE_CROP_SIZE),
     mesh: best.mesh,
     validity: await faces.validityMask(best.faceId, POSE_CROP_SIZE),
   };
+  const others = all.filter((f) => f !== best);
+  const pick = pickMouthDonor(others.map((f) => f.mesh));
+  const donor = pick === null ? null : { image: await faces.alignedCrop(others[pick].faceId, POSE_CROP_SIZE), mesh: others[pick].mesh };
   const tiles = [await tile(face.image, face.validity!)];
+  const captions = [''];
   for (const expression of EXPRESSIONS) {
-    const rendered = await renderExpression(face, expression, sampler);
+    const rendered = await renderExpression(face, expression, sampler, 1, donor);
     tiles.push(await tile(rendered.image, rendered.validity));
+    captions.push(expression !== 'open-mouth' ? '' : donor ? `from own photo, gap ${lipGap(donor.mesh).toFixed(2)}` : 'inside: shaded');
   }
-  return tiles;
+  return { tiles, captions, lent: donor !== null };
 }
 
 /** One person's row, or null when fewer than two photos have a face. */
@@ -166,15 +181,23 @@ try {
         .map((p) => join(johns, p)),
     ],
     ['expressions-lfw.png', candidates.slice(0, 6).map((p) => join(lfw, p))],
+    [
+      'expressions-orl.png',
+      readdirSync(join(shared, 'faces/orl'))
+        .filter((p) => /^s\d+$/.test(p))
+        .sort()
+        .map((p) => join(shared, 'faces/orl', p)),
+    ],
   ] as const) {
     const rows = [];
     for (const folder of folders) {
-      const row = await expressionRow(listPhotos(folder).slice(0, 8), vision, sampler);
-      if (row) rows.push({ tiles: row, captions: [] });
+      const row = await expressionRow(listPhotos(folder).slice(0, file.includes('orl') ? 10 : 8), vision, sampler);
+      // ORL is there to show the inside lent from a person's own open-mouth photo: its first six such people.
+      if (row && (row.lent || !file.includes('orl'))) rows.push(row);
     }
-    await sheet(file, expressionHeaders, rows);
+    await sheet(file, expressionHeaders, rows.slice(0, 6));
   }
-  console.log(`wrote pose-johns.png, pose-lfw.png, expressions-johns.png and expressions-lfw.png in ${out}`);
+  console.log(`wrote pose-johns.png, pose-lfw.png, expressions-johns.png, expressions-lfw.png and expressions-orl.png in ${out}`);
 } finally {
   await client.close();
 }

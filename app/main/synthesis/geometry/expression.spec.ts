@@ -1,14 +1,19 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { InferenceClient } from '../../inference/inference-client.ts';
 import { analyseImage } from '../../vision/face-analysis.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
-import { expressionMesh, renderExpression, type Expression } from './expression.ts';
+import { EYES } from './closed-lids.ts';
+import { expressionMesh, insidePolygon, renderExpression, EXPRESSIONS, type Expression } from './expression.ts';
 import { GridSampler } from './grid-sampler.ts';
 import { POSE_CROP_SIZE, type MeshFace } from './mesh-render.ts';
+import { INNER_MOUTH, lipGap, pickMouthDonor } from './mouth-cavity.ts';
+import { rotateMesh } from './head-rotation.ts';
 
 const client = new InferenceClient({ threadsPerWorker: 2 });
 const vision = new VisionRuntime(client);
@@ -22,6 +27,13 @@ async function redetect(image: PlanarImage): Promise<Float32Array> {
   expect(analysis.primary).not.toBeNull();
   return analysis.faces[analysis.primary!].landmarks;
 }
+
+const luma = (image: PlanarImage, j: number) => {
+  const plane = image.size * image.size;
+  return 0.299 * image.data[j] + 0.587 * image.data[plane + j] + 0.114 * image.data[2 * plane + j];
+};
+const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+const polygonOf = (mesh: Float32Array, points: readonly number[]) => points.map((p) => [mesh[p * 3], mesh[p * 3 + 1]] as const);
 
 const gap = (mesh: Float32Array, a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
 
@@ -88,4 +100,152 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     expect(smile[61 * 3 + 1]).toBeLessThan(face.mesh[61 * 3 + 1] - 2);
     expect(smile[291 * 3 + 1]).toBeLessThan(face.mesh[291 * 3 + 1] - 2);
   });
+
+  it('open mouth: the opening is a shaded cavity, darkest away from the lips, not a flat box', async () => {
+    for (const face of faces) {
+      const mesh = expressionMesh(face.mesh, 'open-mouth');
+      const { image } = await renderExpression(face, 'open-mouth', sampler);
+      const opening = polygonOf(mesh, INNER_MOUTH);
+      // A lens between the lips, not a box: beside the corners the lower lip drops far less than in the middle.
+      const drop = (p: number) => mesh[p * 3 + 1] - face.mesh[p * 3 + 1];
+      for (const p of [95, 324]) expect(drop(p)).toBeLessThan(0.7 * drop(14));
+      const inside: { edge: number; luma: number }[] = [];
+      for (let y = 0; y < size; y += 1) {
+        for (let x = 0; x < size; x += 1) {
+          if (!insidePolygon(opening, x + 0.5, y + 0.5)) continue;
+          const edge = Math.min(
+            ...opening.map(([px, py], i) => segmentDistance(x + 0.5, y + 0.5, px, py, ...opening[(i + 1) % opening.length])),
+          );
+          inside.push({ edge, luma: luma(image, y * size + x) });
+        }
+      }
+      const deepest = Math.max(...inside.map((p) => p.edge));
+      expect(deepest).toBeGreaterThan(4);
+      const rim = inside.filter((p) => p.edge >= 1 && p.edge < 3).map((p) => p.luma);
+      const back = inside.filter((p) => p.edge >= 0.6 * deepest).map((p) => p.luma);
+      const all = inside.map((p) => p.luma);
+      const spread = Math.sqrt(mean(all.map((v) => (v - mean(all)) ** 2)));
+      expect(spread).toBeGreaterThan(0.03);
+      expect(mean(back)).toBeLessThan(0.75 * mean(rim));
+      // The lower lip is still there under the opening: lip-coloured, not the cavity's dark.
+      const [lipX, lipY] = [(mesh[14 * 3] + mesh[17 * 3]) / 2, (mesh[14 * 3 + 1] + mesh[17 * 3 + 1]) / 2];
+      expect(luma(image, Math.min(size - 1, Math.round(lipY)) * size + Math.round(lipX))).toBeGreaterThan(mean(back) + 0.05);
+    }
+  });
+
+  it('closed eyes: no iris or pupil shows under the closed lid (nothing darker than the darkest skin above the eye)', async () => {
+    const darkShare = (image: PlanarImage, face: MeshFace) => {
+      let dark = 0;
+      let count = 0;
+      for (const eye of EYES) {
+        const upper = polygonOf(face.mesh, [eye.outer, ...eye.lids.map(([u]) => u), eye.inner]);
+        const lower = polygonOf(
+          face.mesh,
+          eye.lids.map(([, l]) => l),
+        ).reverse();
+        const opening = [...upper, ...lower];
+        // The skin above the eye: 0.08‥0.16 eye distances over the upper lid, on the source.
+        const eyes = gap(face.mesh, 33, 263);
+        const skin: number[] = [];
+        const lid: number[] = [];
+        for (const [ux, uy] of upper.slice(2, -2)) {
+          for (let d = 0.08 * eyes; d < 0.16 * eyes; d += 1) skin.push(luma(face.image, Math.round(uy - d) * size + Math.round(ux)));
+        }
+        for (let y = 0; y < size; y += 1) {
+          for (let x = 0; x < size; x += 1) {
+            if (!insidePolygon(opening, x + 0.5, y + 0.5)) continue;
+            // The upper part of the opening: under the closed lid, clear of the lash line at its bottom.
+            const [, top] = upper.reduce((a, b) => (Math.abs(b[0] - x) < Math.abs(a[0] - x) ? b : a));
+            const [, bottom] = lower.reduce((a, b) => (Math.abs(b[0] - x) < Math.abs(a[0] - x) ? b : a));
+            if (y + 0.5 > (top + bottom) / 2) continue;
+            lid.push(luma(image, y * size + x));
+          }
+        }
+        const floor = [...skin].sort((a, b) => a - b)[Math.floor(skin.length * 0.05)];
+        dark += lid.filter((v) => v < floor).length;
+        count += lid.length;
+      }
+      return dark / count;
+    };
+    for (const face of faces) {
+      const closed = darkShare((await renderExpression(face, 'closed-eyes', sampler)).image, face);
+      expect(darkShare(face.image, face)).toBeGreaterThan(0.1);
+      expect(closed).toBeLessThan(0.02);
+    }
+  });
+
+  it('raised brows lift the brows away from eyes that stay put; a smile widens the mouth and lifts the cheeks', () => {
+    // In eye distances; real photos of one person differ by up to 0.08 (brows) and 0.17 (mouth width at the 90th percentile, ORL).
+    for (const face of faces) {
+      const eyes = gap(face.mesh, 33, 263);
+      const up = (mesh: Float32Array, p: number) => (face.mesh[p * 3 + 1] - mesh[p * 3 + 1]) / eyes;
+      const brows = expressionMesh(face.mesh, 'raised-brows');
+      for (const p of [105, 334, 66, 296]) expect(up(brows, p)).toBeGreaterThan(0.06);
+      for (const p of [33, 133, 263, 362, 145, 374]) expect(Math.abs(up(brows, p))).toBeLessThan(0.005);
+      const smile = expressionMesh(face.mesh, 'smile');
+      expect((gap(smile, 61, 291) - gap(face.mesh, 61, 291)) / eyes).toBeGreaterThan(0.12);
+      expect((gap(smile, 61, 291) - gap(face.mesh, 61, 291)) / eyes).toBeLessThan(0.2);
+      for (const p of [50, 280]) expect(up(smile, p)).toBeGreaterThan(0.02);
+    }
+  });
+
+  it('the same face and expression render byte-identical images', async () => {
+    const [face] = faces;
+    for (const expression of EXPRESSIONS) {
+      const [a, b] = [await renderExpression(face, expression, sampler), await renderExpression(face, expression, sampler)];
+      expect(Buffer.from(a.image.data.buffer).equals(Buffer.from(b.image.data.buffer))).toBe(true);
+    }
+  });
+
+  it('an opened mouth borrows its inside only from a photo whose mouth is open and faces the camera', () => {
+    const [face] = faces;
+    // The lips closed: the inner lower lip's middle on the upper one's.
+    const closed = Float32Array.from(face.mesh);
+    closed.set(face.mesh.subarray(13 * 3, 14 * 3), 14 * 3);
+    const open = expressionMesh(closed, 'open-mouth');
+    expect(lipGap(open)).toBeGreaterThan(0.15);
+    expect(pickMouthDonor([closed])).toBeNull();
+    expect(pickMouthDonor([closed, open])).toBe(1);
+    expect(pickMouthDonor([rotateMesh(open, { yaw: 40, pitch: 0, roll: 0 })])).toBeNull();
+  });
+
+  it("open mouth with the person's own open-mouth photo: the opening shows that photo's mouth, not the shaded fill", async () => {
+    const folder = join(sharedFacesDir, 'orl', 's26');
+    const photos = readdirSync(folder).sort();
+    const source = await AnalysedPhotoSource.analyse(
+      photos.map((f) => ({ path: join(folder, f), identityId: 1 })),
+      vision,
+    );
+    const orl = await Promise.all(
+      source.faces().map(async (f) => ({
+        image: await source.alignedCrop(f.faceId, size),
+        mesh: (await source.templateMesh(f.faceId, size))!,
+        validity: await source.validityMask(f.faceId, size),
+      })),
+    );
+    const closed = orl.reduce((a, b) => (lipGap(b.mesh) < lipGap(a.mesh) ? b : a));
+    const others = orl.filter((f) => f !== closed);
+    const pick = pickMouthDonor(others.map((f) => f.mesh));
+    expect(pick).not.toBeNull();
+    const donor = others[pick!];
+    const openingLuma = (image: PlanarImage, mesh: Float32Array) => {
+      const opening = polygonOf(mesh, INNER_MOUTH);
+      const values: number[] = [];
+      for (let y = 0; y < size; y += 1) {
+        for (let x = 0; x < size; x += 1) if (insidePolygon(opening, x + 0.5, y + 0.5)) values.push(luma(image, y * size + x));
+      }
+      return mean(values);
+    };
+    const mesh = expressionMesh(closed.mesh, 'open-mouth');
+    const lent = openingLuma((await renderExpression(closed, 'open-mouth', sampler, 1, donor)).image, mesh);
+    const shaded = openingLuma((await renderExpression(closed, 'open-mouth', sampler)).image, mesh);
+    const real = openingLuma(donor.image, donor.mesh);
+    expect(Math.abs(lent - real)).toBeLessThan(0.5 * Math.abs(shaded - real));
+  });
 });
+
+function segmentDistance(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
+  const [dx, dy] = [bx - ax, by - ay];
+  const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(x - ax - t * dx, y - ay - t * dy);
+}

@@ -14,6 +14,7 @@ import { renderOcclusion } from '../occlusion/render-occlusion.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
 import { POSE_CROP_SIZE, renderPose, type MeshFace, type MeshRendered } from '../geometry/mesh-render.ts';
 import { renderExpression } from '../geometry/expression.ts';
+import { pickMouthDonor, type MouthDonor } from '../geometry/mouth-cavity.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -58,6 +59,8 @@ interface MeshSourceFace extends PhotoMeshFace {
 
 /** Turns rendering at once (see `render`): one planning on this thread, one resampling in the worker. */
 const POSE_IN_FLIGHT = 2;
+/** How many of a person's other photos (lowest face ids first) are looked at for an open mouth to lend. */
+const MOUTH_DONOR_CANDIDATES = 64;
 
 /** Refinement runs many forward passes per source: the job reports them so progress never stalls silently. */
 export type RefineProgress = (sourceFaceId: number, iteration: number, iterations: number) => void;
@@ -77,6 +80,7 @@ export class VariantRenderer {
   readonly #reconstructions: BoundedCache<string, PlanarImage>;
   readonly #relightFaces: BoundedCache<number, Promise<RelightSourceFace>>;
   readonly #meshFaces: BoundedCache<number, Promise<MeshSourceFace>>;
+  readonly #mouthDonors: BoundedCache<number, Promise<MouthDonor | null>>;
 
   readonly #onRefine: RefineProgress | undefined;
   readonly #sampler: GridSampler | null;
@@ -104,6 +108,7 @@ export class VariantRenderer {
     this.#reconstructions = new BoundedCache(cacheLimit);
     this.#relightFaces = new BoundedCache(cacheLimit);
     this.#meshFaces = new BoundedCache(cacheLimit);
+    this.#mouthDonors = new BoundedCache(cacheLimit);
     // Without a generator (a relight-only job) variants come out at the crops' size.
     this.outputSize = !pack
       ? faces.cropSize
@@ -156,8 +161,10 @@ export class VariantRenderer {
       if (op.type === 'pose') {
         const { yaw, pitch, roll } = op.pose;
         rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
-      } else if (op.type === 'expression') rendered = await renderExpression(face, op.expression, this.#sampler, op.strength);
-      else continue;
+      } else if (op.type === 'expression') {
+        const donor = op.expression === 'open-mouth' ? await this.#mouthDonor(faceId) : null;
+        rendered = await renderExpression(face, op.expression, this.#sampler, op.strength, donor);
+      } else continue;
       face = { image: rendered.image, mesh: rendered.mesh, validity: rendered.validity };
     }
     const image = quantise(face.image);
@@ -188,6 +195,36 @@ export class VariantRenderer {
       entry.catch(() => this.#meshFaces.delete(faceId));
     }
     return entry;
+  }
+
+  /** The same person's photo whose open mouth lends an opened mouth its inside (`pickMouthDonor`), once per source. */
+  #mouthDonor(faceId: number): Promise<MouthDonor | null> {
+    let entry = this.#mouthDonors.get(faceId);
+    if (!entry) {
+      entry = this.#findMouthDonor(faceId);
+      this.#mouthDonors.set(faceId, entry);
+      entry.catch(() => this.#mouthDonors.delete(faceId));
+    }
+    return entry;
+  }
+
+  async #findMouthDonor(faceId: number): Promise<MouthDonor | null> {
+    const all = this.#faces.faces();
+    const identity = all.find((f) => f.faceId === faceId)?.identityId ?? null;
+    if (identity === null) return null;
+    const others = all
+      .filter((f) => f.identityId === identity && f.faceId !== faceId)
+      .map((f) => f.faceId)
+      .sort((a, b) => a - b)
+      .slice(0, MOUTH_DONOR_CANDIDATES);
+    const meshes: { faceId: number; mesh: Float32Array }[] = [];
+    for (const id of others) {
+      const mesh = await this.#faces.templateMesh(id, POSE_CROP_SIZE);
+      if (mesh) meshes.push({ faceId: id, mesh });
+    }
+    const pick = pickMouthDonor(meshes.map((m) => m.mesh));
+    if (pick === null) return null;
+    return { image: await this.#crop(meshes[pick].faceId, POSE_CROP_SIZE), mesh: meshes[pick].mesh };
   }
 
   async #prepareMeshSource(faceId: number): Promise<MeshSourceFace> {

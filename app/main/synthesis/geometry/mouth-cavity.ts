@@ -1,0 +1,212 @@
+import { contourAt } from './contour-profile.ts';
+import type { PlanarImage } from '../packs/image-tensor.ts';
+import { meshPose } from './head-rotation.ts';
+import { samplePlanar } from './planar-sample.ts';
+
+/** The opening between the lips, in order around it: upper inner lip from corner to corner, then the lower inner lip back. */
+export const INNER_MOUTH = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
+/** Points on the lips' red (outer centre and beside it) whose colour the cavity is shaded from. */
+const LIP_RED = [0, 37, 267, 17, 84, 314];
+/** Skin beside the mouth, for the light falling on it. */
+const CHEEKS = [205, 425, 50, 280];
+
+/** Another photo of the same person, aligned as the source is, whose open mouth lends its inside. */
+export interface MouthDonor {
+  readonly image: PlanarImage;
+  /** 468 × x, y, z in its crop's pixels. */
+  readonly mesh: Float32Array;
+}
+
+/**
+ * How far apart a photo's inner lips must be, in eye distances, to lend its mouth's inside: ORL's
+ * within-person lip gap varies by 0.11 at the 75th percentile, so this is a clearly opened mouth.
+ */
+export const DONOR_LIP_GAP = 0.1;
+/** A donor turned further than this (mesh yaw, degrees) shows the inside of its mouth from the side. */
+const DONOR_MAX_YAW = 25;
+
+/** The gap between the inner lips' middles, in eye distances (outer eye corners). */
+export function lipGap(mesh: Float32Array): number {
+  const d = (a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
+  return d(13, 14) / d(33, 263);
+}
+
+/**
+ * Of a person's other photos (their meshes, in a fixed order), the index of the one whose mouth is
+ * open widest, at least `DONOR_LIP_GAP` and facing the camera; null when none is. Ties go to the first.
+ */
+export function pickMouthDonor(meshes: readonly Float32Array[]): number | null {
+  let best: number | null = null;
+  for (const [i, mesh] of meshes.entries()) {
+    if (lipGap(mesh) < DONOR_LIP_GAP || Math.abs(meshPose(mesh).yaw) > DONOR_MAX_YAW) continue;
+    if (best === null || lipGap(mesh) > lipGap(meshes[best])) best = i;
+  }
+  return best;
+}
+
+/**
+ * Paints the inside of an opened mouth over `image`, inside the inner lip contour of `target` (468
+ * × x, y, z in crop pixels); the warp only stretched the lips' own line, or the teeth the source
+ * showed, over the opening. What the source's own opening showed (teeth) stays attached to its lip:
+ * its upper half under the upper lip, its lower half above the lower lip, as the teeth move with
+ * the jaws. The rest is a cavity shaded from the lips' colour, darkest furthest from the lips (the
+ * back of the mouth), with a hint of upper teeth where the source showed none, and its edge soft
+ * against the lips. With a `donor` (the same person's photo with an open mouth) the whole opening is
+ * the donor's instead, mapped lip line to lip line (across the mouth by the share of its width,
+ * down by the share of the opening's height) and brought to the source's light by the lips' colour.
+ */
+export function paintMouthCavity(
+  image: PlanarImage,
+  target: Float32Array,
+  source: { image: PlanarImage; mesh: Float32Array },
+  donor: MouthDonor | null = null,
+): PlanarImage {
+  const { size } = image;
+  const plane = size * size;
+  const at = (p: number, mesh = target) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
+  const polygon = INNER_MOUTH.map((p) => at(p));
+  const colourAt = (points: readonly number[]) => {
+    const sum = [0, 0, 0];
+    for (const p of points) {
+      const [x, y] = at(p);
+      const j = Math.min(size - 1, Math.max(0, Math.floor(y))) * size + Math.min(size - 1, Math.max(0, Math.floor(x)));
+      for (let c = 0; c < 3; c += 1) sum[c] += image.data[c * plane + j] / points.length;
+    }
+    return sum;
+  };
+  const lip = colourAt(LIP_RED);
+  const skin = colourAt(CHEEKS);
+  const skinLuma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2];
+  // Teeth are a warm off-white brighter than the lit skin beside them, and grey in a grey photo.
+  const grey = Math.max(...skin) - Math.min(...skin) < 0.02;
+  const tint = grey ? [1, 1, 1] : [1, 0.96, 0.88];
+  const teeth = tint.map((t) => t * Math.min(0.9, Math.max(0.45, 1.5 * skinLuma + 0.15)));
+
+  const [left, rightCorner] = [at(78), at(308)];
+  const width = Math.max(1, Math.hypot(rightCorner[0] - left[0], rightCorner[1] - left[1]));
+  const across = [(rightCorner[0] - left[0]) / width, (rightCorner[1] - left[1]) / width];
+  const down = [-across[1], across[0]];
+  const local = (x: number, y: number) =>
+    [(x - left[0]) * across[0] + (y - left[1]) * across[1], (x - left[0]) * down[0] + (y - left[1]) * down[1]] as const;
+  const upper = INNER_MOUTH.slice(0, 11).map((p) => local(...at(p)));
+  const lower = [...INNER_MOUTH.slice(10), INNER_MOUTH[0]].map((p) => local(...at(p))).reverse();
+  // What shows inside: the donor's mouth if one is lent, else whatever the source's own lips parted on.
+  const mouth = mouthFrame(donor ?? source, lip);
+  mouth.scale = mouth.width / width;
+  const opening = Math.hypot(at(13)[0] - at(14)[0], at(13)[1] - at(14)[1]);
+  if (opening < 1) return image;
+  const teethHeight = Math.min(0.3 * opening, 0.1 * width);
+
+  const xs = polygon.map((p) => p[0]);
+  const ys = polygon.map((p) => p[1]);
+  const [x0, x1] = [Math.max(0, Math.floor(Math.min(...xs))), Math.min(size - 1, Math.ceil(Math.max(...xs)))];
+  const [y0, y1] = [Math.max(0, Math.floor(Math.min(...ys))), Math.min(size - 1, Math.ceil(Math.max(...ys)))];
+  const data = Float32Array.from(image.data);
+  for (let y = y0; y <= y1; y += 1) {
+    for (let x = x0; x <= x1; x += 1) {
+      const [px, py] = [x + 0.5, y + 0.5];
+      const inside = insidePolygon(polygon, px, py);
+      const edge = edgeDistance(polygon, px, py);
+      // Antialiased against the lips: full cavity a pixel and a half inside the contour.
+      const alpha = inside ? Math.min(1, 0.5 + edge / 1.5) : Math.max(0, 0.5 - edge);
+      if (alpha <= 0) continue;
+      const [u, v] = local(px, py);
+      const top = contourAt(upper, u);
+      const bottom = contourAt(lower, u);
+      const height = Math.max(1, bottom - top);
+      const side = Math.min(1, Math.abs(u / width - 0.5) * 2);
+      // Depth: 0 at the lips, 1 at the middle of the opening; the sides of the mouth are shallow.
+      const depth = Math.min(1, (Math.min(v - top, bottom - v) / (0.5 * height)) * (1 - 0.5 * side * side));
+      const cavity = lip.map((l) => l * (0.42 - 0.32 * smooth(Math.max(0, depth))));
+      // The photo's inside at its own scale, each half riding on its lip (as teeth ride on the jaws),
+      // fading into the cavity over 2 px where the new opening is taller than the photo's.
+      const share = u / width;
+      const { top: mouthTop, shown } = mouth.opening(share);
+      const fromTop = (v - top) * mouth.scale;
+      const fromBottom = (bottom - v) * mouth.scale;
+      let kept: readonly [number, number] | null = null;
+      let keep = 0;
+      if (fromTop < shown / 2) [kept, keep] = [mouth.toCrop(share, mouthTop + fromTop), Math.min(1, (shown / 2 - fromTop) / 2)];
+      else if (fromBottom < shown / 2)
+        [kept, keep] = [mouth.toCrop(share, mouthTop + shown - fromBottom), Math.min(1, (shown / 2 - fromBottom) / 2)];
+      // Where the photo showed no teeth, a hint of the upper ones: a band under the upper lip,
+      // fading toward the mouth's corners and into the cavity.
+      const t = (v - top) / teethHeight;
+      const teethAlpha =
+        t < 1 ? 0.85 * (1 - side ** 2) * (1 - smooth(Math.max(0, t))) * Math.max(0, 1 - shown / mouth.scale / teethHeight) : 0;
+      for (let c = 0; c < 3; c += 1) {
+        const j = c * plane + y * size + x;
+        // The teeth's lower edge falls into the shadow of the cavity.
+        let fill = cavity[c] + teethAlpha * (teeth[c] * (1 - 0.3 * Math.max(0, t)) - cavity[c]);
+        if (kept) fill += keep * (mouth.gain[c] * samplePlanar(mouth.image, c, kept[0], kept[1]) - fill);
+        data[j] = data[j] + alpha * (fill - data[j]);
+      }
+    }
+  }
+  return { size, data };
+}
+
+const smooth = (t: number) => (t >= 1 ? 1 : t * t * (3 - 2 * t));
+
+function edgeDistance(polygon: readonly (readonly [number, number])[], x: number, y: number): number {
+  let best = Infinity;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
+    const [ax, ay] = polygon[j];
+    const [bx, by] = polygon[i];
+    const [dx, dy] = [bx - ax, by - ay];
+    const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy || 1)));
+    best = Math.min(best, Math.hypot(x - ax - t * dx, y - ay - t * dy));
+  }
+  return best;
+}
+
+/** Even-odd point-in-polygon test. */
+export function insidePolygon(polygon: readonly (readonly [number, number])[], x: number, y: number): boolean {
+  let hit = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+  }
+  return hit;
+}
+
+/**
+ * A photo's mouth opening in a frame along its inner lips (from corner 78 toward 308): at each share
+ * of its width, where the opening starts and how tall it is; its pixels per pixel of the target's
+ * mouth width are `scale`, and `gain` brings its colours to the source's light through the lips' red.
+ */
+function mouthFrame(photo: { image: PlanarImage; mesh: Float32Array }, sourceLip: readonly number[]) {
+  const { mesh, image } = photo;
+  const plane = image.size * image.size;
+  const at = (p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
+  const [left, right] = [at(78), at(308)];
+  const width = Math.max(1, Math.hypot(right[0] - left[0], right[1] - left[1]));
+  const across = [(right[0] - left[0]) / width, (right[1] - left[1]) / width];
+  const down = [-across[1], across[0]];
+  const local = (x: number, y: number) =>
+    [(x - left[0]) * across[0] + (y - left[1]) * across[1], (x - left[0]) * down[0] + (y - left[1]) * down[1]] as const;
+  const upper = INNER_MOUTH.slice(0, 11).map((p) => local(...at(p)));
+  const lower = [...INNER_MOUTH.slice(10), INNER_MOUTH[0]].map((p) => local(...at(p))).reverse();
+  const lip = [0, 0, 0];
+  for (const p of LIP_RED) {
+    const [x, y] = at(p);
+    const j = Math.min(image.size - 1, Math.max(0, Math.floor(y))) * image.size + Math.min(image.size - 1, Math.max(0, Math.floor(x)));
+    for (let c = 0; c < 3; c += 1) lip[c] += image.data[c * plane + j] / LIP_RED.length;
+  }
+  return {
+    image,
+    width,
+    gain: sourceLip.map((l, c) => Math.min(2, Math.max(0.5, l / Math.max(0.02, lip[c])))),
+    /** Set by the caller: this photo's mouth width over the target's. */
+    scale: 1,
+    opening(share: number) {
+      const top = contourAt(upper, share * width);
+      return { top, shown: Math.max(0, contourAt(lower, share * width) - top) };
+    },
+    toCrop(share: number, v: number): readonly [number, number] {
+      const u = share * width;
+      return [left[0] + u * across[0] + v * down[0] - 0.5, left[1] + u * across[1] + v * down[1] - 0.5];
+    },
+  };
+}
