@@ -258,7 +258,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews a light on a source face', async () => {
+  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews the preset lamp the batch will use', async () => {
     await openAt(LARGE);
     const panel = page.getByTestId('synthesis-panel');
     await panel.locator('summary').click();
@@ -266,16 +266,26 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     const hair = panel.locator('tr', { hasText: 'Hair colour' });
     expect(await hair.textContent()).toContain('Hair colour from a donor (a tint, not a new hairstyle)');
     expect(await hair.locator('input[type="checkbox"]').isChecked()).toBe(false);
+    // Preset lamps (the default) offer the lamps to preview, not the custom sliders the batch would ignore.
+    await panel.getByTestId('relight-presets').waitFor();
+    expect(await panel.getByTestId('relight-azimuth').count()).toBe(0);
+    const lamps = panel.getByTestId('relight-preset');
+    expect(await lamps.count()).toBe(16);
+    await lamps.nth(2).locator('..').click();
+    expect(await lamps.nth(2).isChecked()).toBe(true);
     await panel.getByTestId('relight-preview').click();
     const preview = panel.getByTestId('relight-preview-result');
-    await expect
-      .poll(
-        () => preview.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
-        {
-          timeout: 60_000,
-        },
-      )
-      .toBe(true);
+    const loaded = () =>
+      preview.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0);
+    await expect.poll(loaded, { timeout: 60_000 }).toBe(true);
+    expect(await preview.textContent()).toContain('preset lamp 3 of 16');
+    // Lamp 3 of the batch's presets: azimuth −70°, elevation +45°.
+    const lit = preview.getByTestId('light-glyph').first();
+    expect([await lit.getAttribute('data-azimuth'), await lit.getAttribute('data-elevation')]).toEqual(['-70', '45']);
+    await preview.scrollIntoViewIfNeeded();
+    await documentScreenshot(page, 'synthesis-panel-1920.png');
+    await panel.locator('input[type="radio"][value="custom"]').check();
+    expect(await panel.getByTestId('relight-presets').count()).toBe(0);
     // Each light slider's value sits on its line, beside it: wrapped under the name it read as the next control's.
     const offLine = await panel.locator('.light-controls label').evaluateAll((labels) =>
       labels.flatMap((label) => {
@@ -286,8 +296,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       }),
     );
     expect(offLine).toEqual([]);
-    await preview.scrollIntoViewIfNeeded();
-    await documentScreenshot(page, 'synthesis-panel-1920.png');
+    expect(await panel.locator('.light-controls label').count()).toBe(4);
     expect(errors).toEqual([]);
   });
 
