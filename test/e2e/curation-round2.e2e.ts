@@ -300,6 +300,37 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('at 1024×700 the open synthesis panel docks beside the dataset, whose grid keeps whole faces, and Escape closes it', async () => {
+    await openAt(SMALL);
+    const grid = page.getByTestId('dataset-grid');
+    await grid.locator('img').first().waitFor();
+    const closed = (await grid.boundingBox())!;
+    const panel = page.getByTestId('synthesis-panel');
+    const summary = panel.locator('summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await panel.getByTestId('synthesis-default-note').waitFor();
+    const open = (await grid.boundingBox())!;
+    const box = (await panel.boundingBox())!;
+    // Beside the grid, not under it: the grid gives up width (and the rows its toolbar wraps onto), not its height to the panel.
+    expect(box.x).toBeGreaterThanOrEqual(open.x + open.width - 1);
+    expect(open.height).toBeGreaterThan(closed.height * 0.8);
+    expect(box.height).toBeGreaterThan(SMALL.height / 2);
+    const tiles = await gridTiles(grid);
+    expect(tiles).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    expect(tiles.whole).toBeGreaterThanOrEqual(4);
+    await grid.evaluate((el) => (el.scrollTop = 100));
+    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    await grid.evaluate((el) => (el.scrollTop = 0));
+    await documentScreenshot(page, 'synthesis-panel-1024.png');
+    await panel.getByTestId('relight-enabled').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
+    expect(errors).toEqual([]);
+  });
+
   it('at 1024×700 the dataset toolbar keeps Import… on screen and ORL tiles show whole faces', async () => {
     await openAt(SMALL);
     await page.getByTestId('dataset-grid').waitFor();
