@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { gridTiles } from './support/grid-tiles.ts';
 import { overlappingPairs } from './support/overlaps.ts';
 import { documentScreenshot, keepEvidenceOfFailures } from './support/page-steps.ts';
 import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.ts';
@@ -141,8 +142,16 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     const stripBox = (await strip.boundingBox())!;
     const gridBox = (await page.getByTestId('curation-grid').boundingBox())!;
     expect(stripBox.y + stripBox.height).toBeLessThanOrEqual(gridBox.y + 1);
-    await page.getByTestId('curation-grid').evaluate((el) => (el.scrollTop = 200));
+    // A scroll comes to rest on a line's top: no line shows only its lower part under the pinned photos.
+    const grid = page.getByTestId('curation-grid');
+    await grid.evaluate((el) => (el.scrollTop = 200));
+    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    expect(await grid.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     expect((await strip.boundingBox())!.y).toBe(stripBox.y);
+    await grid.hover();
+    await page.mouse.wheel(0, 250);
+    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    expect((await gridTiles(grid)).whole).toBeGreaterThanOrEqual(1);
     await documentScreenshot(page, 'curation-by-person-1024.png');
     await page.keyboard.press(']');
     await expect.poll(() => strip.getAttribute('data-identity-id')).not.toBe(first);
@@ -249,7 +258,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews a light on a source face', async () => {
+  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews the preset lamp the batch will use', async () => {
     await openAt(LARGE);
     const panel = page.getByTestId('synthesis-panel');
     await panel.locator('summary').click();
@@ -257,16 +266,26 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     const hair = panel.locator('tr', { hasText: 'Hair colour' });
     expect(await hair.textContent()).toContain('Hair colour from a donor (a tint, not a new hairstyle)');
     expect(await hair.locator('input[type="checkbox"]').isChecked()).toBe(false);
+    // Preset lamps (the default) offer the lamps to preview, not the custom sliders the batch would ignore.
+    await panel.getByTestId('relight-presets').waitFor();
+    expect(await panel.getByTestId('relight-azimuth').count()).toBe(0);
+    const lamps = panel.getByTestId('relight-preset');
+    expect(await lamps.count()).toBe(16);
+    await lamps.nth(2).locator('..').click();
+    expect(await lamps.nth(2).isChecked()).toBe(true);
     await panel.getByTestId('relight-preview').click();
     const preview = panel.getByTestId('relight-preview-result');
-    await expect
-      .poll(
-        () => preview.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
-        {
-          timeout: 60_000,
-        },
-      )
-      .toBe(true);
+    const loaded = () =>
+      preview.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0);
+    await expect.poll(loaded, { timeout: 60_000 }).toBe(true);
+    expect(await preview.textContent()).toContain('preset lamp 3 of 16');
+    // Lamp 3 of the batch's presets: azimuth −70°, elevation +45°.
+    const lit = preview.getByTestId('light-glyph').first();
+    expect([await lit.getAttribute('data-azimuth'), await lit.getAttribute('data-elevation')]).toEqual(['-70', '45']);
+    await preview.scrollIntoViewIfNeeded();
+    await documentScreenshot(page, 'synthesis-panel-1920.png');
+    await panel.locator('input[type="radio"][value="custom"]').check();
+    expect(await panel.getByTestId('relight-presets').count()).toBe(0);
     // Each light slider's value sits on its line, beside it: wrapped under the name it read as the next control's.
     const offLine = await panel.locator('.light-controls label').evaluateAll((labels) =>
       labels.flatMap((label) => {
@@ -277,8 +296,38 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       }),
     );
     expect(offLine).toEqual([]);
-    await preview.scrollIntoViewIfNeeded();
-    await documentScreenshot(page, 'synthesis-panel-1920.png');
+    expect(await panel.locator('.light-controls label').count()).toBe(4);
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1024×700 the open synthesis panel docks beside the dataset, whose grid keeps whole faces, and Escape closes it', async () => {
+    await openAt(SMALL);
+    const grid = page.getByTestId('dataset-grid');
+    await grid.locator('img').first().waitFor();
+    const closed = (await grid.boundingBox())!;
+    const panel = page.getByTestId('synthesis-panel');
+    const summary = panel.locator('summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await panel.getByTestId('synthesis-default-note').waitFor();
+    const open = (await grid.boundingBox())!;
+    const box = (await panel.boundingBox())!;
+    // Beside the grid, not under it: the grid gives up width (and the rows its toolbar wraps onto), not its height to the panel.
+    expect(box.x).toBeGreaterThanOrEqual(open.x + open.width - 1);
+    expect(open.height).toBeGreaterThan(closed.height * 0.8);
+    expect(box.height).toBeGreaterThan(SMALL.height / 2);
+    const tiles = await gridTiles(grid);
+    expect(tiles).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    expect(tiles.whole).toBeGreaterThanOrEqual(4);
+    await grid.evaluate((el) => (el.scrollTop = 100));
+    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    await grid.evaluate((el) => (el.scrollTop = 0));
+    await documentScreenshot(page, 'synthesis-panel-1024.png');
+    await panel.getByTestId('relight-enabled').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type { LightSpec } from '#api/synthesis.ts';
 
 export { LightSpec } from '#api/synthesis.ts';
+export { PRESET_AMBIENT, RELIGHT_PRESETS } from '#api/relight-presets.ts';
 
 /** Unit vector toward the lamp in view coordinates (X right in the image, Y up, Z toward the viewer). */
 export function lightDirection(light: Pick<LightSpec, 'azimuth' | 'elevation'>): [number, number, number] {
@@ -96,38 +97,6 @@ export const YALE_LIGHTS: readonly (readonly [number, number])[] = [
 
 /** Yale B's lamps were a strobe in a dark room: almost no ambient light. */
 export const YALE_AMBIENT = 0.05;
-
-/**
- * Ambient of the relight presets: a quarter of the lamp, as in a room rather than Yale's dark
- * dome. Chosen on Yale B01–B05 by the augmentation gain: harsher presets (0.05, full cast shadows)
- * moved variants further from the person's real photos.
- */
-export const PRESET_AMBIENT = 0.25;
-
-/**
- * Relight presets: Yale lamps chosen from each harsh subset (S3–S5) and both sides, where a
- * frontal gallery photo is furthest from the photos a recognizer will meet.
- */
-export const RELIGHT_PRESETS: readonly LightSpec[] = (
-  [
-    [-50, 0],
-    [50, 0],
-    [-70, 45],
-    [70, 45],
-    [-85, -20],
-    [85, -20],
-    [-110, 15],
-    [110, 15],
-    [0, 45],
-    [0, -35],
-    [-35, 40],
-    [35, 40],
-    [-120, 0],
-    [120, 0],
-    [-60, -20],
-    [60, -20],
-  ] as const
-).map(([azimuth, elevation]) => ({ azimuth, elevation, ambient: PRESET_AMBIENT, temperature: 6500 }));
 
 /**
  * RGB gains of a black-body lamp at `kelvin` relative to 6500 K, normalised to keep luminance: a

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RELIGHT_PRESETS } from '#api/relight-presets.ts';
 import type { PackSummary } from '#api/synthesis.ts';
 import {
   buildRequest,
@@ -7,6 +8,7 @@ import {
   defaultPoseForm,
   defaultRelightForm,
   editRowLabel,
+  relightPreviewLight,
   rowsFor,
   type SynthesisForm,
 } from './synthesis-form.ts';
@@ -87,6 +89,17 @@ describe('synthesis form', () => {
     };
     const built = buildRequest(form({ relight }), [defaultPack]);
     expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: [relight.light], strength: [1, 1] });
+  });
+
+  it('previews a light the batch will use: the chosen preset lamp under presets (not the custom sliders), the custom light under custom', () => {
+    const custom = { azimuth: -70, elevation: 30, ambient: 0.1, temperature: 3200 };
+    const presets = { ...defaultRelightForm(), light: custom, previewPreset: 5 };
+    expect(relightPreviewLight(presets)).toEqual(RELIGHT_PRESETS[5]);
+    expect(relightPreviewLight({ ...presets, previewPreset: 99 })).toEqual(RELIGHT_PRESETS[0]);
+    expect(relightPreviewLight({ ...presets, lights: 'custom' })).toEqual(custom);
+    // The batch deals the presets when the request names no lights: the previewed lamp is one of them.
+    const built = buildRequest(form({ relight: presets }), [defaultPack]);
+    expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: undefined, strength: [1, 1] });
   });
 
   it('adds one occlusion edit with the checked accessories, in the picker’s order, after relighting', () => {

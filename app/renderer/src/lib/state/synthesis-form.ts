@@ -1,3 +1,4 @@
+import { RELIGHT_PRESETS } from '#api/relight-presets.ts';
 import {
   Occluder,
   type DonorPolicy,
@@ -29,7 +30,10 @@ export interface EditRow {
 export interface RelightForm {
   enabled: boolean;
   lights: 'presets' | 'custom';
+  /** The one light of 'custom'; 'presets' does not use it. */
   light: LightSpec;
+  /** Which of the preset lamps the preview shows under 'presets' (an index into RELIGHT_PRESETS). */
+  previewPreset: number;
   /** Which person the preview shows (null: the project's first face). */
   previewIdentityId: number | null;
 }
@@ -38,8 +42,18 @@ export const defaultRelightForm = (): RelightForm => ({
   enabled: true,
   lights: 'presets',
   light: { azimuth: 50, elevation: 15, ambient: 0.25, temperature: 6500 },
+  previewPreset: 0,
   previewIdentityId: null,
 });
+
+/**
+ * The light the preview shows: one the batch will use. Under 'presets' that is the chosen preset
+ * lamp (the batch deals them all in turn), never the custom sliders, which the batch ignores then.
+ */
+export function relightPreviewLight(relight: Pick<RelightForm, 'lights' | 'light' | 'previewPreset'>): LightSpec {
+  if (relight.lights === 'custom') return { ...relight.light };
+  return { ...(RELIGHT_PRESETS[relight.previewPreset] ?? RELIGHT_PRESETS[0]) };
+}
 
 /**
  * Occlusion: accessories drawn over each face in its 3D frame. Off until asked for: an occluded face

@@ -1,5 +1,5 @@
 import type { ApiClient } from '#api/client.ts';
-import type { PackSummary, PosePreview, RelightPreview } from '#api/synthesis.ts';
+import type { LightSpec, PackSummary, PosePreview, RelightPreview } from '#api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
 import {
   buildRequest,
@@ -8,6 +8,7 @@ import {
   defaultPoseForm,
   defaultRelightForm,
   packKey,
+  relightPreviewLight,
   rowsFor,
   type SynthesisForm,
 } from './synthesis-form.ts';
@@ -30,7 +31,8 @@ export class SynthesisState {
     refineIterations: 0,
   });
   starting = $state(false);
-  preview = $state.raw<RelightPreview | null>(null);
+  /** The last relight preview, with the light it was made under (the form may have moved on since). */
+  preview = $state.raw<(RelightPreview & { light: LightSpec }) | null>(null);
   previewing = $state(false);
   posePreview = $state.raw<PosePreview | null>(null);
   posePreviewing = $state(false);
@@ -79,12 +81,17 @@ export class SynthesisState {
     }
   }
 
-  /** One source under the form's light, before a batch runs. */
+  /** One source under a light the batch will use (the chosen preset lamp, or the custom light), before it runs. */
   async previewRelight(): Promise<void> {
     this.previewing = true;
     try {
-      const { light, previewIdentityId } = this.form.relight;
-      this.preview = await this.#client.call('synthesis.previewRelight', { identityId: previewIdentityId, light: { ...light }, size: 256 });
+      const light = relightPreviewLight(this.form.relight);
+      const preview = await this.#client.call('synthesis.previewRelight', {
+        identityId: this.form.relight.previewIdentityId,
+        light,
+        size: 256,
+      });
+      this.preview = { ...preview, light };
     } catch (error) {
       this.#notices.report(error, 'Previewing the light');
     } finally {

@@ -1,5 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RELIGHT_PRESETS } from '#api/relight-presets.ts';
 import type { PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 import { AppState } from '../../lib/state/app-state.svelte.ts';
 import { FakeBackend, settle } from '../../lib/testing/fake-backend.ts';
@@ -154,12 +155,36 @@ describe('SynthesisPanel', () => {
     expect((q('synthesis-pack') as HTMLSelectElement).selectedOptions[0]?.textContent).toMatch(/StyleGAN2 256px/);
   });
 
-  it('previews one source under the chosen light before a batch runs, and shows both lights as lit spheres', async () => {
+  it('with preset lamps hides the custom light and previews the preset lamp chosen, one the batch deals', async () => {
     const panel = q('synthesis-panel') as HTMLDetailsElement;
     panel.open = true;
     panel.dispatchEvent(new Event('toggle'));
     await settle();
     flushSync();
+    // Presets are the default: the sliders the batch would ignore are not offered.
+    expect(q('relight-custom')).toBeNull();
+    expect(q('relight-azimuth')).toBeNull();
+    const lamps = [...target.querySelectorAll<HTMLInputElement>('[data-testid="relight-preset"]')];
+    expect(lamps).toHaveLength(RELIGHT_PRESETS.length);
+    expect(lamps[0].checked).toBe(true);
+    lamps[2].click();
+    flushSync();
+    q('relight-preview')!.click();
+    await settle();
+    flushSync();
+    expect(backend.callsOf('synthesis.previewRelight')).toEqual([{ identityId: null, light: RELIGHT_PRESETS[2], size: 256 }]);
+    expect(q('relight-preview-result')?.textContent).toContain(`preset lamp 3 of ${RELIGHT_PRESETS.length}`);
+  });
+
+  it('previews one source under the custom light before a batch runs, and shows both lights as lit spheres', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    target.querySelector<HTMLInputElement>('input[type="radio"][value="custom"]')!.click();
+    flushSync();
+    expect(q('relight-presets')).toBeNull();
     const azimuth = q('relight-azimuth') as HTMLInputElement;
     azimuth.value = '-70';
     azimuth.dispatchEvent(new Event('input'));
@@ -175,8 +200,13 @@ describe('SynthesisPanel', () => {
       { identityId: 2, light: { azimuth: -70, elevation: 15, ambient: 0.25, temperature: 6500 }, size: 256 },
     ]);
     expect(q('relight-preview-result')?.querySelector('img')?.getAttribute('src')).toMatch(/^data:image\/png/);
+    expect(q('relight-preview-result')?.textContent).toContain('the custom light');
     const glyphs = [...target.querySelectorAll<HTMLElement>('[data-testid="light-glyph"]')].map((g) => g.getAttribute('aria-label'));
-    expect(glyphs).toEqual(['light azimuth −70°, elevation +15°', 'light azimuth −4°, elevation +12°']);
+    expect(glyphs).toEqual([
+      'light azimuth −70°, elevation +15°',
+      'light azimuth −70°, elevation +15°',
+      'light azimuth −4°, elevation +12°',
+    ]);
   });
 
   it('sets a head turn on the pose pad, previews it on one source, and asks for exactly that turn', async () => {
