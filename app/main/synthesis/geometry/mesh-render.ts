@@ -51,6 +51,7 @@ export async function renderMeshWarp(
   const bandWidth = band1 - band0;
   const [direct, mirror] = await sampler.sample(stacked, 4, size, [{ map: warp.direct }, { map: warp.mirror, columns: [band0, band1] }]);
   const image = direct.slice(0, plane * 3);
+  const gain = shadingGain(direct, mirror, warp.mirrorWeight, size, band0, bandWidth);
   const validity = new Float32Array(plane);
   for (let j = 0; j < plane; j += 1) {
     const w = warp.mirrorWeight[j];
@@ -62,7 +63,8 @@ export async function renderMeshWarp(
     // The mirror's samples come at its band's width.
     const m = Math.floor(j / size) * bandWidth + (j % size) - band0;
     const bandPlane = size * bandWidth;
-    for (let c = 0; c < 3; c += 1) image[c * plane + j] = (1 - w) * direct[c * plane + j] + w * mirror[c * bandPlane + m];
+    for (let c = 0; c < 3; c += 1)
+      image[c * plane + j] = (1 - w) * direct[c * plane + j] + w * gain[c * bandPlane + m] * mirror[c * bandPlane + m];
     const inside = inCrop(warp.direct, j, plane, size) && inCrop(warp.mirror, j, plane, size);
     const real = (1 - w) * direct[3 * plane + j] + w * mirror[3 * bandPlane + m];
     validity[j] = inside && warp.hole[j] === 0 && real >= 0.5 ? 1 : 0;
@@ -72,6 +74,76 @@ export async function renderMeshWarp(
     valid && validity[Math.floor(target[p * 3 + 1]) * size + Math.floor(target[p * 3])] === 1 ? 1 : 0,
   );
   return { image: { size, data: image }, validity, mesh: target, landmarkValid };
+}
+
+/** Radius in pixels of the neighbourhood whose brightness the mirrored fill takes on (`shadingGain`). */
+const SHADING_RADIUS = 10;
+/** The most the fill's brightness is changed, either way: past it the two halves show different things, not different light. */
+const SHADING_LIMIT = 2;
+
+/**
+ * Per colour and pixel of the mirror's band: the factor that gives the mirrored samples the
+ * brightness the face's own pixels have around them (their weighted local means' ratio). The other
+ * half of the face is lit differently whenever the light is not frontal, and copied as it is, the
+ * fill showed that light: a pale patch on a shaded cheek. The own pixels there are the source's
+ * stretched, foreshortened view of the surface, streaky but lit as that side is; the mirror keeps
+ * its detail and takes their light.
+ */
+function shadingGain(
+  direct: Float32Array,
+  mirror: Float32Array,
+  weight: Float32Array,
+  size: number,
+  band0: number,
+  width: number,
+): Float32Array {
+  const plane = size * size;
+  const bandPlane = size * width;
+  const gain = new Float32Array(3 * bandPlane).fill(1);
+  if (width === 0) return gain;
+  const own = new Float64Array(bandPlane);
+  const other = new Float64Array(bandPlane);
+  for (let c = 0; c < 3; c += 1) {
+    for (let y = 0; y < size; y += 1)
+      for (let x = 0; x < width; x += 1) {
+        const m = y * width + x;
+        const w = weight[y * size + band0 + x];
+        own[m] = w * direct[c * plane + y * size + band0 + x];
+        other[m] = w * mirror[c * bandPlane + m];
+      }
+    const ownMean = boxSum(own, width, size, SHADING_RADIUS);
+    const otherMean = boxSum(other, width, size, SHADING_RADIUS);
+    for (let m = 0; m < bandPlane; m += 1) {
+      if (!(otherMean[m] > 1e-6)) continue;
+      gain[c * bandPlane + m] = Math.min(SHADING_LIMIT, Math.max(1 / SHADING_LIMIT, ownMean[m] / otherMean[m]));
+    }
+  }
+  return gain;
+}
+
+/** Sums over the (2 radius + 1)² box around each pixel of a width × height image, cut at its edges. */
+function boxSum(values: Float64Array, width: number, height: number, radius: number): Float64Array {
+  const rows = new Float64Array(values.length);
+  for (let y = 0; y < height; y += 1) {
+    let sum = 0;
+    for (let x = 0; x < Math.min(radius, width); x += 1) sum += values[y * width + x];
+    for (let x = 0; x < width; x += 1) {
+      if (x + radius < width) sum += values[y * width + x + radius];
+      if (x - radius - 1 >= 0) sum -= values[y * width + x - radius - 1];
+      rows[y * width + x] = sum;
+    }
+  }
+  const out = new Float64Array(values.length);
+  for (let x = 0; x < width; x += 1) {
+    let sum = 0;
+    for (let y = 0; y < Math.min(radius, height); y += 1) sum += rows[y * width + x];
+    for (let y = 0; y < height; y += 1) {
+      if (y + radius < height) sum += rows[(y + radius) * width + x];
+      if (y - radius - 1 >= 0) sum -= rows[(y - radius - 1) * width + x];
+      out[y * width + x] = sum;
+    }
+  }
+  return out;
 }
 
 /** The face's colour planes and its validity as one 4-channel image, made once per crop. */
