@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import type { GridSampler } from './grid-sampler.ts';
 import { rotateMesh, stretchDepth, type HeadRotation } from './head-rotation.ts';
-import { planMeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
+import { planMeshWarp, type MeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
 
 /** A crop with its FaceMesh points (468 × x, y, z in crop pixels) and which of its pixels are photo. */
 export interface MeshFace {
@@ -33,6 +33,16 @@ export async function renderMeshWarp(
   sampler: GridSampler,
   options: MeshWarpOptions = {},
 ): Promise<MeshRendered> {
+  return (await renderPlanned(face, target, sampler, options)).rendered;
+}
+
+/** `renderMeshWarp`, with the plan it rendered. */
+async function renderPlanned(
+  face: MeshFace,
+  target: Float32Array,
+  sampler: GridSampler,
+  options: MeshWarpOptions = {},
+): Promise<{ rendered: MeshRendered; warp: MeshWarp }> {
   const size = face.image.size;
   const plane = size * size;
   const warp = planMeshWarp(face.mesh, target, size, options);
@@ -73,7 +83,55 @@ export async function renderMeshWarp(
   const landmarkValid = Uint8Array.from(warp.landmarkValid, (valid, p) =>
     valid && validity[Math.floor(target[p * 3 + 1]) * size + Math.floor(target[p * 3])] === 1 ? 1 : 0,
   );
-  return { image: { size, data: image }, validity, mesh: target, landmarkValid };
+  return { rendered: { image: { size, data: image }, validity, mesh: target, landmarkValid }, warp };
+}
+
+/** A face pixel whose source footprint is this many times longer along one axis than the other is evened out. */
+const STREAK_RATIO = 1.5;
+/** The widest average (in output pixels either side) that evens out a stretch. */
+const STREAK_REACH = 4;
+
+/**
+ * The face's pixels where the turn stretched the source more along one axis than the other (the
+ * near cheek, which the source saw at a grazing angle, widened two- or threefold), averaged along
+ * the other axis over as many pixels as the stretch spans. Resampled bilinearly, such a band keeps
+ * the source's full detail across the stretch and none along it, and each source row came out as a
+ * streak; the photo holds no more detail there than the stretch leaves, so the band is given that
+ * resolution both ways. Only face pixels are averaged, so the outline stays sharp.
+ */
+function evenResolution(image: Float32Array, map: Float32Array, covered: Uint8Array, size: number): Float32Array {
+  const plane = size * size;
+  const out = image.slice();
+  // Source pixels crossed per output pixel along x and along y (the columns of the map's Jacobian).
+  const step = (j: number, d: number) => Math.hypot(map[j + d] - map[j], map[plane + j + d] - map[plane + j]);
+  for (let y = 0; y < size - 1; y += 1)
+    for (let x = 0; x < size - 1; x += 1) {
+      const j = y * size + x;
+      if (!covered[j]) continue;
+      const [alongX, alongY] = [step(j, 1), step(j, size)];
+      if (!(alongX > 0 && alongY > 0)) continue;
+      // Stretched along x (each output step crosses less of the source): average along y, and the other way.
+      const ratio = alongY / alongX;
+      const [stride, reach] =
+        ratio >= STREAK_RATIO ? [size, (ratio - 1) / 2] : 1 / ratio >= STREAK_RATIO ? [1, (1 / ratio - 1) / 2] : [0, 0];
+      if (stride === 0) continue;
+      const r = Math.min(STREAK_REACH, Math.round(reach));
+      if (r === 0) continue;
+      const [along, limit] = stride === size ? [y, size] : [x, size];
+      for (let c = 0; c < 3; c += 1) {
+        let [sum, count] = [0, 0];
+        for (let k = -r; k <= r; k += 1) {
+          const at = along + k;
+          if (at < 0 || at >= limit) continue;
+          const i = j + k * stride;
+          if (!covered[i]) continue;
+          sum += image[c * plane + i];
+          count += 1;
+        }
+        out[c * plane + j] = sum / count;
+      }
+    }
+  return out;
 }
 
 /** Radius in pixels of the neighbourhood whose brightness the mirrored fill takes on (`shadingGain`). */
@@ -181,7 +239,8 @@ export const POSE_DEPTH_SCALE = 1;
 /**
  * The face turned by `rotation` about its own centroid. The image is rendered from the mesh with
  * its depth stretched to a head's (`POSE_DEPTH_SCALE`); the landmarks it returns keep FaceMesh's own
- * depth scale, so their measured pose (`meshPose`) is the source's plus the rotation.
+ * depth scale, so their measured pose (`meshPose`) is the source's plus the rotation. What the turn
+ * stretched is given the resolution the stretch leaves it (`evenResolution`).
  */
 export async function renderPose(
   face: MeshFace,
@@ -191,12 +250,13 @@ export async function renderPose(
 ): Promise<MeshRendered> {
   const deep = stretchDepth(face.mesh, depthScale);
   const flat = rotateMesh(face.mesh, rotation);
-  const rendered = await renderMeshWarp({ ...face, mesh: deep }, rotateMesh(deep, rotation), sampler, {
+  const { rendered, warp } = await renderPlanned({ ...face, mesh: deep }, rotateMesh(deep, rotation), sampler, {
     surface: { source: face.mesh, target: flat },
   });
   const mesh = Float32Array.from(rendered.mesh);
   for (let p = 2; p < mesh.length; p += 3) mesh[p] = flat[p];
-  return { ...rendered, mesh };
+  const size = face.image.size;
+  return { ...rendered, image: { size, data: evenResolution(rendered.image.data, warp.direct, warp.covered, size) }, mesh };
 }
 
 /** A PNG for a person to look at: what is not photo (padding, unfillable holes) left transparent. */
