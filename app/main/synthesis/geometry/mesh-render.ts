@@ -102,27 +102,32 @@ const STREAK_REACH = 4;
 function evenResolution(image: Float32Array, map: Float32Array, covered: Uint8Array, size: number): Float32Array {
   const plane = size * size;
   const out = image.slice();
-  // Source pixels crossed per output pixel along x and along y (the columns of the map's Jacobian).
-  const step = (j: number, d: number) => Math.hypot(map[j + d] - map[j], map[plane + j + d] - map[plane + j]);
   for (let y = 0; y < size - 1; y += 1)
     for (let x = 0; x < size - 1; x += 1) {
       const j = y * size + x;
       if (!covered[j]) continue;
-      const [alongX, alongY] = [step(j, 1), step(j, size)];
+      // Source pixels crossed per output pixel along x and along y (the columns of the map's Jacobian).
+      const xx = map[j + 1] - map[j];
+      const xy = map[plane + j + 1] - map[plane + j];
+      const yx = map[j + size] - map[j];
+      const yy = map[plane + j + size] - map[plane + j];
+      const alongX = Math.sqrt(xx * xx + xy * xy);
+      const alongY = Math.sqrt(yx * yx + yy * yy);
       if (!(alongX > 0 && alongY > 0)) continue;
       // Stretched along x (each output step crosses less of the source): average along y, and the other way.
       const ratio = alongY / alongX;
-      const [stride, reach] =
-        ratio >= STREAK_RATIO ? [size, (ratio - 1) / 2] : 1 / ratio >= STREAK_RATIO ? [1, (1 / ratio - 1) / 2] : [0, 0];
-      if (stride === 0) continue;
-      const r = Math.min(STREAK_REACH, Math.round(reach));
+      const acrossY = ratio >= STREAK_RATIO;
+      if (!acrossY && 1 / ratio < STREAK_RATIO) continue;
+      const r = Math.min(STREAK_REACH, Math.round(((acrossY ? ratio : 1 / ratio) - 1) / 2));
       if (r === 0) continue;
-      const [along, limit] = stride === size ? [y, size] : [x, size];
+      const stride = acrossY ? size : 1;
+      const along = acrossY ? y : x;
+      const first = Math.max(-r, -along);
+      const last = Math.min(r, size - 1 - along);
       for (let c = 0; c < 3; c += 1) {
-        let [sum, count] = [0, 0];
-        for (let k = -r; k <= r; k += 1) {
-          const at = along + k;
-          if (at < 0 || at >= limit) continue;
+        let sum = 0;
+        let count = 0;
+        for (let k = first; k <= last; k += 1) {
           const i = j + k * stride;
           if (!covered[i]) continue;
           sum += image[c * plane + i];
