@@ -36,12 +36,17 @@ export async function renderMeshWarp(
   return (await renderPlanned(face, target, sampler, options)).rendered;
 }
 
-/** `renderMeshWarp`, with the plan it rendered. */
+/**
+ * `renderMeshWarp`, with the plan it rendered; `ownLight`: the mirrored fill takes the brightness of
+ * the pixels it fills (`shadingGain`), as a turn's fill of the far-lit cheek must (expressions, whose
+ * fill is tuned on its own, leave it off).
+ */
 async function renderPlanned(
   face: MeshFace,
   target: Float32Array,
   sampler: GridSampler,
   options: MeshWarpOptions = {},
+  ownLight = false,
 ): Promise<{ rendered: MeshRendered; warp: MeshWarp }> {
   const size = face.image.size;
   const plane = size * size;
@@ -61,7 +66,9 @@ async function renderPlanned(
   const bandWidth = band1 - band0;
   const [direct, mirror] = await sampler.sample(stacked, 4, size, [{ map: warp.direct }, { map: warp.mirror, columns: [band0, band1] }]);
   const image = direct.slice(0, plane * 3);
-  const gain = shadingGain(direct, mirror, warp.mirrorWeight, size, band0, bandWidth);
+  const gain = ownLight
+    ? shadingGain(direct, mirror, warp.mirrorWeight, size, band0, bandWidth)
+    : new Float32Array(3 * size * bandWidth).fill(1);
   const validity = new Float32Array(plane);
   for (let j = 0; j < plane; j += 1) {
     const w = warp.mirrorWeight[j];
@@ -255,9 +262,15 @@ export async function renderPose(
 ): Promise<MeshRendered> {
   const deep = stretchDepth(face.mesh, depthScale);
   const flat = rotateMesh(face.mesh, rotation);
-  const { rendered, warp } = await renderPlanned({ ...face, mesh: deep }, rotateMesh(deep, rotation), sampler, {
-    surface: { source: face.mesh, target: flat },
-  });
+  const { rendered, warp } = await renderPlanned(
+    { ...face, mesh: deep },
+    rotateMesh(deep, rotation),
+    sampler,
+    {
+      surface: { source: face.mesh, target: flat },
+    },
+    true,
+  );
   const mesh = Float32Array.from(rendered.mesh);
   for (let p = 2; p < mesh.length; p += 3) mesh[p] = flat[p];
   const size = face.image.size;
