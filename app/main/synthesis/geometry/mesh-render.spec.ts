@@ -56,7 +56,7 @@ describe.skipIf(!sharedFacesOrSkip())('a turned face where the source saw it at 
       for (const yaw of [-30, 30]) {
         const rotation = { yaw, pitch: 0, roll: 0 };
         // The plan renderPose makes (its depth scale is FaceMesh's own), and the face's own pixels under it.
-        const warp = planMeshWarp(face.mesh, rotateMesh(face.mesh, rotation), size);
+        const warp = planMeshWarp(face.mesh, rotateMesh(face.mesh, rotation), size, { headTurn: true });
         const [own] = await sampler.sample(face.image.data.slice(), 3, size, [{ map: warp.direct }]);
         const turned = await renderPose(face, rotation, sampler);
         let [pixels, ownSum, turnedSum] = [0, 0, 0];
@@ -84,7 +84,7 @@ describe.skipIf(!sharedFacesOrSkip())('a turned face where the source saw it at 
     for (const { name, face } of faces)
       for (const yaw of [-30, 30]) {
         const rotation = { yaw, pitch: 0, roll: 0 };
-        const warp = planMeshWarp(face.mesh, rotateMesh(face.mesh, rotation), size);
+        const warp = planMeshWarp(face.mesh, rotateMesh(face.mesh, rotation), size, { headTurn: true });
         const turned = await renderPose(face, rotation, sampler);
         const map = warp.direct;
         const grey = (j: number) => (turned.image.data[j] + turned.image.data[plane + j] + turned.image.data[2 * plane + j]) / 3;

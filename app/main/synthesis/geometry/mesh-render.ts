@@ -268,6 +268,7 @@ export async function renderPose(
     sampler,
     {
       surface: { source: face.mesh, target: flat },
+      headTurn: true,
     },
     true,
   );

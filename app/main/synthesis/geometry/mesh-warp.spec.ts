@@ -44,12 +44,12 @@ afterAll(() => client.close());
 describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () => {
   const meshes: { name: string; mesh: Float32Array }[] = [];
 
-  /** Each face turned to each yaw, and the warp planned for the turn. */
+  /** Each face turned to each yaw, and the warp planned for the turn as renderPose plans it. */
   function* turns(yaws: readonly number[]) {
     for (const { name, mesh } of meshes)
       for (const yaw of yaws) {
         const target = rotateMesh(mesh, { yaw, pitch: 0, roll: 0 });
-        yield { name, mesh, yaw, target, warp: planMeshWarp(mesh, target, POSE_CROP_SIZE) };
+        yield { name, mesh, yaw, target, warp: planMeshWarp(mesh, target, POSE_CROP_SIZE, { headTurn: true }) };
       }
   }
 
@@ -186,7 +186,7 @@ describe.skipIf(!sharedFacesOrSkip())('the mesh warp at the face outline', () =>
         { yaw: 30, pitch: -5, roll: 0 },
         { yaw: 0, pitch: 15, roll: 10 },
       ]) {
-        const warp = planMeshWarp(mesh, rotateMesh(mesh, rotation), POSE_CROP_SIZE);
+        const warp = planMeshWarp(mesh, rotateMesh(mesh, rotation), POSE_CROP_SIZE, { headTurn: true });
         const plane = POSE_CROP_SIZE * POSE_CROP_SIZE;
         let outside = 0;
         for (let j = 0; j < plane; j += 1) {

@@ -35,6 +35,11 @@ export interface MeshWarpOptions {
   readonly surface?: { readonly source: Float32Array; readonly target: Float32Array };
   /** Gaussian radius of the smooth warp outside the face, as a share of the crop side. */
   readonly outsideRadius?: number;
+  /**
+   * The target is the source's head turned (a pose): the skull toward the crown keeps its outline
+   * (see `skullAnchors`). Otherwise (an expression) the skull moves as the face's shell does.
+   */
+  readonly headTurn?: boolean;
 }
 
 /**
@@ -374,7 +379,7 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     }
   }
 
-  fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2);
+  fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2, options.headTurn ?? false);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -406,13 +411,14 @@ function fillOutside(
   outline: Uint8Array,
   size: number,
   radiusShare: number,
+  headTurn: boolean,
 ): void {
   const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p]) continue;
     anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
   }
-  anchors.push(...skullAnchors(source, target, outline, size));
+  anchors.push(...skullAnchors(source, target, outline, size, headTurn));
   const steps = 8;
   for (let k = 0; k < steps; k += 1) {
     const s = (k / steps) * size;
@@ -502,18 +508,19 @@ const CROWN_SHARE = 0.75;
  * outline pushed outward from the mesh's centre (in 3-D, so it curves back like a skull) and moved
  * as the upper face moves (`upperFaceMotion`: the turn itself, for a pose). Anchored on the outline
  * alone, the skull above it stayed where it was while the forehead turned, and its outline bent
- * where the two met. Down by the eyes each anchor moves as a point of that surface; toward the
- * crown (`CROWN_SHARE`) as a point of the head's outline, which a round head keeps as it turns:
- * its offset across the image turned by the roll alone, its depth by the whole turn. Moved as
- * surface points all the way up, the sides of the skull, which lie far behind the face, were
- * foreshortened like the face: the far side swung in, the near side lagged the forehead, and a
- * bald head turned 30° lost a quarter of its crown and came out as a wedge.
+ * where the two met. Down by the eyes each anchor moves as a point of that surface; for a turn of
+ * the head (`headTurn`), toward the crown (`CROWN_SHARE`) as a point of the head's outline, which
+ * a round head keeps as it turns: its offset across the image turned by the roll alone, its depth
+ * by the whole turn. Moved as surface points all the way up, the sides of the skull, which lie far
+ * behind the face, were foreshortened like the face: the far side swung in, the near side lagged
+ * the forehead, and a bald head turned 30° lost a quarter of its crown and came out as a wedge.
  */
 function skullAnchors(
   source: Float32Array,
   target: Float32Array,
   outline: Uint8Array,
   size: number,
+  headTurn: boolean,
 ): { x: number; y: number; dx: number; dy: number }[] {
   const centre = [0, 0, 0];
   for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) centre[k] += source[p * 3 + k] / MESH_POINTS;
@@ -536,7 +543,7 @@ function skullAnchors(
       // outline (the offset across the image turned by the roll alone, the depth by the whole
       // turn) over the crown, and between the two in between.
       const [du, dv, dz] = [v[0] - centre[0], v[1] - centre[1], v[2] - centre[2]];
-      const crown = clamp01((eyeLevel - source[p * 3 + 1]) / (CROWN_SHARE * (eyeLevel - top)));
+      const crown = headTurn ? clamp01((eyeLevel - source[p * 3 + 1]) / (CROWN_SHARE * (eyeLevel - top))) : 0;
       let x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
       let y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
       const ox = moved[0] + cr * du - sr * dv + map[2] * dz;
