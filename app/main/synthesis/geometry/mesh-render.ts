@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import type { GridSampler } from './grid-sampler.ts';
 import { rotateMesh, stretchDepth, type HeadRotation } from './head-rotation.ts';
-import { planMeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
+import { planMeshWarp, type MeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
 
 /** A crop with its FaceMesh points (468 × x, y, z in crop pixels) and which of its pixels are photo. */
 export interface MeshFace {
@@ -33,6 +33,21 @@ export async function renderMeshWarp(
   sampler: GridSampler,
   options: MeshWarpOptions = {},
 ): Promise<MeshRendered> {
+  return (await renderPlanned(face, target, sampler, options)).rendered;
+}
+
+/**
+ * `renderMeshWarp`, with the plan it rendered; `ownLight`: the mirrored fill takes the brightness of
+ * the pixels it fills (`shadingGain`), as a turn's fill of the far-lit cheek must (expressions, whose
+ * fill is tuned on its own, leave it off).
+ */
+async function renderPlanned(
+  face: MeshFace,
+  target: Float32Array,
+  sampler: GridSampler,
+  options: MeshWarpOptions = {},
+  ownLight = false,
+): Promise<{ rendered: MeshRendered; warp: MeshWarp }> {
   const size = face.image.size;
   const plane = size * size;
   const warp = planMeshWarp(face.mesh, target, size, options);
@@ -51,6 +66,9 @@ export async function renderMeshWarp(
   const bandWidth = band1 - band0;
   const [direct, mirror] = await sampler.sample(stacked, 4, size, [{ map: warp.direct }, { map: warp.mirror, columns: [band0, band1] }]);
   const image = direct.slice(0, plane * 3);
+  const gain = ownLight
+    ? shadingGain(direct, mirror, warp.mirrorWeight, size, band0, bandWidth)
+    : new Float32Array(3 * size * bandWidth).fill(1);
   const validity = new Float32Array(plane);
   for (let j = 0; j < plane; j += 1) {
     const w = warp.mirrorWeight[j];
@@ -62,7 +80,8 @@ export async function renderMeshWarp(
     // The mirror's samples come at its band's width.
     const m = Math.floor(j / size) * bandWidth + (j % size) - band0;
     const bandPlane = size * bandWidth;
-    for (let c = 0; c < 3; c += 1) image[c * plane + j] = (1 - w) * direct[c * plane + j] + w * mirror[c * bandPlane + m];
+    for (let c = 0; c < 3; c += 1)
+      image[c * plane + j] = (1 - w) * direct[c * plane + j] + w * gain[c * bandPlane + m] * mirror[c * bandPlane + m];
     const inside = inCrop(warp.direct, j, plane, size) && inCrop(warp.mirror, j, plane, size);
     const real = (1 - w) * direct[3 * plane + j] + w * mirror[3 * bandPlane + m];
     validity[j] = inside && warp.hole[j] === 0 && real >= 0.5 ? 1 : 0;
@@ -71,7 +90,130 @@ export async function renderMeshWarp(
   const landmarkValid = Uint8Array.from(warp.landmarkValid, (valid, p) =>
     valid && validity[Math.floor(target[p * 3 + 1]) * size + Math.floor(target[p * 3])] === 1 ? 1 : 0,
   );
-  return { image: { size, data: image }, validity, mesh: target, landmarkValid };
+  return { rendered: { image: { size, data: image }, validity, mesh: target, landmarkValid }, warp };
+}
+
+/** A face pixel whose source footprint is this many times longer along one axis than the other is evened out. */
+const STREAK_RATIO = 1.5;
+/** The widest average (in output pixels either side) that evens out a stretch. */
+const STREAK_REACH = 4;
+
+/**
+ * The face's pixels where the turn stretched the source more along one axis than the other (the
+ * near cheek, which the source saw at a grazing angle, widened two- or threefold), averaged along
+ * the other axis over as many pixels as the stretch spans. Resampled bilinearly, such a band keeps
+ * the source's full detail across the stretch and none along it, and each source row came out as a
+ * streak; the photo holds no more detail there than the stretch leaves, so the band is given that
+ * resolution both ways. Only face pixels are averaged, so the outline stays sharp.
+ */
+function evenResolution(image: Float32Array, map: Float32Array, covered: Uint8Array, size: number): Float32Array {
+  const plane = size * size;
+  const out = image.slice();
+  for (let y = 0; y < size - 1; y += 1)
+    for (let x = 0; x < size - 1; x += 1) {
+      const j = y * size + x;
+      if (!covered[j]) continue;
+      // Source pixels crossed per output pixel along x and along y (the columns of the map's Jacobian).
+      const xx = map[j + 1] - map[j];
+      const xy = map[plane + j + 1] - map[plane + j];
+      const yx = map[j + size] - map[j];
+      const yy = map[plane + j + size] - map[plane + j];
+      const alongX = Math.sqrt(xx * xx + xy * xy);
+      const alongY = Math.sqrt(yx * yx + yy * yy);
+      if (!(alongX > 0 && alongY > 0)) continue;
+      // Stretched along x (each output step crosses less of the source): average along y, and the other way.
+      const ratio = alongY / alongX;
+      const acrossY = ratio >= STREAK_RATIO;
+      if (!acrossY && 1 / ratio < STREAK_RATIO) continue;
+      const r = Math.min(STREAK_REACH, Math.round(((acrossY ? ratio : 1 / ratio) - 1) / 2));
+      if (r === 0) continue;
+      const stride = acrossY ? size : 1;
+      const along = acrossY ? y : x;
+      const first = Math.max(-r, -along);
+      const last = Math.min(r, size - 1 - along);
+      for (let c = 0; c < 3; c += 1) {
+        let sum = 0;
+        let count = 0;
+        for (let k = first; k <= last; k += 1) {
+          const i = j + k * stride;
+          if (!covered[i]) continue;
+          sum += image[c * plane + i];
+          count += 1;
+        }
+        out[c * plane + j] = sum / count;
+      }
+    }
+  return out;
+}
+
+/** Radius in pixels of the neighbourhood whose brightness the mirrored fill takes on (`shadingGain`). */
+const SHADING_RADIUS = 10;
+/** The most the fill's brightness is changed, either way: past it the two halves show different things, not different light. */
+const SHADING_LIMIT = 2;
+
+/**
+ * Per colour and pixel of the mirror's band: the factor that gives the mirrored samples the
+ * brightness the face's own pixels have around them (their weighted local means' ratio). The other
+ * half of the face is lit differently whenever the light is not frontal, and copied as it is, the
+ * fill showed that light: a pale patch on a shaded cheek. The own pixels there are the source's
+ * stretched, foreshortened view of the surface, streaky but lit as that side is; the mirror keeps
+ * its detail and takes their light.
+ */
+function shadingGain(
+  direct: Float32Array,
+  mirror: Float32Array,
+  weight: Float32Array,
+  size: number,
+  band0: number,
+  width: number,
+): Float32Array {
+  const plane = size * size;
+  const bandPlane = size * width;
+  const gain = new Float32Array(3 * bandPlane).fill(1);
+  if (width === 0) return gain;
+  const own = new Float64Array(bandPlane);
+  const other = new Float64Array(bandPlane);
+  for (let c = 0; c < 3; c += 1) {
+    for (let y = 0; y < size; y += 1)
+      for (let x = 0; x < width; x += 1) {
+        const m = y * width + x;
+        const w = weight[y * size + band0 + x];
+        own[m] = w * direct[c * plane + y * size + band0 + x];
+        other[m] = w * mirror[c * bandPlane + m];
+      }
+    const ownMean = boxSum(own, width, size, SHADING_RADIUS);
+    const otherMean = boxSum(other, width, size, SHADING_RADIUS);
+    for (let m = 0; m < bandPlane; m += 1) {
+      if (!(otherMean[m] > 1e-6)) continue;
+      gain[c * bandPlane + m] = Math.min(SHADING_LIMIT, Math.max(1 / SHADING_LIMIT, ownMean[m] / otherMean[m]));
+    }
+  }
+  return gain;
+}
+
+/** Sums over the (2 radius + 1)² box around each pixel of a width × height image, cut at its edges. */
+function boxSum(values: Float64Array, width: number, height: number, radius: number): Float64Array {
+  const rows = new Float64Array(values.length);
+  for (let y = 0; y < height; y += 1) {
+    let sum = 0;
+    for (let x = 0; x < Math.min(radius, width); x += 1) sum += values[y * width + x];
+    for (let x = 0; x < width; x += 1) {
+      if (x + radius < width) sum += values[y * width + x + radius];
+      if (x - radius - 1 >= 0) sum -= values[y * width + x - radius - 1];
+      rows[y * width + x] = sum;
+    }
+  }
+  const out = new Float64Array(values.length);
+  for (let x = 0; x < width; x += 1) {
+    let sum = 0;
+    for (let y = 0; y < Math.min(radius, height); y += 1) sum += rows[y * width + x];
+    for (let y = 0; y < height; y += 1) {
+      if (y + radius < height) sum += rows[(y + radius) * width + x];
+      if (y - radius - 1 >= 0) sum -= rows[(y - radius - 1) * width + x];
+      out[y * width + x] = sum;
+    }
+  }
+  return out;
 }
 
 /** The face's colour planes and its validity as one 4-channel image, made once per crop. */
@@ -109,7 +251,8 @@ export const POSE_DEPTH_SCALE = 1;
 /**
  * The face turned by `rotation` about its own centroid. The image is rendered from the mesh with
  * its depth stretched to a head's (`POSE_DEPTH_SCALE`); the landmarks it returns keep FaceMesh's own
- * depth scale, so their measured pose (`meshPose`) is the source's plus the rotation.
+ * depth scale, so their measured pose (`meshPose`) is the source's plus the rotation. What the turn
+ * stretched is given the resolution the stretch leaves it (`evenResolution`).
  */
 export async function renderPose(
   face: MeshFace,
@@ -119,12 +262,20 @@ export async function renderPose(
 ): Promise<MeshRendered> {
   const deep = stretchDepth(face.mesh, depthScale);
   const flat = rotateMesh(face.mesh, rotation);
-  const rendered = await renderMeshWarp({ ...face, mesh: deep }, rotateMesh(deep, rotation), sampler, {
-    surface: { source: face.mesh, target: flat },
-  });
+  const { rendered, warp } = await renderPlanned(
+    { ...face, mesh: deep },
+    rotateMesh(deep, rotation),
+    sampler,
+    {
+      surface: { source: face.mesh, target: flat },
+      headTurn: true,
+    },
+    true,
+  );
   const mesh = Float32Array.from(rendered.mesh);
   for (let p = 2; p < mesh.length; p += 3) mesh[p] = flat[p];
-  return { ...rendered, mesh };
+  const size = face.image.size;
+  return { ...rendered, image: { size, data: evenResolution(rendered.image.data, warp.direct, warp.covered, size) }, mesh };
 }
 
 /** A PNG for a person to look at: what is not photo (padding, unfillable holes) left transparent. */

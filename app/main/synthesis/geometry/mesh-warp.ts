@@ -35,6 +35,11 @@ export interface MeshWarpOptions {
   readonly surface?: { readonly source: Float32Array; readonly target: Float32Array };
   /** Gaussian radius of the smooth warp outside the face, as a share of the crop side. */
   readonly outsideRadius?: number;
+  /**
+   * The target is the source's head turned (a pose): the skull toward the crown keeps its outline
+   * (see `skullAnchors`). Otherwise (an expression) the skull moves as the face's shell does.
+   */
+  readonly headTurn?: boolean;
 }
 
 /**
@@ -374,7 +379,7 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     }
   }
 
-  fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2);
+  fillOutside(direct, depth, source, target, surface.outline, size, options.outsideRadius ?? 0.2, options.headTurn ?? false);
 
   const landmarkValid = new Uint8Array(MESH_POINTS);
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -406,13 +411,14 @@ function fillOutside(
   outline: Uint8Array,
   size: number,
   radiusShare: number,
+  headTurn: boolean,
 ): void {
   const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p]) continue;
     anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
   }
-  anchors.push(...skullAnchors(source, target, outline, size));
+  anchors.push(...skullAnchors(source, target, outline, size, headTurn));
   const steps = 8;
   for (let k = 0; k < steps; k += 1) {
     const s = (k / steps) * size;
@@ -494,33 +500,55 @@ const SKULL_SHELLS = [1.2, 1.4];
 /** Skull anchors closer than this (plus twice their move) to the crop border are left to the border's own (still) anchors. */
 const SKULL_MARGIN = 8;
 const SKULL_ROOM = 1;
+/** The share of the outline's height above the eyes over which the skull's anchors go from the surface's motion to the outline's. */
+const CROWN_SHARE = 0.75;
 
 /**
  * Anchors for the head above and beside the forehead, which the mesh does not reach: the upper
  * outline pushed outward from the mesh's centre (in 3-D, so it curves back like a skull) and moved
  * as the upper face moves (`upperFaceMotion`: the turn itself, for a pose). Anchored on the outline
  * alone, the skull above it stayed where it was while the forehead turned, and its outline bent
- * where the two met.
+ * where the two met. Down by the eyes each anchor moves as a point of that surface; for a turn of
+ * the head (`headTurn`), toward the crown (`CROWN_SHARE`) as a point of the head's outline, which
+ * a round head keeps as it turns: its offset across the image turned by the roll alone, its depth
+ * by the whole turn. Moved as surface points all the way up, the sides of the skull, which lie far
+ * behind the face, were foreshortened like the face: the far side swung in, the near side lagged
+ * the forehead, and a bald head turned 30° lost a quarter of its crown and came out as a wedge.
  */
 function skullAnchors(
   source: Float32Array,
   target: Float32Array,
   outline: Uint8Array,
   size: number,
+  headTurn: boolean,
 ): { x: number; y: number; dx: number; dy: number }[] {
   const centre = [0, 0, 0];
   for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) centre[k] += source[p * 3 + k] / MESH_POINTS;
   const eyeLevel = (source[EYE_CORNERS[0] * 3 + 1] + source[EYE_CORNERS[1] * 3 + 1]) / 2;
   const map = upperFaceMotion(source, target, eyeLevel);
   if (!map) return [];
+  const moved = [0, 4].map((row) => map[row] * centre[0] + map[row + 1] * centre[1] + map[row + 2] * centre[2] + map[row + 3]);
+  // The turn's roll: the rotation in the image plane nearest the motion's.
+  const roll = Math.atan2(map[4] - map[1], map[0] + map[5]);
+  const [cr, sr] = [Math.cos(roll), Math.sin(roll)];
+  let top = eyeLevel;
+  for (let p = 0; p < MESH_POINTS; p += 1) if (outline[p]) top = Math.min(top, source[p * 3 + 1]);
   const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
   const inside = (x: number, y: number, room: number) => x >= room && y >= room && x <= size - room && y <= size - room;
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p] || source[p * 3 + 1] >= eyeLevel) continue;
     for (const shell of SKULL_SHELLS) {
       const v = [0, 1, 2].map((k) => centre[k] + (source[p * 3 + k] - centre[k]) * shell);
-      const x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
-      const y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
+      // As a point of the surface (the whole offset turned) down by the eyes, as a point of the
+      // outline (the offset across the image turned by the roll alone, the depth by the whole
+      // turn) over the crown, and between the two in between.
+      const [du, dv, dz] = [v[0] - centre[0], v[1] - centre[1], v[2] - centre[2]];
+      const crown = headTurn ? clamp01((eyeLevel - source[p * 3 + 1]) / (CROWN_SHARE * (eyeLevel - top))) : 0;
+      let x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
+      let y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
+      const ox = moved[0] + cr * du - sr * dv + map[2] * dz;
+      const oy = moved[1] + sr * du + cr * dv + map[6] * dz;
+      [x, y] = [x + crown * (ox - x), y + crown * (oy - y)];
       // Room to come to rest before the border (`SKULL_ROOM` times the move), so the background
       // between is not smeared into streaks.
       const room = SKULL_MARGIN + SKULL_ROOM * Math.hypot(v[0] - x, v[1] - y);
