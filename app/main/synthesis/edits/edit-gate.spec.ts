@@ -151,4 +151,26 @@ describe('multibandBlend', () => {
     expect(row[size - 1]).toBeCloseTo(0.9, 2);
     expect(Math.max(...steps)).toBeLessThan(0.4);
   });
+
+  it('leaves the outside image as it was away from the matte, however different the inside image is there', async () => {
+    // A background swap: the matte is the ring outside a face-sized disc, and the generator's image
+    // also changed the face (brighter on one side, darker on the other).
+    const size = 256;
+    const at = (i: number) => [i % size, Math.floor(i / size) % size] as const;
+    const fromCentre = (i: number) => Math.hypot(at(i)[0] - size / 2, at(i)[1] - size / 2);
+    const outside = { size, data: Float32Array.from({ length: 3 * size * size }, (_, i) => 0.4 + 0.1 * Math.sin(i * 0.37)) };
+    const inside = {
+      size,
+      data: outside.data.map((v, i) => (fromCentre(i) < 80 ? v + (at(i)[0] < size / 2 ? 0.4 : -0.3) : 0.9)),
+    };
+    const ring = Float32Array.from({ length: size * size }, (_, i) => (fromCentre(i) >= 96 ? 1 : 0));
+    const blended = await multibandBlend(outside, inside, ring);
+    let worst = 0;
+    for (let i = 0; i < blended.data.length; i++) {
+      if (fromCentre(i) < 64) worst = Math.max(worst, Math.abs(blended.data[i] - outside.data[i]));
+    }
+    // Under one grey level: the face shows no trace of what the swap's generator did to it.
+    expect(worst).toBeLessThan(1 / 255);
+    expect(blended.data[3 * 1000]).toBeCloseTo(0.9, 1);
+  });
 });

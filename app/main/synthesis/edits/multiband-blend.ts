@@ -15,10 +15,12 @@ export async function multibandBlend(outside: PlanarImage, inside: PlanarImage, 
   const matte3 = new Float32Array(plane * 3);
   for (let c = 0; c < 3; c++) matte3.set(matte, c * plane);
   let a: PlanarImage = outside;
-  let b: PlanarImage = inside;
+  let b: PlanarImage = confined(outside, inside, matte3);
   let m: PlanarImage = { size, data: matte3 };
   const bands: PlanarImage[] = [];
-  while (a.size % 2 === 0 && a.size >= 16) {
+  // Down to an eighth of the image, no further: a coarser band would spread one side's colour a
+  // quarter of the way across the crop, over the face a swap must leave as it was.
+  while (a.size % 2 === 0 && a.size >= 16 && a.size > size / 8) {
     const half = a.size / 2;
     const a2 = { size: half, data: boxDownsample(a.data, a.size, half) };
     const b2 = { size: half, data: boxDownsample(b.data, b.size, half) };
@@ -42,4 +44,22 @@ export async function multibandBlend(outside: PlanarImage, inside: PlanarImage, 
     await yieldToEventLoop();
   }
   return level;
+}
+
+/**
+ * `inside` kept only within reach of its matte, `outside` beyond it. The coarse bands are mixed
+ * through a matte averaged over blocks up to an eighth of the image wide, so whatever `inside`
+ * holds far from its region (a swap's generator also changes the face) would leak into it as
+ * blotches and ghosts; confined first, all that can leak there is `outside` itself.
+ */
+function confined(outside: PlanarImage, inside: PlanarImage, matte3: Float32Array): PlanarImage {
+  const size = outside.size;
+  const block = size % 8 === 0 ? size / 8 : size;
+  const wide = resizePlanar({ size: block, data: boxDownsample(matte3, size, block) }, size).data;
+  const data = new Float32Array(inside.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const reach = Math.min(1, Math.max(matte3[i], 2 * wide[i]));
+    data[i] = outside.data[i] + reach * (inside.data[i] - outside.data[i]);
+  }
+  return { size, data };
 }
