@@ -23,6 +23,7 @@ import { refineLatent } from '../app/main/synthesis/default-generator/latent-ref
 import { loadGeneratorPack } from '../app/main/synthesis/packs/pack-loader.ts';
 import { cropFrame, visionIdentityScorer } from '../app/main/synthesis/sources/project-identity-scorer.ts';
 import { registerPack } from '../app/main/synthesis/variants/variant-store.ts';
+import { Recipe } from '../app/main/synthesis/edits/edit-recipe.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
 import { openSynthesisTestProject } from '../app/main/synthesis/testing/synthesis-test-project.ts';
@@ -177,7 +178,7 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
 
     const rows = project.session.db
       .prepare(
-        'SELECT source_image_id, ordinal, edit_kind, file_key, id_to_source, id_to_centroid, diversity FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal',
+        'SELECT source_image_id, ordinal, edit_kind, recipe, file_key, id_to_source, id_to_centroid, diversity FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal',
       )
       .all(jobId) as VariantRow[];
     const byEditKind: SynthesisBenchResult['synthesis']['byEditKind'] = {};
@@ -191,7 +192,7 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
 
     const byEdit: SynthesisBenchResult['synthesis']['byEdit'] = {};
     for (const [e, edit] of EDITS.entries()) {
-      const mine = rows.filter((r) => r.ordinal % EDITS.length === e);
+      const mine = rows.filter((r) => editIndexOf(r) === e);
       byEdit[edit.title] = {
         idToSource: distribution(mine.map((r) => r.id_to_source)),
         diversity: distribution(mine.map((r) => r.diversity)),
@@ -252,10 +253,13 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
   }
 }
 
+const SHEET_NAMES = ['relight-left-right', 'relight-top-bottom', 'relight-donor', 'hair', 'background', 'expression'] as const;
+
 interface VariantRow {
   source_image_id: number;
   ordinal: number;
   edit_kind: SynthesisEditKind;
+  recipe: string;
   file_key: string;
   id_to_source: number | null;
   id_to_centroid: number | null;
@@ -315,11 +319,14 @@ async function drawSheets(
   mkdirSync(docsDir, { recursive: true });
   const written: string[] = [];
   for (const [e, edit] of EDITS.entries()) {
-    const mine = rows.filter((r) => r.ordinal % EDITS.length === e);
-    // The job skips variants that change nothing visible (hair tints, the weakest light draws): an
-    // edit may have none left to draw, and its last sheet stays as it was.
+    const mine = rows.filter((r) => editIndexOf(r) === e);
+    const file = join(docsDir, `${SHEET_NAMES[e]}.png`);
+    // A source's plan leaves out the swaps it cannot take and the job skips variants that change
+    // nothing visible: an edit may have no variant at all, and a sheet left from another run would
+    // show what this one did not make.
     if (mine.length === 0) {
-      process.stderr.write(`${edit.title}: no variant kept (see the job's skips), sheet not redrawn\n`);
+      rmSync(file, { force: true });
+      process.stderr.write(`${edit.title}: no variant made (see the job's skips), no sheet\n`);
       continue;
     }
     const bySource = new Map<number, VariantRow[]>();
@@ -345,10 +352,6 @@ async function drawSheets(
       }
     }
     tiles.push({ input: label(edit.title, columns * TILE, 13, 28), left: 0, top: 0 });
-    const file = join(
-      docsDir,
-      `${['relight-left-right', 'relight-top-bottom', 'relight-donor', 'hair', 'background', 'expression'][e]}.png`,
-    );
     await sharp({ create: { width: columns * TILE, height: 28 + picked.length * (TILE + LABEL), channels: 3, background: '#111' } })
       .composite(tiles)
       .png({ compressionLevel: 9, adaptiveFiltering: false, palette: false })
@@ -356,6 +359,19 @@ async function drawSheets(
     written.push(relative(repoRoot, file));
   }
   return written;
+}
+
+/**
+ * Which of EDITS made a variant, read from its recipe. Not from its ordinal: a source's edits are
+ * taken in turn over its own plan, which leaves out the swaps that source cannot take.
+ */
+function editIndexOf(row: VariantRow): number {
+  const op = Recipe.parse(JSON.parse(row.recipe)).ops[0]!;
+  return EDITS.findIndex((edit) =>
+    op.type === 'direction'
+      ? edit.type === 'direction' && edit.name === op.name
+      : op.type === 'mix' && edit.type === 'mix' && edit.parts.join('+') === op.parts.join('+'),
+  );
 }
 
 function png(image: PlanarImage): Promise<Buffer> {
