@@ -149,8 +149,22 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(await grid.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     expect((await strip.boundingBox())!.y).toBe(stripBox.y);
     await grid.hover();
+    const beforeWheel = await grid.evaluate((el) => el.scrollTop);
     await page.mouse.wheel(0, 250);
-    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+    // A wheel scroll animates and snaps at its end: judge where it comes to rest, not the frame before it starts.
+    let last = beforeWheel;
+    await expect
+      .poll(
+        async () => {
+          const now = await grid.evaluate((el) => el.scrollTop);
+          const resting = now !== beforeWheel && now === last;
+          last = now;
+          return resting;
+        },
+        { intervals: [200] },
+      )
+      .toBe(true);
+    expect(await gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
     expect((await gridTiles(grid)).whole).toBeGreaterThanOrEqual(1);
     await documentScreenshot(page, 'curation-by-person-1024.png');
     await page.keyboard.press(']');
