@@ -161,7 +161,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
           last = now;
           return resting;
         },
-        { intervals: [200] },
+        { interval: 200 },
       )
       .toBe(true);
     expect(await gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
