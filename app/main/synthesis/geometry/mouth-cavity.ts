@@ -65,31 +65,15 @@ export function paintMouthCavity(
   const plane = size * size;
   const at = (p: number, mesh = target) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
   const polygon = INNER_MOUTH.map((p) => at(p));
-  const colourAt = (points: readonly number[]) => {
-    const sum = [0, 0, 0];
-    for (const p of points) {
-      const [x, y] = at(p);
-      const j = Math.min(size - 1, Math.max(0, Math.floor(y))) * size + Math.min(size - 1, Math.max(0, Math.floor(x)));
-      for (let c = 0; c < 3; c += 1) sum[c] += image.data[c * plane + j] / points.length;
-    }
-    return sum;
-  };
-  const lip = colourAt(LIP_RED);
-  const skin = colourAt(CHEEKS);
+  const lip = meanColourAt(image, at, LIP_RED);
+  const skin = meanColourAt(image, at, CHEEKS);
   const skinLuma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2];
   // Teeth are a warm off-white brighter than the lit skin beside them, and grey in a grey photo.
   const grey = Math.max(...skin) - Math.min(...skin) < 0.02;
   const tint = grey ? [1, 1, 1] : [1, 0.96, 0.88];
   const teeth = tint.map((t) => t * Math.min(0.9, Math.max(0.45, 1.5 * skinLuma + 0.15)));
 
-  const [left, rightCorner] = [at(78), at(308)];
-  const width = Math.max(1, Math.hypot(rightCorner[0] - left[0], rightCorner[1] - left[1]));
-  const across = [(rightCorner[0] - left[0]) / width, (rightCorner[1] - left[1]) / width];
-  const down = [-across[1], across[0]];
-  const local = (x: number, y: number) =>
-    [(x - left[0]) * across[0] + (y - left[1]) * across[1], (x - left[0]) * down[0] + (y - left[1]) * down[1]] as const;
-  const upper = INNER_MOUTH.slice(0, 11).map((p) => local(...at(p)));
-  const lower = [...INNER_MOUTH.slice(10), INNER_MOUTH[0]].map((p) => local(...at(p))).reverse();
+  const { width, local, upper, lower } = lipFrame(at);
   // What shows inside: the donor's mouth if one is lent, else whatever the source's own lips parted on.
   const mouth = mouthFrame(donor ?? source, lip);
   mouth.scale = mouth.width / width;
@@ -178,22 +162,9 @@ export function insidePolygon(polygon: readonly (readonly [number, number])[], x
  */
 function mouthFrame(photo: { image: PlanarImage; mesh: Float32Array }, sourceLip: readonly number[]) {
   const { mesh, image } = photo;
-  const plane = image.size * image.size;
   const at = (p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
-  const [left, right] = [at(78), at(308)];
-  const width = Math.max(1, Math.hypot(right[0] - left[0], right[1] - left[1]));
-  const across = [(right[0] - left[0]) / width, (right[1] - left[1]) / width];
-  const down = [-across[1], across[0]];
-  const local = (x: number, y: number) =>
-    [(x - left[0]) * across[0] + (y - left[1]) * across[1], (x - left[0]) * down[0] + (y - left[1]) * down[1]] as const;
-  const upper = INNER_MOUTH.slice(0, 11).map((p) => local(...at(p)));
-  const lower = [...INNER_MOUTH.slice(10), INNER_MOUTH[0]].map((p) => local(...at(p))).reverse();
-  const lip = [0, 0, 0];
-  for (const p of LIP_RED) {
-    const [x, y] = at(p);
-    const j = Math.min(image.size - 1, Math.max(0, Math.floor(y))) * image.size + Math.min(image.size - 1, Math.max(0, Math.floor(x)));
-    for (let c = 0; c < 3; c += 1) lip[c] += image.data[c * plane + j] / LIP_RED.length;
-  }
+  const { left, width, across, down, upper, lower } = lipFrame(at);
+  const lip = meanColourAt(image, at, LIP_RED);
   return {
     image,
     width,
@@ -209,4 +180,35 @@ function mouthFrame(photo: { image: PlanarImage; mesh: Float32Array }, sourceLip
       return [left[0] + u * across[0] + v * down[0] - 0.5, left[1] + u * across[1] + v * down[1] - 0.5];
     },
   };
+}
+
+type MeshPoint = (p: number) => readonly [number, number];
+
+/**
+ * The frame a mouth is painted and read in: from corner 78 toward 308, `u` across the mouth and `v`
+ * down it, in pixels; the inner lip lines (upper and lower) as (u, v) points from left to right.
+ */
+function lipFrame(at: MeshPoint) {
+  const [left, right] = [at(78), at(308)];
+  const width = Math.max(1, Math.hypot(right[0] - left[0], right[1] - left[1]));
+  const across = [(right[0] - left[0]) / width, (right[1] - left[1]) / width];
+  const down = [-across[1], across[0]];
+  const local = (x: number, y: number) =>
+    [(x - left[0]) * across[0] + (y - left[1]) * across[1], (x - left[0]) * down[0] + (y - left[1]) * down[1]] as const;
+  const upper = INNER_MOUTH.slice(0, 11).map((p) => local(...at(p)));
+  const lower = [...INNER_MOUTH.slice(10), INNER_MOUTH[0]].map((p) => local(...at(p))).reverse();
+  return { left, width, across, down, local, upper, lower };
+}
+
+/** The mean colour of `image` at the mesh points `points` (each read at the pixel it falls in). */
+function meanColourAt(image: PlanarImage, at: MeshPoint, points: readonly number[]): number[] {
+  const { size } = image;
+  const plane = size * size;
+  const sum = [0, 0, 0];
+  for (const p of points) {
+    const [x, y] = at(p);
+    const j = Math.min(size - 1, Math.max(0, Math.floor(y))) * size + Math.min(size - 1, Math.max(0, Math.floor(x)));
+    for (let c = 0; c < 3; c += 1) sum[c] += image.data[c * plane + j] / points.length;
+  }
+  return sum;
 }
