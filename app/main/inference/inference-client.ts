@@ -5,6 +5,7 @@ import type { WorkerReply, WorkerRequest } from './inference-protocol.ts';
 import { probeModelBytes } from './probe-model.ts';
 import { transferables, type TensorInfo, type TensorMap } from './tensor-data.ts';
 import { inferenceWorkerScript, type WorkerScript } from './worker-script.ts';
+import { sharedPromise } from '../core/shared-promise.ts';
 
 export interface InferenceClientOptions {
   /** Worker threads, each holding its own copy of every loaded model. One suits most machines. */
@@ -90,13 +91,7 @@ export class InferenceClient {
 
   /** Loads a model once per client; later calls with the same path share the handle. */
   load(modelPath: string): Promise<ModelHandle> {
-    let handle = this.#byPath.get(modelPath);
-    if (!handle) {
-      handle = this.#open(modelPath, modelPath);
-      this.#byPath.set(modelPath, handle);
-      handle.catch(() => this.#byPath.delete(modelPath));
-    }
-    return handle;
+    return sharedPromise(this.#byPath, modelPath, () => this.#open(modelPath, modelPath));
   }
 
   /** Feeds' buffers are handed to the worker (detached here) when a tensor owns its whole buffer. */

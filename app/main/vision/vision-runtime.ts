@@ -5,6 +5,7 @@ import { float32Tensor, type TensorData } from '../inference/tensor-data.ts';
 import type { FloatRgb } from './bilinear-warp.ts';
 import { modelFile, modelsDir, type VisionModelName } from './model-files.ts';
 import { normaliseInto, readModelManifest } from './model-manifest.ts';
+import { sharedPromise } from '../core/shared-promise.ts';
 
 export type Outputs = Record<string, TensorData>;
 
@@ -23,16 +24,12 @@ export class VisionRuntime {
   }
 
   model(name: VisionModelName): Promise<ModelHandle> {
-    let handle = this.#handles.get(name);
-    if (!handle) {
+    return sharedPromise(this.#handles, name, () => {
       const path = modelFile(name, this.modelsDir);
-      handle = existsSync(path)
+      return existsSync(path)
         ? this.client.load(path)
         : Promise.reject(new InferenceError(path, 'model file missing; build it with `npm run models`'));
-      this.#handles.set(name, handle);
-      handle.catch(() => this.#handles.delete(name));
-    }
-    return handle;
+    });
   }
 
   /** Square input side the model expects (from its manifest). */

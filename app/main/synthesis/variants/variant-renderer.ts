@@ -9,6 +9,7 @@ import { encodeRgbPng, encodeVariantPng } from './png-encoding.ts';
 import { cropFrame } from '../sources/project-identity-scorer.ts';
 import { prepareRelight, RELIGHT_CROP_SIZE, renderRelight, type PreparedFace } from '../relight/relight-face.ts';
 import { yieldToEventLoop } from '../../core/event-loop.ts';
+import { sharedPromise } from '../../core/shared-promise.ts';
 import { deriveSeed } from '../../core/seeded-random.ts';
 import { renderOcclusion } from '../occlusion/render-occlusion.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
@@ -188,24 +189,12 @@ export class VariantRenderer {
 
   /** Held as a promise, as `#relightSource` is: two turns of one source in flight prepare it once. */
   #meshSource(faceId: number): Promise<MeshSourceFace> {
-    let entry = this.#meshFaces.get(faceId);
-    if (!entry) {
-      entry = this.#prepareMeshSource(faceId);
-      this.#meshFaces.set(faceId, entry);
-      entry.catch(() => this.#meshFaces.delete(faceId));
-    }
-    return entry;
+    return sharedPromise(this.#meshFaces, faceId, () => this.#prepareMeshSource(faceId));
   }
 
   /** The same person's photo whose open mouth lends an opened mouth its inside (`pickMouthDonor`), once per source. */
   #mouthDonor(faceId: number): Promise<MouthDonor | null> {
-    let entry = this.#mouthDonors.get(faceId);
-    if (!entry) {
-      entry = this.#findMouthDonor(faceId);
-      this.#mouthDonors.set(faceId, entry);
-      entry.catch(() => this.#mouthDonors.delete(faceId));
-    }
-    return entry;
+    return sharedPromise(this.#mouthDonors, faceId, () => this.#findMouthDonor(faceId));
   }
 
   async #findMouthDonor(faceId: number): Promise<MouthDonor | null> {
@@ -263,13 +252,7 @@ export class VariantRenderer {
 
   /** Held as a promise: the variants of one source render interleaved, and must not prepare it twice. */
   #relightSource(faceId: number): Promise<RelightSourceFace> {
-    let entry = this.#relightFaces.get(faceId);
-    if (!entry) {
-      entry = this.#prepareRelightSource(faceId);
-      this.#relightFaces.set(faceId, entry);
-      entry.catch(() => this.#relightFaces.delete(faceId));
-    }
-    return entry;
+    return sharedPromise(this.#relightFaces, faceId, () => this.#prepareRelightSource(faceId));
   }
 
   async #prepareRelightSource(faceId: number): Promise<RelightSourceFace> {
