@@ -176,11 +176,13 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
       .reduce((a, b) => a + b, 0);
     const steadySeconds = (added[added.length - 2] - added[0]) / 1000;
 
-    const rows = project.session.db
+    const stored = project.session.db
       .prepare(
         'SELECT source_image_id, ordinal, edit_kind, recipe, file_key, id_to_source, id_to_centroid, diversity FROM variants WHERE job_id = ? ORDER BY source_image_id, ordinal',
       )
-      .all(jobId) as VariantRow[];
+      .all(jobId) as StoredVariantRow[];
+    // Each variant's edit read once from its recipe: the figures and the sheets both group by it.
+    const rows: VariantRow[] = stored.map((row) => ({ ...row, edit: editIndexOf(row.recipe) }));
     const byEditKind: SynthesisBenchResult['synthesis']['byEditKind'] = {};
     for (const kind of new Set(rows.map((r) => r.edit_kind))) {
       const mine = rows.filter((r) => r.edit_kind === kind);
@@ -192,7 +194,7 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
 
     const byEdit: SynthesisBenchResult['synthesis']['byEdit'] = {};
     for (const [e, edit] of EDITS.entries()) {
-      const mine = rows.filter((r) => editIndexOf(r) === e);
+      const mine = rows.filter((r) => r.edit === e);
       byEdit[edit.title] = {
         idToSource: distribution(mine.map((r) => r.id_to_source)),
         diversity: distribution(mine.map((r) => r.diversity)),
@@ -255,7 +257,7 @@ export async function benchSynthesis(options: { docsDir?: string } = {}): Promis
 
 const SHEET_NAMES = ['relight-left-right', 'relight-top-bottom', 'relight-donor', 'hair', 'background', 'expression'] as const;
 
-interface VariantRow {
+interface StoredVariantRow {
   source_image_id: number;
   ordinal: number;
   edit_kind: SynthesisEditKind;
@@ -264,6 +266,11 @@ interface VariantRow {
   id_to_source: number | null;
   id_to_centroid: number | null;
   diversity: number;
+}
+
+/** A stored variant with the index in EDITS of the edit that made it. */
+interface VariantRow extends StoredVariantRow {
+  edit: number;
 }
 
 /** Identity refinement on the pack's raw reconstructions: the default generator's least-squares inversion, then random search. */
@@ -319,7 +326,7 @@ async function drawSheets(
   mkdirSync(docsDir, { recursive: true });
   const written: string[] = [];
   for (const [e, edit] of EDITS.entries()) {
-    const mine = rows.filter((r) => editIndexOf(r) === e);
+    const mine = rows.filter((r) => r.edit === e);
     const file = join(docsDir, `${SHEET_NAMES[e]}.png`);
     // A source's plan leaves out the swaps it cannot take and the job skips variants that change
     // nothing visible: an edit may have no variant at all, and a sheet left from another run would
@@ -365,8 +372,8 @@ async function drawSheets(
  * Which of EDITS made a variant, read from its recipe. Not from its ordinal: a source's edits are
  * taken in turn over its own plan, which leaves out the swaps that source cannot take.
  */
-function editIndexOf(row: VariantRow): number {
-  const op = Recipe.parse(JSON.parse(row.recipe)).ops[0]!;
+function editIndexOf(recipe: string): number {
+  const op = Recipe.parse(JSON.parse(recipe)).ops[0]!;
   return EDITS.findIndex((edit) =>
     op.type === 'direction'
       ? edit.type === 'direction' && edit.name === op.name
