@@ -5,6 +5,8 @@
  * and synthesizes on a copy of the fitted one, and the jobs' own start and end times give the
  * throughput. Analysis runs its models one photo at a time whatever the batch (detection and mesh
  * take one image), so it is timed once per provider; synthesis at every batch.
+ * Beside the jobs, the batchable models (dlib's embedding, FaceMesh) are timed bare, one session per
+ * provider, so the jobs' ratio can be read against what inference alone would gain.
  * Run on a GPU node with bench/gpu.sh, which installs the CUDA provider first.
  *   npx tsx bench/gpu-bench.ts [--providers cpu,cuda] [--batches 1,8,32] [--photos <folder>] [--variants 2]
  * Writes bench/results/gpu.json.
@@ -15,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import ort from 'onnxruntime-node';
+import { modelFile, type VisionModelName } from '../app/main/vision/model-files.ts';
 import { runCli } from '../app/main/cli/run-cli.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 
@@ -36,8 +40,9 @@ interface Measurement {
   readonly synthesis: { readonly variants: number; readonly seconds: number; readonly perSecond: number };
 }
 
+/** The last occurrence wins, so an option given to bench/gpu.sh overrides the one it passes. */
 function option(argv: string[], name: string, fallback: string): string {
-  const at = argv.indexOf(`--${name}`);
+  const at = argv.lastIndexOf(`--${name}`);
   return at >= 0 && argv[at + 1] ? argv[at + 1] : fallback;
 }
 
@@ -65,6 +70,36 @@ async function likeness(...argv: string[]): Promise<string> {
   }
   if (code !== 0) throw new Error(`likeness ${argv.join(' ')} exited ${code}: ${lines.join('')}`);
   return lines.join('');
+}
+
+interface BareInference {
+  readonly model: VisionModelName;
+  readonly provider: string;
+  readonly batch: number;
+  readonly msPerFace: number;
+}
+
+/** Mean time of `session.run` per face after three warm-up runs, on random input of the model's size. */
+async function bareInference(providers: string[], batches: number[]): Promise<BareInference[]> {
+  const results: BareInference[] = [];
+  for (const model of ['dlib', 'facemesh'] as const) {
+    for (const provider of providers) {
+      const session = await ort.InferenceSession.create(modelFile(model), { executionProviders: [provider], logSeverityLevel: 3 });
+      const [, ...face] = session.inputMetadata[0].isTensor ? (session.inputMetadata[0].shape as number[]) : [];
+      for (const batch of batches) {
+        const dims = [batch, ...face];
+        const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => (i % 255) / 255);
+        const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', data, dims) };
+        for (let i = 0; i < 3; i++) await session.run(feeds);
+        const runs = 10;
+        const start = performance.now();
+        for (let i = 0; i < runs; i++) await session.run(feeds);
+        results.push({ model, provider, batch, msPerFace: (performance.now() - start) / runs / batch });
+      }
+      await session.release();
+    }
+  }
+  return results;
 }
 
 function copyProject(from: string, to: string): string {
@@ -166,13 +201,14 @@ async function main(argv: string[]): Promise<void> {
         results.push(JSON.parse(line.slice(2)) as Measurement);
       }
     }
-    report(options, results);
+    process.stderr.write('gpu bench: bare inference\n');
+    report(options, results, await bareInference(options.providers, options.batches));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function report(options: Options, results: Measurement[]): void {
+function report(options: Options, results: Measurement[], bare: BareInference[]): void {
   const find = (provider: string, batch: number) => results.find((r) => r.provider === provider && r.batch === batch);
   const analysisOf = (provider: string) => results.find((r) => r.provider === provider && r.analysis)?.analysis ?? null;
   const baseline = 'cpu';
@@ -198,12 +234,26 @@ function report(options: Options, results: Measurement[]): void {
   );
   console.log('synthesis (variants/s by inference batch):');
   console.table(rows);
+  const inference = bare
+    .filter((b) => b.provider === 'cpu')
+    .map((cpu) => {
+      const row: Record<string, number | string | null> = { model: cpu.model, batch: cpu.batch, 'cpu ms/face': round(cpu.msPerFace) };
+      for (const other of bare.filter((b) => b.provider !== 'cpu' && b.model === cpu.model && b.batch === cpu.batch)) {
+        row[`${other.provider} ms/face`] = round(other.msPerFace);
+        row[`${other.provider} speed-up`] = round(cpu.msPerFace / other.msPerFace);
+      }
+      return row;
+    });
+  console.log('bare inference (ms per face, random input):');
+  console.table(inference);
   const path = writeBenchResult('gpu', {
+    gpu: process.env.LIKENESS_GPU ?? null,
     photos: options.photos,
     variantsPerSource: options.variants,
     analysis,
     analysisRatio,
     synthesis: rows,
+    inference,
     runs: results,
   });
   console.log(`written ${path}`);
