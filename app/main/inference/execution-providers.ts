@@ -37,7 +37,7 @@ const CPU = 'cpu';
 
 /**
  * The accelerator each desktop platform ships with. WebGPU stays opt-in: software adapters are slower
- * than the CPU, and even on an H200 the jobs ran at 0.81–0.84× a 16-core CPU (bench/results/gpu.json).
+ * than the CPU, and even on an H200 the jobs ran at 0.51–0.99× a 16-core CPU (bench/results/gpu.json).
  */
 function preferredAccelerators(platform: NodeJS.Platform, arch: string): string[] {
   if (platform === 'linux' && arch === 'x64') return ['cuda'];
