@@ -192,8 +192,12 @@ function mergeVariants(db: ProjectDatabase, shards: readonly OpenShard[]): { var
     };
     fresh.sort((a, b) => byPlan(a.row, b.row));
     for (const { row, shard } of fresh) {
-      const hash = shard.db.prepare('SELECT hash FROM packs WHERE id = ?').pluck().get(row.pack_id) as string | undefined;
-      const packId = hash === undefined ? undefined : (packByHash.get(hash) as number | undefined);
+      // Relights and pose turns are rendered without a generator, so their pack is null.
+      const hash =
+        row.pack_id === null
+          ? null
+          : (shard.db.prepare('SELECT hash FROM packs WHERE id = ?').pluck().get(row.pack_id) as string | undefined);
+      const packId = hash === null ? null : hash === undefined ? undefined : (packByHash.get(hash) as number | undefined);
       if (packId === undefined) {
         throw new Error(
           `${shard.dir}: its variants come from a generator pack (${hash ?? `id ${String(row.pack_id)}`}) this project does not hold`,

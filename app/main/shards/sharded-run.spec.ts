@@ -124,6 +124,23 @@ describe.runIf(sharedFacesOrSkip())('sharded runs: analyze|synthesize --shard i/
     // 48 variants rendered in all (one run and 1 + 2 + 4 workers).
   }, 600_000);
 
+  it('synthesis with the default edits, rendered without a generator (no pack), merges to one process too', async () => {
+    const fitted = join(dir, 'fitted.likeness');
+    const plain = ['--images', '1,12', '--variants', '2', '--seed', '3'];
+    const one = copyProject(fitted, join(dir, 'relit.likeness'));
+    await likeness('synthesize', one, ...plain);
+    const single = contents(one);
+    const variants = single.tables.variants as { pack_id: number | null }[];
+    expect(variants.length).toBeGreaterThan(0);
+    expect(variants.filter((row) => row.pack_id === null).length).toBeGreaterThan(0);
+
+    const shards = [0, 1].map((index) => join(dir, `relit-2-${index}`));
+    for (const [index, out] of shards.entries()) await likeness('synthesize', fitted, ...plain, '--shard', `${index}/2`, '--out', out);
+    const merged = copyProject(fitted, join(dir, 'relit-merged.likeness'));
+    await likeness('merge', merged, ...shards);
+    expect(contents(merged)).toEqual(single);
+  }, 300_000);
+
   it('a merge killed part way leaves the project as it was or merged, and running it again completes it', async () => {
     const shards = [0, 1].map((index) => join(dir, `analyze-2-${index}`));
     const target = copyProject(base, join(dir, 'killed.likeness'));
