@@ -49,11 +49,12 @@ export function pickMouthDonor(meshes: readonly Float32Array[]): number | null {
  * × x, y, z in crop pixels); the warp only stretched the lips' own line, or the teeth the source
  * showed, over the opening. What the source's own opening showed (teeth) stays attached to its lip:
  * its upper half under the upper lip, its lower half above the lower lip, as the teeth move with
- * the jaws. The rest is a cavity shaded from the lips' colour, darkest furthest from the lips (the
- * back of the mouth), with a hint of upper teeth where the source showed none, and its edge soft
- * against the lips. With a `donor` (the same person's photo with an open mouth) the whole opening is
- * the donor's instead, mapped lip line to lip line (across the mouth by the share of its width,
- * down by the share of the opening's height) and brought to the source's light by the lips' colour.
+ * the jaws. The rest is a cavity shaded from the lips' colour (`cavityShade`): a dark red-brown,
+ * darkest furthest from the lips (the back of the mouth), the tongue lower, with a hint of upper
+ * teeth where the source showed none, and its edge soft against the lips. With a `donor` (the same
+ * person's photo with an open mouth) the whole opening is the donor's instead, mapped lip line to
+ * lip line (across the mouth by the share of its width, down by the share of the opening's height)
+ * and brought to the source's light by the lips' colour.
  */
 export function paintMouthCavity(
   image: PlanarImage,
@@ -67,11 +68,12 @@ export function paintMouthCavity(
   const polygon = INNER_MOUTH.map((p) => at(p));
   const lip = meanColourAt(image, at, LIP_RED);
   const skin = meanColourAt(image, at, CHEEKS);
-  const skinLuma = 0.299 * skin[0] + 0.587 * skin[1] + 0.114 * skin[2];
+  const skinLuma = luma(skin);
   // Teeth are a warm off-white brighter than the lit skin beside them, and grey in a grey photo.
   const grey = Math.max(...skin) - Math.min(...skin) < 0.02;
   const tint = grey ? [1, 1, 1] : [1, 0.96, 0.88];
   const teeth = tint.map((t) => t * Math.min(0.9, Math.max(0.45, 1.5 * skinLuma + 0.15)));
+  const cavityAt = cavityShade(lip);
 
   const { width, local, upper, lower } = lipFrame(at);
   // What shows inside: the donor's mouth if one is lent, else whatever the source's own lips parted on.
@@ -101,7 +103,7 @@ export function paintMouthCavity(
       const side = Math.min(1, Math.abs(u / width - 0.5) * 2);
       // Depth: 0 at the lips, 1 at the middle of the opening; the sides of the mouth are shallow.
       const depth = Math.min(1, (Math.min(v - top, bottom - v) / (0.5 * height)) * (1 - 0.5 * side * side));
-      const cavity = lip.map((l) => l * (0.42 - 0.32 * smooth(Math.max(0, depth))));
+      const cavity = cavityAt(side, (v - top) / height, depth);
       // The photo's inside at its own scale, each half riding on its lip (as teeth ride on the jaws),
       // fading into the cavity over 2 px where the new opening is taller than the photo's.
       const share = u / width;
@@ -131,6 +133,38 @@ export function paintMouthCavity(
 }
 
 const smooth = (t: number) => (t >= 1 ? 1 : t * t * (3 - 2 * t));
+const luma = (c: readonly number[]) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+
+/**
+ * The inside of an opened mouth where no photo shows it, shaded from the lips' own colour (so in the
+ * photo's light): at `side` (0 in the middle to 1 at a corner), `down` (0 at the upper lip to 1 at
+ * the lower) and `depth` (0 at the lips to 1 in the middle of the opening). The lips' red deepens
+ * and darkens from the lips inward to a dark red-brown at the back, not black: the darkest tenth of
+ * real open mouths (johns, ORL, LFW) is 0.27–0.48 of the lips' brightness at the quartiles. The
+ * tongue's top shows in the lower part, a dome highest in the middle, dimmer toward its crest where
+ * it turns away into the back. Its tones stay dark: brighter ones (0.6 of the lips) made FaceMesh
+ * find the lips a third less far apart on the variants (0.058 eye distances against 0.085).
+ */
+function cavityShade(lip: readonly number[]) {
+  const lipLuma = luma(lip);
+  // The lips' colour at a share of their brightness, its difference from grey scaled by `saturation`.
+  const tone = (share: number, saturation: number) =>
+    lip.map((l) => Math.min(1, Math.max(0, share * (lipLuma + saturation * (l - lipLuma)))));
+  const rim = tone(0.4, 1.4);
+  const back = tone(0.27, 2.2);
+  const tongue = tone(0.42, 1.5);
+  return (side: number, down: number, depth: number): number[] => {
+    const dark = smooth(Math.max(0, Math.min(1, 1.25 * depth)));
+    const crest = 0.45 + 0.45 * side * side;
+    const over = Math.max(0, Math.min(1, (down - crest) / Math.max(0.05, 1 - crest)));
+    const onTongue = smooth(Math.min(1, over * 2.5)) * (1 - side * side);
+    const lit = 0.75 + 0.25 * smooth(over);
+    return rim.map((r, c) => {
+      const wall = r + dark * (back[c] - r);
+      return wall + onTongue * (tongue[c] * lit - wall);
+    });
+  };
+}
 
 function edgeDistance(polygon: readonly (readonly [number, number])[], x: number, y: number): number {
   let best = Infinity;
