@@ -11,6 +11,7 @@ import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.
 
 const hasFaces = sharedFacesOrSkip();
 const SMALL = { width: 1024, height: 700 };
+const MEDIUM = { width: 1440, height: 900 };
 const LARGE = { width: 1920, height: 1080 };
 
 /**
@@ -272,7 +273,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews the preset lamp the batch will use', async () => {
+  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews the preset lamp and the preset turn the batch will use', async () => {
     await openAt(LARGE);
     const panel = page.getByTestId('synthesis-panel');
     await panel.locator('summary').click();
@@ -296,9 +297,27 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     // Lamp 3 of the batch's presets: azimuth −70°, elevation +45°.
     const lit = preview.getByTestId('light-glyph').first();
     expect([await lit.getAttribute('data-azimuth'), await lit.getAttribute('data-elevation')]).toEqual(['-70', '45']);
-    await preview.scrollIntoViewIfNeeded();
+    // Preset turns (the default) likewise offer the turns to preview, not the pad and roll the batch would ignore.
+    await panel.getByTestId('pose-enabled').check();
+    await panel.getByTestId('pose-presets').waitFor();
+    expect(await panel.getByTestId('pose-pad').count()).toBe(0);
+    const turns = panel.getByTestId('pose-preset');
+    expect(await turns.count()).toBe(6);
+    await turns.nth(1).locator('..').click();
+    await panel.getByTestId('pose-preview').click();
+    const turned = panel.getByTestId('pose-preview-result');
+    await expect
+      .poll(
+        () => turned.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(true);
+    expect(await turned.textContent()).toContain('turned by yaw +15° (preset turn 2 of 6)');
+    await turned.scrollIntoViewIfNeeded();
     await documentScreenshot(page, 'synthesis-panel-1920.png');
-    await panel.locator('input[type="radio"][value="custom"]').check();
+    await panel.getByTestId('synthesis-relight').locator('input[type="radio"][value="custom"]').check();
     expect(await panel.getByTestId('relight-presets').count()).toBe(0);
     // Each light slider's value sits on its line, beside it: wrapped under the name it read as the next control's.
     const offLine = await panel.locator('.light-controls label').evaluateAll((labels) =>
@@ -314,34 +333,50 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('at 1024×700 the open synthesis panel docks beside the dataset, whose grid keeps whole faces, and Escape closes it', async () => {
-    await openAt(SMALL);
-    const grid = page.getByTestId('dataset-grid');
-    await grid.locator('img').first().waitFor();
-    const closed = (await grid.boundingBox())!;
-    const panel = page.getByTestId('synthesis-panel');
-    const summary = panel.locator('summary');
-    await summary.focus();
-    await page.keyboard.press('Enter');
-    await panel.getByTestId('synthesis-default-note').waitFor();
-    const open = (await grid.boundingBox())!;
-    const box = (await panel.boundingBox())!;
-    // Beside the grid, not under it: the grid gives up width (and the rows its toolbar wraps onto), not its height to the panel.
-    expect(box.x).toBeGreaterThanOrEqual(open.x + open.width - 1);
-    expect(open.height).toBeGreaterThan(closed.height * 0.8);
-    expect(box.height).toBeGreaterThan(SMALL.height / 2);
-    const tiles = await gridTiles(grid);
-    expect(tiles).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
-    expect(tiles.whole).toBeGreaterThanOrEqual(4);
-    await grid.evaluate((el) => (el.scrollTop = 100));
-    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
-    await grid.evaluate((el) => (el.scrollTop = 0));
-    await documentScreenshot(page, 'synthesis-panel-1024.png');
-    await panel.getByTestId('relight-enabled').focus();
-    await page.keyboard.press('Escape');
-    await expect.poll(() => panel.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
-    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
-    await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
+  it('at 1920×1080, 1440×900 and 1024×700 the open synthesis panel docks beside the dataset, whose grid keeps whole faces, and Escape closes it', async () => {
+    for (const viewport of [LARGE, MEDIUM, SMALL]) {
+      await openAt(viewport);
+      const grid = page.getByTestId('dataset-grid');
+      await grid.locator('img').first().waitFor();
+      const closed = (await grid.boundingBox())!;
+      const panel = page.getByTestId('synthesis-panel');
+      const summary = panel.locator('summary');
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      await panel.getByTestId('synthesis-default-note').waitFor();
+      const open = (await grid.boundingBox())!;
+      const box = (await panel.boundingBox())!;
+      const at = `${viewport.width}×${viewport.height}`;
+      // Both wholly on screen, the panel beside the grid and over neither it nor its toolbar: under it, the
+      // form started below the fold at 1920×1080 and left the grid a row and a half of faces.
+      for (const [name, b] of [
+        ['grid', open],
+        ['panel', box],
+      ] as const) {
+        expect([
+          at,
+          name,
+          b.x >= 0 && b.y >= 0 && b.x + b.width <= viewport.width + 0.5 && b.y + b.height <= viewport.height + 0.5,
+        ]).toEqual([at, name, true]);
+      }
+      expect([at, box.x >= open.x + open.width - 1]).toEqual([at, true]);
+      expect([at, box.y <= open.y]).toEqual([at, true]);
+      expect([at, box.height > viewport.height / 2]).toEqual([at, true]);
+      // The grid gives up width (and the rows its toolbar wraps onto), not its height to the panel.
+      expect([at, open.height > closed.height * 0.8]).toEqual([at, true]);
+      const tiles = await gridTiles(grid);
+      expect([at, tiles]).toMatchObject([at, { cutAtTop: 0, cutAtSide: 0 }]);
+      expect([at, tiles.whole >= 4]).toEqual([at, true]);
+      await grid.evaluate((el) => (el.scrollTop = 100));
+      await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+      await grid.evaluate((el) => (el.scrollTop = 0));
+      if (viewport === SMALL) await documentScreenshot(page, 'synthesis-panel-1024.png');
+      await panel.getByTestId('relight-enabled').focus();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => panel.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+      expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
+    }
     expect(errors).toEqual([]);
   });
 
