@@ -370,6 +370,28 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       await grid.evaluate((el) => (el.scrollTop = 100));
       await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
       await grid.evaluate((el) => (el.scrollTop = 0));
+      // The problems bar keeps its words in the narrowed column: the hint ends in an ellipsis (its title
+      // has it whole) instead of running on under the panel, cut mid-word.
+      const cut = await page
+        .getByTestId('problems-toggle')
+        .locator('span')
+        .evaluateAll(
+          (spans, edge) =>
+            spans.flatMap((span) => {
+              const clipped = span.scrollWidth > span.clientWidth + 0.5 && getComputedStyle(span).textOverflow !== 'ellipsis';
+              return span.getBoundingClientRect().right > edge + 0.5 || clipped ? [span.textContent!.trim()] : [];
+            }),
+          box.x,
+        );
+      expect([at, cut]).toEqual([at, []]);
+      // Each preview's 'Preview on' and its choice of face share one line, as tall as the choice.
+      const wrapped = await panel.locator('label:has([data-testid$="-preview-identity"])').evaluateAll((labels) =>
+        labels.flatMap((label) => {
+          const select = label.querySelector('select')!.getBoundingClientRect();
+          return label.getBoundingClientRect().height > select.height + 4 ? [label.textContent!.trim().slice(0, 40)] : [];
+        }),
+      );
+      expect([at, wrapped]).toEqual([at, []]);
       if (viewport === SMALL) await documentScreenshot(page, 'synthesis-panel-1024.png');
       await panel.getByTestId('relight-enabled').focus();
       await page.keyboard.press('Escape');
