@@ -330,6 +330,19 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     );
     expect(offLine).toEqual([]);
     expect(await panel.locator('.light-controls label').count()).toBe(4);
+    // The sliders start at one distance from their names, in a column: each started where its name
+    // happened to end ('Colour' 16 px left of 'Elevation' at 1024), a ragged edge that read as misaligned.
+    for (const viewport of [LARGE, SMALL]) {
+      await page.setViewportSize(viewport);
+      const insets = await panel
+        .locator('.light-controls label')
+        .evaluateAll((labels) =>
+          labels.map((label) =>
+            Math.round(label.querySelector('input')!.getBoundingClientRect().left - label.getBoundingClientRect().left),
+          ),
+        );
+      expect([viewport.width, new Set(insets).size]).toEqual([viewport.width, 1]);
+    }
     expect(errors).toEqual([]);
   });
 
