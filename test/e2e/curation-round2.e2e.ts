@@ -241,6 +241,30 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       .toBe(true);
     // Nothing pushes the window sideways: the sidebar still starts at the left edge.
     expect((await page.getByTestId('identity-list').boundingBox())!.x).toBe(0);
+    // Each of the light's facts keeps its name and value on one line: 'ambient' ended a line and its value began the next.
+    const split = await page.getByTestId('compare-light').evaluate((dd) => {
+      const nodes: Text[] = [];
+      const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+      const text = nodes.map((n) => n.data).join('');
+      const at = (offset: number): [Text, number] => {
+        for (const node of nodes) {
+          if (offset <= node.data.length) return [node, offset];
+          offset -= node.data.length;
+        }
+        throw new Error('offset past the end');
+      };
+      return [/ambient [\d.]+/, /\d+ K/].flatMap((pattern) => {
+        const match = pattern.exec(text);
+        if (!match) return [`no ${pattern.source} in '${text}'`];
+        const range = document.createRange();
+        range.setStart(...at(match.index));
+        range.setEnd(...at(match.index + match[0].length));
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return tops.size > 1 ? [match[0]] : [];
+      });
+    });
+    expect(split).toEqual([]);
     await documentScreenshot(page, 'compare-view-1024.png');
     await page.getByTestId('compare-close').click();
     await documentScreenshot(page, 'curation-grid-1024.png');
