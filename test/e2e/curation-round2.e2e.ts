@@ -11,6 +11,7 @@ import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.
 
 const hasFaces = sharedFacesOrSkip();
 const SMALL = { width: 1024, height: 700 };
+const MEDIUM = { width: 1440, height: 900 };
 const LARGE = { width: 1920, height: 1080 };
 
 /**
@@ -240,6 +241,30 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       .toBe(true);
     // Nothing pushes the window sideways: the sidebar still starts at the left edge.
     expect((await page.getByTestId('identity-list').boundingBox())!.x).toBe(0);
+    // Each of the light's facts keeps its name and value on one line: 'ambient' ended a line and its value began the next.
+    const split = await page.getByTestId('compare-light').evaluate((dd) => {
+      const nodes: Text[] = [];
+      const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+      const text = nodes.map((n) => n.data).join('');
+      const at = (offset: number): [Text, number] => {
+        for (const node of nodes) {
+          if (offset <= node.data.length) return [node, offset];
+          offset -= node.data.length;
+        }
+        throw new Error('offset past the end');
+      };
+      return [/ambient [\d.]+/, /\d+ K/].flatMap((pattern) => {
+        const match = pattern.exec(text);
+        if (!match) return [`no ${pattern.source} in '${text}'`];
+        const range = document.createRange();
+        range.setStart(...at(match.index));
+        range.setEnd(...at(match.index + match[0].length));
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return tops.size > 1 ? [match[0]] : [];
+      });
+    });
+    expect(split).toEqual([]);
     await documentScreenshot(page, 'compare-view-1024.png');
     await page.getByTestId('compare-close').click();
     await documentScreenshot(page, 'curation-grid-1024.png');
@@ -272,7 +297,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews the preset lamp the batch will use', async () => {
+  it('at 1920 px the synthesis panel offers hair as a tint, off, and previews the preset lamp and the preset turn the batch will use', async () => {
     await openAt(LARGE);
     const panel = page.getByTestId('synthesis-panel');
     await panel.locator('summary').click();
@@ -296,9 +321,27 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     // Lamp 3 of the batch's presets: azimuth −70°, elevation +45°.
     const lit = preview.getByTestId('light-glyph').first();
     expect([await lit.getAttribute('data-azimuth'), await lit.getAttribute('data-elevation')]).toEqual(['-70', '45']);
-    await preview.scrollIntoViewIfNeeded();
+    // Preset turns (the default) likewise offer the turns to preview, not the pad and roll the batch would ignore.
+    await panel.getByTestId('pose-enabled').check();
+    await panel.getByTestId('pose-presets').waitFor();
+    expect(await panel.getByTestId('pose-pad').count()).toBe(0);
+    const turns = panel.getByTestId('pose-preset');
+    expect(await turns.count()).toBe(6);
+    await turns.nth(1).locator('..').click();
+    await panel.getByTestId('pose-preview').click();
+    const turned = panel.getByTestId('pose-preview-result');
+    await expect
+      .poll(
+        () => turned.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(true);
+    expect(await turned.textContent()).toContain('turned by yaw +15° (preset turn 2 of 6)');
+    await turned.scrollIntoViewIfNeeded();
     await documentScreenshot(page, 'synthesis-panel-1920.png');
-    await panel.locator('input[type="radio"][value="custom"]').check();
+    await panel.getByTestId('synthesis-relight').locator('input[type="radio"][value="custom"]').check();
     expect(await panel.getByTestId('relight-presets').count()).toBe(0);
     // Each light slider's value sits on its line, beside it: wrapped under the name it read as the next control's.
     const offLine = await panel.locator('.light-controls label').evaluateAll((labels) =>
@@ -311,37 +354,88 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     );
     expect(offLine).toEqual([]);
     expect(await panel.locator('.light-controls label').count()).toBe(4);
+    // The sliders start at one distance from their names, in a column: each started where its name
+    // happened to end ('Colour' 16 px left of 'Elevation' at 1024), a ragged edge that read as misaligned.
+    for (const viewport of [LARGE, SMALL]) {
+      await page.setViewportSize(viewport);
+      const insets = await panel
+        .locator('.light-controls label')
+        .evaluateAll((labels) =>
+          labels.map((label) =>
+            Math.round(label.querySelector('input')!.getBoundingClientRect().left - label.getBoundingClientRect().left),
+          ),
+        );
+      expect([viewport.width, new Set(insets).size]).toEqual([viewport.width, 1]);
+    }
     expect(errors).toEqual([]);
   });
 
-  it('at 1024×700 the open synthesis panel docks beside the dataset, whose grid keeps whole faces, and Escape closes it', async () => {
-    await openAt(SMALL);
-    const grid = page.getByTestId('dataset-grid');
-    await grid.locator('img').first().waitFor();
-    const closed = (await grid.boundingBox())!;
-    const panel = page.getByTestId('synthesis-panel');
-    const summary = panel.locator('summary');
-    await summary.focus();
-    await page.keyboard.press('Enter');
-    await panel.getByTestId('synthesis-default-note').waitFor();
-    const open = (await grid.boundingBox())!;
-    const box = (await panel.boundingBox())!;
-    // Beside the grid, not under it: the grid gives up width (and the rows its toolbar wraps onto), not its height to the panel.
-    expect(box.x).toBeGreaterThanOrEqual(open.x + open.width - 1);
-    expect(open.height).toBeGreaterThan(closed.height * 0.8);
-    expect(box.height).toBeGreaterThan(SMALL.height / 2);
-    const tiles = await gridTiles(grid);
-    expect(tiles).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
-    expect(tiles.whole).toBeGreaterThanOrEqual(4);
-    await grid.evaluate((el) => (el.scrollTop = 100));
-    await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
-    await grid.evaluate((el) => (el.scrollTop = 0));
-    await documentScreenshot(page, 'synthesis-panel-1024.png');
-    await panel.getByTestId('relight-enabled').focus();
-    await page.keyboard.press('Escape');
-    await expect.poll(() => panel.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
-    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
-    await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
+  it('at 1920×1080, 1440×900 and 1024×700 the open synthesis panel docks beside the dataset, whose grid keeps whole faces, and Escape closes it', async () => {
+    for (const viewport of [LARGE, MEDIUM, SMALL]) {
+      await openAt(viewport);
+      const grid = page.getByTestId('dataset-grid');
+      await grid.locator('img').first().waitFor();
+      const closed = (await grid.boundingBox())!;
+      const panel = page.getByTestId('synthesis-panel');
+      const summary = panel.locator('summary');
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      await panel.getByTestId('synthesis-default-note').waitFor();
+      const open = (await grid.boundingBox())!;
+      const box = (await panel.boundingBox())!;
+      const at = `${viewport.width}×${viewport.height}`;
+      // Both wholly on screen, the panel beside the grid and over neither it nor its toolbar: under it, the
+      // form started below the fold at 1920×1080 and left the grid a row and a half of faces.
+      for (const [name, b] of [
+        ['grid', open],
+        ['panel', box],
+      ] as const) {
+        expect([
+          at,
+          name,
+          b.x >= 0 && b.y >= 0 && b.x + b.width <= viewport.width + 0.5 && b.y + b.height <= viewport.height + 0.5,
+        ]).toEqual([at, name, true]);
+      }
+      expect([at, box.x >= open.x + open.width - 1]).toEqual([at, true]);
+      expect([at, box.y <= open.y]).toEqual([at, true]);
+      expect([at, box.height > viewport.height / 2]).toEqual([at, true]);
+      // The grid gives up width (and the rows its toolbar wraps onto), not its height to the panel.
+      expect([at, open.height > closed.height * 0.8]).toEqual([at, true]);
+      const tiles = await gridTiles(grid);
+      expect([at, tiles]).toMatchObject([at, { cutAtTop: 0, cutAtSide: 0 }]);
+      expect([at, tiles.whole >= 4]).toEqual([at, true]);
+      await grid.evaluate((el) => (el.scrollTop = 100));
+      await expect.poll(() => gridTiles(grid)).toMatchObject({ cutAtTop: 0, cutAtSide: 0 });
+      await grid.evaluate((el) => (el.scrollTop = 0));
+      // The problems bar keeps its words in the narrowed column: the hint ends in an ellipsis (its title
+      // has it whole) instead of running on under the panel, cut mid-word.
+      const cut = await page
+        .getByTestId('problems-toggle')
+        .locator('span')
+        .evaluateAll(
+          (spans, edge) =>
+            spans.flatMap((span) => {
+              const clipped = span.scrollWidth > span.clientWidth + 0.5 && getComputedStyle(span).textOverflow !== 'ellipsis';
+              return span.getBoundingClientRect().right > edge + 0.5 || clipped ? [span.textContent!.trim()] : [];
+            }),
+          box.x,
+        );
+      expect([at, cut]).toEqual([at, []]);
+      // Each preview's 'Preview on' and its choice of face share one line, as tall as the choice.
+      const wrapped = await panel.locator('label:has([data-testid$="-preview-identity"])').evaluateAll((labels) =>
+        labels.flatMap((label) => {
+          const select = label.querySelector('select')!.getBoundingClientRect();
+          return label.getBoundingClientRect().height > select.height + 4 ? [label.textContent!.trim().slice(0, 40)] : [];
+        }),
+      );
+      expect([at, wrapped]).toEqual([at, []]);
+      if (viewport === SMALL) await documentScreenshot(page, 'synthesis-panel-1024.png');
+      await panel.getByTestId('relight-enabled').focus();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => panel.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+      expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
+    }
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,7 @@
 import { headPose } from '../../vision/face-quality.ts';
 
+export { POSE_PRESETS } from '#api/pose-presets.ts';
+
 /**
  * A head rotation in degrees, in the mesh's own measure (`headPose`): yaw > 0 turns the nose toward
  * the image's right, pitch > 0 tips the chin away from the camera, roll > 0 turns the face clockwise
@@ -13,19 +15,6 @@ export interface HeadRotation {
 
 /** How far a pose edit may turn a head: beyond these the mesh's unseen side would be mostly invented. */
 export const POSE_LIMITS = { yaw: 45, pitch: 20, roll: 15 } as const;
-
-/**
- * The turns a pose edit deals when the job names none: both ways in yaw at two depths, the larger
- * with a little pitch and roll, as in-the-wild photos vary (LFW's mesh yaw spans about ±40°).
- */
-export const POSE_PRESETS: readonly HeadRotation[] = [
-  { yaw: -15, pitch: 0, roll: 0 },
-  { yaw: 15, pitch: 0, roll: 0 },
-  { yaw: -30, pitch: 5, roll: -5 },
-  { yaw: 30, pitch: -5, roll: 5 },
-  { yaw: 0, pitch: 15, roll: 0 },
-  { yaw: 0, pitch: -15, roll: 0 },
-];
 
 /** A source whose mesh yaw is beyond this already shows one side only: it is not turned further. */
 export const MAX_SOURCE_YAW = 45;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { POSE_PRESETS } from '#api/pose-presets.ts';
 import { RELIGHT_PRESETS } from '#api/relight-presets.ts';
 import type { PackSummary } from '#api/synthesis.ts';
 import {
@@ -8,6 +9,7 @@ import {
   defaultPoseForm,
   defaultRelightForm,
   editRowLabel,
+  posePreviewTurn,
   relightPreviewLight,
   rowsFor,
   type SynthesisForm,
@@ -100,6 +102,21 @@ describe('synthesis form', () => {
     // The batch deals the presets when the request names no lights: the previewed lamp is one of them.
     const built = buildRequest(form({ relight: presets }), [defaultPack]);
     expect('request' in built && built.request.edits[0]).toEqual({ type: 'relight', lights: undefined, strength: [1, 1] });
+  });
+
+  it('previews a turn the batch will make: the chosen preset turn under presets (not the pad), the pad’s turn under custom', () => {
+    const custom = { yaw: -40, pitch: 10, roll: 3 };
+    const presets = { ...defaultPoseForm(), enabled: true, pose: custom, previewPreset: 2 };
+    expect(posePreviewTurn(presets)).toEqual(POSE_PRESETS[2]);
+    expect(posePreviewTurn({ ...presets, previewPreset: 99 })).toEqual(POSE_PRESETS[0]);
+    expect(posePreviewTurn({ ...presets, poses: 'custom' })).toEqual(custom);
+    // The batch deals the presets when the request names no turns: the previewed turn is one of them.
+    const built = buildRequest(form({ pose: presets }), [defaultPack]);
+    expect('request' in built && built.request.edits.find((e) => e.type === 'pose')).toEqual({
+      type: 'pose',
+      poses: undefined,
+      strength: [1, 1],
+    });
   });
 
   it('adds one occlusion edit with the checked accessories, in the picker’s order, after relighting', () => {

@@ -1,3 +1,4 @@
+import { POSE_PRESETS } from '#api/pose-presets.ts';
 import { RELIGHT_PRESETS } from '#api/relight-presets.ts';
 import {
   Occluder,
@@ -82,7 +83,10 @@ export const occluderLabels: Record<Occluder, string> = {
 export interface PoseForm {
   enabled: boolean;
   poses: 'presets' | 'custom';
+  /** The one turn of 'custom' (the pad and the roll slider); 'presets' does not use it. */
   pose: HeadPoseSpec;
+  /** Which of the preset turns the preview shows under 'presets' (an index into POSE_PRESETS). */
+  previewPreset: number;
   /** Which person the preview shows (null: the project's first face). */
   previewIdentityId: number | null;
 }
@@ -91,8 +95,18 @@ export const defaultPoseForm = (): PoseForm => ({
   enabled: false,
   poses: 'presets',
   pose: { yaw: 20, pitch: 0, roll: 0 },
+  previewPreset: 0,
   previewIdentityId: null,
 });
+
+/**
+ * The turn the preview shows: one the batch will make. Under 'presets' that is the chosen preset
+ * turn (the batch deals them all in turn), never the pad's, which the batch ignores then.
+ */
+export function posePreviewTurn(pose: Pick<PoseForm, 'poses' | 'pose' | 'previewPreset'>): HeadPoseSpec {
+  if (pose.poses === 'custom') return { ...pose.pose };
+  return { ...(POSE_PRESETS[pose.previewPreset] ?? POSE_PRESETS[0]) };
+}
 
 /** Expressions made by moving each face's own mesh; each variant takes the next chosen one. */
 export interface ExpressionForm {

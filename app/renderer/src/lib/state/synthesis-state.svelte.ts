@@ -1,5 +1,5 @@
 import type { ApiClient } from '#api/client.ts';
-import type { LightSpec, PackSummary, PosePreview, RelightPreview } from '#api/synthesis.ts';
+import type { HeadPoseSpec, LightSpec, PackSummary, PosePreview, RelightPreview } from '#api/synthesis.ts';
 import type { Notices } from './notices.svelte.ts';
 import {
   buildRequest,
@@ -8,6 +8,7 @@ import {
   defaultPoseForm,
   defaultRelightForm,
   packKey,
+  posePreviewTurn,
   relightPreviewLight,
   rowsFor,
   type SynthesisForm,
@@ -34,7 +35,8 @@ export class SynthesisState {
   /** The last relight preview, with the light it was made under (the form may have moved on since). */
   preview = $state.raw<(RelightPreview & { light: LightSpec }) | null>(null);
   previewing = $state(false);
-  posePreview = $state.raw<PosePreview | null>(null);
+  /** The last pose preview, with the turn it was made with (the form may have moved on since). */
+  posePreview = $state.raw<(PosePreview & { pose: HeadPoseSpec }) | null>(null);
   posePreviewing = $state(false);
   addingPack = $state(false);
   readonly pack = $derived(this.packs.find((p) => packKey(p) === this.form.packKey) ?? null);
@@ -99,12 +101,13 @@ export class SynthesisState {
     }
   }
 
-  /** One source turned to the pad's pose, before a batch runs. */
+  /** One source turned by a turn the batch will make (the chosen preset turn, or the pad's), before it runs. */
   async previewPose(): Promise<void> {
     this.posePreviewing = true;
     try {
-      const { pose, previewIdentityId } = this.form.pose;
-      this.posePreview = await this.#client.call('synthesis.previewPose', { identityId: previewIdentityId, pose: { ...pose }, size: 256 });
+      const pose = posePreviewTurn(this.form.pose);
+      const preview = await this.#client.call('synthesis.previewPose', { identityId: this.form.pose.previewIdentityId, pose, size: 256 });
+      this.posePreview = { ...preview, pose };
     } catch (error) {
       this.#notices.report(error, 'Previewing the head turn');
     } finally {

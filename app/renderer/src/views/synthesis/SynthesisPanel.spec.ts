@@ -1,5 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { POSE_PRESETS } from '#api/pose-presets.ts';
 import { RELIGHT_PRESETS } from '#api/relight-presets.ts';
 import type { PackSummary, SynthesizeRequest } from '#api/synthesis.ts';
 import { AppState } from '../../lib/state/app-state.svelte.ts';
@@ -209,7 +210,46 @@ describe('SynthesisPanel', () => {
     ]);
   });
 
-  it('sets a head turn on the pose pad, previews it on one source, and asks for exactly that turn', async () => {
+  it('with preset turns hides the pose pad and previews the preset turn chosen, one the batch deals', async () => {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+    q('pose-enabled')!.click();
+    flushSync();
+    // Presets are the default: the pad and roll the batch would ignore are not offered.
+    expect(q('pose-custom')).toBeNull();
+    expect(q('pose-pad')).toBeNull();
+    expect(q('pose-roll')).toBeNull();
+    const turns = [...target.querySelectorAll<HTMLInputElement>('[data-testid="pose-preset"]')];
+    expect(turns.map((t) => t.parentElement?.textContent?.trim())).toEqual([
+      'yaw −15°',
+      'yaw +15°',
+      'yaw −30°, pitch +5°, roll −5°',
+      'yaw +30°, pitch −5°, roll +5°',
+      'pitch +15°',
+      'pitch −15°',
+    ]);
+    expect(turns).toHaveLength(POSE_PRESETS.length);
+    expect(turns[0].checked).toBe(true);
+    turns[3].click();
+    flushSync();
+    q('pose-preview')!.click();
+    await settle();
+    flushSync();
+    expect(backend.callsOf('synthesis.previewPose')).toEqual([{ identityId: null, pose: POSE_PRESETS[3], size: 256 }]);
+    expect(q('pose-preview-result')?.textContent).toContain(
+      `turned by yaw +30°, pitch −5°, roll +5° (preset turn 4 of ${POSE_PRESETS.length})`,
+    );
+    // The batch deals the presets: the request names no turns.
+    q('synthesis-start')!.click();
+    await settle();
+    const [request] = backend.callsOf('synthesis.start') as { edits: unknown[] }[];
+    expect(request.edits).toContainEqual({ type: 'pose', poses: undefined, strength: [1, 1] });
+  });
+
+  it('sets a head turn on the pose pad under a custom turn, previews it on one source, and asks for exactly that turn', async () => {
     const panel = q('synthesis-panel') as HTMLDetailsElement;
     panel.open = true;
     panel.dispatchEvent(new Event('toggle'));
@@ -218,6 +258,12 @@ describe('SynthesisPanel', () => {
     expect(q('pose-pad')).toBeNull();
     q('pose-enabled')!.click();
     flushSync();
+    const custom = [...target.querySelectorAll<HTMLInputElement>('[data-testid="synthesis-pose"] input[type="radio"]')].find(
+      (r) => r.value === 'custom',
+    )!;
+    custom.click();
+    flushSync();
+    expect(q('pose-presets')).toBeNull();
     const pad = q('pose-pad')!;
     pad.getBoundingClientRect = () => ({
       left: 0,
@@ -241,12 +287,7 @@ describe('SynthesisPanel', () => {
     await settle();
     flushSync();
     expect(backend.callsOf('synthesis.previewPose')).toEqual([{ identityId: null, pose: { yaw: 18, pitch: -10, roll: 0 }, size: 256 }]);
-    expect(q('pose-preview-result')?.textContent).toMatch(/faces yaw 3°/);
-    const custom = [...target.querySelectorAll<HTMLInputElement>('[data-testid="synthesis-pose"] input[type="radio"]')].find(
-      (r) => r.value === 'custom',
-    )!;
-    custom.click();
-    flushSync();
+    expect(q('pose-preview-result')?.textContent).toMatch(/turned by yaw \+18°, pitch −10° \(the custom turn\)\. It faces yaw 3°/);
     q('synthesis-start')!.click();
     await settle();
     const [request] = backend.callsOf('synthesis.start') as { edits: unknown[] }[];
