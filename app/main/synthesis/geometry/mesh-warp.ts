@@ -401,7 +401,8 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
  * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
  * The outline is the source's (the face oval), wherever it lands: anchored on the turned mesh's own
  * hull instead, whose far side runs down the nose and the mouth's corner, the background the far
- * cheek uncovered sampled that cheek again, as a ghost of the face beside it.
+ * cheek uncovered sampled that cheek again, as a ghost of the face beside it. For a turn, an anchor
+ * the face now hides is moved out to where it emerges (`emerged`).
  */
 function fillOutside(
   map: Float32Array,
@@ -413,12 +414,14 @@ function fillOutside(
   radiusShare: number,
   headTurn: boolean,
 ): void {
-  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  const anchors: OutsideAnchor[] = [];
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p]) continue;
-    anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
+    const [x, y, sx, sy] = [target[p * 3], target[p * 3 + 1], source[p * 3], source[p * 3 + 1]];
+    anchors.push(headTurn ? emerged(depth, size, x, y, sx, sy) : { x, y, dx: sx - x, dy: sy - y });
   }
-  anchors.push(...skullAnchors(source, target, outline, size, headTurn));
+  for (const anchor of skullAnchors(source, target, outline, size, headTurn))
+    anchors.push(headTurn ? emerged(depth, size, anchor.x, anchor.y, anchor.x + anchor.dx, anchor.y + anchor.dy) : anchor);
   const steps = 8;
   for (let k = 0; k < steps; k += 1) {
     const s = (k / steps) * size;
@@ -490,6 +493,41 @@ function fillOutside(
   }
 }
 
+/**
+ * An anchor of the outside warp for a point that moves from (sx, sy) in the source to (x, y): where
+ * the face covers (x, y), it is moved back along the way the point came to where that way leaves
+ * the face, and samples beyond the point's source place by half the way it hid. The far side's oval
+ * turns behind the cheek and lands by the nose-to-mouth line (60 px from its source place on a
+ * 256 px crop): anchored there, nearly all of that move reached the face's visible edge, and the
+ * background between the edge and the crop border, which stays put, was stretched three- to
+ * fivefold across into streaks. Anchored on the edge with the oval's own move, the ring just outside
+ * the oval (the ear, the hair at the side, the cheek's shaded edge) came back beside the face as a
+ * second outline; it belongs to the side of the head that turned away, hence the half.
+ */
+function emerged(depth: Float32Array, size: number, x: number, y: number, sx: number, sy: number): OutsideAnchor {
+  const covered = (px: number, py: number) => {
+    const [ix, iy] = [Math.floor(px), Math.floor(py)];
+    return ix >= 0 && iy >= 0 && ix < size && iy < size && depth[iy * size + ix] !== Infinity;
+  };
+  const length = Math.hypot(sx - x, sy - y);
+  if (covered(x, y))
+    for (let step = 1; step < length; step += 1) {
+      const [px, py] = [x + ((sx - x) * step) / length, y + ((sy - y) * step) / length];
+      if (!covered(px, py)) return { x: px, y: py, dx: sx - px + HIDDEN_REACH * (px - x), dy: sy - py + HIDDEN_REACH * (py - y) };
+    }
+  return { x, y, dx: sx - x, dy: sy - y };
+}
+
+/** How far past a hidden point's source place its emerged anchor samples, as a share of the way it hid (see `emerged`). */
+const HIDDEN_REACH = 0.5;
+
+interface OutsideAnchor {
+  readonly x: number;
+  readonly y: number;
+  readonly dx: number;
+  readonly dy: number;
+}
+
 /** The share of its distance to the crop border along its move that the outside warp may move a pixel. */
 const OUTSIDE_REACH = 0.8;
 
@@ -515,13 +553,7 @@ const CROWN_SHARE = 0.75;
  * behind the face, were foreshortened like the face: the far side swung in, the near side lagged
  * the forehead, and a bald head turned 30° lost a quarter of its crown and came out as a wedge.
  */
-function skullAnchors(
-  source: Float32Array,
-  target: Float32Array,
-  outline: Uint8Array,
-  size: number,
-  headTurn: boolean,
-): { x: number; y: number; dx: number; dy: number }[] {
+function skullAnchors(source: Float32Array, target: Float32Array, outline: Uint8Array, size: number, headTurn: boolean): OutsideAnchor[] {
   const centre = [0, 0, 0];
   for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) centre[k] += source[p * 3 + k] / MESH_POINTS;
   const eyeLevel = (source[EYE_CORNERS[0] * 3 + 1] + source[EYE_CORNERS[1] * 3 + 1]) / 2;
@@ -533,7 +565,7 @@ function skullAnchors(
   const [cr, sr] = [Math.cos(roll), Math.sin(roll)];
   let top = eyeLevel;
   for (let p = 0; p < MESH_POINTS; p += 1) if (outline[p]) top = Math.min(top, source[p * 3 + 1]);
-  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  const anchors: OutsideAnchor[] = [];
   const inside = (x: number, y: number, room: number) => x >= room && y >= room && x <= size - room && y <= size - room;
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p] || source[p * 3 + 1] >= eyeLevel) continue;
