@@ -548,10 +548,13 @@ const CROWN_SHARE = 0.75;
  * alone, the skull above it stayed where it was while the forehead turned, and its outline bent
  * where the two met. Down by the eyes each anchor moves as a point of that surface; for a turn of
  * the head (`headTurn`), toward the crown (`CROWN_SHARE`) as a point of the head's outline, which
- * a round head keeps as it turns: its offset across the image turned by the roll alone, its depth
- * by the whole turn. Moved as surface points all the way up, the sides of the skull, which lie far
- * behind the face, were foreshortened like the face: the far side swung in, the near side lagged
- * the forehead, and a bald head turned 30° lost a quarter of its crown and came out as a wedge.
+ * a round head keeps as it turns: its offset across the image turned by the roll alone, and moved
+ * as the skull's centre moves, which lies as deep as the upper outline does on average. Moved as
+ * surface points all the way up, the sides of the skull, which lie far behind the face, were
+ * foreshortened like the face: the far side swung in, the near side lagged the forehead, and a bald
+ * head turned 30° lost a quarter of its crown and came out as a wedge. Moved by each point's own
+ * depth, the far temple (three times as deep as the top of the forehead) still went 20–30 px
+ * further in than the crown, and the head swept back from the brow as a cone.
  */
 function skullAnchors(source: Float32Array, target: Float32Array, outline: Uint8Array, size: number, headTurn: boolean): OutsideAnchor[] {
   const centre = [0, 0, 0];
@@ -565,6 +568,13 @@ function skullAnchors(source: Float32Array, target: Float32Array, outline: Uint8
   const [cr, sr] = [Math.cos(roll), Math.sin(roll)];
   let top = eyeLevel;
   for (let p = 0; p < MESH_POINTS; p += 1) if (outline[p]) top = Math.min(top, source[p * 3 + 1]);
+  let [skullDepth, sides] = [0, 0];
+  for (let p = 0; p < MESH_POINTS; p += 1)
+    if (outline[p] && source[p * 3 + 1] < eyeLevel) {
+      skullDepth += source[p * 3 + 2] - centre[2];
+      sides += 1;
+    }
+  skullDepth /= Math.max(1, sides);
   const anchors: OutsideAnchor[] = [];
   const inside = (x: number, y: number, room: number) => x >= room && y >= room && x <= size - room && y <= size - room;
   for (let p = 0; p < MESH_POINTS; p += 1) {
@@ -572,14 +582,14 @@ function skullAnchors(source: Float32Array, target: Float32Array, outline: Uint8
     for (const shell of SKULL_SHELLS) {
       const v = [0, 1, 2].map((k) => centre[k] + (source[p * 3 + k] - centre[k]) * shell);
       // As a point of the surface (the whole offset turned) down by the eyes, as a point of the
-      // outline (the offset across the image turned by the roll alone, the depth by the whole
-      // turn) over the crown, and between the two in between.
-      const [du, dv, dz] = [v[0] - centre[0], v[1] - centre[1], v[2] - centre[2]];
+      // outline (the offset across the image turned by the roll alone, the skull's centre by the
+      // whole turn) over the crown, and between the two in between.
+      const [du, dv] = [v[0] - centre[0], v[1] - centre[1]];
       const crown = headTurn ? clamp01((eyeLevel - source[p * 3 + 1]) / (CROWN_SHARE * (eyeLevel - top))) : 0;
       let x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
       let y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
-      const ox = moved[0] + cr * du - sr * dv + map[2] * dz;
-      const oy = moved[1] + sr * du + cr * dv + map[6] * dz;
+      const ox = moved[0] + cr * du - sr * dv + map[2] * shell * skullDepth;
+      const oy = moved[1] + sr * du + cr * dv + map[6] * shell * skullDepth;
       [x, y] = [x + crown * (ox - x), y + crown * (oy - y)];
       // Room to come to rest before the border (`SKULL_ROOM` times the move), so the background
       // between is not smeared into streaks.
