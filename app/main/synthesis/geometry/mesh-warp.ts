@@ -401,7 +401,8 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
  * coarse grid and bilinearly upsampled: smooth by construction, so it needs no finer sampling.
  * The outline is the source's (the face oval), wherever it lands: anchored on the turned mesh's own
  * hull instead, whose far side runs down the nose and the mouth's corner, the background the far
- * cheek uncovered sampled that cheek again, as a ghost of the face beside it.
+ * cheek uncovered sampled that cheek again, as a ghost of the face beside it. For a turn, an anchor
+ * the face now hides is moved out to where it emerges (`emerged`).
  */
 function fillOutside(
   map: Float32Array,
@@ -413,12 +414,14 @@ function fillOutside(
   radiusShare: number,
   headTurn: boolean,
 ): void {
-  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  const anchors: OutsideAnchor[] = [];
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p]) continue;
-    anchors.push({ x: target[p * 3], y: target[p * 3 + 1], dx: source[p * 3] - target[p * 3], dy: source[p * 3 + 1] - target[p * 3 + 1] });
+    const [x, y, sx, sy] = [target[p * 3], target[p * 3 + 1], source[p * 3], source[p * 3 + 1]];
+    anchors.push(headTurn ? emerged(depth, size, x, y, sx, sy) : { x, y, dx: sx - x, dy: sy - y });
   }
-  anchors.push(...skullAnchors(source, target, outline, size, headTurn));
+  for (const anchor of skullAnchors(source, target, outline, size, headTurn))
+    anchors.push(headTurn ? emerged(depth, size, anchor.x, anchor.y, anchor.x + anchor.dx, anchor.y + anchor.dy) : anchor);
   const steps = 8;
   for (let k = 0; k < steps; k += 1) {
     const s = (k / steps) * size;
@@ -490,6 +493,41 @@ function fillOutside(
   }
 }
 
+/**
+ * An anchor of the outside warp for a point that moves from (sx, sy) in the source to (x, y): where
+ * the face covers (x, y), it is moved back along the way the point came to where that way leaves
+ * the face, and samples beyond the point's source place by half the way it hid. The far side's oval
+ * turns behind the cheek and lands by the nose-to-mouth line (60 px from its source place on a
+ * 256 px crop): anchored there, nearly all of that move reached the face's visible edge, and the
+ * background between the edge and the crop border, which stays put, was stretched three- to
+ * fivefold across into streaks. Anchored on the edge with the oval's own move, the ring just outside
+ * the oval (the ear, the hair at the side, the cheek's shaded edge) came back beside the face as a
+ * second outline; it belongs to the side of the head that turned away, hence the half.
+ */
+function emerged(depth: Float32Array, size: number, x: number, y: number, sx: number, sy: number): OutsideAnchor {
+  const covered = (px: number, py: number) => {
+    const [ix, iy] = [Math.floor(px), Math.floor(py)];
+    return ix >= 0 && iy >= 0 && ix < size && iy < size && depth[iy * size + ix] !== Infinity;
+  };
+  const length = Math.hypot(sx - x, sy - y);
+  if (covered(x, y))
+    for (let step = 1; step < length; step += 1) {
+      const [px, py] = [x + ((sx - x) * step) / length, y + ((sy - y) * step) / length];
+      if (!covered(px, py)) return { x: px, y: py, dx: sx - px + HIDDEN_REACH * (px - x), dy: sy - py + HIDDEN_REACH * (py - y) };
+    }
+  return { x, y, dx: sx - x, dy: sy - y };
+}
+
+/** How far past a hidden point's source place its emerged anchor samples, as a share of the way it hid (see `emerged`). */
+const HIDDEN_REACH = 0.5;
+
+interface OutsideAnchor {
+  readonly x: number;
+  readonly y: number;
+  readonly dx: number;
+  readonly dy: number;
+}
+
 /** The share of its distance to the crop border along its move that the outside warp may move a pixel. */
 const OUTSIDE_REACH = 0.8;
 
@@ -510,18 +548,15 @@ const CROWN_SHARE = 0.75;
  * alone, the skull above it stayed where it was while the forehead turned, and its outline bent
  * where the two met. Down by the eyes each anchor moves as a point of that surface; for a turn of
  * the head (`headTurn`), toward the crown (`CROWN_SHARE`) as a point of the head's outline, which
- * a round head keeps as it turns: its offset across the image turned by the roll alone, its depth
- * by the whole turn. Moved as surface points all the way up, the sides of the skull, which lie far
- * behind the face, were foreshortened like the face: the far side swung in, the near side lagged
- * the forehead, and a bald head turned 30° lost a quarter of its crown and came out as a wedge.
+ * a round head keeps as it turns: its offset across the image turned by the roll alone, and moved
+ * as the skull's centre moves, which lies as deep as the upper outline does on average. Moved as
+ * surface points all the way up, the sides of the skull, which lie far behind the face, were
+ * foreshortened like the face: the far side swung in, the near side lagged the forehead, and a bald
+ * head turned 30° lost a quarter of its crown and came out as a wedge. Moved by each point's own
+ * depth, the far temple (three times as deep as the top of the forehead) still went 20–30 px
+ * further in than the crown, and the head swept back from the brow as a cone.
  */
-function skullAnchors(
-  source: Float32Array,
-  target: Float32Array,
-  outline: Uint8Array,
-  size: number,
-  headTurn: boolean,
-): { x: number; y: number; dx: number; dy: number }[] {
+function skullAnchors(source: Float32Array, target: Float32Array, outline: Uint8Array, size: number, headTurn: boolean): OutsideAnchor[] {
   const centre = [0, 0, 0];
   for (let p = 0; p < MESH_POINTS; p += 1) for (let k = 0; k < 3; k += 1) centre[k] += source[p * 3 + k] / MESH_POINTS;
   const eyeLevel = (source[EYE_CORNERS[0] * 3 + 1] + source[EYE_CORNERS[1] * 3 + 1]) / 2;
@@ -533,21 +568,28 @@ function skullAnchors(
   const [cr, sr] = [Math.cos(roll), Math.sin(roll)];
   let top = eyeLevel;
   for (let p = 0; p < MESH_POINTS; p += 1) if (outline[p]) top = Math.min(top, source[p * 3 + 1]);
-  const anchors: { x: number; y: number; dx: number; dy: number }[] = [];
+  let [skullDepth, sides] = [0, 0];
+  for (let p = 0; p < MESH_POINTS; p += 1)
+    if (outline[p] && source[p * 3 + 1] < eyeLevel) {
+      skullDepth += source[p * 3 + 2] - centre[2];
+      sides += 1;
+    }
+  skullDepth /= Math.max(1, sides);
+  const anchors: OutsideAnchor[] = [];
   const inside = (x: number, y: number, room: number) => x >= room && y >= room && x <= size - room && y <= size - room;
   for (let p = 0; p < MESH_POINTS; p += 1) {
     if (!outline[p] || source[p * 3 + 1] >= eyeLevel) continue;
     for (const shell of SKULL_SHELLS) {
       const v = [0, 1, 2].map((k) => centre[k] + (source[p * 3 + k] - centre[k]) * shell);
       // As a point of the surface (the whole offset turned) down by the eyes, as a point of the
-      // outline (the offset across the image turned by the roll alone, the depth by the whole
-      // turn) over the crown, and between the two in between.
-      const [du, dv, dz] = [v[0] - centre[0], v[1] - centre[1], v[2] - centre[2]];
+      // outline (the offset across the image turned by the roll alone, the skull's centre by the
+      // whole turn) over the crown, and between the two in between.
+      const [du, dv] = [v[0] - centre[0], v[1] - centre[1]];
       const crown = headTurn ? clamp01((eyeLevel - source[p * 3 + 1]) / (CROWN_SHARE * (eyeLevel - top))) : 0;
       let x = map[0] * v[0] + map[1] * v[1] + map[2] * v[2] + map[3];
       let y = map[4] * v[0] + map[5] * v[1] + map[6] * v[2] + map[7];
-      const ox = moved[0] + cr * du - sr * dv + map[2] * dz;
-      const oy = moved[1] + sr * du + cr * dv + map[6] * dz;
+      const ox = moved[0] + cr * du - sr * dv + map[2] * shell * skullDepth;
+      const oy = moved[1] + sr * du + cr * dv + map[6] * shell * skullDepth;
       [x, y] = [x + crown * (ox - x), y + crown * (oy - y)];
       // Room to come to rest before the border (`SKULL_ROOM` times the move), so the background
       // between is not smeared into streaks.
