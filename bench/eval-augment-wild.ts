@@ -8,6 +8,9 @@
  * person's other real photos minus its source photo's. Variants are planned and rendered by the
  * synthesis planner and variant renderer and scored as photos (detect → mesh → align → embed).
  * Edits come as a list (`WILD_EDITS`): the pose presets, the mesh expressions and the occluders.
+ * Beside each edit's gain, the gain a real photo scores on the same measure (bench/real-photo-gain.ts):
+ * over all probes, and over the probes whose face mesh shows the edit's condition where it can be
+ * measured (head turn, lip gap), each set beside the variants' gain over the very same probes.
  */
 import { benchStamp } from './bench-results.ts';
 import type { InferenceClient } from '../app/main/inference/inference-client.ts';
@@ -15,21 +18,72 @@ import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-phot
 import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts';
 import { cosineSimilarity, l2Normalise } from '../app/main/vision/identity-embedder.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { DONOR_LIP_GAP } from '../app/main/synthesis/geometry/mouth-cavity.ts';
+import { POSE_LIMITS } from '../app/main/synthesis/geometry/head-rotation.ts';
 import { BenchVariants, EXPRESSION_EDITS, OCCLUSION_EDITS, POSE_EDITS, type EditRecipe } from './edit-variants.ts';
-import { lfwEmbeddings, lfwPeople } from './lfw-faces.ts';
+import { lfwAnalyses, lfwPeople } from './lfw-faces.ts';
+import {
+  gainPairs,
+  POSE_BUCKET_DEGREES,
+  realPhotoGains,
+  type EditCondition,
+  type GainPair,
+  type MeasuredPhoto,
+} from './real-photo-gain.ts';
 import { embedAsPhoto } from './yale-faces.ts';
 
 /** The default edit kinds the in-the-wild evaluation measures. */
 export const WILD_EDITS: readonly EditRecipe[] = [...POSE_EDITS, ...EXPRESSION_EDITS, ...OCCLUSION_EDITS];
+
+/**
+ * What a real photo must show to stand for `edit`'s variants: the same head turn from the source, a
+ * clearly open mouth (the lip gap that lends a mouth's inside), or nothing measurable.
+ */
+export function editCondition(edit: EditRecipe): EditCondition {
+  const [request] = edit.request.edits;
+  if (request.type === 'pose' && request.poses?.length === 1)
+    return { kind: 'turn', yaw: request.poses[0].yaw, pitch: request.poses[0].pitch };
+  if (request.type === 'expression' && request.expressions.length === 1 && request.expressions[0] === 'open-mouth')
+    return { kind: 'lipGap', atLeast: DONOR_LIP_GAP };
+  if (request.type === 'expression')
+    return { kind: 'none', why: 'no mesh measure of this expression exists in the code (only head pose and lip gap)' };
+  return { kind: 'none', why: 'occluders on real photos are not detected' };
+}
 
 export interface WildOptions {
   /** People drawn (seeded) from those with ≥ 4 photos. */
   readonly people: number;
   readonly maxPhotos: number;
   readonly seed: number;
+  /**
+   * What a pose preset's yaw is measured from: `source`, a turn from where the head faces (the
+   * product's way); `camera`, the mesh yaw to end at, so a source already looking aside is turned
+   * toward the yaws it lacks (the turn is the preset's yaw minus the source's, within POSE_LIMITS).
+   */
+  readonly poseFrame: 'source' | 'camera';
 }
 
-export const DEFAULT_WILD_OPTIONS: WildOptions = { people: 120, maxPhotos: 8, seed: 12 };
+export const DEFAULT_WILD_OPTIONS: WildOptions = { people: 120, maxPhotos: 8, seed: 12, poseFrame: 'source' };
+
+/** `edit` with a pose preset's yaw taken as the yaw to end at, for a source at mesh yaw `sourceYaw`. */
+export function fromCamera(edit: EditRecipe, sourceYaw: number): EditRecipe {
+  return {
+    ...edit,
+    request: {
+      edits: edit.request.edits.map((e) =>
+        e.type === 'pose' && e.poses
+          ? {
+              ...e,
+              poses: e.poses.map((pose) => ({
+                ...pose,
+                yaw: Math.max(-POSE_LIMITS.yaw, Math.min(POSE_LIMITS.yaw, pose.yaw - sourceYaw)),
+              })),
+            }
+          : e,
+      ),
+    },
+  };
+}
 
 interface Entry {
   readonly person: string;
@@ -38,6 +92,7 @@ interface Entry {
 
 interface Probe extends Entry {
   readonly path: string;
+  readonly measured: MeasuredPhoto;
 }
 
 type Rule = 'nearestNeighbour' | 'nearestCentroid';
@@ -73,6 +128,21 @@ function hits(gallery: readonly Entry[], probes: readonly Probe[], rule: Rule): 
 const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 const mean = (v: readonly number[]) => (v.length ? round(v.reduce((s, x) => s + x, 0) / v.length) : null);
 
+/** Real photos' gain beside the variants' over the same probes, for a set of pairs. */
+const pairSummary = (pairs: readonly GainPair[]) => ({
+  real: mean(pairs.map((p) => p.real)),
+  variant: mean(pairs.map((p) => p.variant)),
+  realPositiveShare: pairs.length ? round(pairs.filter((p) => p.real > 0).length / pairs.length) : null,
+  pairs: pairs.length,
+});
+
+function conditionText(condition: EditCondition, frame: WildOptions['poseFrame']): string {
+  if (condition.kind === 'none') return `none: ${condition.why}`;
+  if (condition.kind === 'lipGap') return `lip gap ≥ ${condition.atLeast} eye distances`;
+  const yaw = frame === 'camera' ? `yaw ${condition.yaw}°` : `the source's yaw turned by ${condition.yaw}°`;
+  return `mesh yaw in the ${POSE_BUCKET_DEGREES}° bucket of ${yaw} and mesh pitch in that of the source's turned by ${condition.pitch}°`;
+}
+
 export async function evaluateAugmentWild(
   client: InferenceClient,
   vision: VisionRuntime,
@@ -82,16 +152,20 @@ export async function evaluateAugmentWild(
   const people = lfwPeople(4, { sample: options.people, seed: options.seed, maxPhotos: options.maxPhotos });
   const allPaths = people.flatMap((p) => p.photos);
   const t0 = performance.now();
-  const embeddings = await lfwEmbeddings(allPaths, vision);
+  const embeddings = await lfwAnalyses(allPaths, vision);
   console.log(`wild: ${people.length} people, ${allPaths.length} photos analysed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
-  const gallery: { person: string; path: string; embedding: Float32Array }[] = [];
+  const gallery: { person: string; path: string; embedding: Float32Array; measured: MeasuredPhoto }[] = [];
   const probes: Probe[] = [];
   for (const person of people) {
     const usable = person.photos.filter((path) => embeddings.get(path));
     if (usable.length < 2) continue;
-    gallery.push({ person: person.name, path: usable[0], embedding: embeddings.get(usable[0])! });
-    for (const path of usable.slice(1)) probes.push({ person: person.name, path, embedding: embeddings.get(path)! });
+    const first = embeddings.get(usable[0])!;
+    gallery.push({ person: person.name, path: usable[0], embedding: first.embedding, measured: first });
+    for (const path of usable.slice(1)) {
+      const measured = embeddings.get(path)!;
+      probes.push({ person: person.name, path, embedding: measured.embedding, measured });
+    }
   }
   const faces = await AnalysedPhotoSource.analyse(
     gallery.map((g, i) => ({ path: g.path, identityId: i + 1 })),
@@ -101,6 +175,10 @@ export async function evaluateAugmentWild(
   const crops: Entry[] = [];
   const byEdit = new Map<string, Entry[]>(edits.map((e) => [e.label, []]));
   const gains = new Map<string, number[]>(edits.map((e) => [e.label, []]));
+  const pairs = new Map<string, GainPair[]>(edits.map((e) => [e.label, []]));
+  const conditions = new Map(edits.map((e) => [e.label, editCondition(e)]));
+  const frame = options.poseFrame;
+  const realGains: number[] = [];
   const noFace = new Map<string, number>(edits.map((e) => [e.label, 0]));
   const failed = new Map<string, string[]>();
   const cropGains: number[] = [];
@@ -113,8 +191,16 @@ export async function evaluateAugmentWild(
       const others = probes.filter((p) => p.person === g.person);
       const meanTo = (e: Float32Array) => others.reduce((s, p) => s + cosineSimilarity(e, p.embedding), 0) / others.length;
       const sourceMean = meanTo(g.embedding);
+      const measuredOthers = others.map((p) => p.measured);
+      realGains.push(
+        ...realPhotoGains(
+          g.embedding,
+          others.map((p) => p.embedding),
+        ),
+      );
       let cropScored = false;
-      for (const edit of edits) {
+      for (const preset of edits) {
+        const edit = frame === 'camera' ? fromCamera(preset, g.measured.yaw) : preset;
         const t1 = performance.now();
         let variant;
         try {
@@ -145,6 +231,7 @@ export async function evaluateAugmentWild(
         }
         byEdit.get(edit.label)!.push({ person: g.person, embedding });
         gains.get(edit.label)!.push(meanTo(embedding) - sourceMean);
+        pairs.get(edit.label)!.push(...gainPairs(embedding, g.measured, measuredOthers, editCondition(edit)));
       }
     }
   } finally {
@@ -152,7 +239,7 @@ export async function evaluateAugmentWild(
   }
   const real: Entry[] = gallery.map((g) => ({ person: g.person, embedding: g.embedding }));
   const allVariants = [...byEdit.values()].flat();
-  const conditions: Record<string, Entry[]> = {
+  const galleries: Record<string, Entry[]> = {
     real,
     realPlusCrops: [...real, ...crops],
     realPlusAllEdits: [...real, ...allVariants],
@@ -162,7 +249,7 @@ export async function evaluateAugmentWild(
   for (const rule of ['nearestNeighbour', 'nearestCentroid'] as const) {
     const base = hits(real, probes, rule);
     rank1[rule] = Object.fromEntries(
-      Object.entries(conditions).map(([name, list]) => {
+      Object.entries(galleries).map(([name, list]) => {
         const h = hits(list, probes, rule);
         return [
           name,
@@ -179,6 +266,8 @@ export async function evaluateAugmentWild(
   const gain = Object.fromEntries(
     edits.map((e) => {
       const list = gains.get(e.label)!;
+      const kindPairs = pairs.get(e.label)!;
+      const condition = conditions.get(e.label)!;
       return [
         e.label,
         {
@@ -187,6 +276,11 @@ export async function evaluateAugmentWild(
           variants: list.length,
           withoutFace: noFace.get(e.label)!,
           failed: failed.get(e.label)?.length ?? 0,
+          realPhotoGain: {
+            condition: conditionText(condition, frame),
+            all: pairSummary(kindPairs),
+            matched: condition.kind === 'none' ? null : pairSummary(kindPairs.filter((p) => p.matched)),
+          },
         },
       ];
     }),
@@ -203,6 +297,13 @@ export async function evaluateAugmentWild(
     probes: probes.length,
     sourcesWithoutFace: faces.missed.length,
     edits: edits.map((e) => ({ label: e.label, edits: e.request.edits })),
+    realPhotoGain: {
+      definition:
+        "for each probe q of a person: mean cosine of q to the person's other probes (q left out) minus the source photo's mean cosine to them — what a perfect edit toward q's condition would score; per edit, `all` sets every probe's beside the variant's gain over the same probes (q left out) and `matched` only the probes whose face mesh shows the edit's condition",
+      mean: mean(realGains),
+      positiveShare: round(realGains.filter((x) => x > 0).length / Math.max(1, realGains.length)),
+      photos: realGains.length,
+    },
     gain: { cropControl: { mean: mean(cropGains), variants: cropGains.length }, ...gain },
     msPerVariant: { render: round(renderMs / Math.max(1, renders), 1), detectAlignEmbed: round(scoreMs / Math.max(1, renders), 1) },
     rank1,

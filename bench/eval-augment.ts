@@ -23,7 +23,7 @@ import { planarFromInterleaved, rgbFromPlanar, type PlanarImage } from '../app/m
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { runAsScript, withVision } from './bench-main.ts';
 import { resultPath, writeBenchResult, type BenchStamp } from './bench-results.ts';
-import { evaluateAugmentWild } from './eval-augment-wild.ts';
+import { DEFAULT_WILD_OPTIONS, evaluateAugmentWild, type WildOptions } from './eval-augment-wild.ts';
 import { analyseYale, embedAsPhoto, listYale, yaleCrop, type AnalysedPhoto } from './yale-faces.ts';
 
 const SIZE = 256;
@@ -399,10 +399,25 @@ export async function evaluateAugment(vision: VisionRuntime) {
 
 /**
  * `npm run eval:augment` runs both parts; `-- --part=yale` or `-- --part=wild` one of them, keeping
- * the other's last figures (the wild section carries its own stamp).
+ * the other's last figures (the wild section carries its own stamp). `-- --people=N` (the first N
+ * people of the wild part's seeded draw, a subset of the full run's) and `-- --pose-frame=camera`
+ * (pose presets as yaws to end at, see `WildOptions`) run the wild part alone and print it without
+ * writing: a bounded or trial run never stands in for the full figures.
  */
 runAsScript(import.meta.url, async () => {
   const part = /^--part=(yale|wild)$/.exec(process.argv.find((a) => a.startsWith('--part=')) ?? '')?.[1] ?? 'all';
+  const people = /^--people=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--people=')) ?? '')?.[1];
+  const camera = process.argv.includes('--pose-frame=camera');
+  if (people !== undefined || camera) {
+    const options: WildOptions = {
+      ...DEFAULT_WILD_OPTIONS,
+      people: people === undefined ? DEFAULT_WILD_OPTIONS.people : Number(people),
+      poseFrame: camera ? 'camera' : 'source',
+    };
+    const wild = await withVision((vision, client) => evaluateAugmentWild(client, vision, options));
+    console.log(JSON.stringify({ wild }, null, 1));
+    return;
+  }
   const previous = existsSync(resultPath('augment'))
     ? (JSON.parse(readFileSync(resultPath('augment'), 'utf8')) as Record<string, unknown>)
     : {};

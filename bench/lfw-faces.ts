@@ -10,6 +10,9 @@ import { DEFAULT_EMBEDDING_MODEL } from '../app/main/vision/embedding-models.ts'
 import { analyseImage } from '../app/main/vision/face-analysis.ts';
 import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { meshPose } from '../app/main/synthesis/geometry/head-rotation.ts';
+import { lipGap } from '../app/main/synthesis/geometry/mouth-cavity.ts';
+import type { MeasuredPhoto } from './real-photo-gain.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -53,29 +56,42 @@ function cap(person: LfwPerson, maxPhotos: number | undefined): LfwPerson {
   return maxPhotos === undefined ? person : { ...person, photos: person.photos.slice(0, maxPhotos) };
 }
 
-/** The product's analysis (detect → mesh → align → embed, default model) of each photo, cached in .tmp/ by path: null where no face is found. */
-export async function lfwEmbeddings(paths: readonly string[], vision: VisionRuntime): Promise<Map<string, Float32Array | null>> {
+/**
+ * The product's analysis (detect → mesh → align → embed, default model) of each photo, with its
+ * mesh's yaw, pitch and lip gap, cached in .tmp/ by path: null where no face is found.
+ */
+export async function lfwAnalyses(paths: readonly string[], vision: VisionRuntime): Promise<Map<string, MeasuredPhoto | null>> {
   const cacheDir = join(repoRoot, '.tmp');
-  const cacheFile = join(cacheDir, `lfw-analysis-${DEFAULT_EMBEDDING_MODEL}.json`);
-  const cache: Record<string, number[] | null> = existsSync(cacheFile)
-    ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, number[] | null>)
+  // Named apart from the embeddings-only cache it replaces, whose entries lack the mesh measures.
+  const cacheFile = join(cacheDir, `lfw-measured-${DEFAULT_EMBEDDING_MODEL}.json`);
+  const cache: Record<string, CachedPhoto | null> = existsSync(cacheFile)
+    ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, CachedPhoto | null>)
     : {};
-  const out = new Map<string, Float32Array | null>();
+  const out = new Map<string, MeasuredPhoto | null>();
   let fresh = 0;
   for (const path of paths) {
     const key = relative(lfwDevRoot(), path);
     if (!(key in cache)) {
       const analysis = await analyseImage(await decodeRgb(path), vision, { embeddingModels: [DEFAULT_EMBEDDING_MODEL], maxFaces: 1 });
-      cache[key] = analysis.primary === null ? null : [...analysis.faces[analysis.primary].embeddings[DEFAULT_EMBEDDING_MODEL]!];
+      const face = analysis.primary === null ? null : analysis.faces[analysis.primary];
+      cache[key] = face && {
+        embedding: [...face.embeddings[DEFAULT_EMBEDDING_MODEL]!],
+        ...meshPose(face.landmarks),
+        lipGap: lipGap(face.landmarks),
+      };
       fresh += 1;
       // Saved as it goes: a bounded run that is stopped keeps what it analysed.
       if (fresh % 50 === 0) save(cacheDir, cacheFile, cache);
     }
     const cached = cache[key];
-    out.set(path, cached ? Float32Array.from(cached) : null);
+    out.set(path, cached ? { ...cached, embedding: Float32Array.from(cached.embedding) } : null);
   }
   if (fresh > 0) save(cacheDir, cacheFile, cache);
   return out;
+}
+
+interface CachedPhoto extends Omit<MeasuredPhoto, 'embedding'> {
+  readonly embedding: number[];
 }
 
 function save(dir: string, file: string, cache: object): void {
