@@ -12,6 +12,7 @@ import { EYES } from './closed-lids.ts';
 import { expressionMesh, insidePolygon, renderExpression, EXPRESSIONS, type Expression } from './expression.ts';
 import { GridSampler } from './grid-sampler.ts';
 import { POSE_CROP_SIZE, type MeshFace } from './mesh-render.ts';
+import { planMeshWarp } from './mesh-warp.ts';
 import { INNER_MOUTH, lipGap, pickMouthDonor } from './mouth-cavity.ts';
 import { rotateMesh } from './head-rotation.ts';
 
@@ -110,9 +111,14 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
       const drop = (p: number) => mesh[p * 3 + 1] - face.mesh[p * 3 + 1];
       for (const p of [95, 324]) expect(drop(p)).toBeLessThan(0.7 * drop(14));
       const inside: { edge: number; luma: number }[] = [];
+      // The cavity, not the upper teeth a smiling source shows, which hang from the upper lip down to
+      // the opening's middle on a wide smile: what is darker than the lips (teeth are brighter).
+      const lips = mean(
+        [0, 37, 267, 17, 84, 314].map((p) => luma(face.image, Math.floor(face.mesh[p * 3 + 1]) * size + Math.floor(face.mesh[p * 3]))),
+      );
       for (let y = 0; y < size; y += 1) {
         for (let x = 0; x < size; x += 1) {
-          if (!insidePolygon(opening, x + 0.5, y + 0.5)) continue;
+          if (!insidePolygon(opening, x + 0.5, y + 0.5) || luma(image, y * size + x) >= lips) continue;
           const edge = Math.min(
             ...opening.map(([px, py], i) => segmentDistance(x + 0.5, y + 0.5, px, py, ...opening[(i + 1) % opening.length])),
           );
@@ -130,6 +136,55 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
       // The lower lip is still there under the opening: lip-coloured, not the cavity's dark.
       const [lipX, lipY] = [(mesh[14 * 3] + mesh[17 * 3]) / 2, (mesh[14 * 3 + 1] + mesh[17 * 3 + 1]) / 2];
       expect(luma(image, Math.min(size - 1, Math.round(lipY)) * size + Math.round(lipX))).toBeGreaterThan(mean(back) + 0.05);
+    }
+  });
+
+  it('open mouth: the lower lip drops whole and the skin under it follows in order, so its lower edge stays soft', () => {
+    for (const face of faces) {
+      const mesh = expressionMesh(face.mesh, 'open-mouth');
+      const { direct } = planMeshWarp(face.mesh, mesh, size);
+      const [left, right] = [mesh[61 * 3], mesh[291 * 3]];
+      // Down the middle half of the mouth, from the lower lip's middle to the chin (point 200): the
+      // source row each pixel shows. A row of the source skipped is an edge the photo never had; on
+      // the old warp the lip folded under the skin below it and 4.7–6.9 rows went missing in one
+      // step (the shadow under the lip), while the lip above was stretched threefold (0.31 rows a pixel).
+      const steps: number[] = [];
+      for (let x = Math.round(left + 0.25 * (right - left)); x <= Math.round(left + 0.75 * (right - left)); x += 1) {
+        for (let y = Math.ceil((mesh[14 * 3 + 1] + mesh[17 * 3 + 1]) / 2); y < Math.min(size - 1, mesh[200 * 3 + 1]); y += 1)
+          steps.push(direct[size * size + (y + 1) * size + x] - direct[size * size + y * size + x]);
+      }
+      if (steps.length === 0) continue;
+      expect(Math.max(...steps)).toBeLessThan(2.5);
+      expect(Math.min(...steps)).toBeGreaterThan(0.45);
+    }
+  });
+
+  it('open mouth: the teeth a smiling source shows stay under the upper lip; the lower lip meets the opening in shadow', async () => {
+    const LIPS = [0, 37, 267, 17, 84, 314];
+    // 1–3 px into the opening from one lip toward the other, at its middle and beside it.
+    const band = (image: PlanarImage, mesh: Float32Array, from: readonly number[], to: readonly number[]) => {
+      const values: number[] = [];
+      for (const [i, a] of from.entries()) {
+        const [ax, ay, bx, by] = [mesh[a * 3], mesh[a * 3 + 1], mesh[to[i] * 3], mesh[to[i] * 3 + 1]];
+        const length = Math.hypot(bx - ax, by - ay);
+        for (let d = 1; d <= 3; d += 0.5)
+          values.push(luma(image, Math.floor(ay + ((by - ay) * d) / length) * size + Math.floor(ax + ((bx - ax) * d) / length)));
+      }
+      return values.sort((a, b) => a - b);
+    };
+    const [upperLip, lowerLip] = [
+      [13, 82, 312, 81, 311],
+      [14, 87, 317, 178, 402],
+    ];
+    for (const face of faces) {
+      const lip = mean(LIPS.map((p) => luma(face.image, Math.floor(face.mesh[p * 3 + 1]) * size + Math.floor(face.mesh[p * 3]))));
+      const { image, mesh } = await renderExpression(face, 'open-mouth', sampler);
+      const lower = band(image, mesh, lowerLip, upperLip);
+      const upper = band(image, mesh, upperLip, lowerLip);
+      // Halved between the lips, the teeth left their lower half on the lower lip, a shiny rim
+      // 0.95–1.8 of the lips' brightness at its brightest tenth on these faces.
+      expect(lower[Math.floor(0.9 * (lower.length - 1))]).toBeLessThan(0.7 * lip);
+      expect(upper[Math.floor(upper.length / 2)]).toBeGreaterThan(1.5 * lower[Math.floor(lower.length / 2)]);
     }
   });
 
@@ -268,7 +323,11 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     const mesh = expressionMesh(closed.mesh, 'open-mouth');
     const lent = openingLuma((await renderExpression(closed, 'open-mouth', sampler, 1, donor)).image, mesh);
     const shaded = openingLuma((await renderExpression(closed, 'open-mouth', sampler)).image, mesh);
-    const real = openingLuma(donor.image, donor.mesh);
+    // The donor's mouth in the source's light, as the lips' brightness brings it (1.07× here).
+    const LIPS = [0, 37, 267, 17, 84, 314];
+    const lips = (face: MeshFace) =>
+      mean(LIPS.map((p) => luma(face.image, Math.floor(face.mesh[p * 3 + 1]) * size + Math.floor(face.mesh[p * 3]))));
+    const real = (openingLuma(donor.image, donor.mesh) * lips(closed)) / lips(donor);
     expect(Math.abs(lent - real)).toBeLessThan(0.5 * Math.abs(shaded - real));
   });
 });

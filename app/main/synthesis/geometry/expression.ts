@@ -14,8 +14,20 @@ const UPPER_LIDS = EYES.flatMap((eye) => eye.lids.map(([upper]) => upper));
 const LOWER_LIDS = EYES.flatMap((eye) => eye.lids.map(([, lower]) => lower));
 const EYE_CORNERS = EYES.flatMap((eye) => [eye.outer, eye.inner]);
 const BROWS = [46, 53, 52, 65, 55, 70, 63, 105, 66, 107, 276, 283, 282, 295, 285, 300, 293, 334, 296, 336];
-const UPPER_LIP = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291];
-const LOWER_LIP = [95, 88, 178, 87, 14, 317, 402, 318, 324, 146, 91, 181, 84, 17, 314, 405, 321, 375];
+/** Every ring of the upper lip (inner, the two between, outer) with the mouth's corners. */
+const UPPER_LIP = [
+  78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 62, 183, 42, 41, 38, 12, 268, 271, 272, 407, 292, 76, 184, 74, 73, 72, 11, 302, 303,
+  304, 408, 306, 61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291,
+];
+/**
+ * Every ring of the lower lip. Its two middle rings (15, 16 and beside them) were once left to
+ * follow the inner and outer rings by the falloff, which the still upper lip held back: they lagged
+ * the rings around them, the lip folded over itself and its lower edge came out hard and stepped.
+ */
+const LOWER_LIP = [
+  95, 88, 178, 87, 14, 317, 402, 318, 324, 96, 89, 179, 86, 15, 316, 403, 319, 325, 77, 90, 180, 85, 16, 315, 404, 320, 307, 146, 91, 181,
+  84, 17, 314, 405, 321, 375,
+];
 const CHIN = [152, 148, 176, 149, 377, 400, 378, 199, 175, 200];
 const MOUTH_CORNERS = [61, 291] as const;
 /** The cheeks' apples, left then right: a smile lifts them. */
@@ -32,6 +44,8 @@ interface Control {
   readonly point: number;
   readonly dx: number;
   readonly dy: number;
+  /** Pulls only on the skin on its own side of the mouth, above it (-1) or below it (1); see `mouthSide`. */
+  readonly side?: -1 | 1;
 }
 
 /**
@@ -55,6 +69,7 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
   const still = (point: number): Control => ({ point, dx: 0, dy: 0 });
   let controls: Control[];
   let radius: number;
+  let sides: Float32Array | null = null;
   // Magnitudes are held to what real photos of one person show between expressions (ORL, 28 people,
   // pose removed; see the closing note of issue 12): mouth width +0.10 median, +0.17 at the 90th
   // percentile; corner lift 0.05 (p90); brows 0.07 (p90), 0.08 at most; lip gap 0.15 (p90), 0.21 at most.
@@ -79,8 +94,13 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
       const side = Math.min(1, Math.abs((at(p)[0] - centre[0]) * right[0] + (at(p)[1] - centre[1]) * right[1]) / half);
       return Math.sqrt(1 - side * side);
     };
-    controls = [...LOWER_LIP.map((p) => move(p, 0, -0.2 * drop(p))), ...CHIN.map((p) => move(p, 0, -0.22)), ...UPPER_LIP.map(still)];
+    controls = [
+      ...LOWER_LIP.map((p) => ({ ...move(p, 0, -0.2 * drop(p)), side: 1 as const })),
+      ...CHIN.map((p) => ({ ...move(p, 0, -0.22), side: 1 as const })),
+      ...UPPER_LIP.map((p) => ({ ...still(p), side: -1 as const })),
+    ];
     radius = 0.2;
+    sides = mouthSide(mesh, right, eyes);
   } else if (expression === 'closed-eyes') {
     controls = EYES.flatMap((eye) =>
       eye.lids.flatMap(([upper, lower]) => {
@@ -109,7 +129,8 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
     let dx = 0;
     let dy = 0;
     for (const c of controls) {
-      const w = Math.exp(-((mesh[p * 3] - mesh[c.point * 3]) ** 2 + (mesh[p * 3 + 1] - mesh[c.point * 3 + 1]) ** 2) / sigma2);
+      const held = c.side && sides ? 1 - Math.max(0, -c.side * sides[p]) : 1;
+      const w = held * Math.exp(-((mesh[p * 3] - mesh[c.point * 3]) ** 2 + (mesh[p * 3 + 1] - mesh[c.point * 3 + 1]) ** 2) / sigma2);
       total += w;
       strongest = Math.max(strongest, w);
       dx += w * c.dx;
@@ -126,6 +147,42 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
   }
   return out;
 }
+
+/** The lower inner lip from corner to corner, the line the jaw parts from. */
+const MOUTH_LINE = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308];
+
+/**
+ * Per mesh point, which side of the mouth it lies on: 1 from 0.05 eye distances under the lower
+ * inner lip's line (the jaw's side), -1 as far over it, fading to 0 across the line and past the
+ * mouth's corners. An opened mouth's skin under the line moves with the lower lip and the chin
+ * only, and over it stays with the upper lip: where the still upper lip also pulled on the skin
+ * under the lower lip, that skin dropped less than the lip above it and the chin below, and the
+ * lip's lower edge folded under it (a hard, stepped edge); the lower lip pulled the skin over the
+ * corners down across the upper lip's.
+ */
+function mouthSide(mesh: Float32Array, right: readonly number[], eyes: number): Float32Array {
+  const local = (p: number) =>
+    [mesh[p * 3] * right[0] + mesh[p * 3 + 1] * right[1], mesh[p * 3 + 1] * right[0] - mesh[p * 3] * right[1]] as const;
+  const line = MOUTH_LINE.map(local).sort((a, b) => a[0] - b[0]);
+  const [first, last] = [line[0], line[line.length - 1]];
+  const lineAt = (u: number) => {
+    if (u <= first[0]) return first[1];
+    if (u >= last[0]) return last[1];
+    const k = line.findIndex(([x]) => x >= u);
+    const [[u0, v0], [u1, v1]] = [line[k - 1], line[k]];
+    return v0 + ((v1 - v0) * (u - u0)) / Math.max(1e-6, u1 - u0);
+  };
+  const out = new Float32Array(mesh.length / 3);
+  for (let p = 0; p < out.length; p += 1) {
+    const [u, v] = local(p);
+    const under = Math.min(1, Math.max(-1, (v - lineAt(u)) / (0.05 * eyes)));
+    const past = Math.max(first[0] - u, u - last[0], 0) / (0.2 * eyes);
+    out[p] = Math.sign(under) * smooth(Math.abs(under)) * (1 - smooth(Math.min(1, past)));
+  }
+  return out;
+}
+
+const smooth = (t: number) => t * t * (3 - 2 * t);
 
 /**
  * The face re-rendered with the expression. What the photo never showed is painted: closed lids

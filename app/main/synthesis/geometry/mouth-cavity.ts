@@ -48,8 +48,8 @@ export function pickMouthDonor(meshes: readonly Float32Array[]): number | null {
  * Paints the inside of an opened mouth over `image`, inside the inner lip contour of `target` (468
  * × x, y, z in crop pixels); the warp only stretched the lips' own line, or the teeth the source
  * showed, over the opening. What the source's own opening showed (teeth) stays attached to its lip:
- * its upper half under the upper lip, its lower half above the lower lip, as the teeth move with
- * the jaws. The rest is a cavity shaded from the lips' colour (`cavityShade`): a dark red-brown,
+ * down to its darkest line (`jawSplit`) under the upper lip, the rest above the lower lip, as the
+ * teeth move with the jaws. The rest is a cavity shaded from the lips' colour (`cavityShade`): a dark red-brown,
  * darkest furthest from the lips (the back of the mouth), the tongue lower, with a hint of upper
  * teeth where the source showed none, and its edge soft against the lips. With a `donor` (the same
  * person's photo with an open mouth) the whole opening is the donor's instead, mapped lip line to
@@ -104,22 +104,23 @@ export function paintMouthCavity(
       // Depth: 0 at the lips, 1 at the middle of the opening; the sides of the mouth are shallow.
       const depth = Math.min(1, (Math.min(v - top, bottom - v) / (0.5 * height)) * (1 - 0.5 * side * side));
       const cavity = cavityAt(side, (v - top) / height, depth);
-      // The photo's inside at its own scale, each half riding on its lip (as teeth ride on the jaws),
-      // fading into the cavity over 2 px where the new opening is taller than the photo's.
+      // The photo's inside at its own scale, each jaw's part riding on its lip (as teeth ride on the
+      // jaws), fading into the cavity over 2 px where the new opening is taller than the photo's.
       const share = u / width;
       const { top: mouthTop, shown } = mouth.opening(share);
+      const [upperShown, lowerShown] = [mouth.split * shown, (1 - mouth.split) * shown];
       const fromTop = (v - top) * mouth.scale;
       const fromBottom = (bottom - v) * mouth.scale;
       let kept: readonly [number, number] | null = null;
       let keep = 0;
-      if (fromTop < shown / 2) [kept, keep] = [mouth.toCrop(share, mouthTop + fromTop), Math.min(1, (shown / 2 - fromTop) / 2)];
-      else if (fromBottom < shown / 2)
-        [kept, keep] = [mouth.toCrop(share, mouthTop + shown - fromBottom), Math.min(1, (shown / 2 - fromBottom) / 2)];
+      if (fromTop < upperShown) [kept, keep] = [mouth.toCrop(share, mouthTop + fromTop), Math.min(1, (upperShown - fromTop) / 2)];
+      else if (fromBottom < lowerShown)
+        [kept, keep] = [mouth.toCrop(share, mouthTop + shown - fromBottom), Math.min(1, (lowerShown - fromBottom) / 2)];
       // Where the photo showed no teeth, a hint of the upper ones: a band under the upper lip,
       // fading toward the mouth's corners and into the cavity.
       const t = (v - top) / teethHeight;
       const teethAlpha =
-        t < 1 ? 0.85 * (1 - side ** 2) * (1 - smooth(Math.max(0, t))) * Math.max(0, 1 - shown / mouth.scale / teethHeight) : 0;
+        t < 1 ? 0.85 * (1 - side ** 2) * (1 - smooth(Math.max(0, t))) * Math.max(0, 1 - upperShown / mouth.scale / teethHeight) : 0;
       for (let c = 0; c < 3; c += 1) {
         const j = c * plane + y * size + x;
         // The teeth's lower edge falls into the shadow of the cavity.
@@ -199,22 +200,58 @@ function mouthFrame(photo: { image: PlanarImage; mesh: Float32Array }, sourceLip
   const at = (p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
   const { left, width, across, down, upper, lower } = lipFrame(at);
   const lip = meanColourAt(image, at, LIP_RED);
+  const opening = (share: number) => {
+    const top = contourAt(upper, share * width);
+    return { top, shown: Math.max(0, contourAt(lower, share * width) - top) };
+  };
+  const toCrop = (share: number, v: number): readonly [number, number] => {
+    const u = share * width;
+    return [left[0] + u * across[0] + v * down[0] - 0.5, left[1] + u * across[1] + v * down[1] - 0.5];
+  };
   return {
     image,
     width,
+    split: jawSplit(image, opening, toCrop),
     gain: sourceLip.map((l, c) => Math.min(2, Math.max(0.5, l / Math.max(0.02, lip[c])))),
     /** Set by the caller: this photo's mouth width over the target's. */
     scale: 1,
-    opening(share: number) {
-      const top = contourAt(upper, share * width);
-      return { top, shown: Math.max(0, contourAt(lower, share * width) - top) };
-    },
-    toCrop(share: number, v: number): readonly [number, number] {
-      const u = share * width;
-      return [left[0] + u * across[0] + v * down[0] - 0.5, left[1] + u * across[1] + v * down[1] - 0.5];
-    },
+    opening,
+    toCrop,
   };
 }
+
+/**
+ * Where a photo's opening parts between the jaws, as a share of its height from the upper lip: its
+ * darkest line across the middle of the mouth (the gap between the rows of teeth, or the shadow
+ * the lower lip meets), from halfway down (an open mouth's dark middle, halved as before) to the
+ * lower lip. What lies above it rides on the upper lip, what lies below on the lower. Always halved,
+ * the teeth a smile shows, which are the upper ones down to the lower lip, left their lower half on
+ * the lower lip: a thin white rim along it, under the dark of the opened mouth.
+ */
+function jawSplit(
+  image: PlanarImage,
+  opening: (share: number) => { top: number; shown: number },
+  toCrop: (share: number, v: number) => readonly [number, number],
+): number {
+  let best = 1;
+  let darkest = Infinity;
+  for (let k = 0; k <= JAW_SPLIT_STEPS; k += 1) {
+    const split = 0.5 + (k / JAW_SPLIT_STEPS) * 0.5;
+    let sum = 0;
+    for (let i = 0; i <= 8; i += 1) {
+      const share = 0.3 + (i / 8) * 0.4;
+      const { top, shown } = opening(share);
+      const [x, y] = toCrop(share, top + split * shown);
+      sum += luma([0, 1, 2].map((c) => samplePlanar(image, c, x, y)));
+    }
+    // Ties go to the lower line: an opening as bright all the way down is the upper teeth.
+    if (sum <= darkest) [best, darkest] = [split, sum];
+  }
+  return best;
+}
+
+/** Lines tried between halfway down a photo's opening and its lower lip. */
+const JAW_SPLIT_STEPS = 10;
 
 type MeshPoint = (p: number) => readonly [number, number];
 
