@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import type { GridSampler } from './grid-sampler.ts';
 import { rotateMesh, stretchDepth, type HeadRotation } from './head-rotation.ts';
-import { planMeshWarp, type MeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
+import { NEIGHBOURS, planMeshWarp, type MeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
 
 /** A crop with its FaceMesh points (468 × x, y, z in crop pixels) and which of its pixels are photo. */
 export interface MeshFace {
@@ -275,7 +275,41 @@ export async function renderPose(
   const mesh = Float32Array.from(rendered.mesh);
   for (let p = 2; p < mesh.length; p += 3) mesh[p] = flat[p];
   const size = face.image.size;
-  return { ...rendered, image: { size, data: evenResolution(rendered.image.data, warp.direct, warp.covered, size) }, mesh };
+  const image = evenResolution(rendered.image.data, warp.direct, warp.covered, size);
+  smoothOcclusionEdges(image, rendered.validity, warp);
+  return { ...rendered, image: { size, data: image }, mesh };
+}
+
+/**
+ * Each pixel along an occlusion edge (in place) given the colour of the surface behind the edge (its photo
+ * neighbours across it, averaged) for the share of its area that surface covers
+ * (`MeshWarp.edgeCoverage`): the coverage-weighted colour a camera's pixel would record. Decided by
+ * its centre alone, each pixel showed one surface or the other, and the nose's silhouette over the
+ * far cheek and the face's far outline came out as staircases of whole pixels.
+ */
+export function smoothOcclusionEdges(image: Float32Array, validity: Float32Array, warp: MeshWarp): void {
+  const { size, edgeCoverage, edgeOther } = warp;
+  const plane = size * size;
+  const offsets = NEIGHBOURS.map(([dx, dy]) => dy * size + dx);
+  // Mixed from the colours as they were: written back once all are known.
+  const mixed: number[] = [];
+  for (let j = 0; j < plane; j += 1) {
+    const cover = edgeCoverage[j];
+    if (cover === 1 || validity[j] < 0.5) continue;
+    let [r, g, b, across] = [0, 0, 0, 0];
+    for (let k = 0; k < 8; k += 1) {
+      const i = j + offsets[k];
+      if ((edgeOther[j] & (1 << k)) === 0 || validity[i] < 0.5) continue;
+      r += image[i];
+      g += image[plane + i];
+      b += image[2 * plane + i];
+      across += 1;
+    }
+    if (across === 0) continue;
+    const share = (1 - cover) / across;
+    mixed.push(j, cover * image[j] + share * r, cover * image[plane + j] + share * g, cover * image[2 * plane + j] + share * b);
+  }
+  for (let m = 0; m < mixed.length; m += 4) for (let c = 0; c < 3; c += 1) image[c * plane + mixed[m]] = mixed[m + 1 + c];
 }
 
 /** A PNG for a person to look at: what is not photo (padding, unfillable holes) left transparent. */

@@ -24,6 +24,10 @@ export interface MeshWarp {
   readonly covered: Uint8Array;
   /** Per mesh point: 1 where the re-projected point is inside the crop and seen (front-facing, not hidden, not a hole). */
   readonly landmarkValid: Uint8Array;
+  /** Per pixel, the share of its area the surface at its centre covers: 1 but along occlusion edges (see `occlusionEdges`). */
+  readonly edgeCoverage: Float32Array;
+  /** Per pixel, bit k set where neighbour k (`NEIGHBOURS`) shows another surface across an occlusion edge. */
+  readonly edgeOther: Uint8Array;
 }
 
 export interface MeshWarpOptions {
@@ -391,8 +395,197 @@ export function planMeshWarp(source: Float32Array, target: Float32Array, size: n
     const slack = 0.02 * size;
     landmarkValid[p] = target[p * 3 + 2] <= depth[j] + slack ? 1 : 0;
   }
-  return { size, direct, mirror, mirrorWeight, hole, covered: layer, landmarkValid };
+  return {
+    size,
+    direct,
+    mirror,
+    mirrorWeight,
+    hole,
+    covered: layer,
+    landmarkValid,
+    ...occlusionEdges(target, triangles, depth, direct, size),
+  };
 }
+
+/** Subsamples per pixel side with which an occlusion edge's pixels are measured (`occlusionEdges`). */
+const EDGE_SUBSAMPLES = 3;
+/** Values per triangle in `occlusionEdges`' planes: two barycentric weights and the depth, three each, and whether it faces the camera. */
+const PLANE_VALUES = 10;
+/** Neighbours whose source places lie at most this far apart (source pixels) show one continuous image. */
+const EDGE_JUMP = 1.5;
+/** Side in pixels of the cells that triangles are binned in for `occlusionEdges`. */
+const EDGE_CELL = 8;
+/** Two surfaces whose depths at a pixel differ by more than this (crop pixels) are apart: one hides the other. */
+const DEPTH_GAP = 3;
+
+/**
+ * The pixels along occlusion edges (the nose's silhouette over the far cheek, the face's outline
+ * over what lies outside it) and how much of each the surface at its centre covers: its
+ * `EDGE_SUBSAMPLES`² subsamples z-buffered among the triangles near it with the full raster's
+ * precedence (facing triangles over turned-away ones, the outside warp behind both). The z-buffer
+ * decides each pixel by its centre alone, and these edges came out as staircases of whole pixels:
+ * a jagged nose against the far cheek at ±30°.
+ */
+function occlusionEdges(
+  target: Float32Array,
+  triangles: Uint32Array,
+  depth: Float32Array,
+  map: Float32Array,
+  size: number,
+): Pick<MeshWarp, 'edgeCoverage' | 'edgeOther'> {
+  const plane = size * size;
+  const edgeCoverage = new Float32Array(plane).fill(1);
+  const edgeOther = new Uint8Array(plane);
+  const count = triangles.length / 3;
+  // Per triangle, its first two barycentric weights and its depth as planes over the image
+  // (constant, per x, per y), and 1 facing the camera, 0 turned away, −1 degenerate (never shown).
+  const planes = new Float64Array(count * PLANE_VALUES);
+  // The triangles whose bounding boxes reach each EDGE_CELL-pixel cell, as offsets into `binned`.
+  const cells = Math.ceil(size / EDGE_CELL);
+  const binStart = new Uint32Array(cells * cells + 1);
+  const boxes = new Int32Array(count * 4);
+  const extent = new Float64Array(count * 4);
+  for (let n = 0; n < count; n += 1) {
+    const a = triangles[n * 3] * 3;
+    const b = triangles[n * 3 + 1] * 3;
+    const c = triangles[n * 3 + 2] * 3;
+    const ax = target[a],
+      ay = target[a + 1],
+      bx = target[b],
+      by = target[b + 1],
+      cx = target[c],
+      cy = target[c + 1];
+    const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
+    const o = n * PLANE_VALUES;
+    boxes[n * 4] = boxes[n * 4 + 1] = 0;
+    boxes[n * 4 + 2] = boxes[n * 4 + 3] = -1;
+    if (Math.abs(area) <= 1e-6) {
+      planes[o + 9] = -1;
+      continue;
+    }
+    // w0 = (bx·cy − cx·by + (by − cy) x + (cx − bx) y) / area, w1 likewise, w2 = 1 − w0 − w1.
+    planes[o] = (bx * cy - cx * by) / area;
+    planes[o + 1] = (by - cy) / area;
+    planes[o + 2] = (cx - bx) / area;
+    planes[o + 3] = (cx * ay - ax * cy) / area;
+    planes[o + 4] = (cy - ay) / area;
+    planes[o + 5] = (ax - cx) / area;
+    const za = target[a + 2];
+    const zb = target[b + 2];
+    const zc = target[c + 2];
+    planes[o + 6] = zc + (za - zc) * planes[o] + (zb - zc) * planes[o + 3];
+    planes[o + 7] = (za - zc) * planes[o + 1] + (zb - zc) * planes[o + 4];
+    planes[o + 8] = (za - zc) * planes[o + 2] + (zb - zc) * planes[o + 5];
+    planes[o + 9] = area > 0 ? 1 : 0;
+    extent[n * 4] = Math.min(ax, bx, cx);
+    extent[n * 4 + 1] = Math.min(ay, by, cy);
+    extent[n * 4 + 2] = Math.max(ax, bx, cx);
+    extent[n * 4 + 3] = Math.max(ay, by, cy);
+    for (let k = 0; k < 4; k += 1) boxes[n * 4 + k] = Math.min(cells - 1, Math.max(0, Math.floor(extent[n * 4 + k] / EDGE_CELL)));
+    for (let gy = boxes[n * 4 + 1]; gy <= boxes[n * 4 + 3]; gy += 1)
+      for (let gx = boxes[n * 4]; gx <= boxes[n * 4 + 2]; gx += 1) binStart[gy * cells + gx + 1] += 1;
+  }
+  for (let g = 0; g < cells * cells; g += 1) binStart[g + 1] += binStart[g];
+  const binned = new Uint16Array(binStart[cells * cells]);
+  const filled = binStart.slice(0, cells * cells);
+  for (let n = 0; n < count; n += 1)
+    for (let gy = boxes[n * 4 + 1]; gy <= boxes[n * 4 + 3]; gy += 1)
+      for (let gx = boxes[n * 4]; gx <= boxes[n * 4 + 2]; gx += 1) binned[filled[gy * cells + gx]++] = n;
+
+  const samples = EDGE_SUBSAMPLES ** 2;
+  const [best, bestZ, bestFront] = [new Int32Array(samples), new Float64Array(samples), new Float64Array(samples)];
+  const apart = (z0: number, z1: number) => (z0 === Infinity) !== (z1 === Infinity) || Math.abs(z0 - z1) > DEPTH_GAP;
+  // Each pair of neighbouring pixels weighed once (from the first of them), both marked. Apart:
+  // one in the face and one outside it, or their depths differ by `DEPTH_GAP` more than the
+  // smaller of the steps beside them along the same line does (a steep surface, the far cheek
+  // seen edge-on, steps far in depth from pixel to pixel, evenly).
+  const offsets = Int32Array.from(NEIGHBOURS, ([dx, dy]) => dy * size + dx);
+  // Only the face's box (and a pixel around it) holds edges.
+  let [left, top, right, bottom] = [size, size, 0, 0];
+  for (let p = 0; p < target.length; p += 3) {
+    left = Math.min(left, target[p]);
+    top = Math.min(top, target[p + 1]);
+    right = Math.max(right, target[p]);
+    bottom = Math.max(bottom, target[p + 1]);
+  }
+  const [x0, y0] = [Math.max(2, Math.floor(left) - 2), Math.max(2, Math.floor(top) - 2)];
+  const [x1, y1] = [Math.min(size - 2, Math.ceil(right) + 2), Math.min(size - 2, Math.ceil(bottom) + 2)];
+  for (let y = y0; y < y1; y += 1)
+    for (let x = x0; x < x1; x += 1) {
+      const j = y * size + x;
+      const own = depth[j];
+      const outside = own === Infinity;
+      for (let k = 4; k < 8; k += 1) {
+        const offset = offsets[k];
+        const i = j + offset;
+        const there = depth[i];
+        const gap = there - own;
+        // Nearly level neighbours first: most pairs, on one surface.
+        if ((gap <= DEPTH_GAP && gap >= -DEPTH_GAP) || (outside && there === Infinity)) continue;
+        if (!outside && there !== Infinity) {
+          const before = depth[j - offset];
+          const after = depth[i + offset];
+          const beside = Math.min(before === Infinity ? 0 : Math.abs(own - before), after === Infinity ? 0 : Math.abs(after - there));
+          if (Math.abs(gap) <= DEPTH_GAP + beside) continue;
+        }
+        // Where the two show neighbouring places of the source (the face's outline where the warp
+        // outside carries on from it), the image runs on across the edge and there is nothing to mix.
+        if (Math.hypot(map[i] - map[j], map[plane + i] - map[plane + j]) <= EDGE_JUMP) continue;
+        edgeOther[j] |= 1 << k;
+        edgeOther[i] |= 1 << (7 - k);
+      }
+    }
+  for (let y = y0 - 1; y <= y1; y += 1)
+    for (let x = x0 - 1; x <= x1; x += 1) {
+      const j = y * size + x;
+      if (edgeOther[j] === 0) continue;
+      const own = depth[j];
+      const g = Math.floor(y / EDGE_CELL) * cells + Math.floor(x / EDGE_CELL);
+      // Per subsample, the nearest facing triangle there, else the nearest turned-away one, else the outside.
+      bestZ.fill(Infinity);
+      bestFront.fill(0);
+      best.fill(-1);
+      for (let m = binStart[g]; m < binStart[g + 1]; m += 1) {
+        const n = binned[m];
+        if (extent[n * 4] > x + 1 || extent[n * 4 + 1] > y + 1 || extent[n * 4 + 2] < x || extent[n * 4 + 3] < y) continue;
+        const o = n * PLANE_VALUES;
+        const front = planes[o + 9];
+        for (let s = 0; s < samples; s += 1) {
+          if (front < bestFront[s]) continue;
+          const px = x + ((s % EDGE_SUBSAMPLES) + 0.5) / EDGE_SUBSAMPLES;
+          const py = y + (Math.floor(s / EDGE_SUBSAMPLES) + 0.5) / EDGE_SUBSAMPLES;
+          const w0 = planes[o] + planes[o + 1] * px + planes[o + 2] * py;
+          const w1 = planes[o + 3] + planes[o + 4] * px + planes[o + 5] * py;
+          if (w0 < -1e-6 || w1 < -1e-6 || 1 - w0 - w1 < -1e-6) continue;
+          const z = planes[o + 6] + planes[o + 7] * px + planes[o + 8] * py;
+          if (front === bestFront[s] && z >= bestZ[s]) continue;
+          best[s] = o;
+          bestZ[s] = z;
+          bestFront[s] = front;
+        }
+      }
+      // Each subsample's surface judged by its depth at the pixel's centre, where `own` was.
+      let same = 0;
+      for (let s = 0; s < samples; s += 1) {
+        const o = best[s];
+        if (!apart(own, o < 0 ? Infinity : planes[o + 6] + planes[o + 7] * (x + 0.5) + planes[o + 8] * (y + 0.5))) same += 1;
+      }
+      edgeCoverage[j] = same / samples;
+    }
+  return { edgeCoverage, edgeOther };
+}
+
+/** A pixel's eight neighbours as (dx, dy), in the bit order of `MeshWarp.edgeOther`. */
+export const NEIGHBOURS = [
+  [-1, -1],
+  [0, -1],
+  [1, -1],
+  [-1, 0],
+  [1, 0],
+  [-1, 1],
+  [0, 1],
+  [1, 1],
+] as const;
 
 /**
  * Fills the map where no face triangle landed (`depth` still infinite) with the displacement
