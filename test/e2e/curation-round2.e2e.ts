@@ -554,6 +554,31 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('at 1024×700 the job list keeps each job’s count on one line, in columns that line up', async () => {
+    await openAt(SMALL);
+    await page.getByTestId('job-queue-toggle').click();
+    const rows = page.getByTestId('job-queue-row');
+    // The CLI's import, analysis, synthesis and orl import.
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(4);
+    const layout = await rows.evaluateAll((items) =>
+      items.map((row) => {
+        const name = row.querySelector('.name')!.getBoundingClientRect();
+        const numbers = row.querySelector('.numbers')!.getBoundingClientRect();
+        const track = row.querySelector('[role="progressbar"], .track')!.getBoundingClientRect();
+        return {
+          numbers: row.querySelector('.numbers')!.textContent!,
+          lines: Math.round(numbers.height / name.height),
+          track: Math.round(track.left),
+        };
+      }),
+    );
+    // '280 / 280 · 100%' wrapped its percentage onto a second line in the 96 px column.
+    expect(layout.filter((row) => row.lines > 1)).toEqual([]);
+    expect(new Set(layout.map((row) => row.track)).size).toBe(1);
+    expect(layout.some((row) => /^\d[\d,]* \/ \d[\d,]* · 100%$/.test(row.numbers))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('at 1024×700 the dataset toolbar keeps Import… on screen and ORL tiles show whole faces', async () => {
     await openAt(SMALL);
     await page.getByTestId('dataset-grid').waitFor();
