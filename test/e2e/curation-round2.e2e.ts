@@ -308,6 +308,26 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('at 1920×1080 the compare view shows every fact without a scroll, each name beside its value', async () => {
+    await openAt(LARGE);
+    await curate();
+    await tile(6).click();
+    await page.getByTestId('compare-open').click();
+    await page.getByTestId('compare-variant').waitFor();
+    const facts = page.getByTestId('compare-facts');
+    await expect.poll(() => facts.textContent()).toContain('Status');
+    // In a 168 px column beside 600 px of pictures and 500 px of nothing, Pack and Status waited below its fold.
+    const layout = await facts.evaluate((column) => ({
+      scrolls: column.scrollHeight > column.clientHeight + 0.5,
+      stacked: [...column.querySelectorAll(':scope > div')].flatMap((fact) => {
+        const [dt, dd] = [fact.querySelector('dt')!, fact.querySelector('dd')!].map((el) => el.getBoundingClientRect());
+        return Math.abs(dt!.top - dd!.top) > 2 ? [fact.textContent!.trim().slice(0, 20)] : [];
+      }),
+    }));
+    expect(layout).toEqual({ scrolls: false, stacked: [] });
+    expect(errors).toEqual([]);
+  });
+
   it('at 1024 and 1920 px the histogram labels each calibrated threshold in full, over no other label and no bar', async () => {
     for (const viewport of [SMALL, LARGE]) {
       await openAt(viewport);
