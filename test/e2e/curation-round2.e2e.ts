@@ -508,6 +508,20 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
           }),
         );
       expect([at, stacked]).toEqual([at, []]);
+      // No edit's name runs past three lines: at 1024 the Kind column squeezed 'Hair colour from a donor (…)' onto five.
+      const nameLines = await panel
+        .getByTestId('synthesis-edits')
+        .locator('tbody tr > td:nth-child(2)')
+        .evaluateAll((cells) =>
+          cells.map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+          }),
+        );
+      expect([at, Math.max(...nameLines) <= 3]).toEqual([at, true]);
+      // Where the panel has room the kind of each edit still shows.
+      if (viewport === LARGE) expect(await panel.getByTestId('synthesis-edits').locator('th.kind').isVisible()).toBe(true);
       if (viewport === SMALL) await documentScreenshot(page, 'synthesis-panel-1024.png');
       await panel.getByTestId('relight-enabled').focus();
       await page.keyboard.press('Escape');
