@@ -139,6 +139,22 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     const strip = page.getByTestId('person-photos');
     await strip.waitFor();
     await expect.poll(() => strip.getByTestId('person-photo').count()).toBe(11);
+    // The strip ends on a whole photo: its edge cut the last one it showed in half.
+    const cutPhotos = () =>
+      strip.locator('ol').evaluate((row) => {
+        const loaded = [...row.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0);
+        const frame = row.getBoundingClientRect();
+        const cut = [...row.children].filter((photo) => {
+          const box = photo.getBoundingClientRect();
+          const showing = box.right > frame.left + 0.5 && box.left < frame.right - 0.5;
+          return showing && (box.left < frame.left - 0.5 || box.right > frame.right + 0.5);
+        }).length;
+        return { loaded, cut, more: row.scrollWidth > row.clientWidth };
+      });
+    await expect.poll(cutPhotos).toEqual({ loaded: true, cut: 0, more: true });
+    await strip.locator('ol').evaluate((row) => (row.scrollLeft = row.scrollWidth));
+    await expect.poll(cutPhotos).toEqual({ loaded: true, cut: 0, more: true });
+    await strip.locator('ol').evaluate((row) => (row.scrollLeft = 0));
     const first = await strip.getAttribute('data-identity-id');
     const stripBox = (await strip.boundingBox())!;
     const gridBox = (await page.getByTestId('curation-grid').boundingBox())!;
@@ -265,9 +281,56 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       });
     });
     expect(split).toEqual([]);
+    // The facts column ends on a whole fact ('Pack' was sliced at its bottom edge), and a scroll through it rests on a fact's top.
+    const facts = page.getByTestId('compare-facts');
+    const cutFacts = () =>
+      facts.evaluate((column) => {
+        const frame = column.getBoundingClientRect();
+        return [...column.children].flatMap((fact) => {
+          const box = fact.getBoundingClientRect();
+          const showing = box.bottom > frame.top + 0.5 && box.top < frame.bottom - 0.5;
+          return showing && (box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5) ? [fact.textContent!.trim().slice(0, 20)] : [];
+        });
+      });
+    expect(await cutFacts()).toEqual([]);
+    const scrolls = await facts.evaluate((column) => column.scrollHeight > column.clientHeight);
+    expect(scrolls).toBe(true);
+    await facts.evaluate((column) => column.scrollBy({ top: 30 }));
+    await expect
+      .poll(() =>
+        facts.evaluate((column) => {
+          const top = column.getBoundingClientRect().top;
+          return column.scrollTop > 0 && [...column.children].some((fact) => Math.abs(fact.getBoundingClientRect().top - top) < 1);
+        }),
+      )
+      .toBe(true);
+    // Scrolled to its end (where the padding toggle's scroll into view takes it) it starts on a whole fact too.
+    await facts.evaluate((column) => (column.scrollTop = column.scrollHeight));
+    await expect.poll(cutFacts).toEqual([]);
+    await facts.evaluate((column) => (column.scrollTop = 0));
     await documentScreenshot(page, 'compare-view-1024.png');
     await page.getByTestId('compare-close').click();
     await documentScreenshot(page, 'curation-grid-1024.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1920×1080 the compare view shows every fact without a scroll, each name beside its value', async () => {
+    await openAt(LARGE);
+    await curate();
+    await tile(6).click();
+    await page.getByTestId('compare-open').click();
+    await page.getByTestId('compare-variant').waitFor();
+    const facts = page.getByTestId('compare-facts');
+    await expect.poll(() => facts.textContent()).toContain('Status');
+    // In a 168 px column beside 600 px of pictures and 500 px of nothing, Pack and Status waited below its fold.
+    const layout = await facts.evaluate((column) => ({
+      scrolls: column.scrollHeight > column.clientHeight + 0.5,
+      stacked: [...column.querySelectorAll(':scope > div')].flatMap((fact) => {
+        const [dt, dd] = [fact.querySelector('dt')!, fact.querySelector('dd')!].map((el) => el.getBoundingClientRect());
+        return Math.abs(dt!.top - dd!.top) > 2 ? [fact.textContent!.trim().slice(0, 20)] : [];
+      }),
+    }));
+    expect(layout).toEqual({ scrolls: false, stacked: [] });
     expect(errors).toEqual([]);
   });
 
@@ -429,6 +492,36 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
         }),
       );
       expect([at, wrapped]).toEqual([at, []]);
+      // The lamp's glyph sits beside 'Preview this lamp', on its line: at 1024 it wrapped alone onto the next.
+      const button = (await panel.getByTestId('relight-preview').boundingBox())!;
+      const glyph = (await panel.locator('.preview-row [data-testid="light-glyph"]').boundingBox())!;
+      const centre = glyph.y + glyph.height / 2;
+      expect([at, glyph.x >= button.x + button.width, centre > button.y && centre < button.y + button.height]).toEqual([at, true, true]);
+      // Each edit's lowest and highest strength share a line: at 1920 the highest sat under the lowest.
+      const stacked = await panel
+        .getByTestId('synthesis-edits')
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.flatMap((row) => {
+            const [low, high] = [...row.querySelectorAll('input[type="number"]')].map((input) => input.getBoundingClientRect());
+            return Math.abs(low!.top - high!.top) > 1 ? [row.textContent!.trim().slice(0, 30)] : [];
+          }),
+        );
+      expect([at, stacked]).toEqual([at, []]);
+      // No edit's name runs past three lines: at 1024 the Kind column squeezed 'Hair colour from a donor (…)' onto five.
+      const nameLines = await panel
+        .getByTestId('synthesis-edits')
+        .locator('tbody tr > td:nth-child(2)')
+        .evaluateAll((cells) =>
+          cells.map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+          }),
+        );
+      expect([at, Math.max(...nameLines) <= 3]).toEqual([at, true]);
+      // Where the panel has room the kind of each edit still shows.
+      if (viewport === LARGE) expect(await panel.getByTestId('synthesis-edits').locator('th.kind').isVisible()).toBe(true);
       if (viewport === SMALL) await documentScreenshot(page, 'synthesis-panel-1024.png');
       await panel.getByTestId('relight-enabled').focus();
       await page.keyboard.press('Escape');
@@ -436,6 +529,93 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
       expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
       await expect.poll(async () => (await grid.boundingBox())!.width).toBeGreaterThan(open.width);
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('with the synthesis panel open the dataset toolbar keeps one row at 1920×1080 and wraps whole controls at 1024×700', async () => {
+    /** The toolbar's controls as boxes, and those cut by its edges, by the window's or by their own. */
+    const controls = () =>
+      page.getByTestId('dataset-toolbar').evaluate((bar) => {
+        const frame = bar.getBoundingClientRect();
+        const shown = [...bar.children].filter(
+          (child) => child.getBoundingClientRect().width > 0 && child.getBoundingClientRect().height > 0,
+        );
+        const boxes = shown.map((child) => child.getBoundingClientRect());
+        const cut = shown.flatMap((child, i) => {
+          const box = boxes[i]!;
+          const outside = box.left < frame.left - 0.5 || box.right > Math.min(frame.right, window.innerWidth) + 0.5;
+          return outside ? [child.textContent!.trim()] : [];
+        });
+        for (const button of bar.querySelectorAll('button')) {
+          if (button.scrollWidth > button.clientWidth + 0.5) cut.push(button.textContent!.trim());
+        }
+        const rows = new Set(boxes.map((box) => Math.round(box.top + box.height / 2))).size;
+        return { rows, cut };
+      });
+    for (const viewport of [LARGE, SMALL]) {
+      await openAt(viewport);
+      await page.getByTestId('dataset-grid').locator('img').first().waitFor();
+      const panel = page.getByTestId('synthesis-panel');
+      await panel.locator('summary').click();
+      await panel.getByTestId('synthesis-default-note').waitFor();
+      const at = `${viewport.width}×${viewport.height}`;
+      for (const scope of ['all images', 'one identity', 'its faces by similarity']) {
+        if (scope === 'one identity') {
+          await page.locator('[data-testid="identity-item"]', { hasText: 'John_Schneider' }).click();
+          await page.getByTestId('dataset-mode').waitFor();
+        }
+        if (scope === 'its faces by similarity') {
+          await page.getByTestId('dataset-mode-faces').click();
+          await expect.poll(() => page.getByTestId('status-filter').count()).toBe(0);
+        }
+        const { rows, cut } = await controls();
+        // At 1920×1080 the toolbar, squeezed into the grid's column, put 'Analyse faces' and 'Import…' on a second row.
+        if (viewport === LARGE) expect([at, scope, rows]).toEqual([at, scope, 1]);
+        expect([at, scope, cut]).toEqual([at, scope, []]);
+        // 'Analyse faces' and 'Import…' wrap together: at 1024 with an identity's faces shown 'Import…' went alone onto a row.
+        const [analyse, importBox] = await Promise.all(
+          ['vision-analyze', 'import-toggle'].map(async (id) => (await page.getByTestId(id).boundingBox())!),
+        );
+        expect([at, scope, Math.round(analyse!.y + analyse!.height / 2)]).toEqual([
+          at,
+          scope,
+          Math.round(importBox!.y + importBox!.height / 2),
+        ]);
+        expect([at, scope, await overlappingPairs(page.getByTestId('dataset-toolbar').locator(':scope > :not(.spacer)'))]).toEqual([
+          at,
+          scope,
+          [],
+        ]);
+      }
+      // The panel docks under the toolbar, beside the grid.
+      const bar = (await page.getByTestId('dataset-toolbar').boundingBox())!;
+      expect((await panel.boundingBox())!.y).toBeGreaterThanOrEqual(bar.y + bar.height - 0.5);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('at 1024×700 the job list keeps each job’s count on one line, in columns that line up', async () => {
+    await openAt(SMALL);
+    await page.getByTestId('job-queue-toggle').click();
+    const rows = page.getByTestId('job-queue-row');
+    // The CLI's import, analysis, synthesis and orl import.
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(4);
+    const layout = await rows.evaluateAll((items) =>
+      items.map((row) => {
+        const name = row.querySelector('.name')!.getBoundingClientRect();
+        const numbers = row.querySelector('.numbers')!.getBoundingClientRect();
+        const track = row.querySelector('[role="progressbar"], .track')!.getBoundingClientRect();
+        return {
+          numbers: row.querySelector('.numbers')!.textContent!,
+          lines: Math.round(numbers.height / name.height),
+          track: Math.round(track.left),
+        };
+      }),
+    );
+    // '280 / 280 · 100%' wrapped its percentage onto a second line in the 96 px column.
+    expect(layout.filter((row) => row.lines > 1)).toEqual([]);
+    expect(new Set(layout.map((row) => row.track)).size).toBe(1);
+    expect(layout.some((row) => /^\d[\d,]* \/ \d[\d,]* · 100%$/.test(row.numbers))).toBe(true);
     expect(errors).toEqual([]);
   });
 

@@ -244,6 +244,8 @@ describe('CurationView per-person review', () => {
     const strip = () => target.querySelector<HTMLElement>('[data-testid="person-photos"]');
     expect(strip()?.dataset.identityId).toBe('1');
     expect(strip()?.querySelectorAll('[data-testid="person-photo"]')).toHaveLength(12);
+    // The strip ends on a whole photo and scrolls to the rest: the header says how many there are.
+    expect(strip()?.querySelector('[data-testid="person-photo-count"]')?.textContent).toMatch(/^12 real photos · /);
     // Pinned on top: the strip comes before the grid, outside its scroller.
     const grid = target.querySelector('[data-testid="curation-grid"]')!;
     expect(strip()!.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
