@@ -22,6 +22,21 @@ export interface MouthDonor {
  * within-person lip gap varies by 0.11 at the 75th percentile, so this is a clearly opened mouth.
  */
 export const DONOR_LIP_GAP = 0.1;
+/**
+ * How far apart an opened mouth's inner lips end (`lipGap`, eye distances) when the person has no
+ * open-mouth photo of their own: the median of real open mouths (lip gap ≥ DONOR_LIP_GAP, mesh yaw
+ * within ±25°) in ORL (29 photos, 0.120), johns (19, 0.139) and 120 LFW people (208, 0.147),
+ * 0.141 over all 256; quartiles 0.120 and 0.178.
+ */
+export const OPEN_MOUTH_LIP_GAP = 0.14;
+/** The 90th percentile of the same real open mouths: no mouth is opened wider than this unless its person's own open-mouth photo is. */
+export const WIDE_OPEN_LIP_GAP = 0.22;
+/**
+ * The least an opened mouth's lips part further than the source's (eye distances), up to
+ * `WIDE_OPEN_LIP_GAP`: a source already open as wide as the target (a toothy smile, as most real
+ * open mouths are) would otherwise come out unchanged.
+ */
+export const LEAST_OPENING = 0.05;
 /** A donor turned further than this (mesh yaw, degrees) shows the inside of its mouth from the side. */
 const DONOR_MAX_YAW = 25;
 
