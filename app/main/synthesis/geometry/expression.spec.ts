@@ -13,7 +13,15 @@ import { expressionMesh, insidePolygon, renderExpression, EXPRESSIONS, type Expr
 import { GridSampler } from './grid-sampler.ts';
 import { POSE_CROP_SIZE, type MeshFace } from './mesh-render.ts';
 import { planMeshWarp } from './mesh-warp.ts';
-import { DONOR_LIP_GAP, INNER_MOUTH, lipGap, pickMouthDonor } from './mouth-cavity.ts';
+import {
+  DONOR_LIP_GAP,
+  INNER_MOUTH,
+  lipGap,
+  OPEN_MOUTH_LIP_GAP,
+  pickMouthDonor,
+  PROJECT_OPEN_MOUTHS,
+  typicalOpenMouthGap,
+} from './mouth-cavity.ts';
 import { rotateMesh } from './head-rotation.ts';
 
 const client = new InferenceClient({ threadsPerWorker: 2 });
@@ -311,6 +319,23 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     expect(pickMouthDonor([closed])).toBeNull();
     expect(pickMouthDonor([closed, open])).toBe(1);
     expect(pickMouthDonor([rotateMesh(open, { yaw: 40, pitch: 0, roll: 0 })])).toBeNull();
+  });
+
+  it("with no open-mouth photo of the person's own, a mouth opens as wide as the project's open mouths do, else as the shared sets' do", () => {
+    const [face] = faces;
+    const openedTo = (gap: number) => {
+      const mesh = Float32Array.from(face.mesh);
+      const eyes = gap * Math.hypot(mesh[263 * 3] - mesh[33 * 3], mesh[263 * 3 + 1] - mesh[33 * 3 + 1]);
+      mesh.set([mesh[13 * 3], mesh[13 * 3 + 1] + eyes], 14 * 3);
+      return mesh;
+    };
+    const wide = Array.from({ length: PROJECT_OPEN_MOUTHS }, (_, i) => openedTo(0.18 + 0.002 * i));
+    const closed = Array.from({ length: 30 }, () => openedTo(0.02));
+    expect(typicalOpenMouthGap([...closed, ...wide])).toBeCloseTo(0.189, 3);
+    // Fewer than ten open mouths, or only turned ones, say little: the shared sets' median stands.
+    expect(typicalOpenMouthGap([...closed, ...wide.slice(1)])).toBe(OPEN_MOUTH_LIP_GAP);
+    expect(typicalOpenMouthGap(wide.map((m) => rotateMesh(m, { yaw: 40, pitch: 0, roll: 0 })))).toBe(OPEN_MOUTH_LIP_GAP);
+    expect(lipGap(expressionMesh(closed[0], 'open-mouth', 1, typicalOpenMouthGap([...closed, ...wide])))).toBeCloseTo(0.189, 3);
   });
 
   it("open mouth with the person's own open-mouth photo: the opening shows that photo's mouth, not the shaded fill", async () => {

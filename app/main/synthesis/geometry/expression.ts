@@ -204,7 +204,8 @@ const smooth = (t: number) => t * t * (3 - 2 * t);
 /**
  * The face re-rendered with the expression. What the photo never showed is painted: closed lids
  * are skin from above the eye with a lash line, an opened mouth the inside of `mouthDonor`'s (the
- * same person's photo with an open mouth, see `pickMouthDonor`) or else a shaded cavity.
+ * same person's photo with an open mouth, see `pickMouthDonor`) or else a shaded cavity. The
+ * opening is as tall as the donor's, or else `typicalGap` (the project's, see `typicalOpenMouthGap`).
  */
 export async function renderExpression(
   face: MeshFace,
@@ -212,9 +213,9 @@ export async function renderExpression(
   sampler: GridSampler,
   strength = 1,
   mouthDonor: MouthDonor | null = null,
+  typicalGap = OPEN_MOUTH_LIP_GAP,
 ): Promise<MeshRendered> {
-  // The opening is as tall as the same person's real open mouth when one is lent, else as a typical real one.
-  const target = expressionMesh(face.mesh, expression, strength, mouthDonor ? lipGap(mouthDonor.mesh) : OPEN_MOUTH_LIP_GAP);
+  const target = expressionMesh(face.mesh, expression, strength, mouthDonor ? lipGap(mouthDonor.mesh) : typicalGap);
   const rendered = await renderMeshWarp(face, target, sampler);
   if (expression === 'closed-eyes') return { ...rendered, image: paintClosedLids(rendered.image, face.mesh, target) };
   if (expression === 'open-mouth') return { ...rendered, image: paintMouthCavity(rendered.image, target, face, mouthDonor) };
