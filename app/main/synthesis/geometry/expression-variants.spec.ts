@@ -12,7 +12,7 @@ import { VariantRenderer } from '../variants/variant-renderer.ts';
 import { renderExpression } from './expression.ts';
 import { GridSampler } from './grid-sampler.ts';
 import { POSE_CROP_SIZE, type MeshFace } from './mesh-render.ts';
-import { lipGap } from './mouth-cavity.ts';
+import { lipGap, OPEN_MOUTH_LIP_GAP } from './mouth-cavity.ts';
 
 const { client, load } = meshEditFixture('likeness-expression-');
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -65,6 +65,14 @@ describe.skipIf(!sharedFacesOrSkip())('open-mouth variants in a project', () => 
       // their mouth (s13) it is the shaded fill, up to the 8-bit quantisation.
       if (identity === mouthClosed) expect(difference).toBeLessThan(0.5 / 255);
       else if (lipGap(meshes.get(sourceId)!) < 0.15) expect(difference).toBeGreaterThan(0.5 / 255);
+      // The opening is as tall as the lent photo's, or, with no open mouth of the person's own and
+      // fewer than ten in the project, as the shared sets' median real open mouth.
+      const landmarks = variant.landmarks!;
+      const opened = lipGap(
+        Float32Array.from({ length: (landmarks.length / 4) * 3 }, (_, i) => landmarks[Math.floor(i / 3) * 4 + (i % 3)]),
+      );
+      if (identity === mouthClosed) expect(opened).toBeCloseTo(OPEN_MOUTH_LIP_GAP, 2);
+      else expect(opened).toBeGreaterThan(0.15);
     }
   });
 });

@@ -13,7 +13,15 @@ import { expressionMesh, insidePolygon, renderExpression, EXPRESSIONS, type Expr
 import { GridSampler } from './grid-sampler.ts';
 import { POSE_CROP_SIZE, type MeshFace } from './mesh-render.ts';
 import { planMeshWarp } from './mesh-warp.ts';
-import { INNER_MOUTH, lipGap, pickMouthDonor } from './mouth-cavity.ts';
+import {
+  DONOR_LIP_GAP,
+  INNER_MOUTH,
+  lipGap,
+  OPEN_MOUTH_LIP_GAP,
+  pickMouthDonor,
+  PROJECT_OPEN_MOUTHS,
+  typicalOpenMouthGap,
+} from './mouth-cavity.ts';
 import { rotateMesh } from './head-rotation.ts';
 
 const client = new InferenceClient({ threadsPerWorker: 2 });
@@ -39,21 +47,32 @@ const polygonOf = (mesh: Float32Array, points: readonly number[]) => points.map(
 const gap = (mesh: Float32Array, a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
 
 describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
+  /** The first photo of three johns people: smiles with the lips apart (lip gap 0.10–0.14). */
   const faces: MeshFace[] = [];
+  /** The same people's photos with the lips closest together where under 0.10 apart: their opened mouth is all cavity. */
+  const closedFaces: MeshFace[] = [];
   const sampler = new GridSampler(client);
 
   beforeAll(async () => {
-    const chips = sharedFaceChips(['johns'], 1).slice(0, 3);
+    const chips = sharedFaceChips(['johns']);
+    const people = [...new Set(chips.map((c) => c.identityId))].slice(0, 3);
     const source = await AnalysedPhotoSource.analyse(
-      chips.map((c) => ({ path: c.path, identityId: c.identityId })),
+      chips.filter((c) => people.includes(c.identityId)).map((c) => ({ path: c.path, identityId: c.identityId })),
       vision,
     );
-    for (const f of source.faces()) {
-      faces.push({
-        image: await source.alignedCrop(f.faceId, size),
-        mesh: (await source.templateMesh(f.faceId, size))!,
-        validity: await source.validityMask(f.faceId, size),
-      });
+    for (const person of people) {
+      const own: MeshFace[] = [];
+      for (const f of source.faces().filter((f) => f.identityId === person)) {
+        own.push({
+          image: await source.alignedCrop(f.faceId, size),
+          mesh: (await source.templateMesh(f.faceId, size))!,
+          validity: await source.validityMask(f.faceId, size),
+        });
+      }
+      faces.push(own[0]);
+      // John Salley smiles in all eleven (0.11 at the least): he has none.
+      const closest = own.reduce((a, b) => (lipGap(b.mesh) < lipGap(a.mesh) ? b : a));
+      if (lipGap(closest.mesh) < DONOR_LIP_GAP) closedFaces.push(closest);
     }
   });
   afterAll(async () => {
@@ -81,15 +100,24 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     },
   );
 
-  it('closed eyes: the lids FaceMesh finds are closer together than on the photo; open mouth: the lips further apart', async () => {
+  it('closed eyes: the lids FaceMesh finds are closer together than on the photo', async () => {
     for (const face of faces) {
       const before = await redetect(face.image);
       const closed = await redetect((await renderExpression(face, 'closed-eyes', sampler)).image);
       // FaceMesh leans toward open eyes: it follows 15–40 % of the closing on johns (the lids are moved 90 %).
       expect(gap(closed, 159, 145) + gap(closed, 386, 374)).toBeLessThan(0.9 * (gap(before, 159, 145) + gap(before, 386, 374)));
-      const open = await redetect((await renderExpression(face, 'open-mouth', sampler)).image);
-      // The lower lip is moved 0.2 eye distances; FaceMesh follows only part of it (eval numbers in the closing note).
-      expect(gap(open, 13, 14)).toBeGreaterThan(gap(before, 13, 14) + 0.03 * gap(before, 33, 263));
+    }
+  });
+
+  it('open mouth: the lips FaceMesh finds end as far apart as real open mouths are, not further, whatever the source showed', async () => {
+    for (const face of [...faces, ...closedFaces]) {
+      const before = lipGap(await redetect(face.image));
+      const open = lipGap(await redetect((await renderExpression(face, 'open-mouth', sampler)).image));
+      // Real open mouths (lip gap ≥ 0.10, facing the camera; ORL, johns, LFW) are 0.12–0.18 apart
+      // at the quartiles. A fixed drop of 0.2 on top of these smiles' own gap re-detected at 0.22 and more.
+      expect(open).toBeGreaterThan(0.1);
+      expect(open).toBeLessThan(0.2);
+      if (before < 0.1) expect(open).toBeGreaterThan(before + 0.03);
     }
   });
 
@@ -103,7 +131,7 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
   });
 
   it('open mouth: the opening is a shaded cavity, darkest away from the lips, not a flat box', async () => {
-    for (const face of faces) {
+    for (const face of closedFaces) {
       const mesh = expressionMesh(face.mesh, 'open-mouth');
       const { image } = await renderExpression(face, 'open-mouth', sampler);
       const opening = polygonOf(mesh, INNER_MOUTH);
@@ -193,7 +221,7 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     const LIPS = [0, 37, 267, 17, 84, 314];
     const colourAt = (image: PlanarImage, j: number) => [0, 1, 2].map((c) => image.data[c * size * size + j]);
     const chroma = (c: readonly number[]) => Math.max(...c) - Math.min(...c);
-    for (const face of faces) {
+    for (const face of closedFaces) {
       const lips = LIPS.map((p) => colourAt(face.image, Math.floor(face.mesh[p * 3 + 1]) * size + Math.floor(face.mesh[p * 3])));
       const lip = [0, 1, 2].map((c) => mean(lips.map((l) => l[c])));
       const lipLuma = 0.299 * lip[0] + 0.587 * lip[1] + 0.114 * lip[2];
@@ -287,10 +315,27 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     const closed = Float32Array.from(face.mesh);
     closed.set(face.mesh.subarray(13 * 3, 14 * 3), 14 * 3);
     const open = expressionMesh(closed, 'open-mouth');
-    expect(lipGap(open)).toBeGreaterThan(0.15);
+    expect(lipGap(open)).toBeGreaterThan(DONOR_LIP_GAP);
     expect(pickMouthDonor([closed])).toBeNull();
     expect(pickMouthDonor([closed, open])).toBe(1);
     expect(pickMouthDonor([rotateMesh(open, { yaw: 40, pitch: 0, roll: 0 })])).toBeNull();
+  });
+
+  it("with no open-mouth photo of the person's own, a mouth opens as wide as the project's open mouths do, else as the shared sets' do", () => {
+    const [face] = faces;
+    const openedTo = (gap: number) => {
+      const mesh = Float32Array.from(face.mesh);
+      const eyes = gap * Math.hypot(mesh[263 * 3] - mesh[33 * 3], mesh[263 * 3 + 1] - mesh[33 * 3 + 1]);
+      mesh.set([mesh[13 * 3], mesh[13 * 3 + 1] + eyes], 14 * 3);
+      return mesh;
+    };
+    const wide = Array.from({ length: PROJECT_OPEN_MOUTHS }, (_, i) => openedTo(0.18 + 0.002 * i));
+    const closed = Array.from({ length: 30 }, () => openedTo(0.02));
+    expect(typicalOpenMouthGap([...closed, ...wide])).toBeCloseTo(0.189, 3);
+    // Fewer than ten open mouths, or only turned ones, say little: the shared sets' median stands.
+    expect(typicalOpenMouthGap([...closed, ...wide.slice(1)])).toBe(OPEN_MOUTH_LIP_GAP);
+    expect(typicalOpenMouthGap(wide.map((m) => rotateMesh(m, { yaw: 40, pitch: 0, roll: 0 })))).toBe(OPEN_MOUTH_LIP_GAP);
+    expect(lipGap(expressionMesh(closed[0], 'open-mouth', 1, typicalOpenMouthGap([...closed, ...wide])))).toBeCloseTo(0.189, 3);
   });
 
   it("open mouth with the person's own open-mouth photo: the opening shows that photo's mouth, not the shaded fill", async () => {
@@ -312,23 +357,31 @@ describe.skipIf(!sharedFacesOrSkip())('mesh expressions on real photos', () => {
     const pick = pickMouthDonor(others.map((f) => f.mesh));
     expect(pick).not.toBeNull();
     const donor = others[pick!];
-    const openingLuma = (image: PlanarImage, mesh: Float32Array) => {
-      const opening = polygonOf(mesh, INNER_MOUTH);
-      const values: number[] = [];
-      for (let y = 0; y < size; y += 1) {
-        for (let x = 0; x < size; x += 1) if (insidePolygon(opening, x + 0.5, y + 0.5)) values.push(luma(image, y * size + x));
-      }
-      return mean(values);
-    };
-    const mesh = expressionMesh(closed.mesh, 'open-mouth');
-    const lent = openingLuma((await renderExpression(closed, 'open-mouth', sampler, 1, donor)).image, mesh);
-    const shaded = openingLuma((await renderExpression(closed, 'open-mouth', sampler)).image, mesh);
+    // Down the opening between facing points of the inner lips, at the middle and beside it, from
+    // 0.15 to 0.85 of the way: the opening's own pattern (teeth, tongue, shadow), not just its mean,
+    // which the shaded fill can match.
+    const profile = (image: PlanarImage, mesh: Float32Array) =>
+      [
+        [13, 14],
+        [82, 87],
+        [312, 317],
+      ].flatMap(([a, b]) =>
+        [0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85].map((t) => {
+          const [x, y] = [0, 1].map((k) => mesh[a * 3 + k] + t * (mesh[b * 3 + k] - mesh[a * 3 + k]));
+          return luma(image, Math.floor(y) * size + Math.floor(x));
+        }),
+      );
+    const lentMouth = await renderExpression(closed, 'open-mouth', sampler, 1, donor);
+    const shadedMouth = await renderExpression(closed, 'open-mouth', sampler);
+    // The lent opening is as tall as the donor's, so its inside maps onto the source at the donor's scale.
+    expect(Math.abs(lipGap(lentMouth.mesh) - lipGap(donor.mesh))).toBeLessThan(0.005);
     // The donor's mouth in the source's light, as the lips' brightness brings it (1.07× here).
     const LIPS = [0, 37, 267, 17, 84, 314];
     const lips = (face: MeshFace) =>
       mean(LIPS.map((p) => luma(face.image, Math.floor(face.mesh[p * 3 + 1]) * size + Math.floor(face.mesh[p * 3]))));
-    const real = (openingLuma(donor.image, donor.mesh) * lips(closed)) / lips(donor);
-    expect(Math.abs(lent - real)).toBeLessThan(0.5 * Math.abs(shaded - real));
+    const real = profile(donor.image, donor.mesh).map((v) => (v * lips(closed)) / lips(donor));
+    const off = (values: readonly number[]) => mean(values.map((v, i) => Math.abs(v - real[i])));
+    expect(off(profile(lentMouth.image, lentMouth.mesh))).toBeLessThan(0.5 * off(profile(shadedMouth.image, shadedMouth.mesh)));
   });
 });
 

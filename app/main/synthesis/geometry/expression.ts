@@ -1,7 +1,7 @@
 import { MeshExpression } from '#api/synthesis.ts';
 import type { GridSampler } from './grid-sampler.ts';
 import { EYES, paintClosedLids } from './closed-lids.ts';
-import { paintMouthCavity, type MouthDonor } from './mouth-cavity.ts';
+import { LEAST_OPENING, lipGap, OPEN_MOUTH_LIP_GAP, paintMouthCavity, WIDE_OPEN_LIP_GAP, type MouthDonor } from './mouth-cavity.ts';
 import { renderMeshWarp, type MeshFace, type MeshRendered } from './mesh-render.ts';
 
 export const EXPRESSIONS = MeshExpression.options;
@@ -52,8 +52,10 @@ interface Control {
  * The mesh (468 × x, y, z in crop pixels) with one expression applied at `strength` (0‥1): a few
  * control points move by amounts in units of the eye distance along the face's own axes, and every
  * other point follows the controls near it (Gaussian falloff), so the skin around moves with them.
+ * An opened mouth's lips end `openTo` eye distances apart (`lipGap`) at full strength, whatever
+ * gap the source had; one already nearly as open parts `LEAST_OPENING` further, up to `WIDE_OPEN_LIP_GAP`.
  */
-export function expressionMesh(mesh: Float32Array, expression: Expression, strength = 1): Float32Array {
+export function expressionMesh(mesh: Float32Array, expression: Expression, strength = 1, openTo = OPEN_MOUTH_LIP_GAP): Float32Array {
   const at = (p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
   const [l, r] = [at(EYE_OUTER[0]), at(EYE_OUTER[1])];
   const eyes = Math.hypot(r[0] - l[0], r[1] - l[1]);
@@ -94,9 +96,12 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
       const side = Math.min(1, Math.abs((at(p)[0] - centre[0]) * right[0] + (at(p)[1] - centre[1]) * right[1]) / half);
       return Math.sqrt(1 - side * side);
     };
+    // A fixed drop of 0.2 on top of the source's own gap made openings far taller than the same
+    // people's real open mouths (0.10–0.21): the drop is what takes the lips to `openTo` apart.
+    const lower = lowerLipDrop(mesh, up, eyes, Math.max(openTo, Math.min(lipGap(mesh) + LEAST_OPENING, WIDE_OPEN_LIP_GAP)));
     controls = [
-      ...LOWER_LIP.map((p) => ({ ...move(p, 0, -0.2 * drop(p)), side: 1 as const })),
-      ...CHIN.map((p) => ({ ...move(p, 0, -0.22), side: 1 as const })),
+      ...LOWER_LIP.map((p) => ({ ...move(p, 0, -lower * drop(p)), side: 1 as const })),
+      ...CHIN.map((p) => ({ ...move(p, 0, -1.1 * lower), side: 1 as const })),
       ...UPPER_LIP.map((p) => ({ ...still(p), side: -1 as const })),
     ];
     radius = 0.2;
@@ -148,6 +153,18 @@ export function expressionMesh(mesh: Float32Array, expression: Expression, stren
   return out;
 }
 
+/**
+ * How far (eye distances, down the face) the lower inner lip's middle must drop for the lips to be
+ * `openTo` eye distances apart (`lipGap`): 0 when they already are.
+ */
+function lowerLipDrop(mesh: Float32Array, up: readonly number[], eyes: number, openTo: number): number {
+  if (lipGap(mesh) >= openTo) return 0;
+  // The gap vector from upper (13) to lower (14) lip, in eye distances; solve |v + d·down| = openTo for d ≥ 0.
+  const v = [(mesh[14 * 3] - mesh[13 * 3]) / eyes, (mesh[14 * 3 + 1] - mesh[13 * 3 + 1]) / eyes];
+  const along = -(v[0] * up[0] + v[1] * up[1]);
+  return -along + Math.sqrt(along * along - (v[0] ** 2 + v[1] ** 2 - openTo ** 2));
+}
+
 /** The lower inner lip from corner to corner, the line the jaw parts from. */
 const MOUTH_LINE = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308];
 
@@ -187,7 +204,8 @@ const smooth = (t: number) => t * t * (3 - 2 * t);
 /**
  * The face re-rendered with the expression. What the photo never showed is painted: closed lids
  * are skin from above the eye with a lash line, an opened mouth the inside of `mouthDonor`'s (the
- * same person's photo with an open mouth, see `pickMouthDonor`) or else a shaded cavity.
+ * same person's photo with an open mouth, see `pickMouthDonor`) or else a shaded cavity. The
+ * opening is as tall as the donor's, or else `typicalGap` (the project's, see `typicalOpenMouthGap`).
  */
 export async function renderExpression(
   face: MeshFace,
@@ -195,8 +213,9 @@ export async function renderExpression(
   sampler: GridSampler,
   strength = 1,
   mouthDonor: MouthDonor | null = null,
+  typicalGap = OPEN_MOUTH_LIP_GAP,
 ): Promise<MeshRendered> {
-  const target = expressionMesh(face.mesh, expression, strength);
+  const target = expressionMesh(face.mesh, expression, strength, mouthDonor ? lipGap(mouthDonor.mesh) : typicalGap);
   const rendered = await renderMeshWarp(face, target, sampler);
   if (expression === 'closed-eyes') return { ...rendered, image: paintClosedLids(rendered.image, face.mesh, target) };
   if (expression === 'open-mouth') return { ...rendered, image: paintMouthCavity(rendered.image, target, face, mouthDonor) };

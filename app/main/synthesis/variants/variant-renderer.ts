@@ -15,7 +15,7 @@ import { renderOcclusion } from '../occlusion/render-occlusion.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
 import { POSE_CROP_SIZE, renderPose, type MeshFace, type MeshRendered } from '../geometry/mesh-render.ts';
 import { renderExpression } from '../geometry/expression.ts';
-import { pickMouthDonor, type MouthDonor } from '../geometry/mouth-cavity.ts';
+import { pickMouthDonor, typicalOpenMouthGap, type MouthDonor } from '../geometry/mouth-cavity.ts';
 
 export interface RenderedVariant {
   readonly recipe: Recipe;
@@ -82,6 +82,8 @@ export class VariantRenderer {
   readonly #relightFaces: BoundedCache<number, Promise<RelightSourceFace>>;
   readonly #meshFaces: BoundedCache<number, Promise<MeshSourceFace>>;
   readonly #mouthDonors: BoundedCache<number, Promise<MouthDonor | null>>;
+  /** The project's typical open-mouth lip gap (`typicalOpenMouthGap`), measured once, on the first opened mouth. */
+  #typicalGap: Promise<number> | null = null;
 
   readonly #onRefine: RefineProgress | undefined;
   readonly #sampler: GridSampler | null;
@@ -164,7 +166,8 @@ export class VariantRenderer {
         rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
       } else if (op.type === 'expression') {
         const donor = op.expression === 'open-mouth' ? await this.#mouthDonor(faceId) : null;
-        rendered = await renderExpression(face, op.expression, this.#sampler, op.strength, donor);
+        const typicalGap = op.expression === 'open-mouth' && !donor ? await this.#projectOpenMouthGap() : undefined;
+        rendered = await renderExpression(face, op.expression, this.#sampler, op.strength, donor, typicalGap);
       } else continue;
       face = { image: rendered.image, mesh: rendered.mesh, validity: rendered.validity };
     }
@@ -195,6 +198,18 @@ export class VariantRenderer {
   /** The same person's photo whose open mouth lends an opened mouth its inside (`pickMouthDonor`), once per source. */
   #mouthDonor(faceId: number): Promise<MouthDonor | null> {
     return sharedPromise(this.#mouthDonors, faceId, () => this.#findMouthDonor(faceId));
+  }
+
+  #projectOpenMouthGap(): Promise<number> {
+    this.#typicalGap ??= (async () => {
+      const meshes: Float32Array[] = [];
+      for (const f of this.#faces.faces()) {
+        const mesh = await this.#faces.templateMesh(f.faceId, POSE_CROP_SIZE);
+        if (mesh) meshes.push(mesh);
+      }
+      return typicalOpenMouthGap(meshes);
+    })();
+    return this.#typicalGap;
   }
 
   async #findMouthDonor(faceId: number): Promise<MouthDonor | null> {
