@@ -98,4 +98,67 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
     await page.screenshot({ path: join(repoRoot, 'docs/dataset-view.png') });
     expect(errors).toEqual([]);
   });
+
+  it('lets the keyboard pass the identity list and the image grid in one Tab each, and move within them by arrows', async () => {
+    await page.getByTestId('identity-all').click();
+    await expect.poll(() => page.getByTestId('grid-tile').count()).toBeGreaterThan(40);
+    // From the page's first control, Tab once round the page, noting which widget each stop is in.
+    await page.evaluate(() => document.querySelector<HTMLElement>('button, input, select, summary, a[href], [tabindex="0"]')?.focus());
+    const stopAt = () =>
+      page.evaluate(() => {
+        const focused = document.activeElement as HTMLElement | null;
+        if (!focused || focused === document.body || focused.dataset.tabbedTo) return null;
+        focused.dataset.tabbedTo = 'yes';
+        if (focused.closest('[data-testid="identity-scroller"]')) return 'identities';
+        if (focused.closest('[data-testid="dataset-grid"]')) return 'grid';
+        return 'other';
+      });
+    const stops: string[] = [(await stopAt())!];
+    for (let press = 0; press < 400; press += 1) {
+      await page.keyboard.press('Tab');
+      const stop = await stopAt();
+      if (stop === null) break;
+      stops.push(stop);
+    }
+    // One stop each: the old list and grid made one of every rendered identity and tile (34 + 50-odd).
+    expect(stops.filter((stop) => stop === 'identities')).toHaveLength(1);
+    expect(stops.filter((stop) => stop === 'grid')).toHaveLength(1);
+    // Past both, the Tab order goes on to the rest of the page.
+    expect(stops.lastIndexOf('other')).toBeGreaterThan(stops.indexOf('grid'));
+    expect(stops.length).toBeLessThan(30);
+
+    const focusedIndex = () => page.evaluate(() => Number((document.activeElement as HTMLElement).dataset.index));
+    const grid = page.getByTestId('dataset-grid');
+    await grid.locator('[role="option"][tabindex="0"]').focus();
+    expect(await focusedIndex()).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedIndex()).toBe(1);
+    const columns = await grid.evaluate(
+      (el) => getComputedStyle(el.querySelector('[role="listbox"]')!).gridTemplateColumns.split(' ').length,
+    );
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedIndex()).toBe(1 + columns);
+
+    // The last image is far below the rendered window: End takes the focus there and scrolls it whole into view.
+    const total = await grid.locator('[role="option"]').first().getAttribute('aria-setsize');
+    await page.keyboard.press('Control+End');
+    await expect.poll(focusedIndex).toBe(Number(total) - 1);
+    const frame = (await grid.boundingBox())!;
+    const last = (await page.locator(':focus').boundingBox())!;
+    expect(last.y).toBeGreaterThanOrEqual(frame.y);
+    expect(last.y + last.height).toBeLessThanOrEqual(frame.y + frame.height + 1);
+    expect(await grid.evaluate((el) => el.scrollTop)).toBeGreaterThan(1_000);
+
+    // In the identity list, the arrows walk the names and Enter picks one, as a click would.
+    const identities = page.getByTestId('identity-scroller');
+    await identities.locator('[role="option"][tabindex="0"]').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedIndex()).toBe(2);
+    const name = await page.locator(':focus [data-testid="identity-item"]').getAttribute('title');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('dataset-title').textContent()).toBe(name);
+    expect(errors).toEqual([]);
+  });
 });

@@ -83,7 +83,9 @@ describe.runIf(hasFaces)('face analysis and the image detail in Chromium through
     const tile = page.locator('[data-testid="grid-tile"][data-face-status="ok"]').first();
     await expect.poll(() => page.locator('[data-testid="grid-tile"][data-face-status="ok"]').count()).toBe(12);
     const imageId = await tile.getAttribute('data-image-id');
-    await tile.focus();
+    // The grid's Tab stop is the tile's cell (an option of the listbox), which Enter opens as a click would.
+    const cell = page.locator('[data-testid="dataset-grid"] [role="option"]', { has: page.locator(`[data-image-id="${imageId}"]`) });
+    await cell.focus();
     await page.keyboard.press('Enter');
 
     const detail = page.getByTestId('vision-detail');
@@ -122,7 +124,9 @@ describe.runIf(hasFaces)('face analysis and the image detail in Chromium through
     await page.keyboard.press('Escape');
     await expect.poll(() => detail.count()).toBe(0);
     // Focus is back on the grid, on the tile the detail was opened from.
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.imageId)).toBe(imageId);
+    expect(
+      await page.evaluate(() => document.activeElement?.querySelector<HTMLElement>('[data-testid="grid-tile"]')?.dataset.imageId),
+    ).toBe(imageId);
   });
 
   it('lists the identity’s faces farthest from its centroid first, with the misfiled photo flagged', async () => {

@@ -1,5 +1,5 @@
-import { createRawSnippet, flushSync, mount, unmount } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRawSnippet, flushSync, mount, tick, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import VirtualGrid from './VirtualGrid.svelte';
 
 // happy-dom does no layout; give every element the size of a typical grid viewport.
@@ -35,7 +35,15 @@ describe('VirtualGrid', () => {
     for (const undo of restore) undo();
   });
 
-  function render(props: { count: number; itemWidth?: number; itemHeight: number; gap?: number }) {
+  function render(props: {
+    count: number;
+    itemWidth?: number;
+    itemHeight: number;
+    gap?: number;
+    padding?: number;
+    onactivate?: (index: number) => void;
+    current?: number;
+  }) {
     const ranges: [number, number][] = [];
     component = mount(VirtualGrid, {
       target,
@@ -96,5 +104,79 @@ describe('VirtualGrid', () => {
     const { shown, ranges } = render({ count: 0, itemWidth: 120, itemHeight: 120 });
     expect(shown()).toEqual([]);
     expect(ranges.at(-1)).toEqual([0, 0]);
+  });
+
+  describe('as one composite widget (onactivate given)', () => {
+    // 7 columns of 128 px rows with 12 px padding; 600 px tall: 4 whole rows a screen.
+    const shape = { count: 1_000, itemWidth: 120, itemHeight: 120, gap: 8, padding: 12 };
+    const cell = (index: number) => target.querySelector<HTMLElement>(`.cell[data-index="${index}"]`);
+    const tabStops = () => [...target.querySelectorAll<HTMLElement>('[tabindex="0"]')];
+    const press = async (key: string, init: KeyboardEventInit = {}) => {
+      (document.activeElement ?? document.body).dispatchEvent(
+        new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }),
+      );
+      flushSync();
+      await tick();
+    };
+    const focused = () => Number((document.activeElement as HTMLElement).dataset.index);
+
+    it('is one Tab stop, on the current item, however many items it renders', () => {
+      const { viewport, shown } = render({ ...shape, onactivate: () => undefined, current: 3 });
+      expect(shown().length).toBeGreaterThan(20);
+      expect(tabStops()).toEqual([cell(3)]);
+      expect(viewport.tabIndex).toBe(-1);
+    });
+
+    it('moves the focus with arrows, Home/End and PageUp/PageDown, scrolling the far item into view', async () => {
+      const { viewport, shown } = render({ ...shape, onactivate: () => undefined });
+      cell(0)!.focus();
+      await press('ArrowRight');
+      expect(focused()).toBe(1);
+      await press('ArrowDown');
+      expect(focused()).toBe(8);
+      await press('End');
+      expect(focused()).toBe(13);
+      await press('Home');
+      expect(focused()).toBe(7);
+      expect(viewport.scrollTop).toBe(0);
+      await press('PageDown');
+      // Four rows on: row 5, which the snap puts at the top of a screen one gap above it.
+      expect(focused()).toBe(35);
+      expect(viewport.scrollTop).toBe(12 - 8 + 2 * 128);
+      await press('End', { ctrlKey: true });
+      expect(focused()).toBe(999);
+      expect(shown()).toContain(999);
+      expect(tabStops()).toEqual([cell(999)]);
+      await press('ArrowUp');
+      expect(focused()).toBe(992);
+    });
+
+    it('is tabbable itself while its item is scrolled out, and hands the focus to the item', async () => {
+      const { viewport, scrollTo } = render({ ...shape, onactivate: () => undefined });
+      scrollTo(128 * 100);
+      expect(cell(0)).toBeNull();
+      expect(tabStops()).toEqual([viewport]);
+      viewport.focus();
+      flushSync();
+      await vi.waitFor(() => expect(focused()).toBe(0));
+      // One gap above the first row: where the row snapping rests.
+      expect(viewport.scrollTop).toBe(12 - 8);
+    });
+
+    it('activates the focused item with Enter and Space', async () => {
+      const activated: number[] = [];
+      render({ ...shape, onactivate: (index) => activated.push(index) });
+      cell(0)!.focus();
+      await press('ArrowRight');
+      await press('Enter');
+      await press(' ');
+      expect(activated).toEqual([1, 1]);
+    });
+
+    it('leaves a plain grid a scrollable region of list items', () => {
+      const { viewport } = render(shape);
+      expect(tabStops()).toEqual([viewport]);
+      expect(target.querySelector('[role=option]')).toBeNull();
+    });
   });
 });
