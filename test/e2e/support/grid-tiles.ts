@@ -10,12 +10,15 @@ export interface GridTiles {
   readonly cutAtSide: number;
 }
 
-/** Counts the rendered items (`[role=listitem]`) of the virtual grid `viewport` by how much of them shows. */
+/**
+ * Counts the rendered items of the virtual grid `viewport` by how much of them shows: its list's items, or
+ * its listbox's options where the grid is one Tab stop with roving focus (the dataset grid).
+ */
 export async function gridTiles(viewport: Locator): Promise<GridTiles> {
   return viewport.evaluate((element) => {
     const frame = element.getBoundingClientRect();
     const counts = { whole: 0, cutAtTop: 0, cutAtSide: 0 };
-    for (const item of element.querySelectorAll('[role="listitem"]')) {
+    for (const item of element.querySelectorAll('[role="listitem"], [role="option"]')) {
       const box = item.getBoundingClientRect();
       const showing = box.bottom > frame.top + 0.5 && box.top < frame.bottom - 0.5;
       if (!showing) continue;
