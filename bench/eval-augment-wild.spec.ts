@@ -11,7 +11,9 @@ describe('in-the-wild eval: edit conditions and pose frames', () => {
   it('asks a real photo for the edit’s own condition where the mesh can measure it, and says why not elsewhere', () => {
     expect(editCondition(edit('pose yaw 30 pitch -5'))).toEqual({ kind: 'turn', yaw: 30, pitch: -5 });
     expect(editCondition(edit('open-mouth'))).toEqual({ kind: 'lipGap', atLeast: 0.1 });
-    expect(editCondition(edit('smile'))).toMatchObject({ kind: 'none', why: expect.stringContaining('no mesh measure') });
+    expect(editCondition(edit('smile'))).toEqual({ kind: 'smile', width: 0.97, lift: 0.077 });
+    expect(editCondition(edit('closed-eyes'))).toEqual({ kind: 'eyesClosed', atMost: 0.133 });
+    expect(editCondition(edit('raised-brows'))).toEqual({ kind: 'browsRaised', aboveOwnMedian: 0.04 });
     expect(editCondition(edit('sunglasses'))).toMatchObject({ kind: 'none', why: expect.stringContaining('not detected') });
   });
 

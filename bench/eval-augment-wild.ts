@@ -10,7 +10,9 @@
  * Edits come as a list (`WILD_EDITS`): the pose presets, the mesh expressions and the occluders.
  * Beside each edit's gain, the gain a real photo scores on the same measure (bench/real-photo-gain.ts):
  * over all probes, and over the probes whose face mesh shows the edit's condition where it can be
- * measured (head turn, lip gap), each set beside the variants' gain over the very same probes.
+ * measured (head turn, lip gap, smile, eye opening, brow height), each set beside the variants' gain over
+ * the very same probes; and for the expression edits, how far each face-mesh measure moved from the
+ * source's crop to its variant (both found again on the image, as the photos' are).
  */
 import { benchStamp } from './bench-results.ts';
 import type { InferenceClient } from '../app/main/inference/inference-client.ts';
@@ -26,27 +28,53 @@ import {
   gainPairs,
   POSE_BUCKET_DEGREES,
   realPhotoGains,
+  showsCondition,
   type EditCondition,
   type GainPair,
   type MeasuredPhoto,
 } from './real-photo-gain.ts';
-import { embedAsPhoto } from './yale-faces.ts';
+import { expressionMeasures, type ExpressionMeasures } from './expression-measures.ts';
+import { lipGap } from '../app/main/synthesis/geometry/mouth-cavity.ts';
+import { analyseAsPhoto } from './yale-faces.ts';
 
 /** The default edit kinds the in-the-wild evaluation measures. */
 export const WILD_EDITS: readonly EditRecipe[] = [...POSE_EDITS, ...EXPRESSION_EDITS, ...OCCLUSION_EDITS];
 
 /**
+ * The real photos that show each expression (`expressionMeasures`, eye distances), chosen on the
+ * 717 photos of the default draw (120 LFW people) and checked on contact sheets of the photos each
+ * selects and rejects; LFW labels no expressions, nor does ORL. Smile: mouth width and corner lift
+ * both in their upper quartile (0.97, 0.077; 143 photos, every one of 30 selected shown smiling, some
+ * faint smiles rejected). Closed eyes: the more open eye's opening in the lowest 5 % (0.133; 33
+ * photos): LFW has few shut eyes, so these are mostly squints of a laugh, downcast eyes and blinks.
+ * Raised brows: brow height 0.04 above the person's median (the 90th percentile, 0.037, rounded;
+ * 64 photos): surprised and raised brows, with some downcast gazes.
+ */
+export const EXPRESSION_THRESHOLDS = { smileWidth: 0.97, smileLift: 0.077, closedEyes: 0.133, raisedBrows: 0.04 } as const;
+
+/**
  * What a real photo must show to stand for `edit`'s variants: the same head turn from the source, a
- * clearly open mouth (the lip gap that lends a mouth's inside), or nothing measurable.
+ * clearly open mouth (the lip gap that lends a mouth's inside), the expression by its mesh measure
+ * (`EXPRESSION_THRESHOLDS`), or nothing measurable.
  */
 export function editCondition(edit: EditRecipe): EditCondition {
   const [request] = edit.request.edits;
   if (request.type === 'pose' && request.poses?.length === 1)
     return { kind: 'turn', yaw: request.poses[0].yaw, pitch: request.poses[0].pitch };
-  if (request.type === 'expression' && request.expressions.length === 1 && request.expressions[0] === 'open-mouth')
-    return { kind: 'lipGap', atLeast: DONOR_LIP_GAP };
-  if (request.type === 'expression')
-    return { kind: 'none', why: 'no mesh measure of this expression exists in the code (only head pose and lip gap)' };
+  if (request.type === 'expression' && request.expressions.length === 1) {
+    const t = EXPRESSION_THRESHOLDS;
+    switch (request.expressions[0]) {
+      case 'open-mouth':
+        return { kind: 'lipGap', atLeast: DONOR_LIP_GAP };
+      case 'smile':
+        return { kind: 'smile', width: t.smileWidth, lift: t.smileLift };
+      case 'closed-eyes':
+        return { kind: 'eyesClosed', atMost: t.closedEyes };
+      case 'raised-brows':
+        return { kind: 'browsRaised', aboveOwnMedian: t.raisedBrows };
+    }
+  }
+  if (request.type === 'expression') return { kind: 'none', why: 'a mix of expressions has no one measure' };
   return { kind: 'none', why: 'occluders on real photos are not detected' };
 }
 
@@ -127,18 +155,52 @@ function hits(gallery: readonly Entry[], probes: readonly Probe[], rule: Rule): 
 
 const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 const mean = (v: readonly number[]) => (v.length ? round(v.reduce((s, x) => s + x, 0) / v.length) : null);
+/** Standard error of the mean, treating the values as independent (a person's pairs are not quite). */
+const standardError = (v: readonly number[]) => {
+  if (v.length < 2) return null;
+  const m = v.reduce((s, x) => s + x, 0) / v.length;
+  return round(Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1) / v.length));
+};
 
 /** Real photos' gain beside the variants' over the same probes, for a set of pairs. */
 const pairSummary = (pairs: readonly GainPair[]) => ({
   real: mean(pairs.map((p) => p.real)),
+  realSe: standardError(pairs.map((p) => p.real)),
   variant: mean(pairs.map((p) => p.variant)),
+  variantSe: standardError(pairs.map((p) => p.variant)),
   realPositiveShare: pairs.length ? round(pairs.filter((p) => p.real > 0).length / pairs.length) : null,
   pairs: pairs.length,
 });
 
+type MeshMeasures = ExpressionMeasures & { readonly lipGap: number };
+const meshMeasures = (mesh: Float32Array): MeshMeasures => ({ ...expressionMeasures(mesh), lipGap: lipGap(mesh) });
+
+interface MeasuredVariant {
+  readonly crop: MeshMeasures;
+  readonly variant: MeshMeasures;
+  /** Whether the variant's mesh shows the edit's condition as a real photo's must. */
+  readonly shows: boolean | null;
+}
+
+/**
+ * Mean change of each mesh measure from a source's crop to its variant, and the share of variants
+ * whose own mesh shows the condition the matched real photos show.
+ */
+function measureShift(measured: readonly MeasuredVariant[]) {
+  const keys = ['mouthWidth', 'cornerLift', 'eyeOpening', 'browHeight', 'lipGap'] as const;
+  return {
+    ...Object.fromEntries(keys.map((k) => [k, mean(measured.map((m) => m.variant[k] - m.crop[k]))])),
+    showingCondition: measured.length ? round(measured.filter((m) => m.shows).length / measured.length) : null,
+    variants: measured.length,
+  };
+}
+
 function conditionText(condition: EditCondition, frame: WildOptions['poseFrame']): string {
   if (condition.kind === 'none') return `none: ${condition.why}`;
   if (condition.kind === 'lipGap') return `lip gap ≥ ${condition.atLeast} eye distances`;
+  if (condition.kind === 'smile') return `mouth width ≥ ${condition.width} and corner lift ≥ ${condition.lift} eye distances (head frame)`;
+  if (condition.kind === 'eyesClosed') return `the more open eye's lid opening ≤ ${condition.atMost} of its width (head frame)`;
+  if (condition.kind === 'browsRaised') return `brow height ≥ the person's median + ${condition.aboveOwnMedian} eye distances (head frame)`;
   const yaw = frame === 'camera' ? `yaw ${condition.yaw}°` : `the source's yaw turned by ${condition.yaw}°`;
   return `mesh yaw in the ${POSE_BUCKET_DEGREES}° bucket of ${yaw} and mesh pitch in that of the source's turned by ${condition.pitch}°`;
 }
@@ -179,6 +241,7 @@ export async function evaluateAugmentWild(
   const conditions = new Map(edits.map((e) => [e.label, editCondition(e)]));
   const frame = options.poseFrame;
   const realGains: number[] = [];
+  const shifts = new Map<string, MeasuredVariant[]>(edits.map((e) => [e.label, []]));
   const noFace = new Map<string, number>(edits.map((e) => [e.label, 0]));
   const failed = new Map<string, string[]>();
   const cropGains: number[] = [];
@@ -199,6 +262,7 @@ export async function evaluateAugmentWild(
         ),
       );
       let cropScored = false;
+      let cropMeasures: MeshMeasures | null = null;
       for (const preset of edits) {
         const edit = frame === 'camera' ? fromCamera(preset, g.measured.yaw) : preset;
         const t1 = performance.now();
@@ -214,20 +278,28 @@ export async function evaluateAugmentWild(
         const t2 = performance.now();
         if (!cropScored) {
           cropScored = true;
-          const cropEmbedding = await embedAsPhoto(variant.source, vision);
-          if (cropEmbedding) {
-            crops.push({ person: g.person, embedding: cropEmbedding });
-            cropGains.push(meanTo(cropEmbedding) - sourceMean);
+          const crop = await analyseAsPhoto(variant.source, vision);
+          if (crop) {
+            crops.push({ person: g.person, embedding: crop.embedding });
+            cropGains.push(meanTo(crop.embedding) - sourceMean);
+            cropMeasures = meshMeasures(crop.mesh);
           }
         }
         const t3 = performance.now();
-        const embedding = await embedAsPhoto(variant.image, vision);
+        const analysed = await analyseAsPhoto(variant.image, vision);
         scoreMs += performance.now() - t3;
         renderMs += t2 - t1;
         renders += 1;
-        if (!embedding) {
+        if (!analysed) {
           noFace.set(edit.label, noFace.get(edit.label)! + 1);
           continue;
+        }
+        const { embedding } = analysed;
+        if (cropMeasures) {
+          const variantMeasures = meshMeasures(analysed.mesh);
+          const asPhoto = { ...g.measured, ...variantMeasures };
+          const shows = showsCondition(editCondition(edit), g.measured, asPhoto, [g.measured, ...measuredOthers]);
+          shifts.get(edit.label)!.push({ crop: cropMeasures, variant: variantMeasures, shows });
         }
         byEdit.get(edit.label)!.push({ person: g.person, embedding });
         gains.get(edit.label)!.push(meanTo(embedding) - sourceMean);
@@ -281,6 +353,7 @@ export async function evaluateAugmentWild(
             all: pairSummary(kindPairs),
             matched: condition.kind === 'none' ? null : pairSummary(kindPairs.filter((p) => p.matched)),
           },
+          ...(e.request.edits[0].type === 'expression' ? { measureShift: measureShift(shifts.get(e.label)!) } : {}),
         },
       ];
     }),
@@ -299,7 +372,7 @@ export async function evaluateAugmentWild(
     edits: edits.map((e) => ({ label: e.label, edits: e.request.edits })),
     realPhotoGain: {
       definition:
-        "for each probe q of a person: mean cosine of q to the person's other probes (q left out) minus the source photo's mean cosine to them — what a perfect edit toward q's condition would score; per edit, `all` sets every probe's beside the variant's gain over the same probes (q left out) and `matched` only the probes whose face mesh shows the edit's condition",
+        "for each probe q of a person: mean cosine of q to the person's other probes (q left out) minus the source photo's mean cosine to them — what a perfect edit toward q's condition would score; per edit, `all` sets every probe's beside the variant's gain over the same probes (q left out) and `matched` only the probes whose face mesh shows the edit's condition; realSe and variantSe are standard errors over the pairs, as if independent (a person's are not quite)",
       mean: mean(realGains),
       positiveShare: round(realGains.filter((x) => x > 0).length / Math.max(1, realGains.length)),
       photos: realGains.length,

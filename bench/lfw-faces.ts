@@ -12,6 +12,7 @@ import { decodeRgb } from '../app/main/vision/rgb-image.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { meshPose } from '../app/main/synthesis/geometry/head-rotation.ts';
 import { lipGap } from '../app/main/synthesis/geometry/mouth-cavity.ts';
+import { expressionMeasures } from './expression-measures.ts';
 import type { MeasuredPhoto } from './real-photo-gain.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -58,12 +59,12 @@ function cap(person: LfwPerson, maxPhotos: number | undefined): LfwPerson {
 
 /**
  * The product's analysis (detect → mesh → align → embed, default model) of each photo, with its
- * mesh's yaw, pitch and lip gap, cached in .tmp/ by path: null where no face is found.
+ * mesh's yaw, pitch, lip gap and expression measures, cached in .tmp/ by path: null where no face is found.
  */
 export async function lfwAnalyses(paths: readonly string[], vision: VisionRuntime): Promise<Map<string, MeasuredPhoto | null>> {
   const cacheDir = join(repoRoot, '.tmp');
-  // Named apart from the embeddings-only cache it replaces, whose entries lack the mesh measures.
-  const cacheFile = join(cacheDir, `lfw-measured-${DEFAULT_EMBEDDING_MODEL}.json`);
+  // Named apart from the caches it replaces, whose entries lack the mesh's pose or expression measures.
+  const cacheFile = join(cacheDir, `lfw-expressions-${DEFAULT_EMBEDDING_MODEL}.json`);
   const cache: Record<string, CachedPhoto | null> = existsSync(cacheFile)
     ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, CachedPhoto | null>)
     : {};
@@ -78,6 +79,7 @@ export async function lfwAnalyses(paths: readonly string[], vision: VisionRuntim
         embedding: [...face.embeddings[DEFAULT_EMBEDDING_MODEL]!],
         ...meshPose(face.landmarks),
         lipGap: lipGap(face.landmarks),
+        ...expressionMeasures(face.landmarks),
       };
       fresh += 1;
       // Saved as it goes: a bounded run that is stopped keeps what it analysed.

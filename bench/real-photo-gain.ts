@@ -7,9 +7,10 @@
  * (itself left out), and so is the variant it is set beside, so both gains average over one set.
  */
 import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
+import type { ExpressionMeasures } from './expression-measures.ts';
 
 /** A real photo as the reference needs it: its embedding and its face mesh's measures. */
-export interface MeasuredPhoto {
+export interface MeasuredPhoto extends ExpressionMeasures {
   readonly embedding: Float32Array;
   /** Mesh yaw and pitch in degrees (`meshPose`). */
   readonly yaw: number;
@@ -20,11 +21,17 @@ export interface MeasuredPhoto {
 
 /**
  * The condition a real photo must show to stand for an edit's: a head turn from the source's mesh
- * pose, a lip gap at least this wide, or none where no measure of it exists (with why).
+ * pose, a lip gap at least this wide, a smile (mouth at least this wide with its corners lifted at
+ * least this far), eyes at most this open, brows raised at least this far above the person's median
+ * (brow height is mostly the person's anatomy), or none where no measure of it exists (with why).
+ * Lengths in eye distances (`expressionMeasures`).
  */
 export type EditCondition =
   | { readonly kind: 'turn'; readonly yaw: number; readonly pitch: number }
   | { readonly kind: 'lipGap'; readonly atLeast: number }
+  | { readonly kind: 'smile'; readonly width: number; readonly lift: number }
+  | { readonly kind: 'eyesClosed'; readonly atMost: number }
+  | { readonly kind: 'browsRaised'; readonly aboveOwnMedian: number }
   | { readonly kind: 'none'; readonly why: string };
 
 /** Width of the mesh-angle buckets a turned variant and a real photo must share, in degrees. */
@@ -32,11 +39,36 @@ export const POSE_BUCKET_DEGREES = 15;
 
 const bucket = (degrees: number) => Math.round(degrees / POSE_BUCKET_DEGREES);
 
-/** Whether `photo` shows `condition` for a variant of `source`; null when the condition cannot be measured. */
-export function showsCondition(condition: EditCondition, source: MeasuredPhoto, photo: MeasuredPhoto): boolean | null {
-  if (condition.kind === 'none') return null;
-  if (condition.kind === 'lipGap') return photo.lipGap >= condition.atLeast;
-  return bucket(photo.yaw) === bucket(source.yaw + condition.yaw) && bucket(photo.pitch) === bucket(source.pitch + condition.pitch);
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Whether `photo` shows `condition` for a variant of `source`, `person` being all the person's
+ * photos (the source among them); null when the condition cannot be measured.
+ */
+export function showsCondition(
+  condition: EditCondition,
+  source: MeasuredPhoto,
+  photo: MeasuredPhoto,
+  person: readonly MeasuredPhoto[],
+): boolean | null {
+  switch (condition.kind) {
+    case 'none':
+      return null;
+    case 'lipGap':
+      return photo.lipGap >= condition.atLeast;
+    case 'smile':
+      return photo.mouthWidth >= condition.width && photo.cornerLift >= condition.lift;
+    case 'eyesClosed':
+      return photo.eyeOpening <= condition.atMost;
+    case 'browsRaised':
+      return photo.browHeight - median(person.map((p) => p.browHeight)) >= condition.aboveOwnMedian;
+    case 'turn':
+      return bucket(photo.yaw) === bucket(source.yaw + condition.yaw) && bucket(photo.pitch) === bucket(source.pitch + condition.pitch);
+  }
 }
 
 const meanCosine = (e: Float32Array, set: readonly Float32Array[]) => set.reduce((s, p) => s + cosineSimilarity(e, p), 0) / set.length;
@@ -82,6 +114,8 @@ export function gainPairs(
   return probes.flatMap((probe, i) => {
     const real = gainWithout(probe.embedding, source.embedding, embeddings, i);
     const made = gainWithout(variant, source.embedding, embeddings, i);
-    return real === null || made === null ? [] : [{ real, variant: made, matched: showsCondition(condition, source, probe) }];
+    return real === null || made === null
+      ? []
+      : [{ real, variant: made, matched: showsCondition(condition, source, probe, [source, ...probes]) }];
   });
 }

@@ -146,7 +146,17 @@ export async function chipCrop(path: string, size: number, mesh: Float32Array): 
 
 /** An image scored as a photo is: detect → mesh → align → embed with the default model; null if no face is found. */
 export async function embedAsPhoto(image: PlanarImage, vision: VisionRuntime): Promise<Float32Array | null> {
+  return (await analyseAsPhoto(image, vision))?.embedding ?? null;
+}
+
+/** As `embedAsPhoto`, with the face mesh found on the image (468 × x, y, z). */
+export async function analyseAsPhoto(
+  image: PlanarImage,
+  vision: VisionRuntime,
+): Promise<{ embedding: Float32Array; mesh: Float32Array } | null> {
   const rgb: RgbImage = { width: image.size, height: image.size, data: rgbFromPlanar(image) };
   const analysis = await analyseImage(rgb, vision, { embeddingModels: [DEFAULT_EMBEDDING_MODEL], maxFaces: 1 });
-  return analysis.primary === null ? null : analysis.faces[analysis.primary].embeddings[DEFAULT_EMBEDDING_MODEL]!;
+  if (analysis.primary === null) return null;
+  const face = analysis.faces[analysis.primary];
+  return { embedding: face.embeddings[DEFAULT_EMBEDDING_MODEL]!, mesh: face.landmarks };
 }
