@@ -3,6 +3,8 @@ import { RovingIndex } from './roving-index.svelte.ts';
 
 // 23 items in rows of 5: the last row holds 20..22.
 const shape = { count: 23, columns: 5, pageRows: 2 };
+// A one-column list, as the identity sidebar.
+const list = { count: 40, columns: 1, pageRows: 10 };
 
 function at(index: number): RovingIndex {
   const roving = new RovingIndex();
@@ -32,13 +34,11 @@ describe('RovingIndex', () => {
     expect(at(21).key('End', shape)).toBe(22);
     expect(at(7).key('Home', shape, true)).toBe(0);
     expect(at(7).key('End', shape, true)).toBe(22);
-    const list = { count: 40, columns: 1, pageRows: 10 };
     expect(at(17).key('Home', list)).toBe(0);
     expect(at(17).key('End', list)).toBe(39);
   });
 
   it('leaves left and right to the page around a one-column list', () => {
-    const list = { count: 40, columns: 1, pageRows: 10 };
     expect(at(17).key('ArrowRight', list)).toBeNull();
     expect(at(17).key('ArrowLeft', list)).toBeNull();
     expect(at(17).key('ArrowDown', list)).toBe(18);

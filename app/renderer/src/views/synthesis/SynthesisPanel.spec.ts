@@ -32,6 +32,15 @@ describe('SynthesisPanel', () => {
   let stop: () => void;
   const q = (testid: string) => target.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
 
+  /** Opens the synthesis panel as its summary's click does, and waits for what it loads. */
+  async function openPanel(): Promise<void> {
+    const panel = q('synthesis-panel') as HTMLDetailsElement;
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
+    await settle();
+    flushSync();
+  }
+
   beforeEach(async () => {
     target = document.createElement('div');
     document.body.append(target);
@@ -75,11 +84,7 @@ describe('SynthesisPanel', () => {
   });
 
   it('says plainly what the default generator can and cannot do, and starts a job from the form', async () => {
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     expect(q('synthesis-default-note')?.textContent).toMatch(/appearance, not geometry/);
     expect(q('synthesis-default-note')?.textContent).toMatch(/hair only as a colour tint/);
     const hair = target.querySelector<HTMLInputElement>('input[aria-label="Use Hair colour (a tint, not a new hairstyle)"]')!;
@@ -102,11 +107,7 @@ describe('SynthesisPanel', () => {
   });
 
   it('offers occlusion as a picker of accessories, off until asked for, and sends the checked ones', async () => {
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     expect(q('occluder-sunglasses')).toBeNull();
     q('occlusion-enabled')!.click();
     flushSync();
@@ -138,11 +139,7 @@ describe('SynthesisPanel', () => {
     backend.handlers['synthesis.importCheckpoint'] = () => imported;
     backend.handlers['synthesis.packs'] = () =>
       backend.callsOf('synthesis.importCheckpoint').length > 0 ? [defaultPack, imported] : [defaultPack];
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     const input = q('synthesis-pack-path') as HTMLInputElement;
     input.value = '/models/ffhq.pkl';
     input.dispatchEvent(new Event('input'));
@@ -157,11 +154,7 @@ describe('SynthesisPanel', () => {
   });
 
   it('with preset lamps hides the custom light and previews the preset lamp chosen, one the batch deals', async () => {
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     // Presets are the default: the sliders the batch would ignore are not offered.
     expect(q('relight-custom')).toBeNull();
     expect(q('relight-azimuth')).toBeNull();
@@ -178,11 +171,7 @@ describe('SynthesisPanel', () => {
   });
 
   it('previews one source under the custom light before a batch runs, and shows both lights as lit spheres', async () => {
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     target.querySelector<HTMLInputElement>('input[type="radio"][value="custom"]')!.click();
     flushSync();
     expect(q('relight-presets')).toBeNull();
@@ -211,11 +200,7 @@ describe('SynthesisPanel', () => {
   });
 
   it('with preset turns hides the pose pad and previews the preset turn chosen, one the batch deals', async () => {
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     q('pose-enabled')!.click();
     flushSync();
     // Presets are the default: the pad and roll the batch would ignore are not offered.
@@ -250,11 +235,7 @@ describe('SynthesisPanel', () => {
   });
 
   it('sets a head turn on the pose pad under a custom turn, previews it on one source, and asks for exactly that turn', async () => {
-    const panel = q('synthesis-panel') as HTMLDetailsElement;
-    panel.open = true;
-    panel.dispatchEvent(new Event('toggle'));
-    await settle();
-    flushSync();
+    await openPanel();
     expect(q('pose-pad')).toBeNull();
     q('pose-enabled')!.click();
     flushSync();
