@@ -12,7 +12,7 @@
  * Writes bench/results/gpu.json.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,8 @@ import Database from 'better-sqlite3';
 import ort from 'onnxruntime-node';
 import { modelFile, type VisionModelName } from '../app/main/vision/model-files.ts';
 import { runCli } from '../app/main/cli/run-cli.ts';
+import { copyProject } from '../app/main/shards/testing/project-copy.ts';
+import { benchOption } from './bench-options.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -40,18 +42,12 @@ interface Measurement {
   readonly synthesis: { readonly variants: number; readonly seconds: number; readonly perSecond: number };
 }
 
-/** The last occurrence wins, so an option given to bench/gpu.sh overrides the one it passes. */
-function option(argv: string[], name: string, fallback: string): string {
-  const at = argv.lastIndexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] ? argv[at + 1] : fallback;
-}
-
 function parseOptions(argv: string[]): Options {
   return {
-    providers: option(argv, 'providers', 'cpu,cuda').split(','),
-    batches: option(argv, 'batches', '1,8,32').split(',').map(Number),
-    photos: resolve(option(argv, 'photos', join(repoRoot, '..', 'shared', 'faces', 'johns'))),
-    variants: Number(option(argv, 'variants', '2')),
+    providers: benchOption(argv, 'providers', 'cpu,cuda').split(','),
+    batches: benchOption(argv, 'batches', '1,8,32').split(',').map(Number),
+    photos: resolve(benchOption(argv, 'photos', join(repoRoot, '..', 'shared', 'faces', 'johns'))),
+    variants: Number(benchOption(argv, 'variants', '2')),
   };
 }
 
@@ -100,12 +96,6 @@ async function bareInference(providers: string[], batches: number[]): Promise<Ba
     }
   }
   return results;
-}
-
-function copyProject(from: string, to: string): string {
-  copyFileSync(from, to);
-  if (existsSync(`${from}.media`)) cpSync(`${from}.media`, `${to}.media`, { recursive: true });
-  return to;
 }
 
 /** The last job of a kind: how many items it did and how long it ran, from its own row. */

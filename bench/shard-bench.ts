@@ -8,11 +8,13 @@
  * Writes bench/results/shards.json.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { copyProject } from '../app/main/shards/testing/project-copy.ts';
+import { benchOption } from './bench-options.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -28,11 +30,6 @@ interface Run {
   readonly speedUp: number;
 }
 
-function option(argv: string[], name: string, fallback: string): string {
-  const at = argv.lastIndexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] ? argv[at + 1] : fallback;
-}
-
 function likeness(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cli, ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -41,12 +38,6 @@ function likeness(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<void> {
     child.on('error', fail);
     child.on('close', (code) => (code === 0 ? done() : fail(new Error(`likeness ${argv.join(' ')} exited ${code}: ${said.trim()}`))));
   });
-}
-
-function copyProject(from: string, to: string): string {
-  copyFileSync(from, to);
-  if (existsSync(`${from}.media`)) cpSync(`${from}.media`, `${to}.media`, { recursive: true });
-  return to;
 }
 
 function count(project: string, sql: string): number {
@@ -87,9 +78,9 @@ async function timed(
 }
 
 async function main(argv: string[]): Promise<void> {
-  const photos = resolve(option(argv, 'photos', join(repoRoot, '..', 'shared', 'faces', 'orl')));
-  const variants = option(argv, 'variants', '4');
-  const workers = option(argv, 'workers', [1, 2, 4, 8].filter((n) => n <= availableParallelism()).join(','))
+  const photos = resolve(benchOption(argv, 'photos', join(repoRoot, '..', 'shared', 'faces', 'orl')));
+  const variants = benchOption(argv, 'variants', '4');
+  const workers = benchOption(argv, 'workers', [1, 2, 4, 8].filter((n) => n <= availableParallelism()).join(','))
     .split(',')
     .map(Number);
   if (!existsSync(photos)) throw new Error(`no photos at ${photos}; give an ImageFolder with --photos`);

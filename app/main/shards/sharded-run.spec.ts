@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { sharedFacesDir, sharedFacesOrSkip } from '../../../test/fixtures/shared
 import { runCli } from '../cli/run-cli.ts';
 import { readManifest, writeManifest } from './shard-manifest.ts';
 import { projectContents } from './testing/project-contents.ts';
+import { copyProject } from './testing/project-copy.ts';
 
 const cli = fileURLToPath(new URL('../cli/likeness.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -40,12 +41,6 @@ async function refusal(...argv: string[]): Promise<string> {
     process.stderr.write = write;
   }
   return said.join('');
-}
-
-function copyProject(from: string, to: string): string {
-  copyFileSync(from, to);
-  if (existsSync(`${from}.media`)) cpSync(`${from}.media`, `${to}.media`, { recursive: true });
-  return to;
 }
 
 const contents = (path: string) => projectContents(path, { withoutTimes: true });
