@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultKeymap, KeyChord, type Keymap, KeymapAction, keymapActions } from '#api/curation.ts';
 import { ApiError } from '#api/errors.ts';
+import { writeFileAtomicSync } from '../core/atomic-file.ts';
 
 const StoredKeymap = z.partialRecord(KeymapAction, z.array(KeyChord).max(4));
 
@@ -41,9 +42,7 @@ export class KeymapStore {
       }
     }
     mkdirSync(join(this.#file, '..'), { recursive: true });
-    const temp = `${this.#file}.tmp`;
-    writeFileSync(temp, JSON.stringify(keymap, null, 2));
-    renameSync(temp, this.#file);
+    writeFileAtomicSync(this.#file, JSON.stringify(keymap, null, 2));
     return this.get();
   }
 }

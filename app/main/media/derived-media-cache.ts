@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { temporaryBeside } from '../core/atomic-file.ts';
 
 /**
  * Recomputed media files, kept on disk so the hosts can stream them like stored ones, least
@@ -50,7 +51,7 @@ export class DerivedMediaCache {
     const data = await produce();
     if (!data) return null;
     const path = this.#pathOf(key);
-    const temp = join(this.folder, `.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = temporaryBeside(path);
     await writeFile(temp, data);
     await rename(temp, path);
     this.#entries.set(key, data.byteLength);

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '#api/errors.ts';
+import { temporaryBeside } from '../core/atomic-file.ts';
 import { DerivedMediaCache } from './derived-media-cache.ts';
 
 export const mediaKinds = ['thumbs', 'aligned', 'variants', 'masks'] as const;
@@ -80,7 +81,7 @@ export class MediaStore {
   async write(key: string, bytes: Uint8Array): Promise<void> {
     const path = this.pathOf(key);
     mkdirSync(dirname(path), { recursive: true });
-    const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = temporaryBeside(path);
     await writeFile(temp, bytes);
     await rename(temp, path);
   }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { RecentProject } from '#api/project.ts';
+import { writeFileAtomicSync } from '../core/atomic-file.ts';
 
 const RecentFile = z.array(z.object({ path: z.string(), openedAt: z.string() }));
 const MAX_RECENT = 12;
@@ -26,9 +27,7 @@ export class RecentProjects {
   touch(path: string): void {
     const entries = [{ path, openedAt: new Date().toISOString() }, ...this.#read().filter((e) => e.path !== path)];
     mkdirSync(dirname(this.#file), { recursive: true });
-    const temp = `${this.#file}.tmp`;
-    writeFileSync(temp, JSON.stringify(entries.slice(0, MAX_RECENT), null, 2));
-    renameSync(temp, this.#file);
+    writeFileAtomicSync(this.#file, JSON.stringify(entries.slice(0, MAX_RECENT), null, 2));
   }
 
   #read(): { path: string; openedAt: string }[] {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { temporaryBeside } from '../core/atomic-file.ts';
 import type { ProjectDatabase } from '../project/project-database.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { analysisCounts } from '../vision/analysis-store.ts';
@@ -90,7 +90,7 @@ async function copyMedia(from: string, to: string): Promise<number> {
       const bytes = await readFile(join(from, path));
       if (existsSync(target) && bytes.equals(await readFile(target))) continue;
       await mkdir(dirname(target), { recursive: true });
-      const temp = join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
+      const temp = temporaryBeside(target);
       await copyFile(join(from, path), temp);
       await rename(temp, target);
       copied += 1;
