@@ -1,6 +1,7 @@
 import { contourAt } from './contour-profile.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { samplePlanar } from './planar-sample.ts';
+import { smoothstep } from './smoothstep.ts';
 
 /**
  * Each eye's lid margins in the 468-point mesh, from the outer corner to the inner one: upper lid
@@ -110,11 +111,11 @@ export function paintClosedLids(image: PlanarImage, source: Float32Array, target
           const at = (du: number, sv: number) =>
             [origin[0] + (u + du) * axis[0] + sv * down[0] - 0.5, origin[1] + (u + du) * axis[1] + sv * down[1] - 0.5] as const;
           const [sx, sy] = at(0, bandTop + s * skin);
-          const blend = smooth(Math.min(1, s / 0.4));
+          const blend = smoothstep(Math.min(1, s / 0.4));
           // The lid darkens a little toward its edge, where it turns under.
           const shade = 1 - 0.1 * s * s;
           // Feathered into the warp toward the eye's corners, where the lids meet anyway.
-          const ends = smooth(Math.min(1, u / (0.2 * length), (length - u) / (0.2 * length)));
+          const ends = smoothstep(Math.min(1, u / (0.2 * length), (length - u) / (0.2 * length)));
           for (let c = 0; c < 3; c += 1) {
             let mean = 0;
             for (const du of [-2, 0, 2]) {
@@ -131,5 +132,3 @@ export function paintClosedLids(image: PlanarImage, source: Float32Array, target
   }
   return { size, data };
 }
-
-const smooth = (t: number) => t * t * (3 - 2 * t);

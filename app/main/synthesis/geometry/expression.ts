@@ -3,6 +3,7 @@ import type { GridSampler } from './grid-sampler.ts';
 import { EYES, paintClosedLids } from './closed-lids.ts';
 import { LEAST_OPENING, lipGap, OPEN_MOUTH_LIP_GAP, paintMouthCavity, WIDE_OPEN_LIP_GAP, type MouthDonor } from './mouth-cavity.ts';
 import { renderMeshWarp, type MeshFace, type MeshRendered } from './mesh-render.ts';
+import { smoothstep } from './smoothstep.ts';
 
 export const EXPRESSIONS = MeshExpression.options;
 export type Expression = MeshExpression;
@@ -194,12 +195,10 @@ function mouthSide(mesh: Float32Array, right: readonly number[], eyes: number): 
     const [u, v] = local(p);
     const under = Math.min(1, Math.max(-1, (v - lineAt(u)) / (0.05 * eyes)));
     const past = Math.max(first[0] - u, u - last[0], 0) / (0.2 * eyes);
-    out[p] = Math.sign(under) * smooth(Math.abs(under)) * (1 - smooth(Math.min(1, past)));
+    out[p] = Math.sign(under) * smoothstep(Math.abs(under)) * (1 - smoothstep(Math.min(1, past)));
   }
   return out;
 }
-
-const smooth = (t: number) => t * t * (3 - 2 * t);
 
 /**
  * The face re-rendered with the expression. What the photo never showed is painted: closed lids

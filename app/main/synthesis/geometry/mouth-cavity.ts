@@ -2,6 +2,7 @@ import { contourAt } from './contour-profile.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { meshPose } from './head-rotation.ts';
 import { samplePlanar } from './planar-sample.ts';
+import { smoothstep } from './smoothstep.ts';
 
 /** The opening between the lips, in order around it: upper inner lip from corner to corner, then the lower inner lip back. */
 export const INNER_MOUTH = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
@@ -155,7 +156,7 @@ export function paintMouthCavity(
       // fading toward the mouth's corners and into the cavity.
       const t = (v - top) / teethHeight;
       const teethAlpha =
-        t < 1 ? 0.85 * (1 - side ** 2) * (1 - smooth(Math.max(0, t))) * Math.max(0, 1 - upperShown / mouth.scale / teethHeight) : 0;
+        t < 1 ? 0.85 * (1 - side ** 2) * (1 - smoothstep(Math.max(0, t))) * Math.max(0, 1 - upperShown / mouth.scale / teethHeight) : 0;
       for (let c = 0; c < 3; c += 1) {
         const j = c * plane + y * size + x;
         // The teeth's lower edge falls into the shadow of the cavity.
@@ -168,7 +169,6 @@ export function paintMouthCavity(
   return { size, data };
 }
 
-const smooth = (t: number) => (t >= 1 ? 1 : t * t * (3 - 2 * t));
 const luma = (c: readonly number[]) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
 
 /**
@@ -190,11 +190,11 @@ function cavityShade(lip: readonly number[]) {
   const back = tone(0.27, 2.2);
   const tongue = tone(0.42, 1.5);
   return (side: number, down: number, depth: number): number[] => {
-    const dark = smooth(Math.max(0, Math.min(1, 1.25 * depth)));
+    const dark = smoothstep(Math.max(0, Math.min(1, 1.25 * depth)));
     const crest = 0.45 + 0.45 * side * side;
     const over = Math.max(0, Math.min(1, (down - crest) / Math.max(0.05, 1 - crest)));
-    const onTongue = smooth(Math.min(1, over * 2.5)) * (1 - side * side);
-    const lit = 0.75 + 0.25 * smooth(over);
+    const onTongue = smoothstep(Math.min(1, over * 2.5)) * (1 - side * side);
+    const lit = 0.75 + 0.25 * smoothstep(over);
     return rim.map((r, c) => {
       const wall = r + dark * (back[c] - r);
       return wall + onTongue * (tongue[c] * lit - wall);
