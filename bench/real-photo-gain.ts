@@ -6,6 +6,7 @@
  * condition can pass zero either. Each real photo is scored against the person's other probes
  * (itself left out), and so is the variant it is set beside, so both gains average over one set.
  */
+import { median } from '../app/main/core/median.ts';
 import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
 import type { ExpressionMeasures } from './expression-measures.ts';
 
@@ -38,12 +39,6 @@ export type EditCondition =
 export const POSE_BUCKET_DEGREES = 15;
 
 const bucket = (degrees: number) => Math.round(degrees / POSE_BUCKET_DEGREES);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /**
  * Whether `photo` shows `condition` for a variant of `source`, `person` being all the person's

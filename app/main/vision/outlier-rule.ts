@@ -1,3 +1,4 @@
+import { median } from '../core/median.ts';
 import type { EmbeddingModelName } from './embedding-models.ts';
 import { IMPOSTOR_COSINE } from './identity-calibration.ts';
 
@@ -38,11 +39,4 @@ export function flagOutliers(raw: readonly number[], model: EmbeddingModelName =
   const med = median(distances);
   const spread = Math.max(MIN_SPREAD, 1.4826 * median(distances.map((d) => Math.abs(d - med))));
   return similarities.map((s, i) => s < MIN_SIMILARITY || (robust && (distances[i] - med) / spread > MAX_ROBUST_Z));
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

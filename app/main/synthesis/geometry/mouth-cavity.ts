@@ -1,3 +1,4 @@
+import { median } from '../../core/median.ts';
 import { contourAt } from './contour-profile.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { meshPose } from './head-rotation.ts';
@@ -61,10 +62,7 @@ export const PROJECT_OPEN_MOUTHS = 10;
 export function typicalOpenMouthGap(meshes: Iterable<Float32Array>): number {
   const gaps: number[] = [];
   for (const mesh of meshes) if (lipGap(mesh) >= DONOR_LIP_GAP && Math.abs(meshPose(mesh).yaw) <= DONOR_MAX_YAW) gaps.push(lipGap(mesh));
-  if (gaps.length < PROJECT_OPEN_MOUTHS) return OPEN_MOUTH_LIP_GAP;
-  gaps.sort((a, b) => a - b);
-  const middle = gaps.length >> 1;
-  return gaps.length % 2 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2;
+  return gaps.length < PROJECT_OPEN_MOUTHS ? OPEN_MOUTH_LIP_GAP : median(gaps);
 }
 
 /**
