@@ -7,15 +7,13 @@
  */
 import { EYES } from '../app/main/synthesis/geometry/closed-lids.ts';
 import { HeadFrame } from '../app/main/synthesis/occlusion/head-frame.ts';
+import { MOUTH_CORNERS } from '../app/main/synthesis/geometry/expression.ts';
+import { meshGroups } from '../app/main/synthesis/geometry/face-mesh-groups.ts';
 
-const MOUTH_CORNERS = [61, 291] as const;
 /** Inner lips' middles, upper and lower: their midpoint is the lip centre a smile lifts the corners above. */
 const LIP_MIDDLES = [13, 14] as const;
 /** Each brow's points (both edges), over the image-left eye then the image-right one, as `EYES`. */
-const BROWS = [
-  [46, 53, 52, 65, 55, 70, 63, 105, 66, 107],
-  [276, 283, 282, 295, 285, 300, 293, 334, 296, 336],
-] as const;
+const BROWS = [meshGroups.rightBrow, meshGroups.leftBrow];
 
 export interface ExpressionMeasures {
   /** Mouth corner to corner, in eye distances. */

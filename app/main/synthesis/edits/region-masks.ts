@@ -1,6 +1,6 @@
 import type { Point } from '../../vision/affine.ts';
 import { templatePoints } from '../../vision/face-templates.ts';
-import { meshGroups } from './face-mesh-groups.ts';
+import { meshGroups } from '../geometry/face-mesh-groups.ts';
 
 export const regionNames = ['skin', 'eyes', 'brows', 'nose', 'mouth', 'hair', 'background'] as const;
 export type RegionName = (typeof regionNames)[number];

@@ -4,6 +4,7 @@ import { EYES, paintClosedLids } from './closed-lids.ts';
 import { LEAST_OPENING, lipGap, OPEN_MOUTH_LIP_GAP, paintMouthCavity, WIDE_OPEN_LIP_GAP, type MouthDonor } from './mouth-cavity.ts';
 import { renderMeshWarp, type MeshFace, type MeshRendered } from './mesh-render.ts';
 import { smoothstep } from './smoothstep.ts';
+import { meshGroups } from './face-mesh-groups.ts';
 
 export const EXPRESSIONS = MeshExpression.options;
 export type Expression = MeshExpression;
@@ -14,7 +15,7 @@ export { insidePolygon } from './mouth-cavity.ts';
 const UPPER_LIDS = EYES.flatMap((eye) => eye.lids.map(([upper]) => upper));
 const LOWER_LIDS = EYES.flatMap((eye) => eye.lids.map(([, lower]) => lower));
 const EYE_CORNERS = EYES.flatMap((eye) => [eye.outer, eye.inner]);
-const BROWS = [46, 53, 52, 65, 55, 70, 63, 105, 66, 107, 276, 283, 282, 295, 285, 300, 293, 334, 296, 336];
+const BROWS = [...meshGroups.rightBrow, ...meshGroups.leftBrow];
 /** Every ring of the upper lip (inner, the two between, outer) with the mouth's corners. */
 const UPPER_LIP = [
   78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 62, 183, 42, 41, 38, 12, 268, 271, 272, 407, 292, 76, 184, 74, 73, 72, 11, 302, 303,
@@ -30,7 +31,7 @@ const LOWER_LIP = [
   84, 17, 314, 405, 321, 375,
 ];
 const CHIN = [152, 148, 176, 149, 377, 400, 378, 199, 175, 200];
-const MOUTH_CORNERS = [61, 291] as const;
+export const MOUTH_CORNERS = [61, 291] as const;
 /** The cheeks' apples, left then right: a smile lifts them. */
 const CHEEKS = [
   [50, 101, 118],

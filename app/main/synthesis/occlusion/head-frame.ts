@@ -1,5 +1,5 @@
 import Delaunator from 'delaunator';
-import { meshGroups } from '../edits/face-mesh-groups.ts';
+import { meshGroups } from '../geometry/face-mesh-groups.ts';
 
 export type Vec3 = readonly [number, number, number];
 

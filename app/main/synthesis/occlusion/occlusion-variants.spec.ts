@@ -6,7 +6,7 @@ import { Occluder, type SynthesizeRequest } from '#api/synthesis.ts';
 import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { planExport } from '../../export/export-plan.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
-import { meshGroups } from '../edits/face-mesh-groups.ts';
+import { meshGroups } from '../geometry/face-mesh-groups.ts';
 import { Recipe } from '../edits/edit-recipe.ts';
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';

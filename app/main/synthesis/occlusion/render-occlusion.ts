@@ -1,6 +1,6 @@
 import type { Occluder } from '#api/synthesis.ts';
 import { SeededRandom } from '../../core/seeded-random.ts';
-import { meshGroups } from '../edits/face-mesh-groups.ts';
+import { meshGroups } from '../geometry/face-mesh-groups.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { boxBlur } from '../relight/face-surface.ts';
 import type { PreparedFace } from '../relight/relight-face.ts';

@@ -1,6 +1,7 @@
 /**
- * Landmark indices of the MediaPipe 468-point face mesh that outline the regions the default
- * generator models separately (from MediaPipe's published face_mesh_connections).
+ * Landmark indices of the MediaPipe 468-point face mesh that outline the face's regions (from
+ * MediaPipe's published face_mesh_connections): the default generator models them separately, and
+ * expressions, occluders and the bench's expression measures find brows, eyes and lips by them.
  */
 export const meshGroups = {
   faceOval: [
