@@ -13,6 +13,9 @@
  *   pushed red by the lips' per-channel ratio.
  * - ringOnly: the teeth measure again with the source's lips closed, so no teeth of its own guide
  *   the donor's: how far the ring of lips and skin alone brings them.
+ * - identity gain: the opened mouth's mean cosine (ArcFace, each crop analysed as a photo) to the
+ *   person's other photos, the donor left out, minus the unedited crop's. The wild eval
+ *   (eval:augment) never lends a mouth: its gallery holds one photo per person.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,8 +28,10 @@ import { INNER_MOUTH, lipGap, paintMouthCavity, pickMouthDonor, type MouthDonor 
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { median } from '../app/main/core/median.ts';
 import { runAsScript, withVision } from './bench-main.ts';
+import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
 import { lfwDevRoot } from './lfw-faces.ts';
 import { deltaE, hue, lipsOf, rimOf, teethOf, type Photo } from './mouth-colour-measures.ts';
+import { analyseAsPhoto } from './yale-faces.ts';
 
 function measure(source: Photo, opened: Photo, colour: boolean) {
   const own = teethOf(source);
@@ -75,7 +80,13 @@ runAsScript(import.meta.url, async () => {
         .map((p) => ({ set: 'lfw', dir: join(lfw, p) })),
     ),
   ];
-  const rows: { set: string; person: string; measured: ReturnType<typeof measure>; ringOnly: ReturnType<typeof measure> }[] = [];
+  const rows: {
+    set: string;
+    person: string;
+    measured: ReturnType<typeof measure>;
+    ringOnly: ReturnType<typeof measure>;
+    identityGain: number | null;
+  }[] = [];
   await withVision(async (vision, client) => {
     const sampler = new GridSampler(client);
     for (const { set, dir } of folders) {
@@ -88,7 +99,8 @@ runAsScript(import.meta.url, async () => {
       const all = [];
       for (const f of faces.faces()) {
         const mesh = (await faces.templateMesh(f.faceId, POSE_CROP_SIZE))!;
-        all.push({ faceId: f.faceId, mesh, yaw: Math.abs(meshPose(mesh).yaw) });
+        const embedding = (await analyseAsPhoto(await faces.alignedCrop(f.faceId, POSE_CROP_SIZE), vision))?.embedding ?? null;
+        all.push({ faceId: f.faceId, mesh, yaw: Math.abs(meshPose(mesh).yaw), embedding });
       }
       // Every photo facing the camera opens its mouth in turn, as a project's sources would.
       for (const source of all.filter((f) => f.yaw <= 25)) {
@@ -108,7 +120,12 @@ runAsScript(import.meta.url, async () => {
         const opened = { image: paintMouthCavity(warped, target, face, donor), mesh: target };
         const ringOnly = { image: paintMouthCavity(warped, target, closedLips(face), donor), mesh: target };
         const person = `${dir.split('/').pop()!} ${faces.faces().findIndex((f) => f.faceId === source.faceId) + 1}`;
-        rows.push({ set, person, measured: measure(face, opened, colour), ringOnly: measure(face, ringOnly, colour) });
+        const references = others.filter((o, i) => i !== pick && o.embedding).map((o) => o.embedding!);
+        const openedEmbedding = (await analyseAsPhoto(opened.image, vision))?.embedding;
+        const meanTo = (e: Float32Array) => references.reduce((sum, r) => sum + cosineSimilarity(e, r), 0) / references.length;
+        const identityGain =
+          openedEmbedding && source.embedding && references.length ? meanTo(openedEmbedding) - meanTo(source.embedding) : null;
+        rows.push({ set, person, measured: measure(face, opened, colour), ringOnly: measure(face, ringOnly, colour), identityGain });
       }
     }
   });
@@ -116,12 +133,17 @@ runAsScript(import.meta.url, async () => {
   for (const r of rows) {
     const m = r.measured;
     console.log(
-      `${r.person.padEnd(24)} teeth L ${f(m.teethLightness)} ΔE ${f(m.teethDeltaE, 1)} (ring only: L ${f(r.ringOnly.teethLightness)} ΔE ${f(r.ringOnly.teethDeltaE, 1)}) | rim ΔE ${f(m.rimDeltaE, 1)} hue ${f(m.rimHue, 0)}°`,
+      `${r.person.padEnd(24)} teeth L ${f(m.teethLightness)} ΔE ${f(m.teethDeltaE, 1)} (ring only: L ${f(r.ringOnly.teethLightness)} ΔE ${f(r.ringOnly.teethDeltaE, 1)}) | rim ΔE ${f(m.rimDeltaE, 1)} hue ${f(m.rimHue, 0)}° | identity gain ${f(r.identityGain, 4)}`,
     );
   }
   const med = (values: (number | null)[]) => {
     const kept = values.filter((v): v is number => v !== null);
     return kept.length ? `${median(kept).toFixed(3)} (${kept.length})` : '–';
+  };
+  const meanGain = (of: typeof rows) => {
+    const gains = of.flatMap((r) => (r.identityGain === null ? [] : [r.identityGain]));
+    const positive = gains.filter((g) => g > 0).length;
+    return `${(gains.reduce((s, g) => s + g, 0) / Math.max(1, gains.length)).toFixed(4)} (${positive} of ${gains.length} positive)`;
   };
   for (const set of ['johns', 'lfw']) {
     const of = rows.filter((r) => r.set === set);
@@ -130,7 +152,9 @@ runAsScript(import.meta.url, async () => {
         of.map((r) => (r.measured.teethLightness === null ? null : Math.abs(1 - r.measured.teethLightness))),
       )}, teeth ΔE ${med(of.map((r) => r.measured.teethDeltaE))}; ring only: ratio ${med(of.map((r) => r.ringOnly.teethLightness))}, |1 − ratio| ${med(
         of.map((r) => (r.ringOnly.teethLightness === null ? null : Math.abs(1 - r.ringOnly.teethLightness))),
-      )}, ΔE ${med(of.map((r) => r.ringOnly.teethDeltaE))}; rim ΔE ${med(of.map((r) => r.measured.rimDeltaE))}, rim hue ${med(of.map((r) => r.measured.rimHue))}`,
+      )}, ΔE ${med(of.map((r) => r.ringOnly.teethDeltaE))}; rim ΔE ${med(of.map((r) => r.measured.rimDeltaE))}, rim hue ${med(
+        of.map((r) => r.measured.rimHue),
+      )}; identity gain mean ${meanGain(of)}`,
     );
   }
 });
