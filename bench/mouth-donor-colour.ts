@@ -16,6 +16,8 @@
  * - identity gain: the opened mouth's mean cosine (ArcFace, each crop analysed as a photo) to the
  *   person's other photos, the donor left out, minus the unedited crop's. The wild eval
  *   (eval:augment) never lends a mouth: its gallery holds one photo per person.
+ * - found gap: the lip gap (eye distances) FaceMesh finds on the opened mouth, analysed as a photo,
+ *   against the donor's own: a bright inside read as lip shows as a smaller gap.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,6 +88,8 @@ runAsScript(import.meta.url, async () => {
     measured: ReturnType<typeof measure>;
     ringOnly: ReturnType<typeof measure>;
     identityGain: number | null;
+    foundGap: number | null;
+    donorGap: number;
   }[] = [];
   await withVision(async (vision, client) => {
     const sampler = new GridSampler(client);
@@ -121,11 +125,20 @@ runAsScript(import.meta.url, async () => {
         const ringOnly = { image: paintMouthCavity(warped, target, closedLips(face), donor), mesh: target };
         const person = `${dir.split('/').pop()!} ${faces.faces().findIndex((f) => f.faceId === source.faceId) + 1}`;
         const references = others.filter((o, i) => i !== pick && o.embedding).map((o) => o.embedding!);
-        const openedEmbedding = (await analyseAsPhoto(opened.image, vision))?.embedding;
+        const found = await analyseAsPhoto(opened.image, vision);
+        const openedEmbedding = found?.embedding;
         const meanTo = (e: Float32Array) => references.reduce((sum, r) => sum + cosineSimilarity(e, r), 0) / references.length;
         const identityGain =
           openedEmbedding && source.embedding && references.length ? meanTo(openedEmbedding) - meanTo(source.embedding) : null;
-        rows.push({ set, person, measured: measure(face, opened, colour), ringOnly: measure(face, ringOnly, colour), identityGain });
+        rows.push({
+          set,
+          person,
+          measured: measure(face, opened, colour),
+          ringOnly: measure(face, ringOnly, colour),
+          identityGain,
+          foundGap: found ? lipGap(found.mesh) : null,
+          donorGap: lipGap(donor.mesh),
+        });
       }
     }
   });
@@ -133,7 +146,7 @@ runAsScript(import.meta.url, async () => {
   for (const r of rows) {
     const m = r.measured;
     console.log(
-      `${r.person.padEnd(24)} teeth L ${f(m.teethLightness)} ΔE ${f(m.teethDeltaE, 1)} (ring only: L ${f(r.ringOnly.teethLightness)} ΔE ${f(r.ringOnly.teethDeltaE, 1)}) | rim ΔE ${f(m.rimDeltaE, 1)} hue ${f(m.rimHue, 0)}° | identity gain ${f(r.identityGain, 4)}`,
+      `${r.person.padEnd(24)} teeth L ${f(m.teethLightness)} ΔE ${f(m.teethDeltaE, 1)} (ring only: L ${f(r.ringOnly.teethLightness)} ΔE ${f(r.ringOnly.teethDeltaE, 1)}) | rim ΔE ${f(m.rimDeltaE, 1)} hue ${f(m.rimHue, 0)}° | identity gain ${f(r.identityGain, 4)} | found gap ${f(r.foundGap, 3)} of ${f(r.donorGap, 3)}`,
     );
   }
   const med = (values: (number | null)[]) => {
@@ -154,7 +167,7 @@ runAsScript(import.meta.url, async () => {
         of.map((r) => (r.ringOnly.teethLightness === null ? null : Math.abs(1 - r.ringOnly.teethLightness))),
       )}, ΔE ${med(of.map((r) => r.ringOnly.teethDeltaE))}; rim ΔE ${med(of.map((r) => r.measured.rimDeltaE))}, rim hue ${med(
         of.map((r) => r.measured.rimHue),
-      )}; identity gain mean ${meanGain(of)}`,
+      )}; identity gain mean ${meanGain(of)}; found gap ${med(of.map((r) => r.foundGap))} of ${med(of.map((r) => r.donorGap))}`,
     );
   }
 });

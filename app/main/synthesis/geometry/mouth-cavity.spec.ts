@@ -49,9 +49,11 @@ describe.skipIf(!sharedFacesOrSkip())("a donor's mouth in the opened face's ligh
   });
 
   let salley: { source: Photo; opened: Photo };
+  let savage: { source: Photo; opened: Photo };
   let shimkus: { source: Photo; opened: Photo };
   beforeAll(async () => {
     salley = await openedWithDonor('John_Salley');
+    savage = await openedWithDonor('John_Savage');
     shimkus = await openedWithDonor('John_Shimkus');
   });
 
@@ -71,5 +73,19 @@ describe.skipIf(!sharedFacesOrSkip())("a donor's mouth in the opened face's ligh
     // His donor's lower teeth and inner lower lip, each RGB channel scaled by the lips' ratio (1.34
     // on red), were an orange-pink band 16 ΔE from his lips; brought over in Oklab, 4.5.
     expect(deltaE(rimOf(shimkus.opened), lipsOf(shimkus.opened))).toBeLessThan(8);
+  });
+
+  it("reaches the lower lip with the donor's inside, with no dark crescent of cavity under the teeth (John Savage, John Salley)", () => {
+    // The band along the lower lip against the teeth, in Oklab lightness: at the donor's own scale
+    // its inside covered 0.77 (Savage) and 0.87 (Salley) of the opening and the cavity showed
+    // there, 0.48 and 0.64 of the teeth's lightness; stretched down to the lip, 0.68 and 0.87.
+    for (const [opened, least] of [
+      [savage.opened, 0.6],
+      [salley.opened, 0.75],
+    ] as const) {
+      const teeth = teethOf(opened)!;
+      expect(teeth).not.toBeNull();
+      expect(rimOf(opened)[0] / teeth[0]).toBeGreaterThan(least);
+    }
   });
 });

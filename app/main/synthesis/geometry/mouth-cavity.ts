@@ -46,6 +46,14 @@ export const WIDE_OPEN_LIP_GAP = 0.22;
  * open mouths are) would otherwise come out unchanged.
  */
 export const LEAST_OPENING = 0.05;
+/**
+ * How far a donor's inside may be stretched down the opening to reach the lower lip. The opening
+ * is as tall as the donor's in eye distances, but a donor's smile is wider for its eye distance,
+ * so at its own scale (by mouth width) its inside covered 0.77–0.88 of the johns' openings and
+ * left a dark crescent of cavity under the teeth; 1.3 fills those and keeps teeth from growing
+ * tall where a donor covers far less (0.41 and 0.53 of two LFW people's).
+ */
+const DONOR_STRETCH = 1.3;
 /** A donor turned further than this (mesh yaw, degrees) shows the inside of its mouth from the side. */
 const DONOR_MAX_YAW = 25;
 
@@ -147,11 +155,13 @@ export function paintMouthCavity(
       const cavity = cavityAt(side, (v - top) / height, depth);
       // The photo's inside at its own scale, each jaw's part riding on its lip (as teeth ride on the
       // jaws), fading into the cavity over 2 px where the new opening is taller than the photo's.
+      // A donor's is stretched down the opening (up to `DONOR_STRETCH`) to reach the lower lip.
       const share = u / width;
       const { top: mouthTop, shown } = mouth.opening(share);
       const [upperShown, lowerShown] = [mouth.split * shown, (1 - mouth.split) * shown];
-      const fromTop = (v - top) * mouth.scale;
-      const fromBottom = (bottom - v) * mouth.scale;
+      const down = donor ? Math.min(mouth.scale, Math.max(mouth.scale / DONOR_STRETCH, shown / height)) : mouth.scale;
+      const fromTop = (v - top) * down;
+      const fromBottom = (bottom - v) * down;
       let kept: readonly [number, number] | null = null;
       let keep = 0;
       if (fromTop < upperShown) [kept, keep] = [mouth.toCrop(share, mouthTop + fromTop), Math.min(1, (upperShown - fromTop) / 2)];
