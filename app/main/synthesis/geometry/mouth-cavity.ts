@@ -1,6 +1,7 @@
 import { median } from '../../core/median.ts';
 import { contourAt } from './contour-profile.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
+import { oklabFromRgb, rgbFromOklab } from '../math/oklab.ts';
 import { meshPose } from './head-rotation.ts';
 import { samplePlanar } from './planar-sample.ts';
 import { smoothstep } from './smoothstep.ts';
@@ -11,6 +12,12 @@ export const INNER_MOUTH = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 32
 const LIP_RED = [0, 37, 267, 17, 84, 314];
 /** Skin beside the mouth, for the light falling on it. */
 const CHEEKS = [205, 425, 50, 280];
+/** The lips' outer contour, for their colour where a whole photo's mouth is compared with another's. */
+const OUTER_LIPS = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
+/** Skin around the mouth (beside the corners, under the nose, over the chin, the cheeks beside): with `OUTER_LIPS`, the ring whose light a donor's mouth is brought into. */
+const SKIN_AROUND_MOUTH = [
+  57, 287, 164, 2, 18, 200, 43, 273, 106, 335, 186, 410, 92, 322, 165, 391, 212, 432, 202, 422, 204, 424, 36, 266, 205, 425,
+];
 
 /** Another photo of the same person, aligned as the source is, whose open mouth lends its inside. */
 export interface MouthDonor {
@@ -39,6 +46,14 @@ export const WIDE_OPEN_LIP_GAP = 0.22;
  * open mouths are) would otherwise come out unchanged.
  */
 export const LEAST_OPENING = 0.05;
+/**
+ * How far a donor's inside may be stretched down the opening to reach the lower lip. The opening
+ * is as tall as the donor's in eye distances, but a donor's smile is wider for its eye distance,
+ * so at its own scale (by mouth width) its inside covered 0.77–0.88 of the johns' openings and
+ * left a dark crescent of cavity under the teeth; 1.3 fills those and keeps teeth from growing
+ * tall where a donor covers far less (0.41 and 0.53 of two LFW people's).
+ */
+const DONOR_STRETCH = 1.3;
 /** A donor turned further than this (mesh yaw, degrees) shows the inside of its mouth from the side. */
 const DONOR_MAX_YAW = 25;
 
@@ -88,7 +103,7 @@ export function pickMouthDonor(meshes: readonly Float32Array[]): number | null {
  * teeth where the source showed none, and its edge soft against the lips. With a `donor` (the same
  * person's photo with an open mouth) the whole opening is the donor's instead, mapped lip line to
  * lip line (across the mouth by the share of its width, down by the share of the opening's height)
- * and brought to the source's light by the lips' colour.
+ * and brought into the source's light in Oklab (`donorColours`).
  */
 export function paintMouthCavity(
   image: PlanarImage,
@@ -111,7 +126,7 @@ export function paintMouthCavity(
 
   const { width, local, upper, lower } = lipFrame(at);
   // What shows inside: the donor's mouth if one is lent, else whatever the source's own lips parted on.
-  const mouth = mouthFrame(donor ?? source, lip);
+  const mouth = mouthFrame(donor ?? source, donor ? donorColours(donor, source) : lightOfLips(source, lip));
   mouth.scale = mouth.width / width;
   const opening = Math.hypot(at(13)[0] - at(14)[0], at(13)[1] - at(14)[1]);
   if (opening < 1) return image;
@@ -140,11 +155,13 @@ export function paintMouthCavity(
       const cavity = cavityAt(side, (v - top) / height, depth);
       // The photo's inside at its own scale, each jaw's part riding on its lip (as teeth ride on the
       // jaws), fading into the cavity over 2 px where the new opening is taller than the photo's.
+      // A donor's is stretched down the opening (up to `DONOR_STRETCH`) to reach the lower lip.
       const share = u / width;
       const { top: mouthTop, shown } = mouth.opening(share);
       const [upperShown, lowerShown] = [mouth.split * shown, (1 - mouth.split) * shown];
-      const fromTop = (v - top) * mouth.scale;
-      const fromBottom = (bottom - v) * mouth.scale;
+      const down = donor ? Math.min(mouth.scale, Math.max(mouth.scale / DONOR_STRETCH, shown / height)) : mouth.scale;
+      const fromTop = (v - top) * down;
+      const fromBottom = (bottom - v) * down;
       let kept: readonly [number, number] | null = null;
       let keep = 0;
       if (fromTop < upperShown) [kept, keep] = [mouth.toCrop(share, mouthTop + fromTop), Math.min(1, (upperShown - fromTop) / 2)];
@@ -155,11 +172,12 @@ export function paintMouthCavity(
       const t = (v - top) / teethHeight;
       const teethAlpha =
         t < 1 ? 0.85 * (1 - side ** 2) * (1 - smoothstep(Math.max(0, t))) * Math.max(0, 1 - upperShown / mouth.scale / teethHeight) : 0;
+      const lent = kept ? mouth.colour([0, 1, 2].map((c) => samplePlanar(mouth.image, c, kept[0], kept[1]))) : null;
       for (let c = 0; c < 3; c += 1) {
         const j = c * plane + y * size + x;
         // The teeth's lower edge falls into the shadow of the cavity.
         let fill = cavity[c] + teethAlpha * (teeth[c] * (1 - 0.3 * Math.max(0, t)) - cavity[c]);
-        if (kept) fill += keep * (mouth.gain[c] * samplePlanar(mouth.image, c, kept[0], kept[1]) - fill);
+        if (lent) fill += keep * (lent[c] - fill);
         data[j] = data[j] + alpha * (fill - data[j]);
       }
     }
@@ -223,33 +241,131 @@ export function insidePolygon(polygon: readonly (readonly [number, number])[], x
   return hit;
 }
 
+/** Brings a colour (sRGB, 0‥1) of one photo into another's light. */
+type ColourMap = (rgb: readonly number[]) => readonly number[];
+
+/**
+ * The source's own parted lips, seen in the warped image's light: each channel scaled by the lips'
+ * red there over the source's, within 0.5‥2 (the two are the same photo, so this is about 1).
+ */
+function lightOfLips(photo: { image: PlanarImage; mesh: Float32Array }, targetLip: readonly number[]): ColourMap {
+  const lip = meanColourAt(photo.image, (p) => [photo.mesh[p * 3], photo.mesh[p * 3 + 1]], LIP_RED);
+  const gain = targetLip.map((l, c) => Math.min(2, Math.max(0.5, l / Math.max(0.02, lip[c]))));
+  return (rgb) => rgb.map((v, c) => gain[c] * v);
+}
+
+/**
+ * How much of the mouth ring's change between two photos of one person their teeth show, in Oklab:
+ * of its lightness (as a ratio: the exponent of the ring's ratio) and of its `a` and `b` (shares of
+ * its change). Fitted on 321 pairs of photos of one person that both show teeth (`teethColour`;
+ * 25 people: the 5 johns and 20 LFW people of 32 drawn, up to 12 photos each; `a` and `b` on the
+ * johns' 100 pairs, LFW being grey): slopes 0.71 (r 0.86), 0.43 (r 0.63) and 0.65 (r 0.71). Teeth,
+ * nearly white, take less of a change of light than skin (highlights are compressed) and less of its
+ * tint. Brought over as the ring is, a donor's teeth take the skin's tone.
+ */
+const TEETH_FOLLOW = { lightness: 0.71, a: 0.43, b: 0.65 };
+/**
+ * A donor's colour this much lighter (Oklab L) than its lips and this little chromatic is taken for
+ * teeth, fully at twice as much lighter and under the chroma, not at all past twice the chroma.
+ */
+const TEETH_ABOVE_LIPS = 0.05;
+const TEETH_CHROMA = 0.04;
+/** Of the 117 points `teethColour` reads, how many must be teeth for a photo to show them. */
+const TEETH_AT_LEAST = 12;
+
+/**
+ * A donor's mouth brought into the source's light, in Oklab. Everything but teeth moves with the
+ * ring of lips and skin around the mouth (`OUTER_LIPS`, `SKIN_AROUND_MOUTH`, medians in each photo):
+ * its lightness by the ring's ratio, its tint by the ring's change in `a` and `b` (scaled by the
+ * pixel's lightness over the ring's: a cast moves a dark colour's `a` and `b` less). Teeth (by
+ * lightness over the donor's lips and low chroma) follow the ring only as far as real teeth do
+ * (`TEETH_FOLLOW`), or, when the source and the donor both show teeth, are matched to the source's.
+ * Before, each RGB channel was scaled by the lips' ratio (up to 2): John Salley's donor teeth came
+ * out dull yellow under his own white ones, and John Shimkus's donor, whose lips are darker and
+ * bluer than his, showed its lower teeth and inner lower lip as an orange band (1.34 on red).
+ */
+function donorColours(donor: MouthDonor, source: { image: PlanarImage; mesh: Float32Array }): ColourMap {
+  const [donorRing, sourceRing] = [donor, source].map((photo) => ringColour(photo));
+  const donorLips = medianOklabAt(donor, OUTER_LIPS);
+  const [donorTeeth, sourceTeeth] = [teethColour(donor, donorLips[0]), teethColour(source, medianOklabAt(source, OUTER_LIPS)[0])];
+  const light = Math.min(2, Math.max(0.5, sourceRing[0] / Math.max(0.02, donorRing[0])));
+  const cast = [sourceRing[1] - donorRing[1], sourceRing[2] - donorRing[2]];
+  const teethMatched = donorTeeth && sourceTeeth;
+  const teethLight = teethMatched ? Math.min(2, Math.max(0.5, sourceTeeth[0] / donorTeeth[0])) : light ** TEETH_FOLLOW.lightness;
+  const teethCast = teethMatched
+    ? [sourceTeeth[1] - donorTeeth[1], sourceTeeth[2] - donorTeeth[2]]
+    : [TEETH_FOLLOW.a * cast[0], TEETH_FOLLOW.b * cast[1]];
+  return (rgb) => {
+    const [L, a, b] = oklabFromRgb(rgb);
+    const teeth =
+      smoothstep(Math.max(0, Math.min(1, (L - donorLips[0] - TEETH_ABOVE_LIPS) / TEETH_ABOVE_LIPS))) *
+      (1 - smoothstep(Math.max(0, Math.min(1, (Math.hypot(a, b) - TEETH_CHROMA) / TEETH_CHROMA))));
+    const lit = L * Math.exp((1 - teeth) * Math.log(light) + teeth * Math.log(teethLight));
+    const shade = Math.min(1, lit / Math.max(0.02, sourceRing[0]));
+    return rgbFromOklab([
+      lit,
+      a + (1 - teeth) * cast[0] * shade + teeth * teethCast[0],
+      b + (1 - teeth) * cast[1] * shade + teeth * teethCast[1],
+    ]);
+  };
+}
+
+/** The Oklab median, channel by channel, of a photo at mesh points (each read bilinearly at the point). */
+function medianOklabAt(photo: { image: PlanarImage; mesh: Float32Array }, points: readonly number[]): number[] {
+  const colours = points.map((p) =>
+    oklabFromRgb([0, 1, 2].map((c) => samplePlanar(photo.image, c, photo.mesh[p * 3] - 0.5, photo.mesh[p * 3 + 1] - 0.5))),
+  );
+  return [0, 1, 2].map((k) => median(colours.map((colour) => colour[k])));
+}
+
+/** The light around a photo's mouth: the Oklab median of its lips and the skin around them. */
+const ringColour = (photo: { image: PlanarImage; mesh: Float32Array }) => medianOklabAt(photo, [...OUTER_LIPS, ...SKIN_AROUND_MOUTH]);
+
+/**
+ * The mean Oklab colour of the teeth a photo's opening shows, or null when it shows too few: of a
+ * grid over its middle (a fifth in from each corner, a tenth in from each lip), the points lighter
+ * than its lips by `2 × TEETH_ABOVE_LIPS` and under `1.5 × TEETH_CHROMA`, at least `TEETH_AT_LEAST`.
+ */
+function teethColour(photo: { image: PlanarImage; mesh: Float32Array }, lipsLightness: number): number[] | null {
+  const { width, upper, lower, toCrop } = lipFrame((p) => [photo.mesh[p * 3], photo.mesh[p * 3 + 1]]);
+  const found: number[][] = [];
+  for (let i = 0; i <= 12; i += 1) {
+    const u = (0.2 + (0.6 * i) / 12) * width;
+    const [top, bottom] = [contourAt(upper, u), contourAt(lower, u)];
+    if (bottom - top < 2) continue;
+    for (let k = 1; k <= 9; k += 1) {
+      const [x, y] = toCrop(u, top + (k / 10) * (bottom - top));
+      const colour = oklabFromRgb([0, 1, 2].map((c) => samplePlanar(photo.image, c, x, y)));
+      if (colour[0] > lipsLightness + 2 * TEETH_ABOVE_LIPS && Math.hypot(colour[1], colour[2]) < 1.5 * TEETH_CHROMA) found.push(colour);
+    }
+  }
+  if (found.length < TEETH_AT_LEAST) return null;
+  return [0, 1, 2].map((k) => found.reduce((sum, colour) => sum + colour[k], 0) / found.length);
+}
+
 /**
  * A photo's mouth opening in a frame along its inner lips (from corner 78 toward 308): at each share
  * of its width, where the opening starts and how tall it is; its pixels per pixel of the target's
- * mouth width are `scale`, and `gain` brings its colours to the source's light through the lips' red.
+ * mouth width are `scale`, and `colour` brings its colours to the target's light.
  */
-function mouthFrame(photo: { image: PlanarImage; mesh: Float32Array }, sourceLip: readonly number[]) {
+function mouthFrame(photo: { image: PlanarImage; mesh: Float32Array }, colour: ColourMap) {
   const { mesh, image } = photo;
   const at = (p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
-  const { left, width, across, down, upper, lower } = lipFrame(at);
-  const lip = meanColourAt(image, at, LIP_RED);
+  const { width, upper, lower, toCrop } = lipFrame(at);
   const opening = (share: number) => {
     const top = contourAt(upper, share * width);
     return { top, shown: Math.max(0, contourAt(lower, share * width) - top) };
   };
-  const toCrop = (share: number, v: number): readonly [number, number] => {
-    const u = share * width;
-    return [left[0] + u * across[0] + v * down[0] - 0.5, left[1] + u * across[1] + v * down[1] - 0.5];
-  };
+  const atShare = (share: number, v: number) => toCrop(share * width, v);
   return {
     image,
     width,
-    split: jawSplit(image, opening, toCrop),
-    gain: sourceLip.map((l, c) => Math.min(2, Math.max(0.5, l / Math.max(0.02, lip[c])))),
+    split: jawSplit(image, opening, atShare),
+    colour,
     /** Set by the caller: this photo's mouth width over the target's. */
     scale: 1,
     opening,
-    toCrop,
+    toCrop: atShare,
   };
 }
 
@@ -301,7 +417,12 @@ function lipFrame(at: MeshPoint) {
     [(x - left[0]) * across[0] + (y - left[1]) * across[1], (x - left[0]) * down[0] + (y - left[1]) * down[1]] as const;
   const upper = INNER_MOUTH.slice(0, 11).map((p) => local(...at(p)));
   const lower = [...INNER_MOUTH.slice(10), INNER_MOUTH[0]].map((p) => local(...at(p))).reverse();
-  return { left, width, across, down, local, upper, lower };
+  // From (u, v) back to the crop, where sampling puts pixel centres at integers.
+  const toCrop = (u: number, v: number): readonly [number, number] => [
+    left[0] + u * across[0] + v * down[0] - 0.5,
+    left[1] + u * across[1] + v * down[1] - 0.5,
+  ];
+  return { width, local, upper, lower, toCrop };
 }
 
 /** The mean colour of `image` at the mesh points `points` (each read at the pixel it falls in). */
