@@ -128,7 +128,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await documentScreenshot(page, 'zoom-1920.png');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('zoom-view').count()).toBe(0);
-    expect(await tile(2).getAttribute('aria-pressed')).toBe('true');
+    expect(await tile(2).getAttribute('data-cursor')).toBe('true');
     expect(errors).toEqual([]);
   });
 
