@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
-import { startAppServer, type AppServer } from './support/app-server.ts';
+import { repoRoot, startAppServer, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { gridTiles } from './support/grid-tiles.ts';
 import { overlappingPairs } from './support/overlaps.ts';
@@ -128,7 +128,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await documentScreenshot(page, 'zoom-1920.png');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('zoom-view').count()).toBe(0);
-    expect(await tile(2).getAttribute('aria-pressed')).toBe('true');
+    expect(await tile(2).getAttribute('data-cursor')).toBe('true');
     expect(errors).toEqual([]);
   });
 
@@ -649,6 +649,83 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await openAt(LARGE);
     await page.getByTestId('dataset-grid').waitFor();
     await documentScreenshot(page, 'dataset-view-1920.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('passes the curation grid in one Tab stop, moves focus and cursor together, and keeps the focus through a scroll', async () => {
+    await openAt(MEDIUM);
+    await curate();
+    const grid = page.getByTestId('curation-grid');
+    // From the page's first control, Tab once round the page, noting which widget each stop is in.
+    await page.evaluate(() => document.querySelector<HTMLElement>('button, input, select, summary, a[href], [tabindex="0"]')?.focus());
+    const stopAt = () =>
+      page.evaluate(() => {
+        const focused = document.activeElement as HTMLElement | null;
+        if (!focused || focused === document.body || focused.dataset.tabbedTo) return null;
+        focused.dataset.tabbedTo = 'yes';
+        return focused.closest('[data-testid="curation-grid"]') ? 'grid' : 'other';
+      });
+    const stops: string[] = [(await stopAt())!];
+    for (let press = 0; press < 400; press += 1) {
+      await page.keyboard.press('Tab');
+      const stop = await stopAt();
+      if (stop === null) break;
+      stops.push(stop);
+    }
+    // One stop: every tile was one, and Tab scrolled through all 206 (old code: 207 in the grid, 239 on the page; now 33).
+    expect(stops.filter((stop) => stop === 'grid')).toHaveLength(1);
+    expect(stops.lastIndexOf('other')).toBeGreaterThan(stops.indexOf('grid'));
+    expect(stops.length).toBeLessThan(40);
+
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        const box = element.getBoundingClientRect();
+        return { index: Number(element.dataset.index), cursor: element.dataset.cursor === 'true', x: box.x, y: box.y };
+      });
+    await grid.locator('[role="option"][tabindex="0"]').focus();
+    const start = await focused();
+    expect(start).toMatchObject({ index: 0, cursor: true });
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toMatchObject({ index: 1, cursor: true });
+    const right = await focused();
+    // Down: the next source's line, in the same column.
+    await page.keyboard.press('ArrowDown');
+    const below = await focused();
+    expect(below).toMatchObject({ cursor: true, x: right.x });
+    expect(below.y).toBeGreaterThan(right.y);
+    await page.screenshot({ path: join(repoRoot, 'docs', 'curation-keyboard-focus-1440.png') });
+    // The keymap acts on the focused tile, and the focus goes on with the cursor.
+    await page.keyboard.press('a');
+    await expect.poll(() => tile(below.index).getAttribute('data-status')).toBe('accepted');
+    expect(await focused()).toMatchObject({ index: below.index + 1, cursor: true });
+    await page.keyboard.press('z');
+    await expect.poll(() => tile(below.index).getAttribute('data-status')).toBe('unset');
+
+    // Scrolled to the end, the focused tile is recycled: the grid keeps the focus, not the page.
+    const cursorIndex = (await focused()).index;
+    const isGridFocused = () => grid.evaluate((el) => document.activeElement === el);
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(isGridFocused).toBe(true);
+    const inView = () =>
+      page.evaluate(() => {
+        const frame = document.querySelector('[data-testid="curation-grid"]')!.getBoundingClientRect();
+        const box = document.activeElement!.getBoundingClientRect();
+        return box.top >= frame.top - 0.5 && box.bottom <= frame.bottom + 0.5;
+      });
+    // An arrow goes on from the remembered tile, brought back into view.
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => (await focused()).index).toBe(cursorIndex - 1);
+    expect(await focused()).toMatchObject({ cursor: true });
+    expect(await inView()).toBe(true);
+    // Tab out and back in while it is scrolled out: the focus lands on it again.
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(isGridFocused).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await isGridFocused()).toBe(false);
+    await page.keyboard.press('Tab');
+    await expect.poll(async () => (await focused()).index).toBe(cursorIndex - 1);
+    expect(await inView()).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -80,7 +80,7 @@ describe.runIf(hasFaces)('curation and export in Chromium through the web host',
 
   /** The tile the keyboard acts on. */
   async function cursor(page: Page): Promise<{ id: number; index: number; box: { x: number; y: number } }> {
-    const tile = page.locator('[data-testid="variant-tile"][aria-pressed="true"]');
+    const tile = page.locator('[data-testid="variant-tile"][data-cursor="true"]');
     await expect.poll(() => tile.count()).toBe(1);
     const box = (await tile.boundingBox())!;
     return { id: Number(await tile.getAttribute('data-variant-id')), index: Number(await tile.getAttribute('data-index')), box };

@@ -148,6 +148,20 @@ describe.runIf(hasFaces)('face analysis and the image detail in Chromium through
     await page.screenshot({ path: join(repoRoot, 'docs/image-detail.png') });
     await page.getByTestId('vision-detail-close').click();
     await expect.poll(() => page.getByTestId('vision-detail').count()).toBe(0);
+
+    // One Tab stop for the faces: arrows move the focus among them, Enter opens one as a click does.
+    const grid = page.getByTestId('vision-identity-grid');
+    expect(await grid.locator('[role="option"][tabindex="0"]').count()).toBe(1);
+    expect(await grid.locator('[data-testid="vision-identity-face"]:not([tabindex="-1"])').count()).toBe(0);
+    await grid.locator('[role="option"][tabindex="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement).dataset.index);
+    expect(await focused()).toBe('1');
+    await page.screenshot({ path: join(repoRoot, 'docs/identity-faces-keyboard.png') });
+    const second = await grid.locator('[data-index="1"] [data-testid="vision-identity-face"]').getAttribute('data-image-id');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('vision-detail').getAttribute('data-image-id')).toBe(second);
+    await page.getByTestId('vision-detail-close').click();
     expect(errors).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ export interface GridTiles {
 
 /**
  * Counts the rendered items of the virtual grid `viewport` by how much of them shows: its list's items, or
- * its listbox's options where the grid is one Tab stop with roving focus (the dataset grid).
+ * its listbox's options where the grid is one Tab stop with roving focus (the dataset grid; the curation
+ * grid's variant tiles, several a line).
  */
 export async function gridTiles(viewport: Locator): Promise<GridTiles> {
   return viewport.evaluate((element) => {

@@ -317,6 +317,29 @@ describe('App', () => {
     expect(q('dataset-grid')).not.toBeNull();
   });
 
+  it('makes the faces by similarity one Tab stop: arrows move the focus, Enter opens the face’s image as a click does', async () => {
+    await click(all('recent-project')[0]);
+    await click(all('identity-item')[0]);
+    await click('dataset-mode-faces');
+    const grid = q('vision-identity-grid')!;
+    const stops = () =>
+      [...grid.querySelectorAll<HTMLElement>('button, [tabindex]'), grid].filter((el) => el.getAttribute('tabindex') !== '-1');
+    const options = [...grid.querySelectorAll<HTMLElement>('[role="option"]')];
+    expect(options).toHaveLength(3);
+    expect(stops()).toEqual([options[0]]);
+    expect(options[0].querySelector('[data-testid="vision-identity-face"]')?.getAttribute('aria-label')).toBe(
+      'person-1/6.png: similarity 0.390, outlier',
+    );
+    options[0].focus();
+    await w.press('ArrowRight');
+    expect(document.activeElement).toBe(options[1]);
+    expect(stops()).toEqual([options[1]]);
+    await w.press('End', { ctrlKey: true });
+    expect(document.activeElement).toBe(options[2]);
+    await w.press('Enter');
+    expect(q('vision-detail')?.dataset.imageId).toBe('4');
+  });
+
   it('returns to the picker when the project closes', async () => {
     await click(all('recent-project')[0]);
     await click('project-close');

@@ -43,6 +43,7 @@ describe('VirtualGrid', () => {
     padding?: number;
     onactivate?: (index: number) => void;
     current?: number;
+    focusStop?: { shown: boolean; enter: () => void };
   }) {
     const ranges: [number, number][] = [];
     component = mount(VirtualGrid, {
@@ -161,6 +162,31 @@ describe('VirtualGrid', () => {
       await vi.waitFor(() => expect(focused()).toBe(0));
       // One gap above the first row: where the row snapping rests.
       expect(viewport.scrollTop).toBe(12 - 8);
+    });
+
+    it('keeps the focus when the focused item is scrolled out of the rendered window, and resumes from it', async () => {
+      const { viewport, scrollTo } = render({ ...shape, onactivate: () => undefined });
+      cell(0)!.focus();
+      await press('ArrowRight');
+      scrollTo(128 * 100);
+      expect(cell(1)).toBeNull();
+      // The cell went with its row: the grid holds the focus, not the page, and stays where it was scrolled.
+      expect(document.activeElement).toBe(viewport);
+      expect(viewport.scrollTop).toBe(128 * 100);
+      await press('ArrowDown');
+      expect(focused()).toBe(8);
+      // Scrolled back from the far rows, to rest one gap above row 1.
+      expect(viewport.scrollTop).toBe(12 - 8 + 128);
+    });
+
+    it('lets a host keep the Tab stop inside its items, tabbable itself while that is not shown', () => {
+      const entered: number[] = [];
+      const props = { ...shape, focusStop: { shown: false, enter: () => entered.push(1) } };
+      const { viewport } = render(props);
+      expect(tabStops()).toEqual([viewport]);
+      expect(target.querySelector('[role=listbox] > [role=none]')).not.toBeNull();
+      viewport.focus();
+      expect(entered).toEqual([1]);
     });
 
     it('activates the focused item with Enter and Space', async () => {

@@ -17,6 +17,7 @@ import type { DecidedChange } from './curation-progress.svelte.ts';
 import type { Notices } from './notices.svelte.ts';
 import { ZoomView } from './zoom-view.svelte.ts';
 import { PagedWindow } from './paged-window.svelte.ts';
+import { RovingIndex } from './roving-index.svelte.ts';
 
 export interface GridViewSettings {
   groupBy: GroupBy;
@@ -28,6 +29,8 @@ export interface GridViewSettings {
 }
 
 export type Direction = 'left' | 'right' | 'up' | 'down';
+
+const arrowKeys: Record<Direction, string> = { left: 'ArrowLeft', right: 'ArrowRight', up: 'ArrowUp', down: 'ArrowDown' };
 
 const emptyHistory: HistoryState = { canUndo: false, canRedo: false, undoLabel: null, redoLabel: null };
 
@@ -57,8 +60,8 @@ export class CurationGrid {
   groups = $state.raw<VariantGroup[]>([]);
   groupsLoaded = $state(false);
   columns = $state(1);
-  /** Flat index of the tile the keyboard acts on. */
-  cursor = $state(0);
+  /** The tile the keyboard acts on, which is also the grid's one Tab stop. */
+  readonly #roving = new RovingIndex();
   /**
    * Flat indices of a multi-selection (shift/ctrl-click, shift+arrows, the whole group); empty when
    * only the cursor is selected. Decisions act on all of it at once, as one undo step.
@@ -242,16 +245,31 @@ export class CurationGrid {
     this.window.setRange(from, to);
   }
 
+  /** Flat index of the tile the keyboard acts on. */
+  get cursor(): number {
+    return this.#roving.index;
+  }
+
+  set cursor(index: number) {
+    this.#roving.index = index;
+  }
+
   move(direction: Direction): void {
-    const total = this.layout.total;
-    if (total === 0) return;
-    let next: number | null = this.cursor;
-    if (direction === 'left') next = this.cursor - 1;
-    if (direction === 'right') next = this.cursor + 1;
-    if (direction === 'up') next = this.layout.step(this.cursor, -1);
-    if (direction === 'down') next = this.layout.step(this.cursor, 1);
-    if (next === null || next < 0 || next >= total) return;
-    this.select(next);
+    this.navigate(arrowKeys[direction]);
+  }
+
+  /**
+   * Moves the cursor for a grid navigation key (arrows, Home/End, PageUp/PageDown by `pageRows`
+   * lines) over the lines as laid out; returns whether the key was one.
+   */
+  navigate(key: string, pageRows = 1, ctrl = false): boolean {
+    const { layout } = this;
+    const from = this.cursor;
+    const rows = { rowCount: layout.lineCount, rowOf: (index: number) => layout.lineOf(index), row: (line: number) => layout.line(line) };
+    const next = this.#roving.key(key, { count: layout.total, columns: layout.columns, pageRows, rows }, ctrl);
+    if (next === null) return false;
+    if (next !== from) this.select(next);
+    return true;
   }
 
   select(index: number): void {

@@ -60,3 +60,45 @@ describe('RovingIndex', () => {
     expect(roving.current(0)).toBe(0);
   });
 });
+
+describe('RovingIndex over laid-out rows', () => {
+  // Groups of 5, 0, 2 and 7 items at 3 a row: rows [0..2] [3..4] [] [5..6] [7..9] [10..11].
+  const starts = [
+    { first: 0, length: 3 },
+    { first: 3, length: 2 },
+    { first: 5, length: 0 },
+    { first: 5, length: 2 },
+    { first: 7, length: 3 },
+    { first: 10, length: 2 },
+  ];
+  const rows = {
+    rowCount: starts.length,
+    rowOf: (index: number) => starts.findLastIndex((row) => row.first <= index && row.length > 0),
+    row: (row: number) => starts[row],
+  };
+  const grouped = { count: 12, columns: 3, pageRows: 2, rows };
+
+  it('keeps the column up and down, taking the last item of a shorter row and passing over empty ones', () => {
+    expect(at(2).key('ArrowDown', grouped)).toBe(4);
+    expect(at(4).key('ArrowDown', grouped)).toBe(6);
+    expect(at(6).key('ArrowUp', grouped)).toBe(4);
+    expect(at(9).key('ArrowUp', grouped)).toBe(6);
+    expect(at(1).key('ArrowUp', grouped)).toBe(1);
+    expect(at(11).key('ArrowDown', grouped)).toBe(11);
+  });
+
+  it('steps left and right across row ends, as the flat order runs, even in one column', () => {
+    expect(at(4).key('ArrowRight', grouped)).toBe(5);
+    expect(at(5).key('ArrowLeft', grouped)).toBe(4);
+    expect(at(4).key('ArrowRight', { ...grouped, columns: 1 })).toBe(5);
+  });
+
+  it('goes to the row ends with Home/End and a screen of rows with PageUp/PageDown', () => {
+    expect(at(8).key('Home', grouped)).toBe(7);
+    expect(at(5).key('End', grouped)).toBe(6);
+    expect(at(8).key('End', grouped, true)).toBe(11);
+    expect(at(1).key('PageDown', grouped)).toBe(6);
+    expect(at(8).key('PageUp', grouped)).toBe(4);
+    expect(at(8).key('PageDown', grouped)).toBe(11);
+  });
+});

@@ -15,8 +15,7 @@ describe('CurationView', () => {
   const flush = () => w.flush();
 
   const tileIds = () => all('variant-tile').map((t) => Number(t.dataset.variantId));
-  const cursorId = () =>
-    Number(w.target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId);
+  const cursorId = () => Number(w.target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-cursor="true"]')?.dataset.variantId);
 
   beforeEach(async () => {
     store = curationBackend();
@@ -222,7 +221,7 @@ describe('CurationView zoom', () => {
     expect(store.decided).toEqual([]);
     await press('Escape');
     expect(zoom()).toBeNull();
-    expect(target.querySelector<HTMLElement>('[data-testid="variant-tile"][aria-pressed="true"]')?.dataset.variantId).toBe('2');
+    expect(target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-cursor="true"]')?.dataset.variantId).toBe('2');
     target
       .querySelector<HTMLElement>('[data-testid="variant-tile"][data-variant-id="5"]')!
       .dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
@@ -261,5 +260,101 @@ describe('CurationView per-person review', () => {
     await press('[');
     expect(strip()?.dataset.identityId).toBe('1');
     w.close();
+  });
+});
+
+describe('CurationView grid focus', () => {
+  // 40 sources of 4 variants: at 1,000 px and 128 px tiles one source a line, 162 + 8 px a line,
+  // so a 600 px grid renders the first handful of lines and far scrolls recycle them.
+  const LINE = 170;
+  let w: AppWindow;
+  const viewport = () => w.q('curation-grid')!;
+  const tile = (id: number) => w.target.querySelector<HTMLElement>(`[data-testid="variant-tile"][data-variant-id="${id}"]`);
+  const focusedId = () => Number((document.activeElement as HTMLElement | null)?.dataset.variantId);
+  const cursorId = () => Number(w.target.querySelector<HTMLElement>('[data-testid="variant-tile"][data-cursor="true"]')?.dataset.variantId);
+  /** Keys as a browser sends them: to the focused element, bubbling up to the window's shortcuts. */
+  const press = (key: string, init?: KeyboardEventInit) => w.press(key, init);
+  /** What the browser does after a scroll, which happy-dom leaves out: tell the grid its new position. */
+  const scrolled = async (top?: number) => {
+    if (top !== undefined) viewport().scrollTop = top;
+    viewport().dispatchEvent(new Event('scroll'));
+    await w.flush();
+  };
+  /** Elements Tab stops at inside the grid. */
+  const tabStops = () =>
+    [...viewport().querySelectorAll<HTMLElement>('button, [tabindex]'), viewport()].filter(
+      (el) => el.getAttribute('tabindex') !== '-1' && !(el as HTMLButtonElement).disabled,
+    );
+
+  beforeEach(async () => {
+    w = await openAppWindow(curationBackend(40, 4).backend);
+    await w.click('tab-curate');
+  });
+
+  afterEach(() => w.close());
+
+  it('is one Tab stop, on the cursor’s tile, a listbox of options labelled with edit and scores', async () => {
+    expect(w.all('variant-tile').length).toBeGreaterThan(20);
+    expect(tabStops()).toEqual([tile(1)]);
+    expect(viewport().querySelector('[role="listbox"]')?.getAttribute('aria-multiselectable')).toBe('true');
+    expect(tile(1)!.getAttribute('role')).toBe('option');
+    expect(tile(1)!.getAttribute('aria-selected')).toBe('true');
+    expect(tile(2)!.getAttribute('aria-selected')).toBe('false');
+    expect(tile(1)!.getAttribute('aria-label')).toBe('Variant 1: relight 0.50, similarity to source 0.51, to centroid 0.40, undecided');
+    expect(tile(1)!.closest('[role="group"]')?.getAttribute('aria-label')).toBe(
+      'Source person-1 · source 10: 0 accepted, 0 rejected, of 4',
+    );
+  });
+
+  it('moves the focus with the cursor: arrows by line and column, Home/End, PageDown/PageUp, and past a decision', async () => {
+    tile(1)!.focus();
+    await press('ArrowRight');
+    expect([focusedId(), cursorId()]).toEqual([2, 2]);
+    expect(tile(2)!.getAttribute('aria-selected')).toBe('true');
+    await press('ArrowDown');
+    expect([focusedId(), cursorId()]).toEqual([6, 6]);
+    await press('End');
+    expect(focusedId()).toBe(8);
+    await press('Home');
+    expect(focusedId()).toBe(5);
+    // The keymap's keys act on the focused tile, and the focus goes on with the cursor.
+    await press('a');
+    expect(tile(5)!.dataset.status).toBe('accepted');
+    expect(focusedId()).toBe(6);
+    expect(tabStops()).toEqual([tile(6)]);
+    // Three whole lines a screen: PageDown goes three lines on, keeping the column; the grid follows.
+    await press('PageDown');
+    await scrolled();
+    expect(focusedId()).toBe(18);
+    await press('PageUp');
+    await scrolled();
+    expect(focusedId()).toBe(6);
+    await press('End', { ctrlKey: true });
+    await scrolled();
+    expect(focusedId()).toBe(160);
+    expect(viewport().scrollTop).toBeGreaterThan(30 * LINE);
+  });
+
+  it('keeps the focus in the grid when the focused tile is scrolled out, and brings it back with an arrow or Tab', async () => {
+    tile(1)!.focus();
+    await press('ArrowRight');
+    await scrolled(20 * LINE);
+    expect(tile(2)).toBeNull();
+    // Recycled with its line: the focus stays with the grid, not the page, and the grid is the Tab stop.
+    expect(document.activeElement).toBe(viewport());
+    expect(tabStops()).toEqual([viewport()]);
+    await press('ArrowDown');
+    await scrolled();
+    expect(focusedId()).toBe(6);
+    expect(viewport().scrollTop).toBeLessThan(2 * LINE);
+
+    await scrolled(20 * LINE);
+    w.q('curation-direction')!.focus();
+    // Tab back in: the grid is where Tab lands, and it hands the focus to the remembered tile.
+    viewport().focus();
+    await w.flush();
+    await scrolled();
+    expect(focusedId()).toBe(6);
+    expect(viewport().scrollTop).toBeLessThan(2 * LINE);
   });
 });
