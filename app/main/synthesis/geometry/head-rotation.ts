@@ -82,10 +82,14 @@ export function turnMesh(mesh: Float32Array, rotation: HeadRotation): Float32Arr
   const tipped = rotateMesh(mesh, { yaw: rotation.yaw, pitch: 0, roll: 0 });
   let mean = 0;
   for (let p = 0; p < MESH_POINTS; p += 1) mean += tipped[p * 3 + 2] / MESH_POINTS;
+  let shallower = 0;
   for (let p = 0; p < MESH_POINTS; p += 1) {
     const behind = tipped[p * 3 + 2] - mean;
     if (behind > 0) tipped[p * 3 + 2] = mean + behind * PITCH_BACK_DEPTH;
+    shallower += tipped[p * 3 + 2] / MESH_POINTS;
   }
+  // Tipped about the same centroid as the rigid turn: the shallower back must not move the pivot forward.
+  for (let p = 0; p < MESH_POINTS; p += 1) tipped[p * 3 + 2] += mean - shallower;
   const turned = rotateMesh(tipped, { yaw: 0, pitch: rotation.pitch, roll: rotation.roll });
   for (let p = 0; p < MESH_POINTS; p += 1) {
     rigid[p * 3] = turned[p * 3];
