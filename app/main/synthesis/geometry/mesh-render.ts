@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { rgbFromPlanar, type PlanarImage } from '../packs/image-tensor.ts';
 import type { GridSampler } from './grid-sampler.ts';
-import { rotateMesh, stretchDepth, type HeadRotation } from './head-rotation.ts';
+import { stretchDepth, turnMesh, type HeadRotation } from './head-rotation.ts';
 import { NEIGHBOURS, planMeshWarp, type MeshWarp, type MeshWarpOptions } from './mesh-warp.ts';
 
 /** A crop with its FaceMesh points (468 × x, y, z in crop pixels) and which of its pixels are photo. */
@@ -249,10 +249,10 @@ export const POSE_CROP_SIZE = 256;
 export const POSE_DEPTH_SCALE = 1;
 
 /**
- * The face turned by `rotation` about its own centroid. The image is rendered from the mesh with
- * its depth stretched to a head's (`POSE_DEPTH_SCALE`); the landmarks it returns keep FaceMesh's own
- * depth scale, so their measured pose (`meshPose`) is the source's plus the rotation. What the turn
- * stretched is given the resolution the stretch leaves it (`evenResolution`).
+ * The face turned by `rotation` about its own centroid, as `turnMesh` turns its mesh. The image is
+ * rendered from the mesh with its depth stretched to a head's (`POSE_DEPTH_SCALE`); the landmarks it
+ * returns keep FaceMesh's own depth scale, so their measured pose (`meshPose`) is the source's plus
+ * the rotation. What the turn stretched is given the resolution the stretch leaves it (`evenResolution`).
  */
 export async function renderPose(
   face: MeshFace,
@@ -261,10 +261,10 @@ export async function renderPose(
   depthScale = POSE_DEPTH_SCALE,
 ): Promise<MeshRendered> {
   const deep = stretchDepth(face.mesh, depthScale);
-  const flat = rotateMesh(face.mesh, rotation);
+  const flat = turnMesh(face.mesh, rotation);
   const { rendered, warp } = await renderPlanned(
     { ...face, mesh: deep },
-    rotateMesh(deep, rotation),
+    turnMesh(deep, rotation),
     sampler,
     {
       surface: { source: face.mesh, target: flat },
