@@ -203,7 +203,7 @@ function mouthSide(mesh: Float32Array, right: readonly number[], eyes: number): 
 
 /**
  * The face re-rendered with the expression. What the photo never showed is painted: closed lids
- * are skin from above the eye with a lash line, an opened mouth the inside of `mouthDonor`'s (the
+ * are skin in the tone of the skin around the eye with a lash line, an opened mouth the inside of `mouthDonor`'s (the
  * same person's photo with an open mouth, see `pickMouthDonor`) or else a shaded cavity. The
  * opening is as tall as the donor's, or else `typicalGap` (the project's, see `typicalOpenMouthGap`).
  */
@@ -217,7 +217,7 @@ export async function renderExpression(
 ): Promise<MeshRendered> {
   const target = expressionMesh(face.mesh, expression, strength, mouthDonor ? lipGap(mouthDonor.mesh) : typicalGap);
   const rendered = await renderMeshWarp(face, target, sampler);
-  if (expression === 'closed-eyes') return { ...rendered, image: paintClosedLids(rendered.image, face.mesh, target) };
+  if (expression === 'closed-eyes') return { ...rendered, image: paintClosedLids(rendered.image, target, face) };
   if (expression === 'open-mouth') return { ...rendered, image: paintMouthCavity(rendered.image, target, face, mouthDonor) };
   return rendered;
 }
