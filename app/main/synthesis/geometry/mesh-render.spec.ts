@@ -7,7 +7,7 @@ import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
 import { GridSampler } from './grid-sampler.ts';
-import { meshGroups } from '../edits/face-mesh-groups.ts';
+import { meshGroups } from './face-mesh-groups.ts';
 import { meshPose, rotateMesh } from './head-rotation.ts';
 import { POSE_CROP_SIZE, renderPose, smoothOcclusionEdges, type MeshFace } from './mesh-render.ts';
 import { planMeshWarp } from './mesh-warp.ts';
