@@ -3,7 +3,7 @@ import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
 import { buildSwapMask } from './region-masks.ts';
-import { poseRefusal, turnMesh } from '../geometry/head-rotation.ts';
+import { poseRefusal, turnMesh, type HeadRotation } from '../geometry/head-rotation.ts';
 import { mirroredFillShare, POSE_CROP_SIZE } from '../geometry/mesh-render.ts';
 
 /** Why a planned variant was not produced; counted per job and shown in its summary. */
@@ -158,27 +158,15 @@ export class EditGate {
       : null;
   }
 
-  /** A source seen in profile, or a turn that would fill too much of the face from its mirrored half (judged at the size pose variants render at). */
+  /** `turnRefusal` on the source's mesh at the size pose variants render at. */
   async #poseRefusal(recipe: Recipe): Promise<Skip | null> {
     const faceId = recipe.sourceFaceId;
-    let mesh = await this.#faces.templateMesh(faceId, POSE_CROP_SIZE);
+    const mesh = await this.#faces.templateMesh(faceId, POSE_CROP_SIZE);
     if (!mesh) return { reason: 'no-mesh', detail: `face ${faceId} has no face mesh: run face analysis again` };
-    const refused = poseRefusal(mesh);
-    if (refused) return { reason: 'profile-source', detail: refused };
-    for (const op of recipe.ops) {
-      if (op.type !== 'pose') continue;
-      const rotation = { yaw: op.pose.yaw * op.strength, pitch: op.pose.pitch * op.strength, roll: op.pose.roll * op.strength };
-      const share = mirroredFillShare(mesh, rotation, POSE_CROP_SIZE);
-      if (share > MAX_MIRRORED_FILL) {
-        return {
-          reason: 'hidden-side',
-          detail: `turning yaw ${rotation.yaw.toFixed(0)}° would show the side the photo hides: ${(share * 100).toFixed(1)} % of the face would be filled from its mirrored side (at most ${MAX_MIRRORED_FILL * 100} %)`,
-        };
-      }
-      // A second turn starts from the first, as the renderer chains them.
-      mesh = turnMesh(mesh, rotation);
-    }
-    return null;
+    const rotations = recipe.ops.flatMap((op) =>
+      op.type === 'pose' ? [{ yaw: op.pose.yaw * op.strength, pitch: op.pose.pitch * op.strength, roll: op.pose.roll * op.strength }] : [],
+    );
+    return turnRefusal(mesh, rotations, POSE_CROP_SIZE);
   }
 
   async #validShare(faceId: number): Promise<number> {
@@ -202,6 +190,29 @@ export class EditGate {
     }
     return this.#mattes.get(key)!;
   }
+}
+
+/**
+ * Why a face whose mesh (in a `size` crop) is `mesh` is not turned by `rotations` (one after the
+ * other, as the renderer chains them): it is seen in profile, or a turn would fill more of the face
+ * than `MAX_MIRRORED_FILL` from its mirrored half. Null when it is turned. The job's gate and the
+ * pose preview both ask this, so a preview shows what the job would refuse.
+ */
+export function turnRefusal(mesh: Float32Array, rotations: readonly HeadRotation[], size: number): Skip | null {
+  const profile = poseRefusal(mesh);
+  if (profile) return { reason: 'profile-source', detail: profile };
+  let turned = mesh;
+  for (const rotation of rotations) {
+    const share = mirroredFillShare(turned, rotation, size);
+    if (share > MAX_MIRRORED_FILL) {
+      return {
+        reason: 'hidden-side',
+        detail: `the turn (yaw ${rotation.yaw.toFixed(0)}°, pitch ${rotation.pitch.toFixed(0)}°) would show the side the photo hides: ${(share * 100).toFixed(1)} % of the face would be filled from its mirrored side (at most ${MAX_MIRRORED_FILL * 100} %)`,
+      };
+    }
+    turned = turnMesh(turned, rotation);
+  }
+  return null;
 }
 
 /** Share of the source's real pixels (valid ≥ 0.5) that the variant clips to black or white where the source did not. */

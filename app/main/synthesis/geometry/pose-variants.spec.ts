@@ -8,7 +8,7 @@ import { planExport } from '../../export/export-plan.ts';
 import { analyseImage } from '../../vision/face-analysis.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { Recipe } from '../edits/edit-recipe.ts';
-import { EditGate, MAX_MIRRORED_FILL } from '../edits/edit-gate.ts';
+import { EditGate, MAX_MIRRORED_FILL, turnRefusal } from '../edits/edit-gate.ts';
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import { rgbFromPlanar } from '../packs/image-tensor.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
@@ -162,8 +162,10 @@ describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
       const refused = await gate.check(turnTo(wild, turned, TOWARD_HIDDEN));
       expect(refused).toMatchObject({ reason: 'hidden-side' });
       expect(refused!.detail).toMatch(
-        /turning yaw 30° would show the side the photo hides: \d+\.\d % of the face would be filled from its mirrored side/,
+        /the turn \(yaw 30°, pitch -5°\) would show the side the photo hides: \d+\.\d % of the face would be filled from its mirrored side/,
       );
+      // What the pose preview shows for the same face and turn.
+      expect(turnRefusal(mesh, [TOWARD_HIDDEN], POSE_CROP_SIZE)).toEqual(refused);
       expect(mirroredFillShare(mesh, TOWARD_HIDDEN, POSE_CROP_SIZE)).toBeGreaterThan(2 * MAX_MIRRORED_FILL);
       expect(await gate.check(turnTo(wild, turned, AWAY))).toBeNull();
 
