@@ -180,7 +180,7 @@ export const PosePreview = z.object({
   image: z.string(),
   /** The face's own pose in the photo, from its mesh. */
   source: z.object({ yaw: z.number(), pitch: z.number() }),
-  /** Why this face cannot be turned (it already faces sideways); null when it can. */
+  /** Why this face is not turned so (it already faces sideways, or the turn would show the side its photo hides); null when it is. */
   refused: z.string().nullable(),
 });
 export type PosePreview = z.infer<typeof PosePreview>;

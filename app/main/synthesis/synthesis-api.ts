@@ -16,13 +16,13 @@ import { PackManifest } from './packs/pack-manifest.ts';
 import { encodeVariantPng } from './variants/png-encoding.ts';
 import { prepareRelight, renderRelight } from './relight/relight-face.ts';
 import { GridSampler } from './geometry/grid-sampler.ts';
-import { meshPose, poseRefusal } from './geometry/head-rotation.ts';
+import { meshPose } from './geometry/head-rotation.ts';
 import { encodePreviewPng, renderPose } from './geometry/mesh-render.ts';
 import { ProjectFaceSource } from './sources/project-face-source.ts';
 import { projectCentroids, visionIdentityScorer } from './sources/project-identity-scorer.ts';
 import { importCheckpointBesideProject } from './stylegan/project-checkpoint-import.ts';
 import { selectSources, type SynthesisJobDeps } from './variants/synthesis-job.ts';
-import { skipReasons } from './edits/edit-gate.ts';
+import { skipReasons, turnRefusal } from './edits/edit-gate.ts';
 import { registerPack, skipCounts } from './variants/variant-store.ts';
 
 /** What the synthesize job needs in an open project: its faces, the shared inference worker, the vision embedder. */
@@ -74,7 +74,7 @@ export function synthesisHandlers(workspace: Workspace): Pick<Handlers, keyof ty
       const { faces, face, mesh } = await previewSource(workspace, identityId, size);
       const image = await faces.alignedCrop(face.faceId, size);
       const { yaw, pitch } = meshPose(mesh);
-      const refused = poseRefusal(mesh);
+      const refused = turnRefusal(mesh, [pose], size)?.detail ?? null;
       const turned = refused
         ? { image, validity: await faces.validityMask(face.faceId, size) }
         : await renderPose(

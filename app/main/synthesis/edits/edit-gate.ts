@@ -3,7 +3,8 @@ import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
 import { buildSwapMask } from './region-masks.ts';
-import { poseRefusal } from '../geometry/head-rotation.ts';
+import { poseRefusal, turnMesh, type HeadRotation } from '../geometry/head-rotation.ts';
+import { mirroredFillShare, POSE_CROP_SIZE } from '../geometry/mesh-render.ts';
 
 /** Why a planned variant was not produced; counted per job and shown in its summary. */
 export const skipReasons = {
@@ -12,6 +13,7 @@ export const skipReasons = {
   'region-padding': 'the swapped region is padding on the source or the donor',
   'realism-clipped': 'the result clips to black or white where the photo does not',
   'profile-source': 'the face already faces sideways (mesh yaw beyond 45°): it is not turned further',
+  'hidden-side': 'the turn would show the side of the face the photo hides, filled from its mirrored half',
   'no-mesh': 'the face has no 3D face mesh to re-render',
   'no-visible-change': 'no visible change: the variant is a near-duplicate of its source',
 } as const;
@@ -51,6 +53,18 @@ export const MIN_VISIBLE_LIGHT_CHANGE = 9.5 / 255;
  */
 export const MIN_VISIBLE_SWAP_CHANGE = 40 / 255;
 
+/**
+ * A head turn that would fill more than this share of the turned face from its mirrored half
+ * (`mirroredFillShare`) is refused: it turns a face toward the side the photo hides, and what comes
+ * into view is the other half mirrored and stretched. Chosen on contact sheets of the preset turns of
+ * the wild draw's 120 sources (eval-augment-wild, seed 12): above 6.5 % nearly every turn showed a
+ * swollen, soft half-face with doubled features or a large far ear (a source 15–35° one way turned
+ * 15–30° the other); from 5 to 6.5 % the 30° turns did too, the 15° ones mostly held; below 5 % the
+ * turns looked like a frontal source's turned as far (which fill 0–3.5 %). The pitch presets fill at
+ * most 1.5 %.
+ */
+export const MAX_MIRRORED_FILL = 0.05;
+
 /** The edit kinds judged by their mean change: light over the photo, hair and background swaps over their matte. */
 const GUARDED_KINDS: ReadonlySet<string> = new Set(['relight', 'hair', 'background']);
 
@@ -81,7 +95,7 @@ export class EditGate {
         detail: `${Math.round(share * 100)}% of the crop is photo (needs ${MIN_SOURCE_VALID_SHARE * 100}%)`,
       };
     }
-    if (recipe.ops.some((op) => op.type === 'pose')) return this.#poseRefusal(recipe.sourceFaceId);
+    if (recipe.ops.some((op) => op.type === 'pose')) return this.#poseRefusal(recipe);
     const swap = swapOf(recipe);
     if (!swap) return null;
     return (
@@ -144,11 +158,15 @@ export class EditGate {
       : null;
   }
 
-  async #poseRefusal(faceId: number): Promise<Skip | null> {
-    const mesh = await this.#faces.templateMesh(faceId, this.#size);
+  /** `turnRefusal` on the source's mesh at the size pose variants render at. */
+  async #poseRefusal(recipe: Recipe): Promise<Skip | null> {
+    const faceId = recipe.sourceFaceId;
+    const mesh = await this.#faces.templateMesh(faceId, POSE_CROP_SIZE);
     if (!mesh) return { reason: 'no-mesh', detail: `face ${faceId} has no face mesh: run face analysis again` };
-    const refused = poseRefusal(mesh);
-    return refused ? { reason: 'profile-source', detail: refused } : null;
+    const rotations = recipe.ops.flatMap((op) =>
+      op.type === 'pose' ? [{ yaw: op.pose.yaw * op.strength, pitch: op.pose.pitch * op.strength, roll: op.pose.roll * op.strength }] : [],
+    );
+    return turnRefusal(mesh, rotations, POSE_CROP_SIZE);
   }
 
   async #validShare(faceId: number): Promise<number> {
@@ -172,6 +190,29 @@ export class EditGate {
     }
     return this.#mattes.get(key)!;
   }
+}
+
+/**
+ * Why a face whose mesh (in a `size` crop) is `mesh` is not turned by `rotations` (one after the
+ * other, as the renderer chains them): it is seen in profile, or a turn would fill more of the face
+ * than `MAX_MIRRORED_FILL` from its mirrored half. Null when it is turned. The job's gate and the
+ * pose preview both ask this, so a preview shows what the job would refuse.
+ */
+export function turnRefusal(mesh: Float32Array, rotations: readonly HeadRotation[], size: number): Skip | null {
+  const profile = poseRefusal(mesh);
+  if (profile) return { reason: 'profile-source', detail: profile };
+  let turned = mesh;
+  for (const rotation of rotations) {
+    const share = mirroredFillShare(turned, rotation, size);
+    if (share > MAX_MIRRORED_FILL) {
+      return {
+        reason: 'hidden-side',
+        detail: `the turn (yaw ${rotation.yaw.toFixed(0)}°, pitch ${rotation.pitch.toFixed(0)}°) would show the side the photo hides: ${(share * 100).toFixed(1)} % of the face would be filled from its mirrored side (at most ${MAX_MIRRORED_FILL * 100} %)`,
+      };
+    }
+    turned = turnMesh(turned, rotation);
+  }
+  return null;
 }
 
 /** Share of the source's real pixels (valid ≥ 0.5) that the variant clips to black or white where the source did not. */

@@ -260,24 +260,41 @@ export async function renderPose(
   sampler: GridSampler,
   depthScale = POSE_DEPTH_SCALE,
 ): Promise<MeshRendered> {
-  const deep = stretchDepth(face.mesh, depthScale);
-  const flat = turnMesh(face.mesh, rotation);
-  const { rendered, warp } = await renderPlanned(
-    { ...face, mesh: deep },
-    turnMesh(deep, rotation),
-    sampler,
-    {
-      surface: { source: face.mesh, target: flat },
-      headTurn: true,
-    },
-    true,
-  );
+  const { deep, target, flat, options } = poseWarpInputs(face.mesh, rotation, depthScale);
+  const { rendered, warp } = await renderPlanned({ ...face, mesh: deep }, target, sampler, options, true);
   const mesh = Float32Array.from(rendered.mesh);
   for (let p = 2; p < mesh.length; p += 3) mesh[p] = flat[p];
   const size = face.image.size;
   const image = evenResolution(rendered.image.data, warp.direct, warp.covered, size);
   smoothOcclusionEdges(image, rendered.validity, warp);
   return { ...rendered, image: { size, data: image }, mesh };
+}
+
+/** The meshes and options a turn's warp is planned with: positions at `depthScale`, the surface at FaceMesh's own depth. */
+function poseWarpInputs(mesh: Float32Array, rotation: HeadRotation, depthScale: number) {
+  const deep = stretchDepth(mesh, depthScale);
+  const flat = turnMesh(mesh, rotation);
+  const options: MeshWarpOptions = { surface: { source: mesh, target: flat }, headTurn: true };
+  return { deep, target: turnMesh(deep, rotation), flat, options };
+}
+
+/**
+ * The share of the turned face (the crop's pixels a face triangle lands on) that `renderPose` would
+ * fill from the face's mirrored half (`MeshWarp.mirrorWeight`, summed): the side the photo hides,
+ * which the turn brings into view. Planned as `renderPose` plans it, on the mesh alone (no pixels
+ * are sampled), so a turn can be judged before it is rendered.
+ */
+export function mirroredFillShare(mesh: Float32Array, rotation: HeadRotation, size: number, depthScale = POSE_DEPTH_SCALE): number {
+  const { deep, target, options } = poseWarpInputs(mesh, rotation, depthScale);
+  const warp = planMeshWarp(deep, target, size, options);
+  let face = 0;
+  let mirrored = 0;
+  for (let j = 0; j < size * size; j += 1) {
+    if (!warp.covered[j]) continue;
+    face += 1;
+    mirrored += warp.mirrorWeight[j];
+  }
+  return face === 0 ? 0 : mirrored / face;
 }
 
 /**

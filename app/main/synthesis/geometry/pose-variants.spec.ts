@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
-import { sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
+import { sharedFacesDir, sharedFacesOrSkip } from '../../../../test/fixtures/shared-faces.ts';
 import { planExport } from '../../export/export-plan.ts';
 import { analyseImage } from '../../vision/face-analysis.ts';
 import { VisionRuntime } from '../../vision/vision-runtime.ts';
 import { Recipe } from '../edits/edit-recipe.ts';
-import { EditGate } from '../edits/edit-gate.ts';
+import { EditGate, MAX_MIRRORED_FILL, turnRefusal } from '../edits/edit-gate.ts';
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import { rgbFromPlanar } from '../packs/image-tensor.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
 import type { FaceSource } from '../sources/face-source.ts';
-import { type AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
+import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
 import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
 import { meshEditFixture } from '../testing/mesh-edit-fixture.ts';
@@ -21,9 +22,16 @@ import { registerPack, variantLandmarks } from '../variants/variant-store.ts';
 import { jobSummary } from '../synthesis-api.ts';
 import { GridSampler } from './grid-sampler.ts';
 import { meshPose, POSE_PRESETS, rotateMesh } from './head-rotation.ts';
-import { POSE_CROP_SIZE, renderPose } from './mesh-render.ts';
+import { mirroredFillShare, POSE_CROP_SIZE, renderPose } from './mesh-render.ts';
 
 const { root, client, load } = meshEditFixture('likeness-pose-');
+/**
+ * A face turned about 21° one way in the in-the-wild set (mesh yaw ≈ −21°): the +30° preset turns it
+ * toward the side the photo hides (about 11 % of the face filled from its mirrored half), the −30°
+ * one further the way it faces. CI has ../shared/lfw beside the faces.
+ */
+const TURNED_AWAY = resolve(sharedFacesDir, '../lfw/dev/Brad_Johnson/Brad_Johnson_0001.jpg');
+const [TOWARD_HIDDEN, AWAY] = [POSE_PRESETS.find((p) => p.yaw === 30)!, POSE_PRESETS.find((p) => p.yaw === -30)!];
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The photos' faces, except that one face's mesh says it is turned 60° (a profile photo). */
@@ -133,6 +141,63 @@ describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
       else expect(invalid).toBeLessThan(468 / 2);
     }
   });
+
+  it.runIf(existsSync(TURNED_AWAY) || process.env.CI === 'true')(
+    'refuses a turn that would show the side the photo hides, with the reason in the job summary; turns that source the other way, and a frontal one both ways',
+    async () => {
+      const wild = await AnalysedPhotoSource.analyse([{ path: TURNED_AWAY, identityId: 9 }], new VisionRuntime(client));
+      const [turned] = wild.faces();
+      const mesh = (await wild.templateMesh(turned.faceId, POSE_CROP_SIZE))!;
+      expect(meshPose(mesh).yaw).toBeLessThan(-15);
+      const turnTo = (from: FaceSource, source: typeof turned, pose: (typeof POSE_PRESETS)[number]) =>
+        planRecipe(
+          pack,
+          { ...request(5), edits: [{ type: 'pose', poses: [pose], strength: [1, 1] }] },
+          new DonorPool(from.faces()),
+          source,
+          0,
+        );
+
+      const gate = new EditGate(wild, POSE_CROP_SIZE);
+      const refused = await gate.check(turnTo(wild, turned, TOWARD_HIDDEN));
+      expect(refused).toMatchObject({ reason: 'hidden-side' });
+      expect(refused!.detail).toMatch(
+        /the turn \(yaw 30°, pitch -5°\) would show the side the photo hides: \d+\.\d % of the face would be filled from its mirrored side/,
+      );
+      // What the pose preview shows for the same face and turn.
+      expect(turnRefusal(mesh, [TOWARD_HIDDEN], POSE_CROP_SIZE)).toEqual(refused);
+      expect(mirroredFillShare(mesh, TOWARD_HIDDEN, POSE_CROP_SIZE)).toBeGreaterThan(2 * MAX_MIRRORED_FILL);
+      expect(await gate.check(turnTo(wild, turned, AWAY))).toBeNull();
+
+      const [frontal] = faces.faces();
+      expect(Math.abs(meshPose((await faces.templateMesh(frontal.faceId, POSE_CROP_SIZE))!).yaw)).toBeLessThan(10);
+      const frontalGate = new EditGate(faces, POSE_CROP_SIZE);
+      for (const pose of [TOWARD_HIDDEN, AWAY]) expect(await frontalGate.check(turnTo(faces, frontal, pose))).toBeNull();
+
+      const photos = [{ ...turned, path: TURNED_AWAY }];
+      const project = openSynthesisTestProject(join(root, 'hidden.likeness'), photos, wild, client);
+      try {
+        const packId = registerPack(project.session.db, pack);
+        const { id: jobId } = project.session.jobs.enqueue('synthesize', {
+          ...request(5),
+          edits: [{ type: 'pose', poses: [TOWARD_HIDDEN, AWAY], strength: [1, 1] }],
+          variantsPerSource: 2,
+          pack: { kind: 'installed', packId },
+        });
+        await project.session.jobs.idle();
+        expect(project.session.jobs.get(jobId)).toMatchObject({
+          state: 'done',
+          done: 2,
+          message: expect.stringMatching(/1 hidden-side \(pose\)/),
+        });
+        const summary = jobSummary(project.session.db, jobId);
+        expect(summary.made).toBe(1);
+        expect(summary.skipped).toEqual([{ reason: 'hidden-side', label: expect.stringMatching(/the photo hides/), count: 1 }]);
+      } finally {
+        await project.session.close();
+      }
+    },
+  );
 
   it('refuses to turn a profile-facing source, with the reason in the job summary; records the turn and the landmarks of the rest, into the export', async () => {
     const [profile] = faces.faces();
