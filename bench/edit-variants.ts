@@ -6,6 +6,7 @@
 import { MeshExpression, Occluder, type SynthesizeRequest } from '#api/synthesis.ts';
 import type { InferenceClient } from '../app/main/inference/inference-client.ts';
 import type { Recipe } from '../app/main/synthesis/edits/edit-recipe.ts';
+import type { Skip } from '../app/main/synthesis/edits/edit-gate.ts';
 import { DonorPool, planRecipe } from '../app/main/synthesis/edits/recipe-planner.ts';
 import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
 import { POSE_PRESETS } from '../app/main/synthesis/geometry/head-rotation.ts';
@@ -63,6 +64,11 @@ export class BenchVariants {
       refineIterations: 0,
     };
     return planRecipe(null, request, new DonorPool(this.#faces.faces()), source, ordinal);
+  }
+
+  /** What the job's edit gate says of a recipe before rendering it: a job skips what it refuses. */
+  refusal(recipe: Recipe): Promise<Skip | null> {
+    return this.#renderer.gate.check(recipe);
   }
 
   render(recipes: readonly Recipe[]): Promise<RenderedVariant[]> {

@@ -244,6 +244,7 @@ export async function evaluateAugmentWild(
   const shifts = new Map<string, MeasuredVariant[]>(edits.map((e) => [e.label, []]));
   const noFace = new Map<string, number>(edits.map((e) => [e.label, 0]));
   const failed = new Map<string, string[]>();
+  const refusals = new Map<string, string[]>();
   const cropGains: number[] = [];
   let renderMs = 0;
   let scoreMs = 0;
@@ -268,7 +269,15 @@ export async function evaluateAugmentWild(
         const t1 = performance.now();
         let variant;
         try {
-          [variant] = await variants.render([variants.plan(edit, source, 0, options.seed)]);
+          const recipe = variants.plan(edit, source, 0, options.seed);
+          // Measured as a job makes them: what the gate refuses (a profile source, a turn onto the
+          // side the photo hides) is counted, not rendered.
+          const refused = await variants.refusal(recipe);
+          if (refused) {
+            refusals.set(edit.label, [...(refusals.get(edit.label) ?? []), refused.reason]);
+            continue;
+          }
+          [variant] = await variants.render([recipe]);
         } catch (error) {
           const list = failed.get(edit.label) ?? [];
           list.push(`${g.path}: ${(error as Error).message}`);
@@ -348,6 +357,7 @@ export async function evaluateAugmentWild(
           variants: list.length,
           withoutFace: noFace.get(e.label)!,
           failed: failed.get(e.label)?.length ?? 0,
+          refused: reasonCounts(refusals.get(e.label) ?? []),
           realPhotoGain: {
             condition: conditionText(condition, frame),
             all: pairSummary(kindPairs),
@@ -361,7 +371,7 @@ export async function evaluateAugmentWild(
   return {
     stamp: benchStamp(),
     protocol:
-      'LFW dev (A–J), people with ≥ 4 photos: a seeded sample, at most maxPhotos each in file order; gallery = the first photo with a face, probes = the rest; rank-1 with the default scorer over the sampled people; variants planned and rendered by the synthesis planner/renderer (one per edit per gallery photo) and scored as photos (detect → mesh → align → embed); gain = mean cosine of a variant to the person’s probes minus its source photo’s.',
+      'LFW dev (A–J), people with ≥ 4 photos: a seeded sample, at most maxPhotos each in file order; gallery = the first photo with a face, probes = the rest; rank-1 with the default scorer over the sampled people; variants planned and rendered by the synthesis planner/renderer (one per edit per gallery photo; what the job’s edit gate refuses is counted by reason and not made) and scored as photos (detect → mesh → align → embed); gain = mean cosine of a variant to the person’s probes minus its source photo’s.',
     options,
     embeddingModel: DEFAULT_EMBEDDING_MODEL,
     people: gallery.length,
@@ -382,4 +392,11 @@ export async function evaluateAugmentWild(
     rank1,
     failures: Object.fromEntries([...failed].map(([k, v]) => [k, v.slice(0, 5)])),
   };
+}
+
+/** How many times each reason occurs: `{ 'hidden-side': 34 }`. */
+function reasonCounts(reasons: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
 }
