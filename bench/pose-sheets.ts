@@ -4,7 +4,9 @@
  * person's most turned other photo | that real photo. pose-johns.png in colour
  * (../shared/faces/johns); pose-lfw.png in the wild (../shared/lfw/dev: of a fixed spread of people
  * with six photos or more, the six with the widest yaw range). Pixels the variant marks as not
- * photo (padding, what the turn uncovered and the mirrored half could not fill) are shown dimmed.
+ * photo (padding, what the turn uncovered and the mirrored half could not fill) are shown dimmed; a
+ * turn a job's edit gate refuses (more of the face filled from its mirrored half than it allows) is
+ * drawn all the same and captioned with that share.
  * expressions-johns.png and expressions-lfw.png: source | each mesh expression, for the same people;
  * expressions-orl.png the same for the first six ORL people with an open-mouth photo to lend the
  * opened mouth its inside.
@@ -18,7 +20,8 @@ import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
 import { EXPRESSIONS, renderExpression } from '../app/main/synthesis/geometry/expression.ts';
 import { lipGap, pickMouthDonor } from '../app/main/synthesis/geometry/mouth-cavity.ts';
 import { meshPose } from '../app/main/synthesis/geometry/head-rotation.ts';
-import { POSE_CROP_SIZE, renderPose, type MeshFace } from '../app/main/synthesis/geometry/mesh-render.ts';
+import { mirroredFillShare, POSE_CROP_SIZE, renderPose, type MeshFace } from '../app/main/synthesis/geometry/mesh-render.ts';
+import { MAX_MIRRORED_FILL } from '../app/main/synthesis/edits/edit-gate.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
@@ -124,15 +127,20 @@ async function personRow(
   };
   const tiles = [await tile(face.image, face.validity!)];
   const captions = [`mesh yaw ${signed(frontal.yaw)}`];
+  // A turn the job's gate would refuse is still drawn, so the sheet shows why, and says so.
+  const refusal = (yaw: number) => {
+    const share = mirroredFillShare(face.mesh, { yaw, pitch: 0, roll: 0 }, POSE_CROP_SIZE);
+    return share > MAX_MIRRORED_FILL ? `refused: ${(share * 100).toFixed(1)} % mirrored` : '';
+  };
   for (const yaw of YAWS) {
     const rendered = await renderPose(face, { yaw, pitch: 0, roll: 0 }, sampler);
     tiles.push(await tile(rendered.image, rendered.validity));
-    captions.push('');
+    captions.push(refusal(yaw));
   }
   const delta = Math.max(-45, Math.min(45, turned.yaw - frontal.yaw));
   const matched = await renderPose(face, { yaw: delta, pitch: 0, roll: 0 }, sampler);
   tiles.push(await tile(matched.image, matched.validity));
-  captions.push(`turned ${signed(delta)}`);
+  captions.push([`turned ${signed(delta)}`, refusal(delta)].filter(Boolean).join(', '));
   tiles.push(await tile(await faces.alignedCrop(turned.faceId, POSE_CROP_SIZE), await faces.validityMask(turned.faceId, POSE_CROP_SIZE)));
   captions.push(`real, mesh yaw ${signed(turned.yaw)}`);
   return { tiles, captions, spread: Math.abs(turned.yaw - frontal.yaw) };
