@@ -128,19 +128,21 @@ async function personRow(
   const tiles = [await tile(face.image, face.validity!)];
   const captions = [`mesh yaw ${signed(frontal.yaw)}`];
   // A turn the job's gate would refuse is still drawn, so the sheet shows why, and says so.
-  const refusal = (yaw: number) => {
+  const refusedShare = (yaw: number) => {
     const share = mirroredFillShare(face.mesh, { yaw, pitch: 0, roll: 0 }, POSE_CROP_SIZE);
-    return share > MAX_MIRRORED_FILL ? `refused: ${(share * 100).toFixed(1)} % mirrored` : '';
+    return share > MAX_MIRRORED_FILL ? `${(share * 100).toFixed(1)} %` : null;
   };
   for (const yaw of YAWS) {
     const rendered = await renderPose(face, { yaw, pitch: 0, roll: 0 }, sampler);
     tiles.push(await tile(rendered.image, rendered.validity));
-    captions.push(refusal(yaw));
+    const refused = refusedShare(yaw);
+    captions.push(refused ? `refused: ${refused} mirrored` : '');
   }
   const delta = Math.max(-45, Math.min(45, turned.yaw - frontal.yaw));
   const matched = await renderPose(face, { yaw: delta, pitch: 0, roll: 0 }, sampler);
   tiles.push(await tile(matched.image, matched.validity));
-  captions.push([`turned ${signed(delta)}`, refusal(delta)].filter(Boolean).join(', '));
+  const refused = refusedShare(delta);
+  captions.push(refused ? `${signed(delta)}: refused, ${refused}` : `turned ${signed(delta)}`);
   tiles.push(await tile(await faces.alignedCrop(turned.faceId, POSE_CROP_SIZE), await faces.validityMask(turned.faceId, POSE_CROP_SIZE)));
   captions.push(`real, mesh yaw ${signed(turned.yaw)}`);
   return { tiles, captions, spread: Math.abs(turned.yaw - frontal.yaw) };
