@@ -3,6 +3,7 @@ import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
 import { buildSwapMask } from './region-masks.ts';
+import type { HeadPoseSpec } from '#api/synthesis.ts';
 import { poseRefusal, turnMesh, type HeadRotation } from '../geometry/head-rotation.ts';
 import { mirroredFillShare, POSE_CROP_SIZE } from '../geometry/mesh-render.ts';
 
@@ -81,6 +82,7 @@ export class EditGate {
   readonly #size: number;
   readonly #validShares = new Map<number, number>();
   readonly #mattes = new Map<string, Float32Array | null>();
+  readonly #turns = new Map<string, Skip | null>();
 
   constructor(faces: FaceSource, size: number) {
     this.#faces = faces;
@@ -158,15 +160,32 @@ export class EditGate {
       : null;
   }
 
-  /** `turnRefusal` on the source's mesh at the size pose variants render at. */
+  /**
+   * `turnRefusal` on the source's mesh at the size pose variants render at, for each of `turns` (each
+   * the rotations of one recipe, in order). Remembered per face and turn: a job asks for every preset
+   * of a source when it plans it (about 7 ms each) and then again for each variant it checks.
+   */
+  async turnRefusals(faceId: number, turns: readonly (readonly HeadRotation[])[]): Promise<(Skip | null)[]> {
+    const keys = turns.map((rotations) => `${faceId}/${JSON.stringify(rotations)}`);
+    if (keys.some((key) => !this.#turns.has(key))) {
+      const mesh = await this.#faces.templateMesh(faceId, POSE_CROP_SIZE);
+      turns.forEach((rotations, i) => {
+        if (this.#turns.has(keys[i])) return;
+        this.#turns.set(
+          keys[i],
+          mesh
+            ? turnRefusal(mesh, rotations, POSE_CROP_SIZE)
+            : { reason: 'no-mesh', detail: `face ${faceId} has no face mesh: run face analysis again` },
+        );
+      });
+    }
+    return keys.map((key) => this.#turns.get(key)!);
+  }
+
   async #poseRefusal(recipe: Recipe): Promise<Skip | null> {
-    const faceId = recipe.sourceFaceId;
-    const mesh = await this.#faces.templateMesh(faceId, POSE_CROP_SIZE);
-    if (!mesh) return { reason: 'no-mesh', detail: `face ${faceId} has no face mesh: run face analysis again` };
-    const rotations = recipe.ops.flatMap((op) =>
-      op.type === 'pose' ? [{ yaw: op.pose.yaw * op.strength, pitch: op.pose.pitch * op.strength, roll: op.pose.roll * op.strength }] : [],
-    );
-    return turnRefusal(mesh, rotations, POSE_CROP_SIZE);
+    const rotations = recipe.ops.flatMap((op) => (op.type === 'pose' ? [scaledTurn(op.pose, op.strength)] : []));
+    const [refused] = await this.turnRefusals(recipe.sourceFaceId, [rotations]);
+    return refused;
   }
 
   async #validShare(faceId: number): Promise<number> {
@@ -213,6 +232,11 @@ export function turnRefusal(mesh: Float32Array, rotations: readonly HeadRotation
     turned = turnMesh(turned, rotation);
   }
   return null;
+}
+
+/** The rotation a pose op makes: its pose scaled by its strength. */
+export function scaledTurn(pose: HeadPoseSpec, strength: number): HeadRotation {
+  return { yaw: pose.yaw * strength, pitch: pose.pitch * strength, roll: pose.roll * strength };
 }
 
 /** Share of the source's real pixels (valid ≥ 0.5) that the variant clips to black or white where the source did not. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthesizeRequest } from '#api/synthesis.ts';
@@ -12,7 +12,7 @@ import { EditGate, MAX_MIRRORED_FILL, turnRefusal } from '../edits/edit-gate.ts'
 import { DonorPool, planRecipe } from '../edits/recipe-planner.ts';
 import { rgbFromPlanar } from '../packs/image-tensor.ts';
 import type { GeneratorPack } from '../packs/generator-pack.ts';
-import type { FaceSource } from '../sources/face-source.ts';
+import type { FaceSource, SourceFace } from '../sources/face-source.ts';
 import { AnalysedPhotoSource } from '../testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../testing/shared-face-chips.ts';
 import { openSynthesisTestProject } from '../testing/synthesis-test-project.ts';
@@ -143,7 +143,7 @@ describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
   });
 
   it.runIf(existsSync(TURNED_AWAY) || process.env.CI === 'true')(
-    'refuses a turn that would show the side the photo hides, with the reason in the job summary; turns that source the other way, and a frontal one both ways',
+    'refuses a turn that would show the side the photo hides, turns that source the other way and a frontal one both ways; a job leaves such turns out of its plan and makes its full count of distinct turns, and refuses that turn asked for alone with the reason in its summary',
     async () => {
       const wild = await AnalysedPhotoSource.analyse([{ path: TURNED_AWAY, identityId: 9 }], new VisionRuntime(client));
       const [turned] = wild.faces();
@@ -168,6 +168,8 @@ describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
       expect(turnRefusal(mesh, [TOWARD_HIDDEN], POSE_CROP_SIZE)).toEqual(refused);
       expect(mirroredFillShare(mesh, TOWARD_HIDDEN, POSE_CROP_SIZE)).toBeGreaterThan(2 * MAX_MIRRORED_FILL);
       expect(await gate.check(turnTo(wild, turned, AWAY))).toBeNull();
+      // What a job asks of the gate when it plans the source's turns.
+      expect(await gate.turnRefusals(turned.faceId, [[TOWARD_HIDDEN], [AWAY]])).toEqual([refused, null]);
 
       const [frontal] = faces.faces();
       expect(Math.abs(meshPose((await faces.templateMesh(frontal.faceId, POSE_CROP_SIZE))!).yaw)).toBeLessThan(10);
@@ -177,27 +179,90 @@ describe.skipIf(!sharedFacesOrSkip())('pose variants on real photos', () => {
       const photos = [{ ...turned, path: TURNED_AWAY }];
       const project = openSynthesisTestProject(join(root, 'hidden.likeness'), photos, wild, client);
       try {
-        const packId = registerPack(project.session.db, pack);
-        const { id: jobId } = project.session.jobs.enqueue('synthesize', {
-          ...request(5),
-          edits: [{ type: 'pose', poses: [TOWARD_HIDDEN, AWAY], strength: [1, 1] }],
-          variantsPerSource: 2,
-          pack: { kind: 'installed', packId },
-        });
+        // The presets it cannot take are left out of its plan: it gets its four variants, four distinct
+        // turns the gate takes, and the summary says once what was left out.
+        const refusedPresets = POSE_PRESETS.filter((pose) => turnRefusal(mesh, [pose], POSE_CROP_SIZE));
+        expect(refusedPresets).toContainEqual(TOWARD_HIDDEN);
+        expect(POSE_PRESETS.length - refusedPresets.length).toBeGreaterThanOrEqual(4);
+        const { id: jobId } = project.session.jobs.enqueue('synthesize', request(5));
         await project.session.jobs.idle();
         expect(project.session.jobs.get(jobId)).toMatchObject({
           state: 'done',
-          done: 2,
+          done: 4,
+          message: expect.stringMatching(/left out: pose turns onto the hidden side \(hidden-side\) for 1 faces/),
+        });
+        expect(jobSummary(project.session.db, jobId)).toMatchObject({ made: 4, skipped: [] });
+        const rows = project.session.db.prepare('SELECT recipe FROM variants WHERE job_id = ?').all(jobId) as { recipe: string }[];
+        const turns = rows.map(({ recipe }) => Recipe.parse(JSON.parse(recipe)).ops[0]).map((op) => (op.type === 'pose' ? op.pose : null));
+        expect(new Set(turns.map((turn) => JSON.stringify(turn))).size).toBe(4);
+        for (const turn of turns) expect(refusedPresets).not.toContainEqual(turn);
+        // Resumed after a crash that lost its last two variants, it plans them the same and renders them identically.
+        const made = () =>
+          (
+            project.session.db
+              .prepare('SELECT ordinal, recipe, file_key AS fileKey FROM variants WHERE job_id = ? ORDER BY ordinal')
+              .all(jobId) as {
+              ordinal: number;
+              recipe: string;
+              fileKey: string;
+            }[]
+          ).map((row) => ({ ...row, png: sha(readFileSync(project.session.media.pathOf(row.fileKey))) }));
+        const before = made();
+        project.session.db.prepare('DELETE FROM variants WHERE job_id = ? AND ordinal >= 2').run(jobId);
+        project.session.db.prepare("UPDATE jobs SET state = 'failed' WHERE id = ?").run(jobId);
+        project.session.jobs.resume(jobId);
+        await project.session.jobs.idle();
+        expect(project.session.jobs.get(jobId)).toMatchObject({ state: 'done', done: 4 });
+        expect(made()).toEqual(before);
+
+        // A job that asks for that one turn only still has it planned, and refused with its reason.
+        const { id: onlyHidden } = project.session.jobs.enqueue('synthesize', {
+          ...request(5),
+          edits: [{ type: 'pose', poses: [TOWARD_HIDDEN], strength: [1, 1] }],
+          variantsPerSource: 1,
+        });
+        await project.session.jobs.idle();
+        expect(project.session.jobs.get(onlyHidden)).toMatchObject({
+          state: 'done',
+          done: 1,
           message: expect.stringMatching(/1 hidden-side \(pose\)/),
         });
-        const summary = jobSummary(project.session.db, jobId);
-        expect(summary.made).toBe(1);
+        const summary = jobSummary(project.session.db, onlyHidden);
+        expect(summary.made).toBe(0);
         expect(summary.skipped).toEqual([{ reason: 'hidden-side', label: expect.stringMatching(/the photo hides/), count: 1 }]);
       } finally {
         await project.session.close();
       }
     },
   );
+
+  it("plans a source that can take every turn as it always did: the job's recipes are the planner's, its variants byte-identical to them rendered alone", async () => {
+    const takesAll: SourceFace[] = [];
+    for (const source of faces.faces()) {
+      const mesh = (await faces.templateMesh(source.faceId, POSE_CROP_SIZE))!;
+      if (POSE_PRESETS.every((pose) => turnRefusal(mesh, [pose], POSE_CROP_SIZE) === null)) takesAll.push(source);
+    }
+    expect(takesAll.length).toBeGreaterThan(0);
+    const photos = faces.faces().map((f, i) => ({ ...f, path: sharedFaceChips(['johns'], 1)[i].path }));
+    const project = openSynthesisTestProject(join(root, 'frontal.likeness'), photos, faces, client);
+    try {
+      const { id: jobId } = project.session.jobs.enqueue('synthesize', request(5));
+      await project.session.jobs.idle();
+      expect(project.session.jobs.get(jobId)).toMatchObject({ state: 'done', done: 12 });
+      const donors = new DonorPool(faces.faces());
+      const planned = takesAll.flatMap((source) => [0, 1, 2, 3].map((ordinal) => planRecipe(pack, request(5), donors, source, ordinal)));
+      const alone = await new VariantRenderer(pack, faces, null, { sampler: new GridSampler(client) }).render(planned);
+      for (const [i, recipe] of planned.entries()) {
+        const row = project.session.db
+          .prepare('SELECT recipe, file_key AS fileKey FROM variants WHERE job_id = ? AND source_image_id = ? AND ordinal = ?')
+          .get(jobId, takesAll[Math.floor(i / 4)].imageId, i % 4) as { recipe: string; fileKey: string };
+        expect(JSON.parse(row.recipe)).toEqual(JSON.parse(JSON.stringify(recipe)));
+        expect(sha(readFileSync(project.session.media.pathOf(row.fileKey)))).toBe(sha(alone[i].png));
+      }
+    } finally {
+      await project.session.close();
+    }
+  });
 
   it('refuses to turn a profile-facing source, with the reason in the job summary; records the turn and the landmarks of the rest, into the export', async () => {
     const [profile] = faces.faces();

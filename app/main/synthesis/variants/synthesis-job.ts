@@ -11,7 +11,8 @@ import { resolveJobPack } from './pack-resolver.ts';
 import { checkEdits, DonorPool, planRecipe, swapKindOf, usesGenerator } from '../edits/recipe-planner.ts';
 import type { Recipe } from '../edits/edit-recipe.ts';
 import { VariantRenderer, type RenderedVariant } from './variant-renderer.ts';
-import type { Skip } from '../edits/edit-gate.ts';
+import { scaledTurn, type Skip } from '../edits/edit-gate.ts';
+import { POSE_PRESETS } from '../geometry/head-rotation.ts';
 import { yieldToEventLoop } from '../../core/event-loop.ts';
 import { GridSampler } from '../geometry/grid-sampler.ts';
 import { committedOrdinals, insertVariants, skipCounts, type SkipRow, type VariantRow } from './variant-store.ts';
@@ -181,6 +182,9 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
     // A swap the source itself can never take (no matte, or its region mostly padding, as on a tight
     // chip) is left out of that source's plan, its variants dealt among the other edits, and said
     // once per source in the summary, instead of being planned and refused variant after variant.
+    // Likewise a pose edit's turns onto the side the source hides: its pose variants are dealt among
+    // the turns it can take, so it still gets that many distinct turns. The check is the gate's own
+    // at the edit's full strength, which the default [1, 1] always draws.
     const leftOut = new Map<string, number>();
     const editsOf = async (source: SourceFace): Promise<readonly EditSpec[]> => {
       const refusals = await Promise.all(
@@ -194,8 +198,22 @@ export async function runSynthesis(deps: SynthesisJobDeps, context: JobContext<S
       // With nothing left, the plan stays whole and each variant is skipped with its reason.
       if (kept.length === 0) return request.edits;
       // Counted only where the whole plan would have dealt the edit to this source at all.
-      refusals.forEach((what, i) => what && i < request.variantsPerSource && leftOut.set(what, (leftOut.get(what) ?? 0) + 1));
-      return kept;
+      const count = (what: string, i: number) => i < request.variantsPerSource && leftOut.set(what, (leftOut.get(what) ?? 0) + 1);
+      refusals.forEach((what, i) => what && count(what, i));
+      return Promise.all(
+        kept.map(async (edit, i) => {
+          if (edit.type !== 'pose') return edit;
+          const poses = edit.poses ?? POSE_PRESETS;
+          const turns = poses.map((pose) => [scaledTurn(pose, edit.strength[1])]);
+          const refused = await renderer.gate.turnRefusals(source.faceId, turns);
+          const takes = poses.filter((_, p) => !refused[p]);
+          // All kept: the very plan of before. None (a profile source, a single turn it cannot take):
+          // the plan stays whole and each of its pose variants is skipped with its reason.
+          if (takes.length === poses.length || takes.length === 0) return edit;
+          count('pose turns onto the hidden side (hidden-side)', i);
+          return { ...edit, poses: takes };
+        }),
+      );
     };
     const leftOutNote = () =>
       leftOut.size === 0 ? null : `left out: ${[...leftOut].map(([what, faces]) => `${what} for ${faces} faces`).join(', ')}`;
