@@ -1,6 +1,7 @@
 /**
- * Pose speed through the product's path: a synthesize job's renderer turns real photos' heads (the
- * pose presets) at the pose crop size, and each variant is scored (a) as the job scores it (the
+ * Pose speed through the product's path: a whole synthesize job of the pose presets on a project of
+ * real photos (its plan leaves out the turns a source cannot take, its gate checks every recipe);
+ * then its renderer turns the same heads at the pose crop size, and each variant is scored (a) as the job scores it (the
  * default embedder on the aligned crop, the turn's holes blacked out) and (b) as a photo is scored
  * (detect → mesh → align → embed, which also says whether FaceMesh still finds the face). Beside it,
  * the bare job scoring of the same images, so the ratio says what turning adds to scoring.
@@ -22,6 +23,7 @@ import { writeStyleganShapedPack } from '../app/main/synthesis/testing/stylegan-
 import { VariantRenderer } from '../app/main/synthesis/variants/variant-renderer.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { benchStamp, isEntryPoint, writeBenchResult } from './bench-results.ts';
+import { timeSynthesisJob } from './job-speed.ts';
 import { cpuPerVariant, round, timeVariants, variantSpeed } from './variant-speed.ts';
 
 const SOURCES = 10;
@@ -30,6 +32,10 @@ const VARIANTS_PER_SOURCE = 6;
 export interface PoseBenchResult {
   readonly cropSize: number;
   readonly variants: number;
+  /** The whole synthesize job (plan, gate, render, score, PNG, commit), planned variants per second of wall time. */
+  readonly jobVariantsPerSecond: number;
+  /** Planned variants the job skipped with a reason (counted in `jobVariantsPerSecond`). */
+  readonly jobSkipped: number;
   /** Render + the job's scoring, per second of wall time. */
   readonly variantsPerSecond: number;
   /** Render + detect → align → embed, per second. */
@@ -89,12 +95,16 @@ export async function benchPose(): Promise<PoseBenchResult> {
     await scorer.embed([await faces.alignedCrop(warmFace, POSE_CROP_SIZE)], [await cropFrame(faces, warmFace, POSE_CROP_SIZE)]);
     await new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes.slice(0, 1));
 
+    const linked = faces.faces().map((face) => ({ ...face, path: photos[face.imageId - 1].path }));
+    const job = await timeSynthesisJob(join(dir, 'bench.likeness'), linked, faces, client, scorer, request);
     const timings = await timeVariants(() => new VariantRenderer(pack, faces, scorer, { sampler }).render(recipes), scorer, vision);
     await pack.close();
     const speed = variantSpeed(timings);
     return {
       cropSize: POSE_CROP_SIZE,
       variants: timings.variants,
+      jobVariantsPerSecond: round(job.planned / (job.timing.wallMs / 1000)),
+      jobSkipped: job.skipped,
       variantsPerSecond: speed.variantsPerSecond,
       variantsPerSecondPhotoScoring: speed.variantsPerSecondPhotoScoring,
       msPerVariant: speed.msPerVariant,

@@ -17,11 +17,11 @@ import { DonorPool, planRecipe } from '../app/main/synthesis/edits/recipe-planne
 import { RELIGHT_CROP_SIZE } from '../app/main/synthesis/relight/relight-face.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { sharedFaceChips } from '../app/main/synthesis/testing/shared-face-chips.ts';
-import { openSynthesisTestProject } from '../app/main/synthesis/testing/synthesis-test-project.ts';
 import { VariantRenderer } from '../app/main/synthesis/variants/variant-renderer.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { isEntryPoint, writeBenchResult } from './bench-results.ts';
-import { round, timePhase, timeVariants, variantSpeed } from './variant-speed.ts';
+import { timeSynthesisJob } from './job-speed.ts';
+import { round, timeVariants, variantSpeed } from './variant-speed.ts';
 
 const SOURCES = 10;
 const VARIANTS_PER_SOURCE = 8;
@@ -92,29 +92,22 @@ export async function benchRelight(): Promise<RelightBenchResult> {
     await scorer.embed([await faces.alignedCrop(warmFace, RELIGHT_CROP_SIZE)], [await cropFrame(faces, warmFace, RELIGHT_CROP_SIZE)]);
 
     const linked = faces.faces().map((face) => ({ ...face, path: photos[face.imageId - 1].path }));
-    const project = openSynthesisTestProject(join(dir, 'bench.likeness'), linked, faces, client, scorer);
-    const { result: jobId, timing: job } = await timePhase(async () => {
-      const { id } = project.session.jobs.enqueue('synthesize', request);
-      await project.session.jobs.idle();
-      return id;
-    });
-    const status = project.session.jobs.get(jobId);
-    const { n: jobSkipped } = project.session.db.prepare('SELECT count(*) AS n FROM variant_skips WHERE job_id = ?').get(jobId) as {
-      n: number;
-    };
-    await project.session.close();
-    if (status.state !== 'done') throw new Error(`relight job ended ${status.state}: ${status.error}`);
+    const {
+      timing: job,
+      planned,
+      skipped: jobSkipped,
+    } = await timeSynthesisJob(join(dir, 'bench.likeness'), linked, faces, client, scorer, request);
 
     const timings = await timeVariants(() => new VariantRenderer(null, faces, scorer).render(recipes), scorer, vision);
     const speed = variantSpeed(timings);
-    const jobCpu = job.cpuMs / status.total;
-    const jobMainThread = job.mainThreadMs === null ? null : job.mainThreadMs / status.total;
+    const jobCpu = job.cpuMs / planned;
+    const jobMainThread = job.mainThreadMs === null ? null : job.mainThreadMs / planned;
     const bareScoringCpu = timings.bareScoring.cpuMs / timings.variants;
     return {
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'cpu' },
       cropSize: RELIGHT_CROP_SIZE,
       variants: timings.variants,
-      jobVariantsPerSecond: round(status.total / (job.wallMs / 1000)),
+      jobVariantsPerSecond: round(planned / (job.wallMs / 1000)),
       variantsPerSecond: speed.variantsPerSecond,
       scoringOnlyPerSecond: speed.scoringOnlyPerSecond,
       variantsPerSecondPhotoScoring: speed.variantsPerSecondPhotoScoring,

@@ -60,7 +60,7 @@ line(
 const pose = await benchPose();
 writeBenchResult('pose-speed', pose);
 line(
-  `pose       ${pose.variantsPerSecond} variants/s at ${pose.cropSize} px with the job's scoring (ratio ${pose.ratioToJobScoring} to scoring alone); ` +
+  `pose       job ${pose.jobVariantsPerSecond} variants/s (${pose.jobSkipped} skipped); ${pose.variantsPerSecond} variants/s at ${pose.cropSize} px with the job's scoring (ratio ${pose.ratioToJobScoring} to scoring alone); ` +
     `face found again in ${Math.round(pose.faceFound * 100)} %; render CPU ${pose.msPerVariant.renderCpu} ms/variant`,
 );
 
