@@ -72,7 +72,7 @@ export async function benchRepaint(projectPath: string, home: string, options: {
     const errors = watchPageErrors(page);
     await page.goto(server.url);
     await page.getByTestId('tab-curate').click();
-    await page.locator('[data-testid="variant-tile"][aria-pressed="true"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="variant-tile"][data-cursor="true"]').waitFor({ timeout: 60_000 });
 
     const loadStart = loadavg()[0];
     const all = { dom: [] as number[], paint: [] as number[], cdp: [] as number[], move: [] as number[] };
@@ -114,7 +114,7 @@ export async function benchRepaint(projectPath: string, home: string, options: {
 }
 
 async function cursorTile(page: Page): Promise<{ id: number; index: number; status: string }> {
-  const tile = page.locator('button[data-testid="variant-tile"][aria-pressed="true"]');
+  const tile = page.locator('button[data-testid="variant-tile"][data-cursor="true"]');
   await tile.waitFor({ timeout: PROBE_TIMEOUT_MS });
   return tile.evaluate((element) => ({
     id: Number(element.getAttribute('data-variant-id')),
@@ -160,7 +160,7 @@ function armProbe(page: Page, target: { kind: 'status' | 'cursor'; variantId: nu
           const tile = document.querySelector(
             target.kind === 'status'
               ? `button[data-testid="variant-tile"][data-variant-id="${target.variantId}"]`
-              : 'button[data-testid="variant-tile"][aria-pressed="true"]',
+              : 'button[data-testid="variant-tile"][data-cursor="true"]',
           );
           const shown =
             target.kind === 'status'
@@ -180,7 +180,7 @@ function armProbe(page: Page, target: { kind: 'status' | 'cursor'; variantId: nu
           subtree: true,
           childList: true,
           attributes: true,
-          attributeFilter: ['data-status', 'data-variant-id', 'aria-pressed'],
+          attributeFilter: ['data-status', 'data-variant-id', 'data-cursor'],
         });
       });
       window.addEventListener('keydown', () => (state.key = performance.now()), { capture: true, once: true });
@@ -218,7 +218,7 @@ async function jumpTo(page: Page, fraction: number): Promise<number> {
     .then((handle) => handle.jsonValue() as Promise<number>);
   const jumpMs = performance.now() - start;
   await page.locator(`button[data-testid="variant-tile"][data-index="${index}"]`).click();
-  await page.locator(`button[data-testid="variant-tile"][data-index="${index}"][aria-pressed="true"]`).waitFor();
+  await page.locator(`button[data-testid="variant-tile"][data-index="${index}"][data-cursor="true"]`).waitFor();
   return jumpMs;
 }
 
