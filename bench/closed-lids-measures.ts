@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { sharedFacesDir } from '../test/fixtures/shared-faces.ts';
-import { EYES } from '../app/main/synthesis/geometry/closed-lids.ts';
+import { EYES, eyeFrame } from '../app/main/synthesis/geometry/closed-lids.ts';
 import { contourAt } from '../app/main/synthesis/geometry/contour-profile.ts';
 import { expressionMesh, renderExpression } from '../app/main/synthesis/geometry/expression.ts';
 import { GridSampler } from '../app/main/synthesis/geometry/grid-sampler.ts';
@@ -39,11 +39,6 @@ import { analyseAsPhoto } from './yale-faces.ts';
 
 const size = POSE_CROP_SIZE;
 const cacheDir = join(tmpdir(), 'likeness-closed-lids');
-/** The lower edge of each brow, over the image-left eye then the image-right one (as `EYES`). */
-const BROW_LOWER = [
-  [46, 53, 52, 65, 55],
-  [276, 283, 282, 295, 285],
-];
 
 const photosIn = (dir: string) =>
   readdirSync(dir)
@@ -113,23 +108,8 @@ function lidAndRing(image: PlanarImage, source: Float32Array, target: Float32Arr
   const plane = size * size;
   const at = (mesh: Float32Array, p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
   const eyes = Math.hypot(at(source, 263)[0] - at(source, 33)[0], at(source, 263)[1] - at(source, 33)[1]);
-  return EYES.map((eye, e) => {
-    const origin = at(source, eye.outer);
-    const end = at(source, eye.inner);
-    const length = Math.hypot(end[0] - origin[0], end[1] - origin[1]);
-    const axis = [(end[0] - origin[0]) / length, (end[1] - origin[1]) / length];
-    let down = [-axis[1], axis[0]];
-    const [mx, my] = at(source, eye.lids[3][1]);
-    if ((mx - origin[0]) * down[0] + (my - origin[1]) * down[1] < 0) down = [-down[0], -down[1]];
-    const local = (x: number, y: number) =>
-      [(x - origin[0]) * axis[0] + (y - origin[1]) * axis[1], (x - origin[0]) * down[0] + (y - origin[1]) * down[1]] as const;
-    const contour = (mesh: Float32Array, side: 0 | 1) => [
-      local(...at(mesh, eye.outer)),
-      ...eye.lids.map((pair) => local(...at(mesh, pair[side]))),
-      local(...at(mesh, eye.inner)),
-    ];
-    const [upper, lower, closed] = [contour(source, 0), contour(source, 1), contour(target, 0)];
-    const brow = Math.max(...BROW_LOWER[e].map((p) => local(...at(source, p))[1]));
+  return [...EYES.keys()].map((e) => {
+    const { length, local, upper, lower, closed, brow } = eyeFrame(source, target, e);
     const top = Math.min(...upper.map(([, v]) => v));
     const bottom = Math.max(...lower.map(([, v]) => v), ...closed.map(([, v]) => v));
     const lash = Math.max(0.8, 0.012 * eyes);

@@ -82,30 +82,9 @@ export function paintClosedLids(
   // pulled the lashes and the iris over the skin above the eye.
   const photoAt = oklabOf(photo.image);
   const warpedAt = oklabOf(image);
-  for (const [e, eye] of EYES.entries()) {
-    const origin = at(source, eye.outer);
-    const end = at(source, eye.inner);
-    const length = Math.hypot(end[0] - origin[0], end[1] - origin[1]);
+  for (const e of EYES.keys()) {
+    const { origin, end, axis, down, length, local, pixel, upper, lower, closed, brow } = eyeFrame(source, target, e);
     if (length < 2) continue;
-    const axis = [(end[0] - origin[0]) / length, (end[1] - origin[1]) / length];
-    // "Down" is toward the lower lid, whichever eye and whichever way the contour runs.
-    let down = [-axis[1], axis[0]];
-    const [mx, my] = at(source, eye.lids[3][1]);
-    if ((mx - origin[0]) * down[0] + (my - origin[1]) * down[1] < 0) down = [-down[0], -down[1]];
-    const local = (x: number, y: number) =>
-      [(x - origin[0]) * axis[0] + (y - origin[1]) * axis[1], (x - origin[0]) * down[0] + (y - origin[1]) * down[1]] as const;
-    /** A point of the eye's frame as the sampling position (pixel centres at integers). */
-    const pixel = (u: number, v: number) =>
-      [origin[0] + u * axis[0] + v * down[0] - 0.5, origin[1] + u * axis[1] + v * down[1] - 0.5] as const;
-    const contour = (mesh: Float32Array, side: 0 | 1) => [
-      local(...at(mesh, eye.outer)),
-      ...eye.lids.map((pair) => local(...at(mesh, pair[side]))),
-      local(...at(mesh, eye.inner)),
-    ];
-    const upper = contour(source, 0);
-    const lower = contour(source, 1);
-    const closed = contour(target, 0);
-    const brow = Math.max(...BROW_LOWER[e].map((p) => local(...at(source, p))[1]));
     const lash = Math.max(0.8, 0.012 * eyes);
     const skin = skinAround((u, v) => photoAt(...pixel(u, v)), upper, lower, brow, length, eyes);
     const darkest = darkestTone((u, v) => photoAt(...pixel(u, v)), upper, lower, length);
@@ -188,6 +167,49 @@ export function paintClosedLids(
     }
   }
   return { size, data };
+}
+
+/**
+ * One eye's own frame on the source mesh: `u` along the eye from its outer corner to its inner one,
+ * `v` toward the lower lid, both in crop pixels, with the lids' contours in it: the source's upper
+ * and lower lid and the `target` mesh's upper lid (where a closing lid ends), and the lowest `v`
+ * of the brow's lower edge over the eye.
+ */
+export function eyeFrame(source: Float32Array, target: Float32Array, e: number) {
+  const eye = EYES[e];
+  const at = (mesh: Float32Array, p: number) => [mesh[p * 3], mesh[p * 3 + 1]] as const;
+  const origin = at(source, eye.outer);
+  const end = at(source, eye.inner);
+  const length = Math.hypot(end[0] - origin[0], end[1] - origin[1]);
+  const axis = [(end[0] - origin[0]) / length, (end[1] - origin[1]) / length];
+  // "Down" is toward the lower lid, whichever eye and whichever way the contour runs.
+  let down = [-axis[1], axis[0]];
+  const [mx, my] = at(source, eye.lids[3][1]);
+  if ((mx - origin[0]) * down[0] + (my - origin[1]) * down[1] < 0) down = [-down[0], -down[1]];
+  const local = (x: number, y: number) =>
+    [(x - origin[0]) * axis[0] + (y - origin[1]) * axis[1], (x - origin[0]) * down[0] + (y - origin[1]) * down[1]] as const;
+  /** A point of the eye's frame as the sampling position (pixel centres at integers). */
+  const pixel = (u: number, v: number) =>
+    [origin[0] + u * axis[0] + v * down[0] - 0.5, origin[1] + u * axis[1] + v * down[1] - 0.5] as const;
+  const contour = (mesh: Float32Array, side: 0 | 1) => [
+    local(...at(mesh, eye.outer)),
+    ...eye.lids.map((pair) => local(...at(mesh, pair[side]))),
+    local(...at(mesh, eye.inner)),
+  ];
+  const brow = Math.max(...BROW_LOWER[e].map((p) => local(...at(source, p))[1]));
+  return {
+    origin,
+    end,
+    axis,
+    down,
+    length,
+    local,
+    pixel,
+    upper: contour(source, 0),
+    lower: contour(source, 1),
+    closed: contour(target, 0),
+    brow,
+  };
 }
 
 /** Oklab colour at a point of an eye's frame (`u` along the eye from its outer corner, `v` down). */
