@@ -34,17 +34,11 @@ import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
 import type { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
 import { runAsScript, withVision } from './bench-main.ts';
 import { expressionMeasures } from './expression-measures.ts';
-import { lfwDevRoot } from './lfw-faces.ts';
+import { lfwSpread, photosIn } from './lfw-faces.ts';
 import { analyseAsPhoto } from './yale-faces.ts';
 
 const size = POSE_CROP_SIZE;
 const cacheDir = join(tmpdir(), 'likeness-closed-lids');
-
-const photosIn = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f))
-    .sort()
-    .map((f) => join(dir, f));
 
 /** The most frontal of `photos` as a mesh face, with its embedding and lid opening found as a photo; kept in the cache. */
 async function sourceFace(
@@ -161,20 +155,11 @@ runAsScript(import.meta.url, async () => {
   mkdirSync(cacheDir, { recursive: true });
   const johns = join(sharedFacesDir, 'johns');
   const orl = join(sharedFacesDir, 'orl');
-  const lfw = lfwDevRoot();
-  const lfwPeople = readdirSync(lfw)
-    .sort()
-    .filter((p) => photosIn(join(lfw, p)).length >= 6);
   const people = [
     ...readdirSync(johns)
       .sort()
       .map((p) => ({ set: 'johns', name: p, photos: photosIn(join(johns, p)).slice(0, 8) })),
-    ...[5, 11].flatMap((k) =>
-      lfwPeople
-        .filter((_, i) => i % 17 === k)
-        .slice(0, 10)
-        .map((p) => ({ set: 'lfw', name: p, photos: photosIn(join(lfw, p)).slice(0, 8) })),
-    ),
+    ...[5, 11].flatMap((k) => lfwSpread(k, 10).map((p) => ({ set: 'lfw', name: p.name, photos: p.photos.slice(0, 8) }))),
     ...['s10', 's11', 's12', 's13'].map((p) => ({ set: 'orl', name: `orl-${p}`, photos: photosIn(join(orl, p)).slice(0, 10) })),
   ];
   const rows: {

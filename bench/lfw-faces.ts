@@ -36,13 +36,7 @@ export function lfwPeople(minPhotos: number, options: { sample?: number; seed?: 
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort()
-    .map((name) => ({
-      name,
-      photos: readdirSync(join(root, name))
-        .filter((f) => /\.(jpe?g|png)$/i.test(f))
-        .sort()
-        .map((f) => join(root, name, f)),
-    }))
+    .map((name) => ({ name, photos: photosIn(join(root, name)) }))
     .filter((p) => p.photos.length >= minPhotos);
   if (options.sample === undefined || options.sample >= people.length) return people.map((p) => cap(p, options.maxPhotos));
   const random = new SeededRandom(deriveSeed(options.seed ?? 0, people.length));
@@ -51,6 +45,24 @@ export function lfwPeople(minPhotos: number, options: { sample?: number; seed?: 
     .slice(0, options.sample)
     .map(({ p }) => cap(p, options.maxPhotos))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The photos in a folder (JPEG, PNG), in file-name order. */
+export function photosIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * A fixed spread of the people with six photos or more, as the pose and expression sheets draw
+ * them: every 17th from `offset`, the first `count`.
+ */
+export function lfwSpread(offset: number, count: number): LfwPerson[] {
+  return lfwPeople(6)
+    .filter((_, i) => i % 17 === offset)
+    .slice(0, count);
 }
 
 function cap(person: LfwPerson, maxPhotos: number | undefined): LfwPerson {

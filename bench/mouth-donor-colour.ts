@@ -31,7 +31,7 @@ import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-phot
 import { median } from '../app/main/core/median.ts';
 import { runAsScript, withVision } from './bench-main.ts';
 import { cosineSimilarity } from '../app/main/vision/identity-embedder.ts';
-import { lfwDevRoot } from './lfw-faces.ts';
+import { lfwDevRoot, lfwSpread, photosIn } from './lfw-faces.ts';
 import { deltaE, hue, lipsOf, rimOf, teethOf, type Photo } from './mouth-colour-measures.ts';
 import { analyseAsPhoto } from './yale-faces.ts';
 
@@ -58,29 +58,15 @@ function closedLips(source: MeshFace): MeshFace {
   return { ...source, mesh };
 }
 
-const photosIn = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-
 runAsScript(import.meta.url, async () => {
   const johns = join(sharedFacesDir, 'johns');
   const lfw = lfwDevRoot();
-  const lfwPeople = readdirSync(lfw)
-    .sort()
-    .filter((p) => photosIn(join(lfw, p)).length >= 6);
   const folders = [
     ...readdirSync(johns)
       .sort()
       .map((p) => ({ set: 'johns', dir: join(johns, p) })),
     // The expression sheet's spread of LFW people and a second one beside it.
-    ...[5, 11].flatMap((k) =>
-      lfwPeople
-        .filter((_, i) => i % 17 === k)
-        .slice(0, 12)
-        .map((p) => ({ set: 'lfw', dir: join(lfw, p) })),
-    ),
+    ...[5, 11].flatMap((k) => lfwSpread(k, 12).map((p) => ({ set: 'lfw', dir: join(lfw, p.name) }))),
   ];
   const rows: {
     set: string;

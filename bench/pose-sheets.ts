@@ -25,6 +25,7 @@ import { MAX_MIRRORED_FILL } from '../app/main/synthesis/edits/edit-gate.ts';
 import { rgbFromPlanar, type PlanarImage } from '../app/main/synthesis/packs/image-tensor.ts';
 import { AnalysedPhotoSource } from '../app/main/synthesis/testing/analysed-photo-source.ts';
 import { VisionRuntime } from '../app/main/vision/vision-runtime.ts';
+import { lfwDevRoot, lfwSpread, photosIn } from './lfw-faces.ts';
 
 const out = fileURLToPath(new URL('../docs/synthesis/', import.meta.url));
 const shared = resolve(fileURLToPath(new URL('../../shared/', import.meta.url)));
@@ -148,12 +149,6 @@ async function personRow(
   return { tiles, captions, spread: Math.abs(turned.yaw - frontal.yaw) };
 }
 
-const listPhotos = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-
 const headers = ['source (most frontal)', ...YAWS.map((y) => `yaw ${signed(y)}`), 'turned to the real yaw', 'real photo'];
 const client = new InferenceClient();
 try {
@@ -162,21 +157,16 @@ try {
   const johns = join(shared, 'faces/johns');
   const johnsRows = [];
   for (const person of readdirSync(johns).sort()) {
-    const row = await personRow(listPhotos(join(johns, person)), vision, sampler);
+    const row = await personRow(photosIn(join(johns, person)), vision, sampler);
     if (row) johnsRows.push(row);
   }
   await sheet('pose-johns.png', headers, johnsRows);
 
-  const lfw = join(shared, 'lfw/dev');
   // A fixed spread of people with six photos or more, keeping the six with the widest yaw range.
-  const candidates = readdirSync(lfw)
-    .sort()
-    .filter((p) => listPhotos(join(lfw, p)).length >= 6)
-    .filter((_, i) => i % 17 === 5)
-    .slice(0, 12);
+  const candidates = lfwSpread(5, 12);
   const lfwRows = [];
   for (const person of candidates) {
-    const row = await personRow(listPhotos(join(lfw, person)).slice(0, 8), vision, sampler);
+    const row = await personRow(person.photos.slice(0, 8), vision, sampler);
     if (row) lfwRows.push(row);
   }
   lfwRows.sort((a, b) => b.spread - a.spread);
@@ -190,7 +180,7 @@ try {
         .sort()
         .map((p) => join(johns, p)),
     ],
-    ['expressions-lfw.png', candidates.slice(0, 6).map((p) => join(lfw, p))],
+    ['expressions-lfw.png', candidates.slice(0, 6).map((p) => join(lfwDevRoot(), p.name))],
     [
       'expressions-orl.png',
       readdirSync(join(shared, 'faces/orl'))
@@ -201,7 +191,7 @@ try {
   ] as const) {
     const rows = [];
     for (const folder of folders) {
-      const row = await expressionRow(listPhotos(folder).slice(0, file.includes('orl') ? 10 : 8), vision, sampler);
+      const row = await expressionRow(photosIn(folder).slice(0, file.includes('orl') ? 10 : 8), vision, sampler);
       // ORL is there to show the inside lent from a person's own open-mouth photo: its first six such people.
       if (row && (row.lent || !file.includes('orl'))) rows.push(row);
     }
