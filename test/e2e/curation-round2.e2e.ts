@@ -8,6 +8,7 @@ import { gridTiles } from './support/grid-tiles.ts';
 import { overlappingPairs } from './support/overlaps.ts';
 import { documentScreenshot, keepEvidenceOfFailures } from './support/page-steps.ts';
 import { cli, scratchProject, synthesizeJohns } from './support/scratch-project.ts';
+import { tabStops } from './support/tab-stops.ts';
 
 const hasFaces = sharedFacesOrSkip();
 const SMALL = { width: 1024, height: 700 };
@@ -656,22 +657,7 @@ describe.runIf(hasFaces)('curation round 2 in Chromium', () => {
     await openAt(MEDIUM);
     await curate();
     const grid = page.getByTestId('curation-grid');
-    // From the page's first control, Tab once round the page, noting which widget each stop is in.
-    await page.evaluate(() => document.querySelector<HTMLElement>('button, input, select, summary, a[href], [tabindex="0"]')?.focus());
-    const stopAt = () =>
-      page.evaluate(() => {
-        const focused = document.activeElement as HTMLElement | null;
-        if (!focused || focused === document.body || focused.dataset.tabbedTo) return null;
-        focused.dataset.tabbedTo = 'yes';
-        return focused.closest('[data-testid="curation-grid"]') ? 'grid' : 'other';
-      });
-    const stops: string[] = [(await stopAt())!];
-    for (let press = 0; press < 400; press += 1) {
-      await page.keyboard.press('Tab');
-      const stop = await stopAt();
-      if (stop === null) break;
-      stops.push(stop);
-    }
+    const stops = await tabStops(page, { grid: '[data-testid="curation-grid"]' });
     // One stop: every tile was one, and Tab scrolled through all 206 (old code: 207 in the grid, 239 on the page; now 33).
     expect(stops.filter((stop) => stop === 'grid')).toHaveLength(1);
     expect(stops.lastIndexOf('other')).toBeGreaterThan(stops.indexOf('grid'));

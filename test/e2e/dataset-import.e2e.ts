@@ -7,6 +7,7 @@ import { sharedFacesDir, sharedFacesOrSkip } from '../fixtures/shared-faces.ts';
 import { startAppServer, repoRoot, type AppServer } from './support/app-server.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { importFolder, keepEvidenceOfFailures } from './support/page-steps.ts';
+import { tabStops } from './support/tab-stops.ts';
 
 const hasFaces = sharedFacesOrSkip();
 
@@ -102,24 +103,7 @@ describe.runIf(hasFaces)('dataset view in Chromium through the web host', () => 
   it('lets the keyboard pass the identity list and the image grid in one Tab each, and move within them by arrows', async () => {
     await page.getByTestId('identity-all').click();
     await expect.poll(() => page.getByTestId('grid-tile').count()).toBeGreaterThan(40);
-    // From the page's first control, Tab once round the page, noting which widget each stop is in.
-    await page.evaluate(() => document.querySelector<HTMLElement>('button, input, select, summary, a[href], [tabindex="0"]')?.focus());
-    const stopAt = () =>
-      page.evaluate(() => {
-        const focused = document.activeElement as HTMLElement | null;
-        if (!focused || focused === document.body || focused.dataset.tabbedTo) return null;
-        focused.dataset.tabbedTo = 'yes';
-        if (focused.closest('[data-testid="identity-scroller"]')) return 'identities';
-        if (focused.closest('[data-testid="dataset-grid"]')) return 'grid';
-        return 'other';
-      });
-    const stops: string[] = [(await stopAt())!];
-    for (let press = 0; press < 400; press += 1) {
-      await page.keyboard.press('Tab');
-      const stop = await stopAt();
-      if (stop === null) break;
-      stops.push(stop);
-    }
+    const stops = await tabStops(page, { identities: '[data-testid="identity-scroller"]', grid: '[data-testid="dataset-grid"]' });
     // One stop each: the old list and grid made one of every rendered identity and tile (34 + 50-odd).
     expect(stops.filter((stop) => stop === 'identities')).toHaveLength(1);
     expect(stops.filter((stop) => stop === 'grid')).toHaveLength(1);
