@@ -3,8 +3,7 @@ import type { FaceSource } from '../sources/face-source.ts';
 import type { PlanarImage } from '../packs/image-tensor.ts';
 import { multibandBlend } from './multiband-blend.ts';
 import { buildSwapMask } from './region-masks.ts';
-import type { HeadPoseSpec } from '#api/synthesis.ts';
-import { poseRefusal, turnMesh, type HeadRotation } from '../geometry/head-rotation.ts';
+import { poseRefusal, scaledTurn, turnMesh, type HeadRotation } from '../geometry/head-rotation.ts';
 import { mirroredFillShare, POSE_CROP_SIZE } from '../geometry/mesh-render.ts';
 
 /** Why a planned variant was not produced; counted per job and shown in its summary. */
@@ -232,11 +231,6 @@ export function turnRefusal(mesh: Float32Array, rotations: readonly HeadRotation
     turned = turnMesh(turned, rotation);
   }
   return null;
-}
-
-/** The rotation a pose op makes: its pose scaled by its strength. */
-export function scaledTurn(pose: HeadPoseSpec, strength: number): HeadRotation {
-  return { yaw: pose.yaw * strength, pitch: pose.pitch * strength, roll: pose.roll * strength };
 }
 
 /** Share of the source's real pixels (valid ≥ 0.5) that the variant clips to black or white where the source did not. */

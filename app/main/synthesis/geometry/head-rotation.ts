@@ -1,3 +1,4 @@
+import type { HeadPoseSpec } from '#api/synthesis.ts';
 import { headPose } from '../../vision/face-quality.ts';
 
 export { POSE_PRESETS } from '#api/pose-presets.ts';
@@ -122,4 +123,9 @@ export function poseRefusal(mesh: Float32Array): string | null {
   return Math.abs(yaw) > MAX_SOURCE_YAW
     ? `the face is already turned ${Math.abs(yaw).toFixed(0)}° ${yaw > 0 ? 'right' : 'left'} (mesh yaw beyond ${MAX_SOURCE_YAW}°): its other side is not in the photo`
     : null;
+}
+
+/** The rotation a pose op makes: its pose scaled by its strength. */
+export function scaledTurn(pose: HeadPoseSpec, strength: number): HeadRotation {
+  return { yaw: pose.yaw * strength, pitch: pose.pitch * strength, roll: pose.roll * strength };
 }

@@ -15,6 +15,7 @@ import { renderOcclusion } from '../occlusion/render-occlusion.ts';
 import type { GridSampler } from '../geometry/grid-sampler.ts';
 import { POSE_CROP_SIZE, renderPose, type MeshFace, type MeshRendered } from '../geometry/mesh-render.ts';
 import { renderExpression } from '../geometry/expression.ts';
+import { scaledTurn } from '../geometry/head-rotation.ts';
 import { pickMouthDonor, typicalOpenMouthGap, type MouthDonor } from '../geometry/mouth-cavity.ts';
 
 export interface RenderedVariant {
@@ -162,8 +163,7 @@ export class VariantRenderer {
     let rendered: MeshRendered | null = null;
     for (const op of recipe.ops) {
       if (op.type === 'pose') {
-        const { yaw, pitch, roll } = op.pose;
-        rendered = await renderPose(face, { yaw: yaw * op.strength, pitch: pitch * op.strength, roll: roll * op.strength }, this.#sampler);
+        rendered = await renderPose(face, scaledTurn(op.pose, op.strength), this.#sampler);
       } else if (op.type === 'expression') {
         const donor = op.expression === 'open-mouth' ? await this.#mouthDonor(faceId) : null;
         const typicalGap = op.expression === 'open-mouth' && !donor ? await this.#projectOpenMouthGap() : undefined;
